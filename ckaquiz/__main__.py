@@ -1,0 +1,5 @@
+"""`python -m ckaquiz` runs the command line."""
+
+from ckaquiz.cli import main
+
+main()

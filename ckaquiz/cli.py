@@ -1,0 +1,354 @@
+"""The command line: each command is options -> one library call -> rendering.
+
+Heavy modules (fsrs, questionary, rich.markdown, yaml) are imported inside the commands
+that need them, so `ckaquiz --help` and `--version` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ckaquiz import __version__
+from ckaquiz.errors import CkaquizError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ckaquiz.collection import Collection, ScanReport
+    from ckaquiz.filters import Filters
+
+app = typer.Typer(
+    name="ckaquiz",
+    help="Spaced-repetition study sessions in the terminal for the CKA exam, from Markdown and YAML notes.",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+sources_app = typer.Typer(help="List or remove registered deck sources.", invoke_without_command=True)
+app.add_typer(sources_app, name="sources")
+
+DeckOption = Annotated[list[str], typer.Option("--deck", "-d", help="Only cards of this deck (repeatable).")]
+TagOption = Annotated[
+    list[str],
+    typer.Option(
+        "--tag",
+        "-t",
+        help="Only cards with this tag; nested (cka matches cka/storage) and globs (2025-03*).",
+    ),
+]
+LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many cards.")]
+PlainOption = Annotated[
+    bool,
+    typer.Option("--plain", help="Plain line protocol: no colours, for scripts and screen readers."),
+]
+
+
+class Context:
+    """What the commands share: the console and, opened on first use, the collection."""
+
+    def __init__(self) -> None:
+        self._console: Console | None = None
+        self._collection: Collection | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(highlight=False)
+        return self._console
+
+    @property
+    def collection(self) -> Collection:
+        if self._collection is None:
+            from ckaquiz.collection import Collection
+
+            self._collection = Collection.open()
+        return self._collection
+
+    def close(self) -> None:
+        if self._collection is not None:
+            self._collection.close()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ckaquiz {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    context: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Study CKA and AWS notes with FSRS spaced repetition: `ckaquiz study` to start."""
+    shared = Context()
+    context.obj = shared
+    context.call_on_close(shared.close)
+
+
+def _shared(context: typer.Context) -> Context:
+    shared = context.obj
+    assert isinstance(shared, Context)
+    return shared
+
+
+def _fail(message: str) -> typer.Exit:
+    sys.stderr.write(f"error: {message}\n")
+    return typer.Exit(1)
+
+
+def _warn(problems: list[str]) -> None:
+    for problem in problems:
+        sys.stderr.write(f"warning: {problem}\n")
+
+
+def _filters(deck: list[str], tag: list[str]) -> Filters:
+    from ckaquiz.filters import Filters
+
+    return Filters(decks=tuple(deck), tags=tuple(tag))
+
+
+def _refresh(shared: Context) -> ScanReport:
+    report = shared.collection.refresh()
+    _warn(report.problems)
+    return report
+
+
+def _run_session(
+    context: typer.Context,
+    *,
+    mode: str,
+    deck: list[str],
+    tag: list[str],
+    limit: int | None,
+    shuffle: bool,
+    plain: bool,
+) -> None:
+    from ckaquiz.assessment import assess_response
+    from ckaquiz.catalog import validate_filters
+    from ckaquiz.session import Mode, Session
+
+    shared = _shared(context)
+    try:
+        collection = shared.collection
+        _refresh(shared)
+        filters = _filters(deck, tag)
+        validate_filters(collection, filters)
+        session = Session(
+            collection,
+            filters,
+            mode=Mode(mode),
+            limit=limit,
+            shuffle=shuffle,
+            assessor=lambda card, response, seconds: assess_response(card, response, seconds, collection.settings),
+        )
+        interactive = not plain and sys.stdin.isatty() and sys.stdout.isatty()
+        if interactive:
+            from ckaquiz.ui.terminal import TerminalFrontEnd
+
+            TerminalFrontEnd(session, shared.console).run()
+        else:
+            from ckaquiz.ui.plain import PlainFrontEnd
+
+            PlainFrontEnd(session, sys.stdin, sys.stdout).run()
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+
+
+@app.command()
+def study(
+    context: typer.Context,
+    deck: DeckOption = [],
+    tag: TagOption = [],
+    limit: LimitOption = None,
+    plain: PlainOption = False,
+) -> None:
+    """Study what is due now: learning cards, due reviews (most overdue first), then new cards."""
+    _run_session(context, mode="study", deck=deck, tag=tag, limit=limit, shuffle=False, plain=plain)
+
+
+@app.command()
+def review(
+    context: typer.Context,
+    deck: DeckOption = [],
+    tag: TagOption = [],
+    limit: LimitOption = None,
+    shuffle: Annotated[bool, typer.Option("--shuffle", help="Show the cards in random order.")] = False,
+    plain: PlainOption = False,
+) -> None:
+    """Review every card matching the filters, due or not (answers still reschedule them)."""
+    _run_session(context, mode="review", deck=deck, tag=tag, limit=limit, shuffle=shuffle, plain=plain)
+
+
+@app.command("import")
+def import_command(
+    context: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Deck files (.md, .yaml) or folders of decks.")],
+    deck: Annotated[
+        str | None,
+        typer.Option("--deck", "-d", help="Deck name (default: the deck's own or the file/folder name)."),
+    ] = None,
+) -> None:
+    """Register deck files or folders; they are re-read whenever they change, no re-import needed."""
+    shared = _shared(context)
+    try:
+        collection = shared.collection
+        collection.ensure_builtin_source()
+        for path in paths:
+            source, report = collection.import_path(path, deck=deck)
+            counts = report.counts
+            shared.console.print(
+                f"imported {source.name!r} from {path}: {report.files_read} files read, "
+                f"{counts.new} new, {counts.changed} changed, {counts.unchanged} unchanged, "
+                f"{counts.retired} retired cards, {len(report.problems)} warnings",
+                markup=False,
+            )
+            _warn(report.problems)
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+
+
+@app.command()
+def decks(context: typer.Context, tag: TagOption = []) -> None:
+    """A table of decks with total, new, learning and due-today counts."""
+    from rich.table import Table
+
+    from ckaquiz.catalog import deck_rows, validate_filters
+
+    shared = _shared(context)
+    try:
+        _refresh(shared)
+        filters = _filters([], tag)
+        validate_filters(shared.collection, filters)
+        rows = deck_rows(shared.collection, filters)
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    table = Table(title="decks")
+    for column in ("deck", "total", "new", "learning", "due today"):
+        table.add_column(column, justify="left" if column == "deck" else "right")
+    for row in rows:
+        table.add_row(row.name, str(row.total), str(row.new), str(row.learning), str(row.due_today))
+    if rows:
+        table.add_section()
+        table.add_row(
+            "all",
+            *(str(sum(getattr(row, name) for row in rows)) for name in ("total", "new", "learning", "due_today")),
+        )
+    shared.console.print(table)
+
+
+@app.command()
+def cards(
+    context: typer.Context,
+    deck: DeckOption = [],
+    tag: TagOption = [],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array (a stable format for scripts).")] = False,
+    retired: Annotated[bool, typer.Option("--retired", help="Include retired cards.")] = False,
+) -> None:
+    """List cards with their scheduling state."""
+    from ckaquiz.catalog import card_record, matching_cards, validate_filters
+
+    shared = _shared(context)
+    try:
+        _refresh(shared)
+        filters = _filters(deck, tag)
+        validate_filters(shared.collection, filters)
+        found = matching_cards(shared.collection, filters, include_retired=retired)
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        sys.stdout.write(json.dumps([card_record(stored) for stored in found], ensure_ascii=False, indent=1) + "\n")
+        return
+    from rich.table import Table
+
+    from ckaquiz.ui.render import format_due
+    from ckaquiz.ui.text import one_line
+
+    table = Table(title=f"{len(found)} cards")
+    for column in ("id", "kind", "prompt", "state", "due"):
+        table.add_column(column, overflow="fold" if column == "id" else "ellipsis")
+    for stored in found:
+        table.add_row(
+            stored.card.id,
+            stored.card.kind.value,
+            one_line(stored.card.prompt, 60),
+            stored.schedule.state.value,
+            format_due(stored.schedule.due),
+        )
+    shared.console.print(table)
+
+
+@app.command()
+def check(
+    context: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Deck files or folders (default: every registered source)."),
+    ] = None,
+) -> None:
+    """Validate decks: print each problem as `file:line: message`; exit 1 if there are any."""
+    from ckaquiz.catalog import check_paths
+
+    shared = _shared(context)
+    targets = list(paths or [])
+    if not targets:
+        try:
+            collection = shared.collection
+            collection.ensure_builtin_source()
+            targets = [Path(source.path) for source in collection.store.sources()]
+        except CkaquizError as error:
+            raise _fail(str(error)) from None
+    missing = [path for path in targets if not path.exists()]
+    if missing:
+        raise _fail(f"{missing[0]}: no such file or folder")
+    count, problems = check_paths(targets)
+    for problem in problems:
+        typer.echo(str(problem))
+    typer.echo(f"{count} cards, {len(problems)} problems", err=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+@sources_app.callback()
+def sources_list(context: typer.Context) -> None:
+    """List registered deck sources."""
+    if context.invoked_subcommand is not None:
+        return
+    shared = _shared(context)
+    try:
+        registered = shared.collection.store.sources()
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    for source in registered:
+        kind = "built-in" if source.builtin else "user"
+        typer.echo(f"{source.name}\t{kind}\t{source.path}")
+
+
+@sources_app.command("remove")
+def sources_remove(context: typer.Context, name: Annotated[str, typer.Argument(help="The source's name.")]) -> None:
+    """Unregister a source: its cards are retired, their review history kept."""
+    shared = _shared(context)
+    try:
+        store = shared.collection.store
+        if store.source(name) is None:
+            raise _fail(f"no source named {name!r} (see `ckaquiz sources`)")
+        retired = store.deactivate_source(name, now=shared.collection.now())
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"removed {name}: {retired} cards retired (history kept)")
+
+
+def main() -> Any:
+    """Entry point of the `ckaquiz` console script."""
+    return app()

@@ -1,0 +1,186 @@
+"""A learner's collection: the data folder's settings, store, clock and deck sources.
+
+Commands build one Collection, refresh its sources (only files whose size or mtime changed
+are read again) and hand it to the session engine or the listing functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ckaquiz.clock import Clock, clock_from_environment, study_day_start
+from ckaquiz.config import DATABASE_NAME, Settings, home_folder, load_settings
+from ckaquiz.decks.loader import find_deck_files, is_deck_file, load_deck_file
+from ckaquiz.errors import UsageError
+from ckaquiz.store import SourceRecord, Store, SyncCounts
+
+if TYPE_CHECKING:
+    import fsrs
+
+BUILTIN_SOURCE = "builtin"
+Progress = Callable[[int, int, str], None]
+
+
+def builtin_decks_folder() -> Path:
+    """The built-in decks: inside the installed package, or the repository's `decks/`."""
+    packaged = Path(str(resources.files("ckaquiz"))) / "builtin_decks"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "decks"
+
+
+@dataclass
+class ScanReport:
+    """What refreshing sources did: files read, card counts, problems as `file:line: message`."""
+
+    files_read: int = 0
+    files_unchanged: int = 0
+    counts: SyncCounts = field(default_factory=SyncCounts)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Collection:
+    """Everything a command needs, built once from the environment."""
+
+    home: Path
+    settings: Settings
+    store: Store
+    clock: Clock
+    _scheduler: fsrs.Scheduler | None = None
+
+    @classmethod
+    def open(cls, home: Path | None = None, *, clock: Clock | None = None) -> Collection:
+        """Open the collection in `home` (default: `CKAQUIZ_HOME` or the user data folder)."""
+        folder = home or home_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = load_settings(folder)
+        store = Store.open(folder / DATABASE_NAME)
+        return cls(home=folder, settings=settings, store=store, clock=clock or clock_from_environment())
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()
+
+    def now(self) -> datetime:
+        """The current moment from the collection's clock."""
+        return self.clock()
+
+    def study_day_start(self) -> datetime:
+        """When today's study day began (04:00 local by default)."""
+        return study_day_start(self.now(), day_starts_at_hour=self.settings.day_starts_at)
+
+    @property
+    def scheduler(self) -> fsrs.Scheduler:
+        """The FSRS scheduler, built on first use (fsrs is slow to import)."""
+        if self._scheduler is None:
+            from ckaquiz.scheduling import make_scheduler
+
+            self._scheduler = make_scheduler(self.settings)
+        return self._scheduler
+
+    def ensure_builtin_source(self) -> None:
+        """Register the built-in decks (and the config's deck folders) when they are enabled."""
+        now = self.now()
+        existing = self.store.source(BUILTIN_SOURCE)
+        if self.settings.builtin_decks:
+            folder = str(builtin_decks_folder())
+            if existing is None or existing.path != folder or not existing.active:
+                self.store.register_source(BUILTIN_SOURCE, folder, now=now, builtin=True)
+        elif existing is not None and existing.active:
+            self.store.deactivate_source(BUILTIN_SOURCE, now=now)
+        for folder_text in self.settings.deck_folders:
+            folder_path = Path(folder_text).expanduser().resolve()
+            name = f"config:{folder_path.name}"
+            known = self.store.source(name)
+            if known is None or known.path != str(folder_path) or not known.active:
+                self.store.register_source(name, str(folder_path), now=now)
+
+    def refresh(self, *, progress: Progress | None = None, only: list[SourceRecord] | None = None) -> ScanReport:
+        """Rescan registered sources; files whose size and mtime are unchanged are skipped."""
+        if only is None:
+            self.ensure_builtin_source()
+        report = ScanReport()
+        for source in only if only is not None else self.store.sources():
+            scan_source(self.store, source, now=self.now(), report=report, progress=progress)
+        return report
+
+    def import_path(
+        self, path: Path, *, deck: str | None = None, progress: Progress | None = None
+    ) -> tuple[SourceRecord, ScanReport]:
+        """Register a deck file or folder as a source and scan it."""
+        resolved = path.expanduser().resolve()
+        if not resolved.exists():
+            raise UsageError(f"{path}: no such file or folder")
+        if resolved.is_file() and not is_deck_file(resolved):
+            raise UsageError(f"{path}: not a deck file (expected .md, .yaml or .yml)")
+        name = deck or _default_source_name(resolved)
+        source = self.store.register_source(name, str(resolved), now=self.now(), deck=deck)
+        return source, self.refresh(progress=progress, only=[source])
+
+
+def _default_source_name(path: Path) -> str:
+    if path.is_file() and path.suffix.lower() in {".yaml", ".yml"}:
+        from ckaquiz.decks.yaml_deck import peek_deck_name
+
+        return peek_deck_name(path) or path.stem
+    return path.stem if path.is_file() else path.name
+
+
+def source_files(source: SourceRecord) -> list[tuple[Path, str]]:
+    """(file, display path) for each deck file of a source."""
+    root = Path(source.path)
+    if root.is_file():
+        return [(root, str(root))]
+    if not root.is_dir():
+        return []
+    if source.builtin:
+        return [(file, f"builtin/{file.relative_to(root).as_posix()}") for file in find_deck_files(root)]
+    return [(file, str(file)) for file in find_deck_files(root)]
+
+
+def scan_source(
+    store: Store,
+    source: SourceRecord,
+    *,
+    now: datetime,
+    report: ScanReport,
+    progress: Progress | None = None,
+) -> None:
+    """Bring one source's cards in the store up to date with its files."""
+    known = store.known_files(source.id)
+    files = source_files(source)
+    present: set[str] = set()
+    for index, (file, shown) in enumerate(files, start=1):
+        present.add(shown)
+        try:
+            status = file.stat()
+        except OSError:
+            continue
+        signature = (status.st_size, status.st_mtime_ns)
+        if known.get(shown) == signature:
+            report.files_unchanged += 1
+            continue
+        if progress is not None:
+            progress(index, len(files), shown)
+        deck = load_deck_file(file, display_path=shown, deck_name=source.deck)
+        problems = [str(problem) for problem in deck.problems]
+        report.files_read += 1
+        counts = store.sync_file(
+            source.id,
+            shown,
+            deck.cards,
+            size=signature[0],
+            mtime_ns=signature[1],
+            problems=problems,
+            now=now,
+        )
+        report.counts.add(counts)
+    for shown in known.keys() - present:
+        report.counts.retired += store.forget_file(source.id, shown, now=now)
+    report.problems.extend(store.file_problems(source.id))

@@ -1,0 +1,723 @@
+"""Blank-page recall scoring: how much of a card's key points a learner's free text covers.
+
+The learner writes everything they remember about a topic; `score_recall` compares that text
+with the card's key points (list items, table rows, paragraph lines) and returns, for every
+point, a score in 0..1 and a status, the card's coverage, a suggested `Rating` and the
+sentences of the recall that match no point.
+
+Matching is lexical and works on *key terms*:
+
+* Text is normalised first: Unicode NFKC (full-width and half-width forms fold to one) and NFC
+  (so decomposed Hangul matches composed Hangul), case folding, Markdown markup removed
+  (`**bold**`, `` `code` ``, `==highlight==`, `[[target|alias]]`, links, list and table
+  markers), and punctuation treated as a word boundary.
+* English words go through a light stemmer (plurals, -ed, -ing, -ly, a final -e), so
+  `created`, `creates` and `create` are one term. camelCase and PascalCase names keep their
+  parts, so `staticPodPath` is also found as "static pod path", and words written apart in
+  the recall are joined, so "load balancer" finds `LoadBalancer`.
+* Korean words lose attached particles (은/는/이/가/을/를/에/에서/으로/로/...) and verb or
+  adjective endings (한다/된다/하다/함/됨/해서/하면/이다/있다/가능/...), keeping a stem of at
+  least one syllable, so `스케줄러가`, `스케줄러는` and `스케줄러` are one term. A small table
+  maps common Korean transliterations to their English term (`파드` = `pod`).
+* Terms of at least `FUZZY_MIN_LENGTH` characters (Hangul: `FUZZY_MIN_SYLLABLES` syllables,
+  compared letter by letter as jamo) that have no exact match may match a recall term with
+  `rapidfuzz.fuzz.ratio` >= `FUZZY_THRESHOLD`; such a match earns ratio/100 of the term's
+  weight. Terms with digits (`1Gi`, `30000`, `node01`) must match exactly.
+* A term's weight is an IDF computed over the card's own points, so words found in almost
+  every point (the topic's name) weigh little; built-in stop words of both languages weigh
+  `STOP_WORD_WEIGHT`; technical terms (code, bold or highlighted spans, camelCase, ALLCAPS,
+  flags, numbers, dotted or dashed names) weigh `TECHNICAL_TERM_BOOST` times more.
+
+Everything here is a pure function of its arguments.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from ckaquiz.model import Rating
+
+__all__ = [
+    "FUZZY_MIN_LENGTH",
+    "FUZZY_MIN_SYLLABLES",
+    "FUZZY_THRESHOLD",
+    "PARTIAL_THRESHOLD",
+    "RECALLED_THRESHOLD",
+    "SENTENCE_MATCH_THRESHOLD",
+    "STOP_WORD_WEIGHT",
+    "TECHNICAL_TERM_BOOST",
+    "GradeCutoffs",
+    "PointResult",
+    "RecallScore",
+    "key_terms",
+    "normalise_text",
+    "score_recall",
+]
+
+RECALLED_THRESHOLD = 0.6
+"""A point whose score is at least this is `recalled` and counts as fully covered."""
+
+PARTIAL_THRESHOLD = 0.3
+"""A point scoring at least this (and below `RECALLED_THRESHOLD`) is `partial`; below, `missed`."""
+
+FUZZY_THRESHOLD = 80.0
+"""Lowest `rapidfuzz.fuzz.ratio` (0-100) for a typo match: one slip in 5 letters, two in 10."""
+
+FUZZY_MIN_LENGTH = 5
+"""Latin terms shorter than this never match fuzzily: short words differ by one letter."""
+
+FUZZY_MIN_SYLLABLES = 3
+"""Hangul terms shorter than this many syllables never match fuzzily (경로/경고 must differ)."""
+
+FUZZY_MAX_LENGTH_GAP = 2
+"""A typo match may differ in length by at most this: `staticPod` is no typo of `staticPodPath`."""
+
+STOP_WORD_WEIGHT = 0.05
+"""Weight of a built-in stop word (`the`, `is`, `것`, `수` ...) whatever its IDF."""
+
+TECHNICAL_TERM_BOOST = 1.5
+"""Weight factor for technical terms: the facts a note is written to keep."""
+
+SENTENCE_MATCH_THRESHOLD = 0.34
+"""A recall sentence is in the notes when some point holds this share of its content terms."""
+
+_POINT_STATUSES = ("recalled", "partial", "missed")
+
+
+# --------------------------------------------------------------------------- public types
+
+
+@dataclass(frozen=True)
+class GradeCutoffs:
+    """Coverage cut-offs that turn a card's coverage into a suggested rating.
+
+    Coverage below `again_below` suggests Again, below `hard_below` Hard, below `good_below`
+    Good, and anything else Easy.
+    """
+
+    again_below: float = 0.4
+    hard_below: float = 0.7
+    good_below: float = 0.9
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.again_below <= self.hard_below <= self.good_below <= 1.0:
+            raise ValueError(
+                "grade cut-offs must satisfy 0 <= again_below <= hard_below <= good_below <= 1"
+            )
+
+    def suggest(self, coverage: float) -> Rating:
+        """The rating suggested for a coverage between 0 and 1."""
+        if coverage < self.again_below:
+            return Rating.AGAIN
+        if coverage < self.hard_below:
+            return Rating.HARD
+        if coverage < self.good_below:
+            return Rating.GOOD
+        return Rating.EASY
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of the cut-offs."""
+        return {
+            "again_below": self.again_below,
+            "hard_below": self.hard_below,
+            "good_below": self.good_below,
+        }
+
+
+@dataclass(frozen=True)
+class PointResult:
+    """How well the recall covers one key point: a score in 0..1 and its status."""
+
+    text: str
+    score: float
+    status: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of the result, the score rounded to 3 places."""
+        return {"text": self.text, "score": round(self.score, 3), "status": self.status}
+
+
+@dataclass(frozen=True)
+class RecallScore:
+    """The result of comparing a blank-page recall with a card's key points."""
+
+    coverage: float
+    suggested: Rating
+    points: tuple[PointResult, ...]
+    unmatched: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view: coverage rounded to 3 places, the rating by its label."""
+        return {
+            "coverage": round(self.coverage, 3),
+            "suggested": self.suggested.label,
+            "points": [point.to_dict() for point in self.points],
+            "unmatched": list(self.unmatched),
+        }
+
+
+# --------------------------------------------------------------------------- word lists
+
+_ENGLISH_STOP_WORDS = frozenset(
+    """
+    a about after all also am an and any are as at be been before being both but by can
+    could did do does doing done each either else etc even ever every for from get gets got
+    had has have having he her here him his how i if in into is isn it its itself just let
+    like may me might more most much must my no nor not of off on once one only or other our
+    out over own per same she should so some such than that the their them then there these
+    they this those though through to too under until up upon us very via was we were what
+    when where whether which while who whom whose why will with within without would yes yet
+    you your e.g i.e ok okay think thing things stuff really maybe sure something
+    """.split()
+)
+
+# Korean words that carry no fact of their own once particles and endings are gone.
+_KOREAN_STOP_WORDS = frozenset(
+    """
+    것 수 등 때 및 더 또 그 이 저 거 건 걸 게 좀 잘 안 못 다 또는 그리고 하지만 그래서
+    따라서 그러면 그런데 그냥 해당 같은 같이 경우 위해 위한 통해 대해 대한 있 없 하 되 뭐
+    어떤 이런 저런 그런 듯 거의 아마 나 너 우리 제 내 이것 그것 저것 여기 거기 뭔가 정도
+    기억 생각 아 음 어 네 예 응
+    """.split()
+)
+
+# Particles (josa). Stripped from the end of a Korean word, longest first, again and again.
+_KOREAN_PARTICLES = (
+    "에서부터 에게서 에서는 에서도 으로는 으로도 으로서 으로써 이라서 이라고 이랑은 까지는 부터는 "
+    "에서 에게 한테 으로 까지 부터 이나 이랑 처럼 보다 마다 에는 에도 에선 에만 로는 로도 로서 "
+    "로써 라서 라고 이며 이고 이든 든지 "
+    "은 는 이 가 을 를 에 로 의 와 과 도 만 나 랑 엔 들 께 야"
+).split()
+
+# Verb, adjective and copula endings, including the 하다/되다 forms that turn a noun into a verb.
+_KOREAN_ENDINGS = (
+    "되어있다 되어있음 되어야함 해야한다 해야하고 해줘야함 해줘야한다 할수있다 될수있다 "
+    "합니다 됩니다 입니다 습니다 였습니다 했습니다 "
+    "되었다 하였다 이었다 해준다 해주면 해주는 해줘야 해야함 해야만 되어야 "
+    "한다 된다 하다 되다 이다 있다 없다 했다 됐다 였다 었다 았다 시킨다 시킴 시켜 "
+    "하여 해서 되어 돼서 하면 되면 이면 하고 되고 하는 되는 있는 없는 했던 하던 하지 되지 "
+    "해도 돼도 하며 되며 해야 해줌 해줘 했음 됐음 있음 없음 하게 되게 "
+    "가능 불가 함 됨 임 해 돼 한 된 할 될 면 며 고 게 지 다 요"
+).split()
+
+# Endings that are too short to strip from a stem of one syllable (다른, 무게, 요지 ...).
+_KOREAN_WEAK_ENDINGS = frozenset("면 며 고 게 지 다 요 한 된 할 될 해 돼 나 야 께".split())
+
+# Nouns that end in a particle's syllable but must keep it (경로 is not 경 + 로).
+_KOREAN_PROTECTED = frozenset(
+    "속도 결과 추가 정의 차이 효과 정도 이미지 사이 하나 자체 로그인 도메인 주기 모두".split()
+)
+
+_KOREAN_SUFFIXES = tuple(
+    sorted(set(_KOREAN_PARTICLES) | set(_KOREAN_ENDINGS), key=len, reverse=True)
+)
+_KOREAN_FUNCTION_WORDS = frozenset(_KOREAN_SUFFIXES)
+
+# Common Korean transliterations and translations of the English terms notes mix them with.
+_KOREAN_ALIASES = {
+    "파드": "pod",
+    "포드": "pod",
+    "노드": "node",
+    "스케줄러": "scheduler",
+    "스케쥴러": "scheduler",
+    "스케줄링": "scheduling",
+    "스케쥴링": "scheduling",
+    "서비스": "service",
+    "네임스페이스": "namespace",
+    "컨테이너": "container",
+    "클러스터": "cluster",
+    "컨트롤러": "controller",
+    "컨트롤": "control",
+    "플레인": "plane",
+    "시크릿": "secret",
+    "인그레스": "ingress",
+    "데몬셋": "daemonset",
+    "디플로이먼트": "deployment",
+    "레플리카셋": "replicaset",
+    "레플리카": "replica",
+    "볼륨": "volume",
+    "큐": "queue",
+    "토픽": "topic",
+    "웹훅": "webhook",
+    "플러그인": "plugin",
+    "매니페스트": "manifest",
+    "라벨": "label",
+    "레이블": "label",
+    "셀렉터": "selector",
+    "스냅샷": "snapshot",
+    "엔드포인트": "endpoint",
+    "로드밸런서": "loadbalancer",
+    "캐시": "cache",
+    "리전": "region",
+    "메시지": "message",
+    "필터": "filter",
+    "미러": "mirror",
+    "프로필": "profile",
+    "이벤트": "event",
+    "로그": "log",
+    "워커": "worker",
+    "마스터": "master",
+    "업그레이드": "upgrade",
+    "버전": "version",
+    "롤": "role",
+    "바인딩": "binding",
+    "데이터베이스": "database",
+    "모니터링": "monitoring",
+    "에이전트": "agent",
+    "플래그": "flag",
+    "어피니티": "affinity",
+    "톨러레이션": "toleration",
+    "테인트": "taint",
+    "쿼터": "quota",
+    "리소스": "resource",
+    "디렉터리": "directory",
+    "디렉토리": "directory",
+    "파일": "file",
+    "경로": "path",
+    "스토리지": "storage",
+    "프로비저닝": "provisioned",
+    "온디맨드": "ondemand",
+    "팬아웃": "fanout",
+    "스로틀링": "throttling",
+    "인증서": "certificate",
+    "컨피그맵": "configmap",
+}
+
+# --------------------------------------------------------------------------- patterns
+
+_WIKI_LINK = re.compile(r"!?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_URL = re.compile(r"https?://\S+")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_EMPHASIS_SPAN = re.compile(r"(`+|\*\*|__|==|~~)(.+?)\1")
+_MARKUP = re.compile(r"`+|\*\*|__|==|~~")
+_LIST_MARKER = re.compile(r"(?m)^\s*(?:[-*+>#]+|\d+[.)]|\[[ xX]\])\s+")
+_CHECKBOX = re.compile(r"\[[ xX]\]")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
+_SCRIPT_RUN = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+|[^\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
+_CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_TECHNICAL_CHUNK = re.compile(
+    r"[a-z][A-Z]|^[A-Z]{2,}|[A-Z]{2,}$|\d|^--?[A-Za-z]|[A-Za-z0-9][-./_:=][A-Za-z0-9]"
+)
+_SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?。！？])\s+|(?<=[다요함됨임])\s+")
+
+
+def _is_hangul(text: str) -> bool:
+    return "\uac00" <= text[0] <= "\ud7a3" or "\u1100" <= text[0] <= "\u11ff" or (
+        "\u3130" <= text[0] <= "\u318f"
+    )
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+def _unicode_normalise(text: str) -> str:
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
+
+
+def _strip_markup(text: str) -> str:
+    """Remove Markdown markup but keep the words and their case."""
+    text = _URL.sub(" ", text)
+    text = _IMAGE.sub(" ", text)
+    text = _WIKI_LINK.sub(_wiki_link_text, text)
+    text = _LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _LIST_MARKER.sub(" ", text)
+    text = _CHECKBOX.sub(" ", text)
+    # Markup is removed without a space so that a Korean particle stays on its word.
+    return _MARKUP.sub("", text)
+
+
+def _wiki_link_text(match: re.Match[str]) -> str:
+    alias = match.group(2)
+    if alias:
+        return alias
+    target = match.group(1).split("#")[0]
+    return target.rsplit("/", 1)[-1]
+
+
+def normalise_text(text: str) -> str:
+    """Fold Unicode forms and case, drop Markdown markup and punctuation, squeeze spaces."""
+    plain = _strip_markup(_unicode_normalise(text))
+    return " ".join(match.group(0) for match in _TOKEN.finditer(plain.casefold()))
+
+
+# --------------------------------------------------------------------------- stemming
+
+
+def _undouble(word: str) -> str:
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouslz":
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=16384)
+def _stem_english(word: str) -> str:
+    """A light stemmer: plurals, -ed, -ing, -ly and a final -e; only for plain words."""
+    if len(word) <= 3 or not word.isascii() or not word.isalpha():
+        return word
+    if word.endswith("ically"):
+        word = word[:-4]
+    elif word.endswith("ly") and len(word) > 5:
+        word = word[:-2]
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith(("xes", "ches", "shes", "zes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) >= 5:
+        word = _undouble(word[:-3])
+    elif word.endswith("ied") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("ed") and len(word) >= 4:
+        word = _undouble(word[:-2])
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+@lru_cache(maxsize=16384)
+def _strip_korean(word: str) -> str:
+    """Strip particles and endings from a Korean word, keeping a stem of one syllable or more."""
+    stem = word
+    changed = True
+    while changed and stem not in _KOREAN_PROTECTED and stem not in _KOREAN_ALIASES:
+        changed = False
+        for suffix in _KOREAN_SUFFIXES:
+            if not stem.endswith(suffix):
+                continue
+            rest = len(stem) - len(suffix)
+            minimum = 2 if suffix in _KOREAN_WEAK_ENDINGS else 1
+            if rest >= minimum:
+                stem = stem[:rest]
+                changed = True
+                break
+    return stem
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class _Term:
+    key: str
+    join_form: str
+    parts: tuple[str, ...]
+    hangul: bool
+    stop: bool
+
+
+def _latin_term(surface: str) -> _Term:
+    lowered = surface.casefold()
+    if "," in lowered and lowered.replace(",", "").isdigit():
+        lowered = lowered.replace(",", "")
+    key = _stem_english(lowered)
+    pieces = _CAMEL_PART.findall(surface)
+    parts: tuple[str, ...] = ()
+    if len(pieces) > 1:
+        parts = tuple(_stem_english(piece.casefold()) for piece in pieces)
+    return _Term(key, lowered, parts, hangul=False, stop=lowered in _ENGLISH_STOP_WORDS)
+
+
+def _hangul_term(word: str, *, attached: bool) -> _Term | None:
+    if word in _KOREAN_FUNCTION_WORDS:
+        return None
+    stem = _strip_korean(word)
+    if attached and _strip_korean("파" + word) == "파":
+        # Everything after an English word is particles and endings: `kubelet이`, `drain한다`.
+        return None
+    alias = _KOREAN_ALIASES.get(stem)
+    if alias is not None:
+        return _Term(_stem_english(alias), alias, (), hangul=False, stop=False)
+    return _Term(stem, stem, (), hangul=True, stop=stem in _KOREAN_STOP_WORDS)
+
+
+def _terms_of_plain(plain: str) -> list[_Term]:
+    terms: list[_Term] = []
+    for token in _TOKEN.finditer(plain):
+        previous_is_latin = False
+        for run in _SCRIPT_RUN.findall(token.group(0)):
+            if _is_hangul(run):
+                term = _hangul_term(run, attached=previous_is_latin)
+                previous_is_latin = False
+            else:
+                term = _latin_term(run)
+                previous_is_latin = True
+            if term is not None and term.key:
+                terms.append(term)
+    return terms
+
+
+@lru_cache(maxsize=4096)
+def _analyse(text: str) -> tuple[tuple[_Term, ...], frozenset[str]]:
+    """The terms of a text in order, and the keys of its technical terms."""
+    unified = _unicode_normalise(text)
+    technical: set[str] = set()
+    for span in _EMPHASIS_SPAN.finditer(unified):
+        technical.update(term.key for term in _terms_of_plain(_strip_markup(span.group(2))))
+    plain = _strip_markup(unified)
+    for chunk in plain.split():
+        if _TECHNICAL_CHUNK.search(chunk):
+            technical.update(term.key for term in _terms_of_plain(chunk))
+    return tuple(_terms_of_plain(plain)), frozenset(technical)
+
+
+def key_terms(text: str) -> list[str]:
+    """The normalised key terms of a text, in order; stop words and Korean endings left out."""
+    terms, _technical = _analyse(text)
+    return [term.key for term in terms if not term.stop]
+
+
+def _joined_keys(terms: Sequence[_Term], *, longest: int = 3) -> set[str]:
+    """Keys of neighbouring words written together: `load balancer` -> `loadbalancer`."""
+    joined: set[str] = set()
+    for start in range(len(terms)):
+        form = terms[start].join_form
+        hangul = terms[start].hangul
+        for end in range(start + 1, min(start + longest, len(terms))):
+            if terms[end].hangul != hangul:
+                break
+            form += terms[end].join_form
+            if hangul:
+                joined.add(_KOREAN_ALIASES.get(form, form))
+            else:
+                joined.add(_stem_english(form))
+    return joined
+
+
+def _fuzzy_form(key: str, *, hangul: bool) -> str | None:
+    """The spelling compared for typos, or None when the term is too short or numeric."""
+    if hangul:
+        if len(key) < FUZZY_MIN_SYLLABLES:
+            return None
+        return unicodedata.normalize("NFD", key)
+    if len(key) < FUZZY_MIN_LENGTH or any(character.isdigit() for character in key):
+        return None
+    return key
+
+
+class _Vocabulary:
+    """Exact and typo-tolerant look-up of terms in one text (a recall, or a whole card)."""
+
+    def __init__(self, exact: set[str], fuzzy_forms: dict[str, str]) -> None:
+        self._exact = exact
+        self._by_length: dict[int, list[str]] = {}
+        self._key_of_form = fuzzy_forms
+        for form in fuzzy_forms:
+            self._by_length.setdefault(len(form), []).append(form)
+        self._cache: dict[str, tuple[str, float] | None] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._exact
+
+    def closest(self, key: str, *, hangul: bool) -> tuple[str, float] | None:
+        """The vocabulary key nearest to `key` by `fuzz.ratio`, with its ratio / 100."""
+        if key in self._cache:
+            return self._cache[key]
+        found: tuple[str, float] | None = None
+        form = _fuzzy_form(key, hangul=hangul)
+        if form is not None:
+            choices = [
+                choice
+                for length in range(
+                    len(form) - FUZZY_MAX_LENGTH_GAP, len(form) + FUZZY_MAX_LENGTH_GAP + 1
+                )
+                for choice in self._by_length.get(length, ())
+            ]
+            if choices:
+                best = process.extractOne(
+                    form, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
+                )
+                if best is not None:
+                    found = (self._key_of_form[best[0]], best[1] / 100.0)
+        self._cache[key] = found
+        return found
+
+
+def _vocabulary(terms: Sequence[_Term]) -> _Vocabulary:
+    exact: set[str] = set()
+    fuzzy_forms: dict[str, str] = {}
+    for term in terms:
+        exact.add(term.key)
+        exact.update(term.parts)
+        form = _fuzzy_form(term.key, hangul=term.hangul)
+        if form is not None:
+            fuzzy_forms[form] = term.key
+    exact |= _joined_keys(terms)
+    return _Vocabulary(exact, fuzzy_forms)
+
+
+# --------------------------------------------------------------------------- the card
+
+
+@dataclass
+class _Card:
+    """The key points analysed once: their terms, the weights and who holds which term."""
+
+    texts: tuple[str, ...]
+    terms: list[list[_Term]] = field(default_factory=list)
+    technical: list[frozenset[str]] = field(default_factory=list)
+    document_frequency: dict[str, int] = field(default_factory=dict)
+    holders: dict[str, set[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for index, text in enumerate(self.texts):
+            terms, technical = _analyse(text)
+            unique: dict[str, _Term] = {}
+            for term in terms:
+                unique.setdefault(term.key, term)
+            self.terms.append(list(unique.values()))
+            self.technical.append(technical)
+            vocabulary = set(unique) | {part for term in terms for part in term.parts}
+            vocabulary |= _joined_keys(terms)
+            for key in vocabulary:
+                self.document_frequency[key] = self.document_frequency.get(key, 0) + 1
+                self.holders.setdefault(key, set()).add(index)
+
+    def inverse_frequency(self, key: str) -> float:
+        """Smoothed IDF over the points: near 0 for a term in every point."""
+        count = len(self.texts)
+        return math.log((count + 1) / (self.document_frequency.get(key, 0) + 0.5))
+
+    def weight(self, term: _Term, *, point: int) -> float:
+        """The weight of one term of one point."""
+        if term.stop:
+            return STOP_WORD_WEIGHT
+        weight = self.inverse_frequency(term.key)
+        if term.key in self.technical[point]:
+            weight *= TECHNICAL_TERM_BOOST
+        return weight
+
+
+def _term_credit(card: _Card, term: _Term, recall: _Vocabulary) -> float:
+    """How much of one point term the recall holds: 1 exact, ratio for a typo, parts share."""
+    if term.key in recall:
+        return 1.0
+    credit = 0.0
+    close = recall.closest(term.key, hangul=term.hangul)
+    if close is not None:
+        credit = close[1]
+    if term.parts:
+        total = 0.0
+        found = 0.0
+        for part in term.parts:
+            part_weight = card.inverse_frequency(part)
+            total += part_weight
+            if part in recall:
+                found += part_weight
+            else:
+                part_close = recall.closest(part, hangul=False)
+                if part_close is not None:
+                    found += part_weight * part_close[1]
+        if total > 0:
+            credit = max(credit, found / total)
+    return credit
+
+
+def _point_score(card: _Card, index: int, recall: _Vocabulary) -> float:
+    total = 0.0
+    found = 0.0
+    for term in card.terms[index]:
+        weight = card.weight(term, point=index)
+        total += weight
+        found += weight * _term_credit(card, term, recall)
+    return found / total if total > 0 else 0.0
+
+
+def _status(score: float) -> str:
+    if score >= RECALLED_THRESHOLD:
+        return "recalled"
+    if score >= PARTIAL_THRESHOLD:
+        return "partial"
+    return "missed"
+
+
+def _point_credit(score: float) -> float:
+    """A recalled point counts whole, a partial one in proportion, a missed one not at all."""
+    if score >= RECALLED_THRESHOLD:
+        return 1.0
+    if score >= PARTIAL_THRESHOLD:
+        return score / RECALLED_THRESHOLD
+    return 0.0
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def _sentences(text: str) -> list[str]:
+    pieces = _SENTENCE_BREAK.split(_unicode_normalise(text))
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def _unmatched_sentences(card: _Card, sentences: Iterable[str]) -> tuple[str, ...]:
+    """The sentences no point shares enough content terms with."""
+    card_terms = [term for terms in card.terms for term in terms]
+    card_vocabulary = _vocabulary(card_terms)
+    unmatched: list[str] = []
+    for sentence in sentences:
+        terms, _technical = _analyse(sentence)
+        content = {term.key: term for term in terms if not term.stop}
+        if not content:
+            continue
+        shared = [0] * len(card.texts)
+        for key, term in content.items():
+            holders: set[int] = set()
+            candidates = [key]
+            if key not in card_vocabulary:
+                close = card_vocabulary.closest(key, hangul=term.hangul)
+                if close is not None:
+                    candidates.append(close[0])
+            if term.parts and all(part in card_vocabulary for part in term.parts):
+                holders |= set.intersection(*(card.holders.get(part, set()) for part in term.parts))
+            for candidate in candidates:
+                holders |= card.holders.get(candidate, set())
+            for index in holders:
+                shared[index] += 1
+        best = max(shared, default=0)
+        if best / len(content) < SENTENCE_MATCH_THRESHOLD:
+            unmatched.append(sentence)
+    return tuple(unmatched)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def score_recall(
+    key_points: Sequence[str], recall_text: str, *, cutoffs: GradeCutoffs = GradeCutoffs()
+) -> RecallScore:
+    """Score a blank-page recall against a card's key points and suggest a rating.
+
+    Coverage is the mean credit of the points, each point weighing the same (a note's points
+    are facts of equal standing, and weighting by term weight let one long point outweigh
+    several short ones). A recalled point counts 1, a partial one score / RECALLED_THRESHOLD,
+    a missed one 0. With no key points, coverage is 0 and every recall sentence is unmatched.
+    """
+    card = _Card(tuple(key_points))
+    recall_terms, _technical = _analyse(recall_text)
+    recall = _vocabulary(recall_terms)
+    results: list[PointResult] = []
+    credits: list[float] = []
+    for index, text in enumerate(card.texts):
+        score = _point_score(card, index, recall) if recall_terms else 0.0
+        results.append(PointResult(text=text, score=score, status=_status(score)))
+        credits.append(_point_credit(score))
+    coverage = sum(credits) / len(credits) if credits else 0.0
+    coverage = min(1.0, max(0.0, coverage))
+    return RecallScore(
+        coverage=coverage,
+        suggested=cutoffs.suggest(coverage),
+        points=tuple(results),
+        unmatched=_unmatched_sentences(card, _sentences(recall_text)),
+    )

@@ -1,0 +1,324 @@
+"""Turning one deck entry (the YAML card shape) into cards, with problems instead of raises.
+
+Both YAML decks and ```card blocks in Markdown use this, so every kind is written the same
+way everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ckaquiz.decks.identity import IdAllocator, explicit_id
+from ckaquiz.decks.keypoints import key_points
+from ckaquiz.model import Card, CardKind, Problem, SourceLocation
+
+COMMON_FIELDS = frozenset({"kind", "id", "tags", "explanation", "reference"})
+KIND_FIELDS: dict[CardKind, tuple[frozenset[str], frozenset[str]]] = {
+    CardKind.BASIC: (frozenset({"front", "back"}), frozenset({"reverse"})),
+    CardKind.CLOZE: (frozenset({"text"}), frozenset()),
+    CardKind.RECALL: (frozenset({"topic", "notes"}), frozenset()),
+    CardKind.CHOICE: (frozenset({"question", "options", "answer"}), frozenset()),
+    CardKind.COMMAND: (frozenset({"question", "answer"}), frozenset({"alternatives", "time"})),
+    CardKind.MANIFEST: (frozenset({"question", "answer"}), frozenset({"strict"})),
+}
+CLOZE_DELETION = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
+_TIME = re.compile(r"^\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*$")
+
+
+@dataclass
+class EntryContext:
+    """What an entry inherits from its file: deck, path, tags, default reference, ids."""
+
+    deck: str
+    path: str
+    tags: tuple[str, ...] = ()
+    reference: str = ""
+    allocator: IdAllocator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.allocator = IdAllocator(self.deck)
+
+
+def normalise_tag(tag: str) -> str:
+    """A tag without its leading `#` and surrounding space."""
+    return tag.strip().lstrip("#").strip()
+
+
+def merge_tags(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Tags in order of first appearance, without case-insensitive repeats."""
+    seen: set[str] = set()
+    merged: list[str] = []
+    for group in groups:
+        for tag in group:
+            clean = normalise_tag(tag)
+            if clean and clean.casefold() not in seen:
+                seen.add(clean.casefold())
+                merged.append(clean)
+    return tuple(merged)
+
+
+def cloze_cards_text(text: str) -> list[tuple[str, str, str]]:
+    """(prompt, answer, full text) per `{{deletion}}`: the target hidden, the others shown."""
+    deletions = list(CLOZE_DELETION.finditer(text))
+    results: list[tuple[str, str, str]] = []
+    for target in deletions:
+        prompt_parts: list[str] = []
+        full_parts: list[str] = []
+        position = 0
+        for match in deletions:
+            prompt_parts.append(text[position : match.start()])
+            full_parts.append(text[position : match.start()])
+            shown = match.group(1)
+            prompt_parts.append("[...]" if match is target else shown)
+            full_parts.append(f"**{shown}**" if match is target else shown)
+            position = match.end()
+        prompt_parts.append(text[position:])
+        full_parts.append(text[position:])
+        results.append(("".join(prompt_parts), target.group(1), "".join(full_parts)))
+    return results
+
+
+def build_entry_cards(
+    entry: Mapping[str, Any],
+    context: EntryContext,
+    *,
+    line: int,
+    field_lines: Mapping[str, int] | None = None,
+) -> tuple[list[Card], list[Problem]]:
+    """The cards one entry makes, or the problems that keep it from making any."""
+    field_lines = field_lines or {}
+    problems: list[Problem] = []
+
+    def problem(message: str, key: str | None = None) -> None:
+        problems.append(Problem(context.path, field_lines.get(key or "", line), message))
+
+    kind_text = entry.get("kind", "basic")
+    try:
+        kind = CardKind(str(kind_text).strip().lower())
+    except ValueError:
+        known = ", ".join(item.value for item in CardKind)
+        problem(f"unknown card kind {kind_text!r} (known: {known})", "kind")
+        return [], problems
+    required, optional = KIND_FIELDS[kind]
+    for key in entry:
+        if key not in required | optional | COMMON_FIELDS:
+            allowed = ", ".join(sorted(required | optional | COMMON_FIELDS))
+            problem(f"unknown field {key!r} for a {kind.value} card (allowed: {allowed})", key)
+    for key in sorted(required):
+        value = entry.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            noun = "answer" if key in {"back", "answer", "notes"} else f"field {key!r}"
+            problem(f"missing {noun} for a {kind.value} card", key if key in entry else None)
+    if problems:
+        return [], problems
+
+    tags_value = entry.get("tags", [])
+    if isinstance(tags_value, str):
+        tags_value = tags_value.replace(",", " ").split()
+    if not isinstance(tags_value, list) or not all(isinstance(tag, str | int | float) for tag in tags_value):
+        problem("tags must be a list of words", "tags")
+        return [], problems
+    tags = merge_tags(context.tags, [str(tag) for tag in tags_value])
+    explanation = _text(entry.get("explanation", ""))
+    reference = _text(entry.get("reference", "")) or context.reference
+    if reference and not reference.startswith(("http://", "https://")):
+        problem(f"reference must be a URL, got {reference!r}", "reference")
+    given_id = entry.get("id")
+    if given_id is not None and (not isinstance(given_id, str | int) or not str(given_id).strip()):
+        problem("id must be a non-empty word", "id")
+    if problems:
+        return [], problems
+
+    source = SourceLocation(context.path, line)
+    common: dict[str, Any] = {
+        "deck": context.deck,
+        "source": source,
+        "tags": tags,
+        "explanation": explanation,
+        "reference": reference,
+    }
+
+    def base_id(basis: str) -> str:
+        if given_id is not None:
+            return explicit_id(context.deck, str(given_id))
+        return context.allocator.allocate(f"{kind.value}\n{basis}")
+
+    if kind is CardKind.BASIC:
+        front, back = _text(entry["front"]), _text(entry["back"])
+        reverse = entry.get("reverse", False)
+        if not isinstance(reverse, bool):
+            problem("reverse must be true or false", "reverse")
+            return [], problems
+        identity = base_id(front)
+        cards = [Card(id=identity, kind=kind, prompt=front, answer=back, sibling_key=identity, **common)]
+        if reverse:
+            cards.append(
+                Card(
+                    id=f"{identity}:r",
+                    kind=kind,
+                    prompt=back,
+                    answer=front,
+                    sibling_key=identity,
+                    **common,
+                )
+            )
+        return cards, problems
+
+    if kind is CardKind.CLOZE:
+        text = _text(entry["text"])
+        deletions = cloze_cards_text(text)
+        if not deletions:
+            problem("a cloze card needs at least one {{deletion}} in its text", "text")
+            return [], problems
+        identity = base_id(CLOZE_DELETION.sub(lambda match: match.group(1), text))
+        return [
+            Card(
+                id=f"{identity}:c{number}",
+                kind=kind,
+                prompt=prompt,
+                answer=answer,
+                sibling_key=identity,
+                fields={"full_text": full},
+                **common,
+            )
+            for number, (prompt, answer, full) in enumerate(deletions, start=1)
+        ], problems
+
+    if kind is CardKind.RECALL:
+        topic, notes = _text(entry["topic"]), _text(entry["notes"])
+        points = key_points(_lines_outside_fences(notes))
+        identity = base_id(topic)
+        return [
+            Card(
+                id=identity,
+                kind=kind,
+                prompt=topic,
+                answer=notes,
+                key_points=tuple(points),
+                sibling_key=identity,
+                **common,
+            )
+        ], problems
+
+    question = _text(entry["question"])
+    identity = base_id(question)
+    if kind is CardKind.CHOICE:
+        options = entry["options"]
+        if not isinstance(options, list) or len(options) < 2:
+            problem("options must be a list of at least two choices", "options")
+            return [], problems
+        option_texts = [_text(option) for option in options]
+        if len(set(option_texts)) != len(option_texts):
+            problem("options must be different from each other", "options")
+        answer_value = entry["answer"]
+        answers = [_text(item) for item in (answer_value if isinstance(answer_value, list) else [answer_value])]
+        for answer in answers:
+            if answer not in option_texts:
+                problem(f"answer {answer!r} is not one of the options", "answer")
+        if problems:
+            return [], problems
+        choice_fields: dict[str, Any] = {"options": option_texts, "answers": answers}
+        answer_text = "; ".join(answers)
+        return [
+            Card(
+                id=identity,
+                kind=kind,
+                prompt=question,
+                answer=answer_text,
+                sibling_key=identity,
+                fields=choice_fields,
+                **common,
+            )
+        ], problems
+
+    if kind is CardKind.COMMAND:
+        alternatives = entry.get("alternatives", [])
+        if not isinstance(alternatives, list):
+            problem("alternatives must be a list of commands", "alternatives")
+            return [], problems
+        fields: dict[str, Any] = {"alternatives": [_text(item) for item in alternatives]}
+        if "time" in entry:
+            seconds = _seconds(entry["time"])
+            if seconds is None:
+                problem(f"time must look like 45s or 2m, got {entry['time']!r}", "time")
+                return [], problems
+            fields["time_seconds"] = seconds
+        return [
+            Card(
+                id=identity,
+                kind=kind,
+                prompt=question,
+                answer=_text(entry["answer"]).strip(),
+                sibling_key=identity,
+                fields=fields,
+                **common,
+            )
+        ], problems
+
+    strict = entry.get("strict", False)
+    if not isinstance(strict, bool):
+        problem("strict must be true or false", "strict")
+        return [], problems
+    answer_yaml = _text(entry["answer"])
+    try:
+        import yaml
+
+        yaml.safe_load(answer_yaml)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (answer line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem(f"the expected manifest is not valid YAML{where}", "answer")
+        return [], problems
+    return [
+        Card(
+            id=identity,
+            kind=kind,
+            prompt=question,
+            answer=answer_yaml,
+            sibling_key=identity,
+            fields={"strict": strict},
+            **common,
+        )
+    ], problems
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.strip("\n") if "\n" in value else value.strip()
+    return str(value)
+
+
+def _seconds(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = _TIME.match(str(value))
+    if not str(value).strip() or match is None or not any(match.groups()):
+        return None
+    minutes, seconds = (int(part or 0) for part in match.groups())
+    return minutes * 60 + seconds
+
+
+def _lines_outside_fences(text: str) -> list[str]:
+    lines: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if fence is None and stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        lines.append(line)
+    return lines

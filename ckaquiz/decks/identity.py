@@ -1,0 +1,54 @@
+"""Stable card ids: explicit where the author gave one, else derived from content.
+
+A derived id depends only on the deck and the card's own identifying text, never on its
+position, so reordering cards and sections keeps every card's history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_NOT_SLUG = re.compile(r"[^\w.-]+")
+_SPACES = re.compile(r"\s+")
+
+
+def slugify(name: str) -> str:
+    """A deck name as an id prefix: lower case, words joined by `-`, Unicode letters kept."""
+    text = unicodedata.normalize("NFC", name).strip().lower()
+    slug = _NOT_SLUG.sub("-", text).strip("-")
+    return slug or "deck"
+
+
+def normalise_for_identity(text: str) -> str:
+    """Text with case, Unicode form and runs of whitespace evened out."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    return _SPACES.sub(" ", text).strip()
+
+
+def derived_id(deck: str, basis: str, *, occurrence: int = 1) -> str:
+    """`deck:hash` from identifying text; a repeated basis in one file gets `-2`, `-3` ..."""
+    digest = hashlib.sha1(normalise_for_identity(basis).encode("utf-8")).hexdigest()[:10]
+    suffix = f"-{occurrence}" if occurrence > 1 else ""
+    return f"{slugify(deck)}:{digest}{suffix}"
+
+
+def explicit_id(deck: str, given: str) -> str:
+    """`deck:given` for an id written by the author."""
+    return f"{slugify(deck)}:{given.strip()}"
+
+
+class IdAllocator:
+    """Hands out derived ids for one deck file, numbering repeats of the same basis."""
+
+    def __init__(self, deck: str) -> None:
+        self.deck = deck
+        self._seen: dict[str, int] = {}
+
+    def allocate(self, basis: str) -> str:
+        """The derived id for this basis, distinct from earlier ones in the same file."""
+        key = normalise_for_identity(basis)
+        count = self._seen.get(key, 0) + 1
+        self._seen[key] = count
+        return derived_id(self.deck, basis, occurrence=count)

@@ -1,0 +1,75 @@
+"""Markdown line helpers shared by the parsers: masking code and comments, key points.
+
+Key points are what blank-page recall compares against: list items, table rows (not the
+header or separator) and paragraph lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+_TASK = re.compile(r"^\[[ xX]\]\s*")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_QUOTE = re.compile(r"^\s*>\s?")
+_CALLOUT = re.compile(r"^\[!\w+\][+-]?\s*")
+_HORIZONTAL_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+
+
+def mask_inline_code(line: str) -> str:
+    """The line with inline code spans blanked out, same length, so positions still match."""
+    return _INLINE_CODE.sub(lambda match: " " * len(match.group(0)), line)
+
+
+def strip_comments(text: str) -> str:
+    """Text without HTML comments (newlines inside them kept, so line numbers hold)."""
+    return _COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), text)
+
+
+def is_table_row(line: str) -> bool:
+    """A Markdown table row: starts with `|` after optional indentation."""
+    return line.lstrip().startswith("|") and line.count("|") >= 2
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of a table row, trimmed; an escaped `\\|` stays inside its cell."""
+    body = line.strip()
+    body = body.removeprefix("|").removesuffix("|")
+    cells = re.split(r"(?<!\\)\|", body)
+    return [cell.strip().replace("\\|", "|") for cell in cells]
+
+
+def is_table_separator(line: str) -> bool:
+    """The `|---|---|` line under a table header."""
+    return bool(_TABLE_SEPARATOR.match(line)) and "-" in line
+
+
+def key_points(lines: list[str]) -> list[str]:
+    """Key points of section lines that hold no code blocks: list items, table rows, lines."""
+    points: list[str] = []
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if not text or (text.startswith("#") and text.lstrip("#").startswith(" ")):
+            continue
+        if _HORIZONTAL_RULE.match(text):
+            continue
+        if is_table_row(text):
+            if is_table_separator(text):
+                continue
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if is_table_separator(following):
+                continue  # the header row names columns; it is not a point
+            cells = [cell for cell in table_cells(text) if cell]
+            if cells:
+                points.append(" · ".join(cells))
+            continue
+        text = _QUOTE.sub("", text)
+        text = _CALLOUT.sub("", text).strip()
+        item = _LIST_ITEM.match(text)
+        if item:
+            text = _TASK.sub("", item.group(1)).strip()
+        if text:
+            points.append(text)
+    return points

@@ -1,0 +1,92 @@
+"""Finding deck files and reading them, turning every failure into a one-line problem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ckaquiz.decks.markdown import MarkdownOptions, parse_markdown
+from ckaquiz.decks.yaml_deck import parse_yaml_deck
+from ckaquiz.model import Deck, Problem
+
+DECK_SUFFIXES = frozenset({".md", ".markdown", ".yaml", ".yml"})
+MAX_DECK_BYTES = 20 * 1024 * 1024
+NOT_DECKS = frozenset({"readme.md", "license.md", "changelog.md"})
+
+
+def is_deck_file(path: Path) -> bool:
+    """A file ckaquiz reads as a deck: Markdown or YAML, not a README."""
+    return path.suffix.lower() in DECK_SUFFIXES and path.name.lower() not in NOT_DECKS
+
+
+def find_deck_files(folder: Path) -> Iterator[Path]:
+    """Deck files under a folder, sorted, skipping hidden files and folders."""
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file() and is_deck_file(path):
+            yield path
+
+
+def decode_deck_bytes(data: bytes, path: str) -> tuple[str | None, Problem | None]:
+    """Deck text from bytes: UTF-8 (a BOM is fine); anything else is a problem, not a crash."""
+    if b"\x00" in data:
+        return None, Problem(path, 1, "skipped: the file holds NUL bytes (binary?)")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, Problem(path, line, "skipped: not valid UTF-8 text")
+
+
+def parse_deck_text(
+    text: str, path: str, *, deck_name: str | None = None, options: MarkdownOptions | None = None
+) -> Deck:
+    """Parse text by the file's suffix: YAML or Markdown."""
+    if Path(path).suffix.lower() in {".yaml", ".yml"}:
+        return parse_yaml_deck(text, path, deck_name=deck_name)
+    return parse_markdown(text, path, deck_name=deck_name, options=options)
+
+
+def load_deck_file(
+    path: Path,
+    *,
+    display_path: str | None = None,
+    deck_name: str | None = None,
+    options: MarkdownOptions | None = None,
+) -> Deck:
+    """Read and parse one deck file; unreadable files give a deck with one problem."""
+    shown = display_path or str(path)
+    name = deck_name or path.stem
+    try:
+        size = path.stat().st_size
+        if size > MAX_DECK_BYTES:
+            limit = MAX_DECK_BYTES // (1024 * 1024)
+            return Deck(
+                name=name,
+                path=shown,
+                problems=(Problem(shown, 1, f"skipped: larger than {limit} MB"),),
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        return Deck(name=name, path=shown, problems=(Problem(shown, 1, f"cannot read: {error.strerror}"),))
+    text, problem = decode_deck_bytes(data, shown)
+    if text is None:
+        assert problem is not None
+        return Deck(name=name, path=shown, problems=(problem,))
+    try:
+        return parse_deck_text(text, shown, deck_name=deck_name, options=options)
+    except RecursionError:
+        return Deck(name=name, path=shown, problems=(Problem(shown, 1, "skipped: nested too deeply"),))
+
+
+def load_decks(paths: Iterable[Path]) -> list[Deck]:
+    """Decks from files and folders of deck files, in a stable order."""
+    decks: list[Deck] = []
+    for path in paths:
+        if path.is_dir():
+            decks.extend(load_deck_file(file) for file in find_deck_files(path))
+        else:
+            decks.append(load_deck_file(path))
+    return decks

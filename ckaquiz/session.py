@@ -1,0 +1,369 @@
+"""The session engine: builds the queue, answers, undoes, keeps limits. Never prints or prompts.
+
+Front ends (the Rich terminal UI, the plain line protocol, tests) drive it through
+`next_card`, `assess`, `answer`, `skip`, `undo` and `finish`. Each answer is committed to
+the store before `answer` returns, so nothing the learner graded can be lost.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from ckaquiz import scheduling
+from ckaquiz.collection import Collection
+from ckaquiz.filters import Filters
+from ckaquiz.model import Card, CardKind, CardState, Rating, Review, Schedule
+from ckaquiz.store import StoredCard
+
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+class Mode(StrEnum):
+    """`study`: what is due now plus new cards; `review`: every matching card, due or not."""
+
+    STUDY = "study"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How a typed response was judged: a score, a suggested grade, and what to show."""
+
+    score: float
+    suggested: Rating
+    result: dict[str, Any]
+    lines: tuple[str, ...] = ()
+
+
+Assessor = Callable[[Card, str, float], Assessment | None]
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """The card to show now, the outcome each grade would have, and where it is in the session."""
+
+    stored: StoredCard
+    outcomes: dict[Rating, Schedule]
+    position: int
+    total: int
+    shown_at: datetime
+
+    @property
+    def card(self) -> Card:
+        return self.stored.card
+
+    def intervals(self) -> dict[Rating, timedelta]:
+        """How long until the card is due again after each grade."""
+        return {rating: (schedule.due or self.shown_at) - self.shown_at for rating, schedule in self.outcomes.items()}
+
+
+@dataclass
+class Summary:
+    """What a session did: answers per grade, new cards learned, time, the next due card."""
+
+    session_id: str
+    counts: dict[Rating, int] = field(default_factory=lambda: dict.fromkeys(Rating, 0))
+    new_learned: int = 0
+    seconds: float = 0.0
+    next_due: datetime | None = None
+
+    @property
+    def reviewed(self) -> int:
+        return sum(self.counts.values())
+
+    def line(self) -> str:
+        """`reviewed N cards: again A, hard H, good G, easy E` (the plain protocol's last line)."""
+        parts = ", ".join(f"{rating.label} {self.counts[rating]}" for rating in Rating)
+        return f"reviewed {self.reviewed} cards: {parts}"
+
+
+@dataclass
+class _Answered:
+    review_id: int
+    number: int
+    rating: Rating
+    was_new: bool
+    was_pending: bool
+    pending_due: datetime | None
+
+
+class Session:
+    """One study or review session over a collection."""
+
+    def __init__(
+        self,
+        collection: Collection,
+        filters: Filters = Filters(),
+        *,
+        mode: Mode = Mode.STUDY,
+        limit: int | None = None,
+        shuffle: bool = False,
+        assessor: Assessor | None = None,
+        seed: int | None = None,
+    ) -> None:
+        self.collection = collection
+        self.store = collection.store
+        self.filters = filters
+        self.mode = mode
+        self.limit = limit
+        self.assessor = assessor
+        self.id = uuid.uuid4().hex
+        self._random = random.Random(seed)
+        self._shuffle = shuffle
+        self._queue: list[int] = []
+        self._pending: dict[int, datetime] = {}
+        self._current: QueueItem | None = None
+        self._answered: list[_Answered] = []
+        self._started = False
+        self._started_monotonic = time.monotonic()
+        self._finished = False
+        self.summary = Summary(session_id=self.id)
+
+    # building the queue -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Build the queue and record the session."""
+        if self._started:
+            return
+        self._started = True
+        self._started_monotonic = time.monotonic()
+        now = self.collection.now()
+        self.store.start_session(self.id, self.mode.value, self.filters.to_dict(), now=now)
+        self._queue = self._build_queue(now)
+
+    def _matching(self, cards: list[StoredCard]) -> list[StoredCard]:
+        return [stored for stored in cards if self.filters.matches(stored.card)]
+
+    def _build_queue(self, now: datetime) -> list[int]:
+        store = self.store
+        decks = self.filters.decks
+        if self.mode is Mode.REVIEW:
+            cards = self._matching(store.cards(decks=decks, order="due"))
+            if self._shuffle:
+                self._random.shuffle(cards)
+            else:
+                cards.sort(
+                    key=lambda stored: (
+                        stored.schedule.due is None,
+                        stored.schedule.due or now,
+                        stored.number,
+                    )
+                )
+            numbers = [stored.number for stored in cards]
+            return numbers[: self.limit] if self.limit is not None else numbers
+
+        settings = self.collection.settings
+        day_start = self.collection.study_day_start()
+        day_end = day_start + timedelta(days=1)
+        new_today, reviews_today, siblings_today = store.studied_since(day_start)
+        learning = self._matching(
+            store.cards(
+                decks=decks,
+                states=(CardState.LEARNING, CardState.RELEARNING),
+                due_before=now,
+                order="due",
+            )
+        )
+        reviews = self._matching(store.cards(decks=decks, states=(CardState.REVIEW,), due_before=day_end, order="due"))
+        new_cards = self._matching(store.cards(decks=decks, states=(CardState.NEW,)))
+        queue: list[int] = [stored.number for stored in learning]
+        taken_siblings: set[str] = set()
+
+        def sibling_free(stored: StoredCard) -> bool:
+            key = stored.card.sibling_key
+            if not key:
+                return True
+            if key in taken_siblings or key in siblings_today:
+                return False
+            taken_siblings.add(key)
+            return True
+
+        review_room = max(0, settings.reviews_per_day - reviews_today)
+        for stored in reviews:
+            if review_room <= 0:
+                break
+            if sibling_free(stored):
+                queue.append(stored.number)
+                review_room -= 1
+        new_room = max(0, settings.new_per_day - new_today)
+        for stored in new_cards:
+            if new_room <= 0:
+                break
+            if sibling_free(stored):
+                queue.append(stored.number)
+                new_room -= 1
+        return queue[: self.limit] if self.limit is not None else queue
+
+    # driving ---------------------------------------------------------------------------------
+
+    @property
+    def remaining(self) -> int:
+        """Cards still to come, counting learning cards waiting to come back."""
+        return len(self._queue) + len(self._pending)
+
+    def next_card(self) -> QueueItem | None:
+        """The next card to show, or None when the session is done."""
+        self.start()
+        if self._current is not None:
+            return self._current
+        now = self.collection.now()
+        number = self._take_next(now)
+        if number is None:
+            return None
+        stored = self.store.card_by_number(number)
+        if stored is None or not stored.active:
+            return self.next_card()
+        outcomes = scheduling.preview(self.collection.scheduler, stored.number, stored.schedule, now)
+        self._current = QueueItem(
+            stored=stored,
+            outcomes=outcomes,
+            position=len(self._answered) + 1,
+            total=len(self._answered) + 1 + self.remaining,
+            shown_at=now,
+        )
+        return self._current
+
+    def _take_next(self, now: datetime) -> int | None:
+        due_pending = sorted((due, number) for number, due in self._pending.items() if due <= now)
+        if due_pending:
+            return self._pop_pending(due_pending[0][1])
+        if self._queue:
+            return self._queue.pop(0)
+        ahead = sorted((due, number) for number, due in self._pending.items() if due <= now + LEARN_AHEAD)
+        if ahead:
+            return self._pop_pending(ahead[0][1])
+        return None
+
+    def _pop_pending(self, number: int) -> int:
+        del self._pending[number]
+        return number
+
+    def assess(self, response: str, *, seconds_taken: float = 0.0) -> Assessment | None:
+        """Judge a typed response to the current card, when an assessor knows its kind."""
+        item = self._require_current()
+        if self.assessor is None:
+            return None
+        return self.assessor(item.card, response, seconds_taken)
+
+    def answer(
+        self,
+        rating: Rating,
+        *,
+        duration_ms: int = 0,
+        response: str | None = None,
+        assessment: Assessment | None = None,
+    ) -> Schedule:
+        """Grade the current card; the review (and any attempt) is committed before returning."""
+        item = self._require_current()
+        now = self.collection.now()
+        store = self.store
+        with store.transaction() as connection:
+            before = store.schedule_of(item.stored.number)
+            after = item.outcomes[rating]
+            if before != item.stored.schedule:
+                after = scheduling.review(self.collection.scheduler, item.stored.number, before, rating, now)
+            review = Review(
+                card_id=item.card.id,
+                rating=rating,
+                reviewed_at=now,
+                duration_ms=max(0, duration_ms),
+                before=before,
+                after=after,
+                session_id=self.id,
+            )
+            review_id = store.record_review_in_transaction(connection, review, item.stored.number)
+            if response is not None or assessment is not None:
+                store.record_attempt_in_transaction(
+                    connection,
+                    review_id=review_id,
+                    card_id=item.card.id,
+                    kind=item.card.kind,
+                    response=response or "",
+                    duration_ms=max(0, duration_ms),
+                    result=assessment.result if assessment else {},
+                    score=assessment.score if assessment else None,
+                    suggested=assessment.suggested if assessment else None,
+                    final=rating,
+                    now=now,
+                )
+        was_new = before.state is CardState.NEW
+        pending_due: datetime | None = None
+        if after.state in (CardState.LEARNING, CardState.RELEARNING) and after.due is not None:
+            pending_due = after.due
+            self._pending[item.stored.number] = after.due
+        self._answered.append(
+            _Answered(
+                review_id,
+                item.stored.number,
+                rating,
+                was_new,
+                item.stored.number in self._pending and pending_due is None,
+                pending_due,
+            )
+        )
+        self.summary.counts[rating] += 1
+        if was_new:
+            self.summary.new_learned += 1
+        self._current = None
+        return after
+
+    def skip(self) -> None:
+        """Leave the current card for another day (nothing is logged)."""
+        self._require_current()
+        self._current = None
+
+    def undo(self) -> Card | None:
+        """Take back the last grade of this session; its card comes next again."""
+        if not self._answered:
+            return None
+        last = self._answered.pop()
+        self.store.undo_review(last.review_id, now=self.collection.now())
+        self.summary.counts[last.rating] -= 1
+        if last.was_new:
+            self.summary.new_learned -= 1
+        self._pending.pop(last.number, None)
+        if self._current is not None:
+            self._queue.insert(0, self._current.stored.number)
+            self._current = None
+        self._queue.insert(0, last.number)
+        stored = self.store.card_by_number(last.number)
+        return None if stored is None else stored.card
+
+    def finish(self) -> Summary:
+        """End the session: record it and work out when the next card is due."""
+        if self._finished:
+            return self.summary
+        self._finished = True
+        self.start()
+        now = self.collection.now()
+        self.store.end_session(self.id, now=now)
+        self.summary.seconds = time.monotonic() - self._started_monotonic
+        upcoming = [
+            stored.schedule.due
+            for stored in self._matching(self.store.cards(decks=self.filters.decks))
+            if stored.schedule.due is not None and stored.schedule.due > now
+        ]
+        self.summary.next_due = min(upcoming) if upcoming else None
+        return self.summary
+
+    def _require_current(self) -> QueueItem:
+        if self._current is None:
+            raise RuntimeError("no card is being shown; call next_card() first")
+        return self._current
+
+
+def with_schedule(stored: StoredCard, schedule: Schedule) -> StoredCard:
+    """A stored card with another schedule (used by previews in front ends)."""
+    return replace(stored, schedule=schedule)
+
+
+def is_typed_kind(kind: CardKind) -> bool:
+    """Kinds whose answer the learner types in full (several lines)."""
+    return kind in (CardKind.RECALL, CardKind.MANIFEST)

@@ -1,0 +1,654 @@
+"""The SQLite store. Every write is one explicit transaction; the review log is append-only.
+
+The connection runs in autocommit mode (`isolation_level=None`) and writes `BEGIN IMMEDIATE`
+itself, so a migration or a review is committed whole or not at all, and a second process
+waits for the lock (busy timeout) instead of failing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ckaquiz.errors import StoreError
+from ckaquiz.model import Card, CardKind, CardState, Rating, Review, Schedule, SourceLocation
+from ckaquiz.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 30_000
+_CARD_COLUMNS = (
+    "number, id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation, reference, fields, "
+    "source_path, source_line, active, state, step, stability, difficulty, due, last_review, reps, lapses"
+)
+
+
+def to_text(moment: datetime | None) -> str | None:
+    """A datetime as sortable ISO-8601 UTC text (always with microseconds)."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_text(text: str | None) -> datetime | None:
+    """Parse what `to_text` wrote."""
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def content_hash(card: Card) -> str:
+    """A fingerprint of what a learner sees, to tell changed cards from unchanged ones."""
+    payload = json.dumps(card.to_dict() | {"source": None}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    """A card as the store holds it: content, its scheduling state, and its row number."""
+
+    number: int
+    card: Card
+    schedule: Schedule
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """A registered deck source: the built-in decks, a deck file, a folder or a vault."""
+
+    id: int
+    name: str
+    path: str
+    builtin: bool
+    deck: str | None
+    options: dict[str, Any]
+    active: bool
+
+
+@dataclass
+class SyncCounts:
+    """What a scan changed: cards new, changed, unchanged and retired."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    revived: int = 0
+
+    def add(self, other: SyncCounts) -> None:
+        """Add another file's counts to these."""
+        self.new += other.new
+        self.changed += other.changed
+        self.unchanged += other.unchanged
+        self.retired += other.retired
+        self.revived += other.revived
+
+
+class Store:
+    """One SQLite database file (or `:memory:`), migrated to the current schema on open."""
+
+    def __init__(self, connection: sqlite3.Connection, path: str) -> None:
+        self.connection = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed) and migrate the database; damage is a StoreError."""
+        location = str(path)
+        if location != ":memory:":
+            file = Path(location)
+            file.parent.mkdir(parents=True, exist_ok=True)
+            if not file.exists():
+                file.touch(mode=0o600)
+        try:
+            connection = sqlite3.connect(location, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            connection.row_factory = sqlite3.Row
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if location != ":memory:":
+                connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            store = cls(connection, location)
+            store.migrate()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{location}: cannot open the database ({error})") from None
+        return store
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.connection.close()
+
+    @property
+    def version(self) -> int:
+        """The schema version recorded in the file."""
+        return int(self.connection.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Apply each missing migration in its own transaction; refuse a newer schema."""
+        current = self.version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer ckaquiz (schema {current}, this one knows {SCHEMA_VERSION});"
+                " upgrade ckaquiz"
+            )
+        for version, migration in enumerate(MIGRATIONS, start=1):
+            if version <= current:
+                continue
+            with self.transaction():
+                if self.version >= version:
+                    continue  # another process migrated while we waited for the lock
+                for statement in _statements(migration.sql):
+                    self.connection.execute(statement)
+                if version > 1 or self._has_table("migrations"):
+                    self.connection.execute(
+                        "INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                        (version, migration.name, to_text(datetime.now(UTC))),
+                    )
+                self.connection.execute(f"PRAGMA user_version = {version}")
+
+    def _has_table(self, name: str) -> bool:
+        row = self.connection.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
+        return row is not None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    # sources and files -------------------------------------------------------------------
+
+    def register_source(
+        self,
+        name: str,
+        path: str,
+        *,
+        now: datetime,
+        builtin: bool = False,
+        deck: str | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> SourceRecord:
+        """Add a source, or update the path and options of one with the same name."""
+        with self.transaction() as connection:
+            connection.execute(
+                "INSERT INTO sources (name, path, builtin, deck, options, added_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(name) DO UPDATE SET path=excluded.path, deck=excluded.deck,"
+                " options=excluded.options, active=1",
+                (name, path, int(builtin), deck, json.dumps(options or {}), to_text(now)),
+            )
+        source = self.source(name)
+        assert source is not None
+        return source
+
+    def source(self, name: str) -> SourceRecord | None:
+        """The source with this name, if registered."""
+        row = self.connection.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
+        return None if row is None else _source(row)
+
+    def sources(self, *, include_inactive: bool = False) -> list[SourceRecord]:
+        """Registered sources, built-in first."""
+        query = "SELECT * FROM sources" + ("" if include_inactive else " WHERE active = 1")
+        return [_source(row) for row in self.connection.execute(query + " ORDER BY builtin DESC, name")]
+
+    def deactivate_source(self, name: str, *, now: datetime) -> int:
+        """Unregister a source: its cards are retired with their history kept. Returns cards retired."""
+        source = self.source(name)
+        if source is None:
+            return 0
+        with self.transaction() as connection:
+            connection.execute("UPDATE sources SET active = 0 WHERE id = ?", (source.id,))
+            cursor = connection.execute(
+                "UPDATE cards SET active = 0, retired_at = ? WHERE source_id = ? AND active = 1",
+                (to_text(now), source.id),
+            )
+            connection.execute("DELETE FROM files WHERE source_id = ?", (source.id,))
+        return cursor.rowcount
+
+    def known_files(self, source_id: int) -> dict[str, tuple[int, int]]:
+        """Scanned files of a source with the size and mtime seen at the last scan."""
+        rows = self.connection.execute("SELECT path, size, mtime_ns FROM files WHERE source_id = ?", (source_id,))
+        return {row["path"]: (row["size"], row["mtime_ns"]) for row in rows}
+
+    def file_problems(self, source_id: int) -> list[str]:
+        """Problems recorded at the last scan of each file of a source."""
+        rows = self.connection.execute("SELECT problems FROM files WHERE source_id = ? ORDER BY path", (source_id,))
+        return [problem for row in rows for problem in json.loads(row["problems"])]
+
+    # cards ---------------------------------------------------------------------------------
+
+    def sync_file(
+        self,
+        source_id: int,
+        path: str,
+        cards: Iterable[Card],
+        *,
+        size: int,
+        mtime_ns: int,
+        problems: Iterable[str],
+        now: datetime,
+    ) -> SyncCounts:
+        """Make the store's cards of one file equal to `cards`, keeping every card's history."""
+        counts = SyncCounts()
+        stamp = to_text(now)
+        with self.transaction() as connection:
+            existing = {
+                row["id"]: (
+                    row["content_hash"],
+                    row["active"],
+                    row["source_id"],
+                    row["source_path"],
+                    row["source_line"],
+                )
+                for row in connection.execute(
+                    "SELECT id, content_hash, active, source_id, source_path, source_line FROM cards"
+                    " WHERE source_id = ? AND source_path = ?",
+                    (source_id, path),
+                )
+            }
+            seen: set[str] = set()
+            for card in cards:
+                if card.id in seen:
+                    continue
+                seen.add(card.id)
+                fingerprint = content_hash(card)
+                known = existing.get(card.id)
+                if known is None:
+                    row = connection.execute(
+                        "SELECT content_hash, active, source_id, source_path, source_line FROM cards WHERE id = ?",
+                        (card.id,),
+                    ).fetchone()
+                    known = None if row is None else tuple(row)
+                if known is None:
+                    connection.execute(
+                        "INSERT INTO cards (id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation,"
+                        " reference, fields, source_id, source_path, source_line, content_hash, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            *_content_values(card),
+                            source_id,
+                            path,
+                            card.source.line,
+                            fingerprint,
+                            stamp,
+                            stamp,
+                        ),
+                    )
+                    counts.new += 1
+                    continue
+                old_hash, active, old_source, old_path, old_line = known
+                if (
+                    old_hash == fingerprint
+                    and active
+                    and old_source == source_id
+                    and old_path == path
+                    and old_line == card.source.line
+                ):
+                    counts.unchanged += 1
+                    continue
+                connection.execute(
+                    "UPDATE cards SET deck=?, kind=?, prompt=?, answer=?, tags=?, key_points=?, sibling_key=?,"
+                    " explanation=?, reference=?, fields=?, source_id=?, source_path=?, source_line=?,"
+                    " content_hash=?, active=1, retired_at=NULL, updated_at=? WHERE id=?",
+                    (
+                        *_content_values(card)[1:],
+                        source_id,
+                        path,
+                        card.source.line,
+                        fingerprint,
+                        stamp,
+                        card.id,
+                    ),
+                )
+                if not active:
+                    counts.revived += 1
+                elif old_hash != fingerprint:
+                    counts.changed += 1
+                else:
+                    counts.unchanged += 1
+            gone = [card_id for card_id, values in existing.items() if card_id not in seen and values[1]]
+            for card_id in gone:
+                connection.execute("UPDATE cards SET active = 0, retired_at = ? WHERE id = ?", (stamp, card_id))
+            counts.retired += len(gone)
+            connection.execute(
+                "INSERT INTO files (source_id, path, size, mtime_ns, scanned_at, problems) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(source_id, path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,"
+                " scanned_at=excluded.scanned_at, problems=excluded.problems",
+                (
+                    source_id,
+                    path,
+                    size,
+                    mtime_ns,
+                    stamp,
+                    json.dumps(list(problems), ensure_ascii=False),
+                ),
+            )
+        return counts
+
+    def forget_file(self, source_id: int, path: str, *, now: datetime) -> int:
+        """A file that disappeared: retire its cards (history kept) and forget its scan record."""
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "UPDATE cards SET active = 0, retired_at = ? WHERE source_id = ? AND source_path = ? AND active = 1",
+                (to_text(now), source_id, path),
+            )
+            connection.execute("DELETE FROM files WHERE source_id = ? AND path = ?", (source_id, path))
+        return cursor.rowcount
+
+    def card(self, card_id: str) -> StoredCard | None:
+        """One card by id, active or retired."""
+        row = self.connection.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
+        return None if row is None else stored_card(row)
+
+    def card_by_number(self, number: int) -> StoredCard | None:
+        """One card by its row number."""
+        row = self.connection.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE number = ?", (number,)).fetchone()
+        return None if row is None else stored_card(row)
+
+    def cards(
+        self,
+        *,
+        decks: Iterable[str] = (),
+        states: Iterable[CardState] = (),
+        due_before: datetime | None = None,
+        include_retired: bool = False,
+        order: str = "number",
+    ) -> list[StoredCard]:
+        """Cards narrowed in SQL by deck, state and due time (tags are matched by the caller)."""
+        clauses: list[str] = []
+        parameters: list[Any] = []
+        if not include_retired:
+            clauses.append("active = 1")
+        deck_list = [deck.casefold() for deck in decks]
+        if deck_list:
+            clauses.append(f"lower(deck) IN ({', '.join('?' * len(deck_list))})")
+            parameters.extend(deck_list)
+        state_list = [state.value for state in states]
+        if state_list:
+            clauses.append(f"state IN ({', '.join('?' * len(state_list))})")
+            parameters.extend(state_list)
+        if due_before is not None:
+            clauses.append("due <= ?")
+            parameters.append(to_text(due_before))
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        ordering = {"number": "number", "due": "due, number"}[order]
+        rows = self.connection.execute(f"SELECT {_CARD_COLUMNS} FROM cards{where} ORDER BY {ordering}", parameters)
+        return [stored_card(row) for row in rows]
+
+    def deck_names(self) -> list[str]:
+        """Names of decks with active cards."""
+        return [
+            row[0] for row in self.connection.execute("SELECT DISTINCT deck FROM cards WHERE active = 1 ORDER BY deck")
+        ]
+
+    # reviews ---------------------------------------------------------------------------------
+
+    def record_review(self, review: Review, card_number: int) -> int:
+        """Append a review and set the card's schedule, in one transaction. Returns the review id."""
+        with self.transaction() as connection:
+            return self.record_review_in_transaction(connection, review, card_number)
+
+    def record_review_in_transaction(self, connection: sqlite3.Connection, review: Review, card_number: int) -> int:
+        """The writes of `record_review`, for callers that already hold the transaction."""
+        cursor = connection.execute(
+            "INSERT INTO reviews (card_id, card_number, session_id, rating, reviewed_at, duration_ms,"
+            " state_before, step_before, stability_before, difficulty_before, due_before, last_review_before,"
+            " reps_before, lapses_before, state_after, step_after, stability_after, difficulty_after, due_after,"
+            " last_review_after, reps_after, lapses_after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                review.card_id,
+                card_number,
+                review.session_id,
+                int(review.rating),
+                to_text(review.reviewed_at),
+                review.duration_ms,
+                *_schedule_values(review.before),
+                *_schedule_values(review.after),
+            ),
+        )
+        self.set_schedule_in_transaction(connection, card_number, review.after)
+        return int(cursor.lastrowid or 0)
+
+    def set_schedule_in_transaction(self, connection: sqlite3.Connection, card_number: int, schedule: Schedule) -> None:
+        """Write a card's scheduling state (inside the caller's transaction)."""
+        connection.execute(
+            "UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?, reps=?, lapses=?"
+            " WHERE number=?",
+            (*_schedule_values(schedule), card_number),
+        )
+
+    def schedule_of(self, card_number: int) -> Schedule:
+        """A card's current scheduling state, read fresh (another session may have changed it)."""
+        row = self.connection.execute(
+            "SELECT state, step, stability, difficulty, due, last_review, reps, lapses FROM cards WHERE number = ?",
+            (card_number,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"card #{card_number} is not in the database")
+        return _schedule(row)
+
+    def undo_review(self, review_id: int, *, now: datetime) -> Review:
+        """Mark a review undone and put the card's schedule back as it was before it."""
+        with self.transaction() as connection:
+            row = connection.execute(
+                "SELECT * FROM reviews WHERE id = ? AND undone_at IS NULL", (review_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"review {review_id} cannot be undone")
+            review = _review(row)
+            connection.execute("UPDATE reviews SET undone_at = ? WHERE id = ?", (to_text(now), review_id))
+            self.set_schedule_in_transaction(connection, int(row["card_number"]), review.before)
+        return review
+
+    def reviews(
+        self,
+        *,
+        card_id: str | None = None,
+        session_id: str | None = None,
+        since: datetime | None = None,
+        include_undone: bool = False,
+    ) -> list[Review]:
+        """Reviews in time order, narrowed by card, session or start time."""
+        clauses: list[str] = []
+        parameters: list[Any] = []
+        if card_id is not None:
+            clauses.append("card_id = ?")
+            parameters.append(card_id)
+        if session_id is not None:
+            clauses.append("session_id = ?")
+            parameters.append(session_id)
+        if since is not None:
+            clauses.append("reviewed_at >= ?")
+            parameters.append(to_text(since))
+        if not include_undone:
+            clauses.append("undone_at IS NULL")
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.connection.execute(f"SELECT * FROM reviews{where} ORDER BY reviewed_at, id", parameters)
+        return [_review(row) for row in rows]
+
+    def studied_since(self, start: datetime) -> tuple[int, int, set[str]]:
+        """Since `start`: new cards introduced, review-state cards answered, sibling keys seen."""
+        rows = self.connection.execute(
+            "SELECT r.state_before, r.card_id, c.sibling_key FROM reviews r JOIN cards c ON c.number = r.card_number"
+            " WHERE r.reviewed_at >= ? AND r.undone_at IS NULL",
+            (to_text(start),),
+        ).fetchall()
+        new_cards = len({row["card_id"] for row in rows if row["state_before"] == CardState.NEW.value})
+        reviews = sum(1 for row in rows if row["state_before"] == CardState.REVIEW.value)
+        siblings = {row["sibling_key"] for row in rows if row["sibling_key"]}
+        return new_cards, reviews, siblings
+
+    # sessions and attempts -----------------------------------------------------------------------
+
+    def start_session(self, session_id: str, mode: str, filters: dict[str, Any], *, now: datetime) -> None:
+        """Record that a session began."""
+        with self.transaction() as connection:
+            connection.execute(
+                "INSERT INTO sessions (id, mode, started_at, filters) VALUES (?, ?, ?, ?)",
+                (session_id, mode, to_text(now), json.dumps(filters, ensure_ascii=False)),
+            )
+
+    def end_session(self, session_id: str, *, now: datetime) -> None:
+        """Record that a session ended."""
+        with self.transaction() as connection:
+            connection.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (to_text(now), session_id))
+
+    def record_attempt_in_transaction(
+        self,
+        connection: sqlite3.Connection,
+        *,
+        review_id: int | None,
+        card_id: str,
+        kind: CardKind,
+        response: str,
+        duration_ms: int,
+        result: dict[str, Any],
+        score: float | None,
+        suggested: Rating | None,
+        final: Rating | None,
+        now: datetime,
+    ) -> int:
+        """Keep what the learner typed and how it was judged, linked to its review."""
+        cursor = connection.execute(
+            "INSERT INTO attempts (review_id, card_id, kind, response, duration_ms, result, score, suggested, final,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                review_id,
+                card_id,
+                kind.value,
+                response,
+                duration_ms,
+                json.dumps(result, ensure_ascii=False),
+                score,
+                None if suggested is None else int(suggested),
+                None if final is None else int(final),
+                to_text(now),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def attempts(self, card_id: str) -> list[dict[str, Any]]:
+        """A card's attempts, oldest first, leaving out those whose review was undone."""
+        rows = self.connection.execute(
+            "SELECT a.* FROM attempts a LEFT JOIN reviews r ON r.id = a.review_id"
+            " WHERE a.card_id = ? AND (r.id IS NULL OR r.undone_at IS NULL) ORDER BY a.created_at, a.id",
+            (card_id,),
+        )
+        return [dict(row) | {"result": json.loads(row["result"])} for row in rows]
+
+
+def stored_card(row: sqlite3.Row) -> StoredCard:
+    """Build a StoredCard from a row of `_CARD_COLUMNS`."""
+    card = Card(
+        id=row["id"],
+        deck=row["deck"],
+        kind=CardKind(row["kind"]),
+        prompt=row["prompt"],
+        answer=row["answer"],
+        source=SourceLocation(row["source_path"], row["source_line"]),
+        tags=tuple(json.loads(row["tags"])),
+        key_points=tuple(json.loads(row["key_points"])),
+        sibling_key=row["sibling_key"],
+        explanation=row["explanation"],
+        reference=row["reference"],
+        fields=json.loads(row["fields"]),
+    )
+    return StoredCard(number=row["number"], card=card, schedule=_schedule(row), active=bool(row["active"]))
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (triggers keep their inner semicolons)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+def _content_values(card: Card) -> tuple[Any, ...]:
+    return (
+        card.id,
+        card.deck,
+        card.kind.value,
+        card.prompt,
+        card.answer,
+        json.dumps(list(card.tags), ensure_ascii=False),
+        json.dumps(list(card.key_points), ensure_ascii=False),
+        card.sibling_key,
+        card.explanation,
+        card.reference,
+        json.dumps(card.fields, ensure_ascii=False),
+    )
+
+
+def _schedule_values(schedule: Schedule) -> tuple[Any, ...]:
+    return (
+        schedule.state.value,
+        schedule.step,
+        schedule.stability,
+        schedule.difficulty,
+        to_text(schedule.due),
+        to_text(schedule.last_review),
+        schedule.reps,
+        schedule.lapses,
+    )
+
+
+def _schedule(row: sqlite3.Row, suffix: str = "") -> Schedule:
+    return Schedule(
+        state=CardState(row[f"state{suffix}"]),
+        step=row[f"step{suffix}"],
+        stability=row[f"stability{suffix}"],
+        difficulty=row[f"difficulty{suffix}"],
+        due=from_text(row[f"due{suffix}"]),
+        last_review=from_text(row[f"last_review{suffix}"]),
+        reps=row[f"reps{suffix}"],
+        lapses=row[f"lapses{suffix}"],
+    )
+
+
+def _review(row: sqlite3.Row) -> Review:
+    return Review(
+        id=row["id"],
+        card_id=row["card_id"],
+        rating=Rating(row["rating"]),
+        reviewed_at=datetime.fromisoformat(row["reviewed_at"]),
+        duration_ms=row["duration_ms"],
+        before=_schedule(row, "_before"),
+        after=_schedule(row, "_after"),
+        session_id=row["session_id"] or "",
+    )
+
+
+def _source(row: sqlite3.Row) -> SourceRecord:
+    return SourceRecord(
+        id=row["id"],
+        name=row["name"],
+        path=row["path"],
+        builtin=bool(row["builtin"]),
+        deck=row["deck"],
+        options=json.loads(row["options"]),
+        active=bool(row["active"]),
+    )
+
+
+def secure_file(path: Path) -> None:
+    """Make a database or backup file readable by its owner only."""
+    if path.exists():
+        os.chmod(path, 0o600)

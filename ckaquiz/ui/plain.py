@@ -1,0 +1,110 @@
+"""The plain line protocol, for scripts, screen readers and tests. No colours, no cursor moves.
+
+Each card starts with `--- card N/M ID` and its prompt. Then one answer line (recall and
+manifest cards: lines up to a line holding only `.`), the answer, and a grade line:
+`1`-`4` or `again`/`hard`/`good`/`easy`, `s` to skip, `u` to undo, `q` to quit; an empty
+line accepts a suggested grade. End of input ends the session cleanly. The last line is
+`reviewed N cards: again A, hard H, good G, easy E`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TextIO
+
+from ckaquiz.model import CardKind, Rating
+from ckaquiz.scheduling import format_interval
+from ckaquiz.session import QueueItem, Session, Summary, is_typed_kind
+from ckaquiz.ui.text import neutralise
+
+
+class PlainFrontEnd:
+    """Runs a session over a text input and output."""
+
+    def __init__(self, session: Session, input_stream: TextIO, output_stream: TextIO) -> None:
+        self.session = session
+        self.input = input_stream
+        self.output = output_stream
+
+    def _print(self, text: str = "") -> None:
+        self.output.write(neutralise(text) + "\n")
+        self.output.flush()
+
+    def _read_line(self) -> str | None:
+        line = self.input.readline()
+        if line == "":
+            return None
+        return line.rstrip("\r\n")
+
+    def _read_block(self) -> str | None:
+        lines: list[str] = []
+        while True:
+            line = self._read_line()
+            if line is None:
+                return "\n".join(lines) if lines else None
+            if line.strip() == ".":
+                return "\n".join(lines)
+            lines.append(line)
+
+    def run(self) -> Summary:
+        """Show cards until the queue is empty, `q`, or the end of input."""
+        try:
+            while (item := self.session.next_card()) is not None:
+                if not self._show(item):
+                    break
+        except KeyboardInterrupt:
+            pass
+        summary = self.session.finish()
+        self._print(summary.line())
+        return summary
+
+    def _show(self, item: QueueItem) -> bool:
+        card = item.card
+        self._print(f"--- card {item.position}/{item.total} {card.id}")
+        self._print(card.prompt)
+        if card.kind is CardKind.CHOICE:
+            for number, option in enumerate(card.fields.get("options", []), start=1):
+                self._print(f"{number}. {option}")
+        started = time.monotonic()
+        response = self._read_block() if is_typed_kind(card.kind) else self._read_line()
+        if response is None:
+            return False
+        seconds = time.monotonic() - started
+        assessment = self.session.assess(response, seconds_taken=seconds) if response.strip() else None
+        self._print("answer:")
+        self._print(card.fields.get("full_text", card.answer) if card.kind is CardKind.CLOZE else card.answer)
+        if assessment is not None:
+            for line in assessment.lines:
+                self._print(line)
+        elif card.kind is CardKind.RECALL:
+            for point in card.key_points:
+                self._print(f"- {point}")
+        if card.explanation:
+            self._print(f"explanation: {card.explanation}")
+        if card.reference:
+            self._print(f"reference: {card.reference}")
+        suggested = assessment.suggested if assessment is not None else None
+        intervals = item.intervals()
+        choices = " · ".join(f"{rating.value} {rating.label} {format_interval(intervals[rating])}" for rating in Rating)
+        while True:
+            self._print(f"grade: {choices}")
+            grade_line = self._read_line()
+            if grade_line is None:
+                return False
+            word = grade_line.strip().lower()
+            if word in {"q", "quit"}:
+                return False
+            if word in {"s", "skip"}:
+                self.session.skip()
+                return True
+            if word in {"u", "undo"}:
+                undone = self.session.undo()
+                self._print("undone" if undone is not None else "nothing to undo")
+                return True
+            rating = suggested if word == "" and suggested is not None else Rating.parse(word)
+            if rating is None:
+                self._print("please answer 1-4, again, hard, good, easy, s (skip), u (undo) or q (quit)")
+                continue
+            duration = int((time.monotonic() - started) * 1000)
+            self.session.answer(rating, duration_ms=duration, response=response, assessment=assessment)
+            return True

@@ -1,0 +1,120 @@
+"""Rich renderables for cards, answers, grades and summaries. Deck text is never markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ckaquiz.model import Card, CardKind, Rating
+from ckaquiz.scheduling import format_interval
+from ckaquiz.session import QueueItem, Summary
+from ckaquiz.ui.text import neutralise
+
+GRADE_STYLES = {
+    Rating.AGAIN: "red",
+    Rating.HARD: "yellow",
+    Rating.GOOD: "green",
+    Rating.EASY: "cyan",
+}
+
+
+def format_clock(seconds: float) -> str:
+    """`4:05` or `1:02:03`."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, seconds_left = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds_left:02d}" if hours else f"{minutes}:{seconds_left:02d}"
+
+
+def markdown(text: str) -> Markdown:
+    """Deck Markdown, rendered with highlighted code and without Rich markup."""
+    return Markdown(neutralise(text), code_theme="monokai", hyperlinks=False)
+
+
+def card_panel(item: QueueItem, elapsed_seconds: float) -> Panel:
+    """The question side: prompt in a panel titled with deck, tags and progress."""
+    card = item.card
+    body: list[RenderableType] = []
+    label = {CardKind.RECALL: "Blank-page recall: write everything you remember about"}.get(card.kind)
+    if label:
+        body.append(Text(label, style="dim"))
+    body.append(markdown(card.prompt))
+    if card.kind is CardKind.CHOICE:
+        for number, option in enumerate(card.fields.get("options", []), start=1):
+            body.append(Text(f"{number}. {neutralise(option)}"))
+    title = Text(f" {neutralise(card.deck)} · {card.kind.value} ", style="bold")
+    tags = " ".join(f"#{neutralise(tag)}" for tag in card.tags[:6])
+    subtitle = Text(
+        f" card {item.position} of {item.total} · {format_clock(elapsed_seconds)} · {tags} ",
+        style="dim",
+    )
+    return Panel(Group(*body), title=title, subtitle=subtitle, border_style="blue")
+
+
+def answer_panel(card: Card, response: str | None = None, extra_lines: Sequence[str] = ()) -> RenderableType:
+    """The answer side: the learner's text (if any) beside the notes, then references."""
+    answer_text = card.fields.get("full_text", card.answer) if card.kind is CardKind.CLOZE else card.answer
+    if card.kind is CardKind.MANIFEST:
+        answer_text = f"```yaml\n{card.answer}\n```"
+    elif card.kind is CardKind.COMMAND:
+        answer_text = f"```sh\n{card.answer}\n```"
+    notes = Panel(markdown(answer_text), title="answer", border_style="green")
+    parts: list[RenderableType] = []
+    if response and response.strip() and card.kind in (CardKind.RECALL, CardKind.MANIFEST):
+        table = Table.grid(expand=True, padding=(0, 1))
+        table.add_column(ratio=1)
+        table.add_column(ratio=1)
+        table.add_row(Panel(Text(neutralise(response)), title="you wrote", border_style="magenta"), notes)
+        parts.append(table)
+    else:
+        if response and response.strip():
+            parts.append(Text.assemble(("you answered: ", "dim"), neutralise(response)))
+        parts.append(notes)
+    for line in extra_lines:
+        parts.append(Text(neutralise(line)))
+    if card.explanation:
+        parts.append(Text.assemble(("why: ", "bold"), neutralise(card.explanation)))
+    if card.reference:
+        parts.append(Text.assemble(("docs: ", "dim"), neutralise(card.reference)))
+    return Group(*parts)
+
+
+def grade_labels(intervals: dict[Rating, timedelta]) -> dict[Rating, str]:
+    """`Again 1m`, `Hard 6m` ... for each grade."""
+    return {rating: f"{rating.label.capitalize()} {format_interval(intervals[rating])}" for rating in Rating}
+
+
+def grade_line(intervals: dict[Rating, timedelta]) -> Text:
+    """`1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d`, coloured."""
+    text = Text()
+    for rating, label in grade_labels(intervals).items():
+        if rating is not Rating.AGAIN:
+            text.append(" · ", style="dim")
+        text.append(f"{rating.value} {label}", style=GRADE_STYLES[rating])
+    return text
+
+
+def summary_panel(summary: Summary) -> Panel:
+    """What the session did, and when the next card is due."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("reviewed", str(summary.reviewed))
+    table.add_row("grades", "  ".join(f"{rating.label} {summary.counts[rating]}" for rating in Rating))
+    table.add_row("new cards learned", str(summary.new_learned))
+    table.add_row("time", format_clock(summary.seconds))
+    table.add_row("next due", format_due(summary.next_due))
+    return Panel(table, title="session summary", border_style="green")
+
+
+def format_due(moment: datetime | None) -> str:
+    """A due time in local time, or `-`."""
+    if moment is None:
+        return "-"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

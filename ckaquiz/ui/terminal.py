@@ -1,0 +1,159 @@
+"""The Rich terminal UI: panels, a blank-page editor with a timer, and a grade picker.
+
+Keys: 1-4 (or arrows and Enter) grade, `u` undoes the last grade, `q` ends the session;
+Ctrl-C ends it cleanly too. In the editors, Ctrl-D (or Esc then Enter) submits.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.console import Console
+
+from ckaquiz.model import CardKind, Rating
+from ckaquiz.session import QueueItem, Session, Summary
+from ckaquiz.ui import render
+
+UNDO = "undo"
+QUIT = "quit"
+SKIP = "skip"
+
+
+class TerminalFrontEnd:
+    """Runs a session in an interactive terminal."""
+
+    def __init__(self, session: Session, console: Console) -> None:
+        self.session = session
+        self.console = console
+        self.started = time.monotonic()
+
+    def run(self) -> Summary:
+        """Show cards until done, `q` or Ctrl-C, then print the summary."""
+        try:
+            while (item := self.session.next_card()) is not None:
+                if not self._show(item):
+                    break
+        except (KeyboardInterrupt, EOFError):
+            self.console.print("[dim]session ended[/]")
+        summary = self.session.finish()
+        self.console.print(render.summary_panel(summary))
+        return summary
+
+    def _show(self, item: QueueItem) -> bool:
+        card = item.card
+        self.console.print()
+        self.console.print(render.card_panel(item, time.monotonic() - self.started))
+        started = time.monotonic()
+        response = self._response(item)
+        seconds = time.monotonic() - started
+        assessment = self.session.assess(response, seconds_taken=seconds) if response.strip() else None
+        lines = assessment.lines if assessment is not None else ()
+        self.console.print(render.answer_panel(card, response, lines))
+        choice = self._grade(item, assessment.suggested if assessment else None)
+        if choice == QUIT:
+            return False
+        if choice == SKIP:
+            self.session.skip()
+            return True
+        if choice == UNDO:
+            undone = self.session.undo()
+            self.console.print("[yellow]undone[/]" if undone is not None else "[dim]nothing to undo[/]")
+            return True
+        assert isinstance(choice, Rating)
+        duration = int((time.monotonic() - started) * 1000)
+        self.session.answer(choice, duration_ms=duration, response=response or None, assessment=assessment)
+        return True
+
+    def _response(self, item: QueueItem) -> str:
+        card = item.card
+        if card.kind is CardKind.CHOICE:
+            return self._choose(item)
+        if card.kind in (CardKind.RECALL, CardKind.MANIFEST):
+            hint = "write everything you remember" if card.kind is CardKind.RECALL else "write the manifest"
+            return editor(f"{hint} (Ctrl-D or Esc Enter submits)")
+        if card.kind is CardKind.COMMAND:
+            return line_prompt("$ ")
+        return line_prompt("your answer (optional), Enter to reveal: ")
+
+    def _choose(self, item: QueueItem) -> str:
+        import questionary
+
+        options: list[str] = list(item.card.fields.get("options", []))
+        shuffled = options[:]
+        self.session._random.shuffle(shuffled)
+        if len(item.card.fields.get("answers", [])) > 1:
+            picked = questionary.checkbox("pick every right option", choices=shuffled).unsafe_ask()
+            return "\n".join(picked or [])
+        chosen = questionary.select("pick one", choices=shuffled, use_shortcuts=len(shuffled) <= 9).unsafe_ask()
+        return str(chosen or "")
+
+    def _grade(self, item: QueueItem, suggested: Rating | None) -> Any:
+        return grade_prompt(render.grade_labels(item.intervals()), suggested)
+
+
+def grade_prompt(labels: dict[Rating, str], suggested: Rating | None = None, **prompt_options: Any) -> Any:
+    """Ask for a grade: 1-4 pick at once, arrows and Enter too, `u` undo, `s` skip, `q` quit."""
+    import questionary
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    choices = [questionary.Choice(labels[rating], value=rating, shortcut_key=str(rating.value)) for rating in Rating]
+    choices += [
+        questionary.Choice("Undo last grade", value=UNDO, shortcut_key="u"),
+        questionary.Choice("Skip this card", value=SKIP, shortcut_key="s"),
+        questionary.Choice("Quit", value=QUIT, shortcut_key="q"),
+    ]
+    default = next((choice for choice in choices if choice.value == suggested), None)
+    question = questionary.select(
+        "grade" + (f" (suggested: {suggested.label})" if suggested else ""),
+        choices=choices,
+        use_shortcuts=True,
+        default=default,
+        **prompt_options,
+    )
+    immediate = KeyBindings()
+    for choice in choices:
+        _bind_immediate(immediate, str(choice.shortcut_key), choice.value)
+    application = question.application
+    application.key_bindings = merge_key_bindings([immediate, application.key_bindings or KeyBindings()])
+    return question.unsafe_ask()
+
+
+def _bind_immediate(bindings: Any, key: str, value: Any) -> None:
+    @bindings.add(key, eager=True)  # type: ignore[untyped-decorator]
+    def _pick(event: Any) -> None:
+        event.app.exit(result=value)
+
+
+def line_prompt(message: str, **prompt_options: Any) -> str:
+    """One line of input (Korean and other wide text work)."""
+    from prompt_toolkit import prompt
+
+    return str(prompt(message, **prompt_options))
+
+
+def editor(message: str, **prompt_options: Any) -> str:
+    """A blank multi-line editor with a running timer in the bottom bar."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings
+
+    started = time.monotonic()
+    bindings = KeyBindings()
+
+    @bindings.add("c-d", eager=True)
+    def _submit(event: Any) -> None:
+        event.current_buffer.validate_and_handle()
+
+    def toolbar() -> str:
+        return f" {render.format_clock(time.monotonic() - started)}  ·  Ctrl-D or Esc Enter submits"
+
+    print(message)
+    session: PromptSession[str] = PromptSession(**prompt_options)
+    return session.prompt(
+        "",
+        multiline=True,
+        key_bindings=bindings,
+        bottom_toolbar=toolbar,
+        refresh_interval=1.0,
+        prompt_continuation="",
+    )
