@@ -208,11 +208,10 @@ def import_command(
         for path in paths:
             source, report = collection.import_path(path, deck=deck)
             counts = report.counts
-            shared.console.print(
+            typer.echo(
                 f"imported {source.name!r} from {path}: {report.files_read} files read, "
                 f"{counts.new} new, {counts.changed} changed, {counts.unchanged} unchanged, "
-                f"{counts.retired} retired cards, {len(report.problems)} warnings",
-                markup=False,
+                f"{counts.retired} retired cards, {len(report.problems)} warnings"
             )
             _warn(report.problems)
     except CkaquizError as error:

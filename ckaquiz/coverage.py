@@ -86,7 +86,7 @@ STOP_WORD_WEIGHT = 0.05
 TECHNICAL_TERM_BOOST = 1.5
 """Weight factor for technical terms: the facts a note is written to keep."""
 
-SENTENCE_MATCH_THRESHOLD = 0.34
+SENTENCE_MATCH_THRESHOLD = 1 / 3
 """A recall sentence is in the notes when some point holds this share of its content terms."""
 
 _POINT_STATUSES = ("recalled", "partial", "missed")
@@ -109,9 +109,7 @@ class GradeCutoffs:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.again_below <= self.hard_below <= self.good_below <= 1.0:
-            raise ValueError(
-                "grade cut-offs must satisfy 0 <= again_below <= hard_below <= good_below <= 1"
-            )
+            raise ValueError("grade cut-offs must satisfy 0 <= again_below <= hard_below <= good_below <= 1")
 
     def suggest(self, coverage: float) -> Rating:
         """The rating suggested for a coverage between 0 and 1."""
@@ -166,59 +164,84 @@ class RecallScore:
 
 # --------------------------------------------------------------------------- word lists
 
+
+def _words(text: str) -> tuple[str, ...]:
+    """The whitespace-separated words of a word list written as one string."""
+    return tuple(text.split())
+
+
 _ENGLISH_STOP_WORDS = frozenset(
-    """
-    a about after all also am an and any are as at be been before being both but by can
-    could did do does doing done each either else etc even ever every for from get gets got
-    had has have having he her here him his how i if in into is isn it its itself just let
-    like may me might more most much must my no nor not of off on once one only or other our
-    out over own per same she should so some such than that the their them then there these
-    they this those though through to too under until up upon us very via was we were what
-    when where whether which while who whom whose why will with within without would yes yet
-    you your e.g i.e ok okay think thing things stuff really maybe sure something
-    """.split()
+    _words(
+        """
+        a about after all also am an and any are as at be been before being both but by can could did do
+        does doing done each either else etc even ever every for from get gets got had has have having he
+        her here him his how i if in into is isn it its itself just let like may me might more most much
+        must my no nor not of off on once only or other our out over own per same she should so some such
+        than that the their them then there these they this those though through to too under until up upon
+        us very via was we were what when where whether which while who whom whose why will with within
+        without would yes yet you your ok okay think thing things stuff really maybe sure something go goes
+        went gone make makes made making need needs needed use uses used using want way lot lots kind
+        """
+    )
 )
+
+# Contractions are expanded before tokens are cut: `doesn't` -> `does not`, `queue's` -> `queue`.
+_CONTRACTION = re.compile(r"(?i)(?<=[a-z])(n't|'s|'re|'ll|'ve|'d|'m)\b")
+_CONTRACTION_EXPANSION = {"n't": " not", "'s": "", "'re": "", "'ll": "", "'ve": "", "'d": "", "'m": ""}
+
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        _words(
+            "zero one two three four five six seven eight nine ten eleven"
+            " twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+        )
+    )
+}
 
 # Korean words that carry no fact of their own once particles and endings are gone.
 _KOREAN_STOP_WORDS = frozenset(
-    """
-    것 수 등 때 및 더 또 그 이 저 거 건 걸 게 좀 잘 안 못 다 또는 그리고 하지만 그래서
-    따라서 그러면 그런데 그냥 해당 같은 같이 경우 위해 위한 통해 대해 대한 있 없 하 되 뭐
-    어떤 이런 저런 그런 듯 거의 아마 나 너 우리 제 내 이것 그것 저것 여기 거기 뭔가 정도
-    기억 생각 아 음 어 네 예 응
-    """.split()
+    _words(
+        """
+        것 수 등 때 및 더 또 그 이 저 거 건 걸 게 좀 잘 안 못 다 또는 그리고 하지만 그래서
+        따라서 그러면 그런데 그냥 해당 같은 같이 경우 위해 위한 통해 대해 대한 있 없 하 되 뭐
+        어떤 이런 저런 그런 듯 거의 아마 나 너 우리 제 내 이것 그것 저것 여기 거기 뭔가 정도
+        기억 생각 아 음 어 네 예 응 사용 만들 만든 만드 만들어 쓰 쓴 쓰는 써
+        """
+    )
 )
 
 # Particles (josa). Stripped from the end of a Korean word, longest first, again and again.
-_KOREAN_PARTICLES = (
-    "에서부터 에게서 에서는 에서도 으로는 으로도 으로서 으로써 이라서 이라고 이랑은 까지는 부터는 "
-    "에서 에게 한테 으로 까지 부터 이나 이랑 처럼 보다 마다 에는 에도 에선 에만 로는 로도 로서 "
-    "로써 라서 라고 이며 이고 이든 든지 "
-    "은 는 이 가 을 를 에 로 의 와 과 도 만 나 랑 엔 들 께 야"
-).split()
+_KOREAN_PARTICLES = _words(
+    """
+    에서부터 에게서 에서는 에서도 으로는 으로도 으로서 으로써 이라서 이라고 이랑은 까지는 부터는
+    에서 에게 한테 으로 까지 부터 이나 이랑 처럼 보다 마다 에는 에도 에선 에만 로는 로도
+    로서 로써 라서 라고 이며 이고 이든 든지 은 는 이 가 을 를 에 로 의 와 과 도 만 나
+    랑 엔 들 께 야 별로 별 끼리 씩 당
+    """
+)
 
 # Verb, adjective and copula endings, including the 하다/되다 forms that turn a noun into a verb.
-_KOREAN_ENDINGS = (
-    "되어있다 되어있음 되어야함 해야한다 해야하고 해줘야함 해줘야한다 할수있다 될수있다 "
-    "합니다 됩니다 입니다 습니다 였습니다 했습니다 "
-    "되었다 하였다 이었다 해준다 해주면 해주는 해줘야 해야함 해야만 되어야 "
-    "한다 된다 하다 되다 이다 있다 없다 했다 됐다 였다 었다 았다 시킨다 시킴 시켜 "
-    "하여 해서 되어 돼서 하면 되면 이면 하고 되고 하는 되는 있는 없는 했던 하던 하지 되지 "
-    "해도 돼도 하며 되며 해야 해줌 해줘 했음 됐음 있음 없음 하게 되게 "
-    "가능 불가 함 됨 임 해 돼 한 된 할 될 면 며 고 게 지 다 요"
-).split()
+_KOREAN_ENDINGS = _words(
+    """
+    되어있다 되어있음 되어야함 해야한다 해야하고 해줘야함 해줘야한다 할수있다 될수있다 합니다
+    됩니다 입니다 습니다 였습니다 했습니다 되었다 하였다 이었다 해준다 해주면 해주는 해줘야
+    해야함 해야만 되어야 한다 된다 하다 되다 이다 있다 없다 했다 됐다 였다 었다 았다 시킨다
+    시킴 시켜 하여 해서 되어 돼서 하면 되면 이면 하고 되고 하는 되는 있는 없는 했던 하던
+    하지 되지 해도 돼도 하며 되며 해야 해줌 해줘 했음 됐음 있음 없음 하게 되게 가능 불가 함
+    됨 임 해 돼 한 된 할 될 면 며 고 게 지 다 요
+    """
+)
 
 # Endings that are too short to strip from a stem of one syllable (다른, 무게, 요지 ...).
-_KOREAN_WEAK_ENDINGS = frozenset("면 며 고 게 지 다 요 한 된 할 될 해 돼 나 야 께".split())
+_KOREAN_WEAK_ENDINGS = frozenset(_words("면 며 고 게 지 다 요 한 된 할 될 해 돼 나 야 께"))
 
 # Nouns that end in a particle's syllable but must keep it (경로 is not 경 + 로).
 _KOREAN_PROTECTED = frozenset(
-    "속도 결과 추가 정의 차이 효과 정도 이미지 사이 하나 자체 로그인 도메인 주기 모두".split()
+    _words("속도 결과 추가 정의 차이 효과 정도 이미지 사이 하나 자체 로그인 도메인 주기 모두")
 )
 
-_KOREAN_SUFFIXES = tuple(
-    sorted(set(_KOREAN_PARTICLES) | set(_KOREAN_ENDINGS), key=len, reverse=True)
-)
+_KOREAN_SUFFIXES = tuple(sorted(set(_KOREAN_PARTICLES) | set(_KOREAN_ENDINGS), key=len, reverse=True))
 _KOREAN_FUNCTION_WORDS = frozenset(_KOREAN_SUFFIXES)
 
 # Common Korean transliterations and translations of the English terms notes mix them with.
@@ -286,6 +309,7 @@ _KOREAN_ALIASES = {
     "프로비저닝": "provisioned",
     "온디맨드": "ondemand",
     "팬아웃": "fanout",
+    "포트": "port",
     "스로틀링": "throttling",
     "인증서": "certificate",
     "컨피그맵": "configmap",
@@ -305,23 +329,24 @@ _CHECKBOX = re.compile(r"\[[ xX]\]")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
 _SCRIPT_RUN = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+|[^\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
 _CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-_TECHNICAL_CHUNK = re.compile(
-    r"[a-z][A-Z]|^[A-Z]{2,}|[A-Z]{2,}$|\d|^--?[A-Za-z]|[A-Za-z0-9][-./_:=][A-Za-z0-9]"
-)
-_SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?。！？])\s+|(?<=[다요함됨임])\s+")
+# Shapes of technical words: camelCase, ALLCAPS, digits, flags, paths, dotted names, key=value.
+# A plain hyphen is left out: `push-based` and `read-only` are English, not names.
+_TECHNICAL_CHUNK = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}|[A-Z]{2,}$|\d|^--?[A-Za-z]|^[/~]|[A-Za-z0-9][./_:=][A-Za-z0-9]")
+# Korean sentences often end in 다/요/함/됨/임 with no full stop; a lone 다 ("all") does not end one.
+_SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?。！？])\s+|(?<=[가-힣][다요함됨임])\s+")
 
 
 def _is_hangul(text: str) -> bool:
-    return "\uac00" <= text[0] <= "\ud7a3" or "\u1100" <= text[0] <= "\u11ff" or (
-        "\u3130" <= text[0] <= "\u318f"
-    )
+    return "\uac00" <= text[0] <= "\ud7a3" or "\u1100" <= text[0] <= "\u11ff" or ("\u3130" <= text[0] <= "\u318f")
 
 
 # --------------------------------------------------------------------------- normalisation
 
 
 def _unicode_normalise(text: str) -> str:
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
+    text = text.replace("\u2019", "'")
+    return _CONTRACTION.sub(lambda match: _CONTRACTION_EXPANSION[match.group(1).lower()], text)
 
 
 def _strip_markup(text: str) -> str:
@@ -371,9 +396,7 @@ def _stem_english(word: str) -> str:
         word = word[:-2]
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith(("xes", "ches", "shes", "zes")):
+    elif word.endswith("sses") or word.endswith(("xes", "ches", "shes", "zes")):
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
@@ -386,6 +409,9 @@ def _stem_english(word: str) -> str:
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     return word
+
+
+_ENGLISH_STOP_STEMS = frozenset(_stem_english(word) for word in _ENGLISH_STOP_WORDS)
 
 
 @lru_cache(maxsize=16384)
@@ -404,6 +430,8 @@ def _strip_korean(word: str) -> str:
                 stem = stem[:rest]
                 changed = True
                 break
+        if changed and stem in _KOREAN_FUNCTION_WORDS:
+            return ""  # 가능하게 -> 가능, 불가로 -> 불가: only endings were left
     return stem
 
 
@@ -423,18 +451,26 @@ def _latin_term(surface: str) -> _Term:
     lowered = surface.casefold()
     if "," in lowered and lowered.replace(",", "").isdigit():
         lowered = lowered.replace(",", "")
+    if lowered in _NUMBER_WORDS:
+        # "one" is as often a pronoun as a number: it matches 1 but weighs as a stop word.
+        number = _NUMBER_WORDS[lowered]
+        return _Term(number, number, (), hangul=False, stop=lowered == "one")
     key = _stem_english(lowered)
-    pieces = _CAMEL_PART.findall(surface)
     parts: tuple[str, ...] = ()
-    if len(pieces) > 1:
-        parts = tuple(_stem_english(piece.casefold()) for piece in pieces)
-    return _Term(key, lowered, parts, hangul=False, stop=lowered in _ENGLISH_STOP_WORDS)
+    if surface.isalpha():
+        pieces = _CAMEL_PART.findall(surface)
+        if len(pieces) > 1:
+            parts = tuple(_stem_english(piece.casefold()) for piece in pieces)
+    stop = lowered in _ENGLISH_STOP_WORDS or key in _ENGLISH_STOP_STEMS or (len(lowered) == 1 and lowered.isalpha())
+    return _Term(key, lowered, parts, hangul=False, stop=stop)
 
 
 def _hangul_term(word: str, *, attached: bool) -> _Term | None:
     if word in _KOREAN_FUNCTION_WORDS:
         return None
     stem = _strip_korean(word)
+    if not stem:
+        return None
     if attached and _strip_korean("파" + word) == "파":
         # Everything after an English word is particles and endings: `kubelet이`, `drain한다`.
         return None
@@ -460,7 +496,6 @@ def _terms_of_plain(plain: str) -> list[_Term]:
     return terms
 
 
-@lru_cache(maxsize=4096)
 def _analyse(text: str) -> tuple[tuple[_Term, ...], frozenset[str]]:
     """The terms of a text in order, and the keys of its technical terms."""
     unified = _unicode_normalise(text)
@@ -497,6 +532,26 @@ def _joined_keys(terms: Sequence[_Term], *, longest: int = 3) -> set[str]:
     return joined
 
 
+def _acronyms(terms: Sequence[_Term], *, shortest: int) -> list[tuple[str, frozenset[str]]]:
+    """Initials of neighbouring English words and of camelCase parts, with the keys they stand for.
+
+    `availability zones` gives `az`, `dead-letter queue` gives `dlq`, `PersistentVolumeClaim`
+    gives `pvc`.
+    """
+    found: list[tuple[str, frozenset[str]]] = []
+    for term in terms:
+        if len(term.parts) >= shortest:
+            found.append(("".join(part[0] for part in term.parts), frozenset({term.key})))
+    for start in range(len(terms)):
+        for end in range(start + shortest, min(start + 4, len(terms)) + 1):
+            window = terms[start:end]
+            if any(term.hangul or term.stop or not term.join_form.isalpha() for term in window):
+                break
+            initials = "".join(term.join_form[0] for term in window)
+            found.append((initials, frozenset(term.key for term in window)))
+    return found
+
+
 def _fuzzy_form(key: str, *, hangul: bool) -> str | None:
     """The spelling compared for typos, or None when the term is too short or numeric."""
     if hangul:
@@ -511,8 +566,10 @@ def _fuzzy_form(key: str, *, hangul: bool) -> str | None:
 class _Vocabulary:
     """Exact and typo-tolerant look-up of terms in one text (a recall, or a whole card)."""
 
-    def __init__(self, exact: set[str], fuzzy_forms: dict[str, str]) -> None:
+    def __init__(self, exact: set[str], fuzzy_forms: dict[str, str], *, written: set[str], initials: set[str]) -> None:
         self._exact = exact
+        self.written = written  # keys as written, no parts or joined words
+        self.initials = initials  # acronyms of written words: only matched against written keys
         self._by_length: dict[int, list[str]] = {}
         self._key_of_form = fuzzy_forms
         for form in fuzzy_forms:
@@ -531,15 +588,11 @@ class _Vocabulary:
         if form is not None:
             choices = [
                 choice
-                for length in range(
-                    len(form) - FUZZY_MAX_LENGTH_GAP, len(form) + FUZZY_MAX_LENGTH_GAP + 1
-                )
+                for length in range(len(form) - FUZZY_MAX_LENGTH_GAP, len(form) + FUZZY_MAX_LENGTH_GAP + 1)
                 for choice in self._by_length.get(length, ())
             ]
             if choices:
-                best = process.extractOne(
-                    form, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
-                )
+                best = process.extractOne(form, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
                 if best is not None:
                     found = (self._key_of_form[best[0]], best[1] / 100.0)
         self._cache[key] = found
@@ -549,6 +602,7 @@ class _Vocabulary:
 def _vocabulary(terms: Sequence[_Term]) -> _Vocabulary:
     exact: set[str] = set()
     fuzzy_forms: dict[str, str] = {}
+    written = {term.key for term in terms}
     for term in terms:
         exact.add(term.key)
         exact.update(term.parts)
@@ -556,7 +610,8 @@ def _vocabulary(terms: Sequence[_Term]) -> _Vocabulary:
         if form is not None:
             fuzzy_forms[form] = term.key
     exact |= _joined_keys(terms)
-    return _Vocabulary(exact, fuzzy_forms)
+    initials = {initials for initials, _keys in _acronyms(terms, shortest=3)}
+    return _Vocabulary(exact, fuzzy_forms, written=written, initials=initials)
 
 
 # --------------------------------------------------------------------------- the card
@@ -569,6 +624,7 @@ class _Card:
     texts: tuple[str, ...]
     terms: list[list[_Term]] = field(default_factory=list)
     technical: list[frozenset[str]] = field(default_factory=list)
+    acronyms: list[list[tuple[str, frozenset[str]]]] = field(default_factory=list)
     document_frequency: dict[str, int] = field(default_factory=dict)
     holders: dict[str, set[int]] = field(default_factory=dict)
 
@@ -580,6 +636,7 @@ class _Card:
                 unique.setdefault(term.key, term)
             self.terms.append(list(unique.values()))
             self.technical.append(technical)
+            self.acronyms.append(_acronyms(terms, shortest=2))
             vocabulary = set(unique) | {part for term in terms for part in term.parts}
             vocabulary |= _joined_keys(terms)
             for key in vocabulary:
@@ -603,7 +660,7 @@ class _Card:
 
 def _term_credit(card: _Card, term: _Term, recall: _Vocabulary) -> float:
     """How much of one point term the recall holds: 1 exact, ratio for a typo, parts share."""
-    if term.key in recall:
+    if term.key in recall or term.key in recall.initials:
         return 1.0
     credit = 0.0
     close = recall.closest(term.key, hangul=term.hangul)
@@ -627,12 +684,20 @@ def _term_credit(card: _Card, term: _Term, recall: _Vocabulary) -> float:
 
 
 def _point_score(card: _Card, index: int, recall: _Vocabulary) -> float:
+    """The weighted share of the point's terms that the recall holds."""
+    spelled_out: set[str] = set()
+    for initials, keys in card.acronyms[index]:
+        if initials in recall.written:
+            spelled_out |= keys  # the recall wrote `AZ` for "availability zone"
     total = 0.0
     found = 0.0
     for term in card.terms[index]:
         weight = card.weight(term, point=index)
         total += weight
-        found += weight * _term_credit(card, term, recall)
+        if term.key in spelled_out:
+            found += weight
+        else:
+            found += weight * _term_credit(card, term, recall)
     return found / total if total > 0 else 0.0
 
 
@@ -645,19 +710,16 @@ def _status(score: float) -> str:
 
 
 def _point_credit(score: float) -> float:
-    """A recalled point counts whole, a partial one in proportion, a missed one not at all."""
-    if score >= RECALLED_THRESHOLD:
-        return 1.0
-    if score >= PARTIAL_THRESHOLD:
-        return score / RECALLED_THRESHOLD
-    return 0.0
+    """A point's share of coverage: whole once recalled, in proportion to its score below."""
+    return min(1.0, score / RECALLED_THRESHOLD)
 
 
 # --------------------------------------------------------------------------- sentences
 
 
 def _sentences(text: str) -> list[str]:
-    pieces = _SENTENCE_BREAK.split(_unicode_normalise(text))
+    """The recall's sentences as the learner wrote them (only composed to NFC for splitting)."""
+    pieces = _SENTENCE_BREAK.split(unicodedata.normalize("NFC", text))
     return [piece.strip() for piece in pieces if piece.strip()]
 
 
@@ -694,15 +756,17 @@ def _unmatched_sentences(card: _Card, sentences: Iterable[str]) -> tuple[str, ..
 # --------------------------------------------------------------------------- scoring
 
 
-def score_recall(
-    key_points: Sequence[str], recall_text: str, *, cutoffs: GradeCutoffs = GradeCutoffs()
-) -> RecallScore:
+def score_recall(key_points: Sequence[str], recall_text: str, *, cutoffs: GradeCutoffs = GradeCutoffs()) -> RecallScore:
     """Score a blank-page recall against a card's key points and suggest a rating.
 
-    Coverage is the mean credit of the points, each point weighing the same (a note's points
-    are facts of equal standing, and weighting by term weight let one long point outweigh
-    several short ones). A recalled point counts 1, a partial one score / RECALLED_THRESHOLD,
-    a missed one 0. With no key points, coverage is 0 and every recall sentence is unmatched.
+    Coverage is the mean credit of the points, every point weighing the same: a note's points
+    are facts of equal standing, and on the labelled evaluation set equal weights agreed with
+    the human grades more often than weighting points by their total term weight. A point's
+    credit is min(1, score / RECALLED_THRESHOLD): whole once recalled, in proportion below,
+    which avoids a cliff where a point scoring 0.29 counts nothing and one scoring 0.30 counts
+    half. Points with no terms at all (a stray `---`) are listed but left out of coverage.
+    An empty recall has coverage 0 and suggests Again; with no key points coverage is 0 and
+    every recall sentence is unmatched.
     """
     card = _Card(tuple(key_points))
     recall_terms, _technical = _analyse(recall_text)
@@ -712,9 +776,9 @@ def score_recall(
     for index, text in enumerate(card.texts):
         score = _point_score(card, index, recall) if recall_terms else 0.0
         results.append(PointResult(text=text, score=score, status=_status(score)))
-        credits.append(_point_credit(score))
-    coverage = sum(credits) / len(credits) if credits else 0.0
-    coverage = min(1.0, max(0.0, coverage))
+        if card.terms[index]:
+            credits.append(_point_credit(score))
+    coverage = min(1.0, max(0.0, sum(credits) / len(credits))) if credits else 0.0
     return RecallScore(
         coverage=coverage,
         suggested=cutoffs.suggest(coverage),

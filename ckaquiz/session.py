@@ -121,6 +121,7 @@ class Session:
         self._pending: dict[int, datetime] = {}
         self._current: QueueItem | None = None
         self._answered: list[_Answered] = []
+        self._skipped = 0
         self._started = False
         self._started_monotonic = time.monotonic()
         self._finished = False
@@ -224,8 +225,8 @@ class Session:
         self._current = QueueItem(
             stored=stored,
             outcomes=outcomes,
-            position=len(self._answered) + 1,
-            total=len(self._answered) + 1 + self.remaining,
+            position=len(self._answered) + self._skipped + 1,
+            total=len(self._answered) + self._skipped + 1 + self.remaining,
             shown_at=now,
         )
         return self._current
@@ -317,6 +318,7 @@ class Session:
     def skip(self) -> None:
         """Leave the current card for another day (nothing is logged)."""
         self._require_current()
+        self._skipped += 1
         self._current = None
 
     def undo(self) -> Card | None:

@@ -28,7 +28,10 @@ def safe_compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None
         if aliases > MAX_ALIASES:
             return None, Problem(path, 1, f"refused: {aliases} YAML aliases (at most {MAX_ALIASES})")
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), None
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            construct(node)  # unknown tags such as !!python/object fail here, once, with their line
+        return node, None
     except yaml.YAMLError as error:
         return None, _syntax_problem(error, path)
     except RecursionError:

@@ -107,16 +107,24 @@ class Store:
                 file.touch(mode=0o600)
         try:
             connection = sqlite3.connect(location, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(f"{location}: cannot open the database ({error})") from None
+        try:
             connection.row_factory = sqlite3.Row
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            store = cls(connection, location)
+            store.refuse_newer_schema()  # before any pragma that would write to the file
             if location != ":memory:":
                 connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = FULL")
             connection.execute("PRAGMA foreign_keys = ON")
-            store = cls(connection, location)
             store.migrate()
         except sqlite3.DatabaseError as error:
+            connection.close()
             raise StoreError(f"{location}: cannot open the database ({error})") from None
+        except StoreError:
+            connection.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -128,14 +136,19 @@ class Store:
         """The schema version recorded in the file."""
         return int(self.connection.execute("PRAGMA user_version").fetchone()[0])
 
-    def migrate(self) -> None:
-        """Apply each missing migration in its own transaction; refuse a newer schema."""
+    def refuse_newer_schema(self) -> None:
+        """A database from a newer ckaquiz is left exactly as it is."""
         current = self.version
         if current > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer ckaquiz (schema {current}, this one knows {SCHEMA_VERSION});"
                 " upgrade ckaquiz"
             )
+
+    def migrate(self) -> None:
+        """Apply each missing migration in its own transaction."""
+        self.refuse_newer_schema()
+        current = self.version
         for version, migration in enumerate(MIGRATIONS, start=1):
             if version <= current:
                 continue

@@ -70,15 +70,12 @@ class PlainFrontEnd:
         if response is None:
             return False
         seconds = time.monotonic() - started
-        assessment = self.session.assess(response, seconds_taken=seconds) if response.strip() else None
+        assessment = self.session.assess(response, seconds_taken=seconds)
         self._print("answer:")
         self._print(card.fields.get("full_text", card.answer) if card.kind is CardKind.CLOZE else card.answer)
         if assessment is not None:
             for line in assessment.lines:
                 self._print(line)
-        elif card.kind is CardKind.RECALL:
-            for point in card.key_points:
-                self._print(f"- {point}")
         if card.explanation:
             self._print(f"explanation: {card.explanation}")
         if card.reference:

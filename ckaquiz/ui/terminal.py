@@ -47,7 +47,7 @@ class TerminalFrontEnd:
         started = time.monotonic()
         response = self._response(item)
         seconds = time.monotonic() - started
-        assessment = self.session.assess(response, seconds_taken=seconds) if response.strip() else None
+        assessment = self.session.assess(response, seconds_taken=seconds)
         lines = assessment.lines if assessment is not None else ()
         self.console.print(render.answer_panel(card, response, lines))
         choice = self._grade(item, assessment.suggested if assessment else None)
@@ -115,7 +115,7 @@ def grade_prompt(labels: dict[Rating, str], suggested: Rating | None = None, **p
     for choice in choices:
         _bind_immediate(immediate, str(choice.shortcut_key), choice.value)
     application = question.application
-    application.key_bindings = merge_key_bindings([immediate, application.key_bindings or KeyBindings()])
+    application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), immediate])
     return question.unsafe_ask()
 
 

@@ -1,0 +1,156 @@
+"""`check`, `cards --json`, `decks`, `import`, `sources`, `--version` and the error contract."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ckaquiz import __version__
+from ckaquiz.cli import app
+from tests.conftest import FIXTURES, run_cli
+
+runner = CliRunner()
+
+
+def no_builtin(home: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"ckaquiz {__version__}\n"
+
+
+def test_every_command_has_help() -> None:
+    for command in ["study", "review", "import", "decks", "cards", "check", "sources"]:
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0, command
+        assert "Usage" in result.output
+
+
+def test_check_reports_every_problem_and_exits_1() -> None:
+    result = runner.invoke(app, ["check", str(FIXTURES / "decks")])
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 7
+    assert all(":" in line and line.startswith(str(FIXTURES / "decks")) for line in lines)
+    assert any("syntax-error.yaml:4: YAML syntax error at column 9" in line for line in lines)
+
+
+def test_check_passes_a_good_deck() -> None:
+    result = runner.invoke(app, ["check", str(FIXTURES / "decks" / "admission.yaml")])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+
+
+def test_check_of_a_missing_path_is_one_line() -> None:
+    result = run_cli("check", "/no/such/deck.yaml")
+    assert result.returncode == 1
+    assert result.stderr == "error: /no/such/deck.yaml: no such file or folder\n"
+
+
+def test_import_then_cards_json_contract(isolated_home: Path, tmp_path: Path) -> None:
+    no_builtin(isolated_home)
+    deck = tmp_path / "admission.yaml"
+    shutil.copy(FIXTURES / "decks" / "admission.yaml", deck)
+    imported = run_cli("import", str(deck))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith("imported 'admission' from")
+    assert "9 new" in imported.stdout
+    result = run_cli("cards", "--json", "--tag", "NAMESPACES")
+    assert result.returncode == 0, result.stderr
+    cards = json.loads(result.stdout)
+    assert [card["id"] for card in cards] == ["admission:6d728f46fb", "admission:6d728f46fb:r"]
+    first = cards[0]
+    assert {key: first[key] for key in ("deck", "kind", "prompt", "state", "due", "reps", "lapses", "stability", "difficulty")} == {
+        "deck": "admission", "kind": "basic", "prompt": "NamespaceLifecycle", "state": "new", "due": None,
+        "reps": 0, "lapses": 0, "stability": None, "difficulty": None,
+    }
+    assert first["tags"] == ["cka", "cka/workloads-scheduling", "namespaces"]
+    assert first["source"] == {"path": str(deck), "line": 9}
+    assert first["reference"] == "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/"
+
+
+def test_editing_a_deck_needs_no_reimport(isolated_home: Path, tmp_path: Path) -> None:
+    no_builtin(isolated_home)
+    deck = tmp_path / "mine.md"
+    deck.write_text("# Topic\nquestion::answer\n", encoding="utf-8")
+    assert run_cli("import", str(deck)).returncode == 0
+    deck.write_text("# Topic\nquestion::better answer\nsecond::card\n", encoding="utf-8")
+    cards = json.loads(run_cli("cards", "--json").stdout)
+    assert [card["answer"] for card in cards if card["kind"] == "basic"] == ["better answer", "card"]
+    deck.unlink()
+    assert run_cli("cards", "--json").stdout.strip() == "[]"
+    retired = json.loads(run_cli("cards", "--json", "--retired").stdout)
+    assert len(retired) == 2 and not any(card["active"] for card in retired)
+
+
+def test_broken_deck_warns_and_others_still_load(isolated_home: Path, tmp_path: Path) -> None:
+    no_builtin(isolated_home)
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "decks" / "syntax-error.yaml", folder)
+    shutil.copy(FIXTURES / "decks" / "admission.yaml", folder)
+    assert run_cli("import", str(folder)).returncode == 0
+    result = run_cli("study", "--plain", input_text="q\n")
+    assert result.returncode == 0
+    assert result.stderr == f"warning: {folder / 'syntax-error.yaml'}:4: YAML syntax error at column 9: expected ',' or ']', but got ':'\n"
+    assert result.stdout.startswith("--- card 1/")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["study", "--deck", "nope"], "error: unknown deck 'nope' (decks: admission)\n"),
+        (["review", "--tag", "nothing*"], "error: no card is tagged 'nothing*'\n"),
+        (["import", "/no/such/file.md"], "error: /no/such/file.md: no such file or folder\n"),
+        (["sources", "remove", "ghost"], "error: no source named 'ghost' (see `ckaquiz sources`)\n"),
+    ],
+)
+def test_user_errors_are_one_line_and_exit_1(isolated_home: Path, tmp_path: Path, arguments: list[str], message: str) -> None:
+    no_builtin(isolated_home)
+    shutil.copy(FIXTURES / "decks" / "admission.yaml", tmp_path / "admission.yaml")
+    assert run_cli("import", str(tmp_path / "admission.yaml")).returncode == 0
+    result = run_cli(*arguments, input_text="")
+    assert result.returncode == 1
+    assert result.stderr == message
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run_cli("study", "--limit", "zero").returncode == 2
+    assert run_cli("no-such-command").returncode == 2
+
+
+def test_decks_table_and_sources(isolated_home: Path, tmp_path: Path) -> None:
+    no_builtin(isolated_home)
+    shutil.copy(FIXTURES / "decks" / "admission.yaml", tmp_path / "admission.yaml")
+    assert run_cli("import", str(tmp_path / "admission.yaml")).returncode == 0
+    table = run_cli("decks", env={"COLUMNS": "80"})
+    assert table.returncode == 0
+    row = next(line for line in table.stdout.splitlines() if "admission" in line)
+    assert row.split("│")[1:6] == [" admission ", "     9 ", "   9 ", "        0 ", "         0 "]
+    listed = run_cli("sources")
+    assert listed.stdout == f"admission\tuser\t{tmp_path / 'admission.yaml'}\n"
+    removed = run_cli("sources", "remove", "admission")
+    assert removed.stdout == "removed admission: 9 cards retired (history kept)\n"
+    assert json.loads(run_cli("cards", "--json").stdout) == []
+
+
+def test_builtin_decks_load_with_no_config(isolated_home: Path) -> None:
+    result = run_cli("cards", "--json", "--deck", "cka-static-pods")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert len(json.loads(result.stdout)) >= 15
+
+
+def test_bad_now_is_one_line() -> None:
+    result = run_cli("decks", env={"CKAQUIZ_NOW": "next tuesday"})
+    assert result.returncode == 1
+    assert result.stderr == "error: CKAQUIZ_NOW: not an ISO-8601 date-time: 'next tuesday'\n"

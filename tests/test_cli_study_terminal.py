@@ -1,0 +1,97 @@
+"""`ckaquiz study` in a real pseudo-terminal: keys in, Rich panels out, reviews in SQLite."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from tests.conftest import run_cli
+
+DECK = """\
+deck: terminal
+cards:
+  - {front: "Which component runs static pods?", back: the kubelet, id: first}
+  - {front: "Which taint effect evicts running pods?", back: NoExecute, id: second}
+  - {front: "스태틱 파드를 만드는 것은?", back: kubelet, id: third}
+  - kind: recall
+    id: fourth
+    topic: Static pods
+    notes: |
+      - created by the kubelet
+      - manifests in staticPodPath
+"""
+
+
+def spawn(home: Path, *arguments: str) -> pexpect.spawn:
+    environment = dict(os.environ, CKAQUIZ_HOME=str(home), TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1",
+                       CKAQUIZ_NOW="2025-03-19T09:00:00+00:00", COLUMNS="120", LINES="40")
+    child = pexpect.spawn(sys.executable, ["-m", "ckaquiz", *arguments], env=environment, encoding="utf-8",
+                          dimensions=(40, 120), timeout=20)
+    return child
+
+
+@pytest.fixture
+def terminal_home(isolated_home: Path, tmp_path: Path) -> Path:
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
+    deck = tmp_path / "terminal.yaml"
+    deck.write_text(DECK, encoding="utf-8")
+    assert run_cli("import", str(deck)).returncode == 0
+    return isolated_home
+
+
+def test_three_cards_graded_with_keys_then_quit(terminal_home: Path) -> None:
+    child = spawn(terminal_home, "study")
+    for prompt, key in [("Which component runs static pods", "3"), ("Which taint effect", "1"), ("스태틱 파드를", "4")]:
+        child.expect(prompt)
+        child.expect("Enter to reveal")
+        child.send("\r")
+        child.expect("Again")
+        child.expect("Easy")
+        child.send(key)
+    child.expect("Static pods")
+    child.expect("submits")
+    child.send("kubelet 이 만든다")
+    child.send("\x04")  # Ctrl-D submits the blank page
+    child.expect("answer")
+    child.expect("grade")
+    child.send("q")
+    child.expect("session summary")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    database = sqlite3.connect(terminal_home / "ckaquiz.db")
+    rows = database.execute("SELECT card_id, rating FROM reviews ORDER BY id").fetchall()
+    assert rows == [("terminal:first", 3), ("terminal:second", 1), ("terminal:third", 4)]
+
+
+def test_undo_with_u_takes_back_the_last_grade(terminal_home: Path) -> None:
+    child = spawn(terminal_home, "study")
+    child.expect("Enter to reveal")
+    child.send("\r")
+    child.expect("Easy")
+    child.send("2")
+    child.expect("Which taint effect")
+    child.expect("Enter to reveal")
+    child.send("\r")
+    child.expect("Easy")
+    child.send("u")
+    child.expect("undone")
+    child.expect("Which component runs static pods")
+    child.expect("Enter to reveal")
+    child.send("\r")
+    child.expect("Easy")
+    child.send("4")
+    child.expect("Which taint effect")
+    child.sendcontrol("c")
+    child.expect("session summary")
+    child.expect(pexpect.EOF)
+    child.close()
+    database = sqlite3.connect(terminal_home / "ckaquiz.db")
+    rows = database.execute("SELECT card_id, rating, undone_at IS NOT NULL FROM reviews ORDER BY id").fetchall()
+    assert rows == [("terminal:first", 2, 1), ("terminal:first", 4, 0)]
