@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -43,6 +45,11 @@ TagOption = Annotated[
     ),
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many cards.")]
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--since", help="Only notes dated on or after this day (YYYY-MM-DD, today, yesterday, Nd)."),
+]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Only notes dated on or before this day.")]
 PlainOption = Annotated[
     bool,
     typer.Option("--plain", help="Plain line protocol: no colours, for scripts and screen readers."),
@@ -113,10 +120,18 @@ def _warn(problems: list[str]) -> None:
         sys.stderr.write(f"warning: {problem}\n")
 
 
-def _filters(deck: list[str], tag: list[str]) -> Filters:
-    from ckaquiz.filters import Filters
+def _filters(
+    deck: list[str], tag: list[str], since: str | None = None, until: str | None = None, shared: Context | None = None
+) -> Filters:
+    from ckaquiz.filters import Filters, parse_day
 
-    return Filters(decks=tuple(deck), tags=tuple(tag))
+    now = shared.collection.now() if shared is not None and (since or until) else None
+    return Filters(
+        decks=tuple(deck),
+        tags=tuple(tag),
+        since=parse_day(since, now) if since and now else None,
+        until=parse_day(until, now) if until and now else None,
+    )
 
 
 def _refresh(shared: Context) -> ScanReport:
@@ -134,6 +149,8 @@ def _run_session(
     limit: int | None,
     shuffle: bool,
     plain: bool,
+    since: str | None = None,
+    until: str | None = None,
 ) -> None:
     from ckaquiz.assessment import assess_response
     from ckaquiz.catalog import validate_filters
@@ -143,7 +160,7 @@ def _run_session(
     try:
         collection = shared.collection
         _refresh(shared)
-        filters = _filters(deck, tag)
+        filters = _filters(deck, tag, since, until, shared)
         validate_filters(collection, filters)
         session = Session(
             collection,
@@ -185,37 +202,100 @@ def review(
     tag: TagOption = [],
     limit: LimitOption = None,
     shuffle: Annotated[bool, typer.Option("--shuffle", help="Show the cards in random order.")] = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
     plain: PlainOption = False,
 ) -> None:
-    """Review every card matching the filters, due or not (answers still reschedule them)."""
-    _run_session(context, mode="review", deck=deck, tag=tag, limit=limit, shuffle=shuffle, plain=plain)
+    """Review every card matching the filters, due or not (answers still reschedule them).
+
+    `ckaquiz review --since yesterday` is the daily blank-page review of yesterday's notes.
+    """
+    _run_session(
+        context, mode="review", deck=deck, tag=tag, limit=limit, shuffle=shuffle, plain=plain, since=since, until=until
+    )
 
 
 @app.command("import")
 def import_command(
     context: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Deck files (.md, .yaml) or folders of decks.")],
+    paths: Annotated[list[Path], typer.Argument(help="Deck files, folders of decks, Obsidian vaults or single notes.")],
     deck: Annotated[
-        str | None,
-        typer.Option("--deck", "-d", help="Deck name (default: the deck's own or the file/folder name)."),
+        str | None, typer.Option("--deck", "-d", help="Deck name (default: the deck's own, or the file/folder name).")
     ] = None,
+    exclude: Annotated[list[str], typer.Option("--exclude", help="Skip notes or folders matching this glob.")] = [],
+    tag_folder: Annotated[
+        str | None, typer.Option("--tag-folder", help="Folder whose links are tags (default: any folder named *Tags*).")
+    ] = None,
+    skip_heading: Annotated[list[str], typer.Option("--skip-heading", help="Skip sections with this heading.")] = [],
+    card_separator: Annotated[
+        str | None, typer.Option("--card-separator", help="Single-line card separator (::).")
+    ] = None,
+    reversed_card_separator: Annotated[
+        str | None, typer.Option("--reversed-card-separator", help="Two-way single-line separator (:::).")
+    ] = None,
+    multiline_separator: Annotated[
+        str | None, typer.Option("--multiline-separator", help="Multi-line card separator line (?).")
+    ] = None,
+    multiline_reversed_separator: Annotated[
+        str | None, typer.Option("--multiline-reversed-separator", help="Two-way multi-line separator line (??).")
+    ] = None,
+    multiline_end_marker: Annotated[
+        str | None, typer.Option("--multiline-end-marker", help="Line that ends a multi-line card (default: blank).")
+    ] = None,
+    cloze: Annotated[
+        list[str], typer.Option("--cloze", help="Cloze styles: highlight (==x==), bold (**x**), curly ({{x}}).")
+    ] = [],
 ) -> None:
-    """Register deck files or folders; they are re-read whenever they change, no re-import needed."""
+    """Register decks or Obsidian notes; they are re-read whenever they change, never written to."""
     shared = _shared(context)
+    options: dict[str, Any] = {
+        "exclude": exclude,
+        "tag_folder": tag_folder,
+        "skip_headings": skip_heading,
+        "card_separator": card_separator,
+        "reversed_card_separator": reversed_card_separator,
+        "multiline_separator": multiline_separator,
+        "multiline_reversed_separator": multiline_reversed_separator,
+        "multiline_end_marker": multiline_end_marker,
+        "cloze_styles": cloze,
+    }
+    unknown = [style for style in cloze if style not in {"highlight", "bold", "curly"}]
+    if unknown:
+        raise _fail(f"unknown cloze style {unknown[0]!r} (use highlight, bold or curly)")
+    options = {key: value for key, value in options.items() if value not in (None, [])}
     try:
         collection = shared.collection
         collection.ensure_builtin_source()
         for path in paths:
-            source, report = collection.import_path(path, deck=deck)
+            with _progress(shared) as progress:
+                source, report = collection.import_path(path, deck=deck, options=options, progress=progress)
             counts = report.counts
             typer.echo(
-                f"imported {source.name!r} from {path}: {report.files_read} files read, "
+                f"imported {source.name!r} from {path}: {report.files_read} notes read, "
                 f"{counts.new} new, {counts.changed} changed, {counts.unchanged} unchanged, "
                 f"{counts.retired} retired cards, {len(report.problems)} warnings"
             )
             _warn(report.problems)
     except CkaquizError as error:
         raise _fail(str(error)) from None
+
+
+@contextmanager
+def _progress(shared: Context) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A Rich progress bar on a terminal for scans of many files; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("reading notes", total=None)
+
+        def update(index: int, total: int, path: str) -> None:
+            bar.update(task, completed=index, total=total, description=f"reading {Path(path).name[:40]}")
+
+        yield update
 
 
 @app.command()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ckaquiz.clock import Clock, clock_from_environment, study_day_start
 from ckaquiz.config import DATABASE_NAME, Settings, home_folder, load_settings
@@ -106,21 +106,30 @@ class Collection:
         if only is None:
             self.ensure_builtin_source()
         report = ScanReport()
+        skip = tuple(str(heading) for heading in self.settings.extra.get("skip_headings", []))
         for source in only if only is not None else self.store.sources():
-            scan_source(self.store, source, now=self.now(), report=report, progress=progress)
+            scan_source(self.store, source, now=self.now(), report=report, progress=progress, skip_headings=skip)
         return report
 
     def import_path(
-        self, path: Path, *, deck: str | None = None, progress: Progress | None = None
+        self,
+        path: Path,
+        *,
+        deck: str | None = None,
+        options: dict[str, Any] | None = None,
+        progress: Progress | None = None,
     ) -> tuple[SourceRecord, ScanReport]:
-        """Register a deck file or folder as a source and scan it."""
+        """Register a deck file, a folder of decks or an Obsidian vault as a source, and scan it."""
         resolved = path.expanduser().resolve()
         if not resolved.exists():
             raise UsageError(f"{path}: no such file or folder")
         if resolved.is_file() and not is_deck_file(resolved):
             raise UsageError(f"{path}: not a deck file (expected .md, .yaml or .yml)")
         name = deck or _default_source_name(resolved)
-        source = self.store.register_source(name, str(resolved), now=self.now(), deck=deck)
+        clash = self.store.source(name)
+        if clash is not None and clash.path != str(resolved) and clash.active:
+            raise UsageError(f"a source named {name!r} already reads {clash.path}; choose another --deck name")
+        source = self.store.register_source(name, str(resolved), now=self.now(), deck=deck, options=options or {})
         return source, self.refresh(progress=progress, only=[source])
 
 
@@ -132,16 +141,22 @@ def _default_source_name(path: Path) -> str:
     return path.stem if path.is_file() else path.name
 
 
-def source_files(source: SourceRecord) -> list[tuple[Path, str]]:
-    """(file, display path) for each deck file of a source."""
+def source_files(source: SourceRecord) -> list[tuple[Path, str, str]]:
+    """(file, display path, path inside the source) for each deck file or note of a source."""
     root = Path(source.path)
     if root.is_file():
-        return [(root, str(root))]
+        return [(root, str(root), root.name)]
     if not root.is_dir():
         return []
     if source.builtin:
-        return [(file, f"builtin/{file.relative_to(root).as_posix()}") for file in find_deck_files(root)]
-    return [(file, str(file)) for file in find_deck_files(root)]
+        return [
+            (file, f"builtin/{file.relative_to(root).as_posix()}", file.relative_to(root).as_posix())
+            for file in find_deck_files(root)
+        ]
+    from ckaquiz.decks.obsidian import walk_notes
+
+    excludes = [str(pattern) for pattern in source.options.get("exclude", [])]
+    return [(file, str(file), relative) for file, relative in walk_notes(root, excludes)]
 
 
 def scan_source(
@@ -151,12 +166,24 @@ def scan_source(
     now: datetime,
     report: ScanReport,
     progress: Progress | None = None,
+    skip_headings: tuple[str, ...] = (),
 ) -> None:
-    """Bring one source's cards in the store up to date with its files."""
+    """Bring one source's cards in the store up to date with its files, in one transaction."""
+    from ckaquiz.store.database import FileScan
+
     known = store.known_files(source.id)
     files = source_files(source)
+    options = None
+    if not source.builtin:
+        from ckaquiz.decks.obsidian import markdown_options
+
+        source_options = dict(source.options)
+        source_options["skip_headings"] = [*source_options.get("skip_headings", []), *skip_headings]
+        options = markdown_options(Path(source.path), source_options)
     present: set[str] = set()
-    for index, (file, shown) in enumerate(files, start=1):
+    scans: list[FileScan] = []
+    changed = [(file, shown, relative) for file, shown, relative in files]
+    for index, (file, shown, relative) in enumerate(changed, start=1):
         present.add(shown)
         try:
             status = file.stat()
@@ -168,19 +195,25 @@ def scan_source(
             continue
         if progress is not None:
             progress(index, len(files), shown)
-        deck = load_deck_file(file, display_path=shown, deck_name=source.deck)
-        problems = [str(problem) for problem in deck.problems]
-        report.files_read += 1
-        counts = store.sync_file(
-            source.id,
-            shown,
-            deck.cards,
-            size=signature[0],
-            mtime_ns=signature[1],
-            problems=problems,
-            now=now,
+        deck = load_deck_file(
+            file,
+            display_path=shown,
+            deck_name=source.deck,
+            default_deck=None if source.builtin else source.name,
+            scope=relative,
+            options=options,
         )
-        report.counts.add(counts)
-    for shown in known.keys() - present:
-        report.counts.retired += store.forget_file(source.id, shown, now=now)
+        report.files_read += 1
+        scans.append(
+            FileScan(
+                path=shown,
+                cards=list(deck.cards),
+                size=signature[0],
+                mtime_ns=signature[1],
+                problems=[str(problem) for problem in deck.problems],
+            )
+        )
+    removed = known.keys() - present
+    if scans or removed:
+        report.counts.add(store.sync_source(source.id, scans, removed=removed, now=now))
     report.problems.extend(store.file_problems(source.id))

@@ -10,23 +10,32 @@ Matching is lexical and works on *key terms*:
 * Text is normalised first: Unicode NFKC (full-width and half-width forms fold to one) and NFC
   (so decomposed Hangul matches composed Hangul), case folding, Markdown markup removed
   (`**bold**`, `` `code` ``, `==highlight==`, `[[target|alias]]`, links, list and table
-  markers), and punctuation treated as a word boundary.
+  markers, URLs), and punctuation treated as a word boundary.
 * English words go through a light stemmer (plurals, -ed, -ing, -ly, a final -e), so
-  `created`, `creates` and `create` are one term. camelCase and PascalCase names keep their
-  parts, so `staticPodPath` is also found as "static pod path", and words written apart in
-  the recall are joined, so "load balancer" finds `LoadBalancer`.
+  `created`, `creates` and `create` are one term; number words match digits (`six` = `6`).
+  camelCase and PascalCase names keep their parts, so `staticPodPath` is also found as
+  "static pod path" (parts earn credit by their own weight); words written apart in the
+  recall are joined, so "load balancer" finds `LoadBalancer`; and acronyms meet the words
+  they stand for in either direction (`AZs` = "availability zones", `PVC` =
+  `PersistentVolumeClaim`).
 * Korean words lose attached particles (은/는/이/가/을/를/에/에서/으로/로/...) and verb or
   adjective endings (한다/된다/하다/함/됨/해서/하면/이다/있다/가능/...), keeping a stem of at
-  least one syllable, so `스케줄러가`, `스케줄러는` and `스케줄러` are one term. A small table
-  maps common Korean transliterations to their English term (`파드` = `pod`).
-* Terms of at least `FUZZY_MIN_LENGTH` characters (Hangul: `FUZZY_MIN_SYLLABLES` syllables,
-  compared letter by letter as jamo) that have no exact match may match a recall term with
-  `rapidfuzz.fuzz.ratio` >= `FUZZY_THRESHOLD`; such a match earns ratio/100 of the term's
-  weight. Terms with digits (`1Gi`, `30000`, `node01`) must match exactly.
-* A term's weight is an IDF computed over the card's own points, so words found in almost
-  every point (the topic's name) weigh little; built-in stop words of both languages weigh
-  `STOP_WORD_WEIGHT`; technical terms (code, bold or highlighted spans, camelCase, ALLCAPS,
-  flags, numbers, dotted or dashed names) weigh `TECHNICAL_TERM_BOOST` times more.
+  least one syllable (two for the shortest endings), so `스케줄러가`, `스케줄러는` and
+  `스케줄러` are one term. Particles glued to an English word go too (`kubelet이`). A small
+  table maps common Korean transliterations to their English term (`파드` = `pod`).
+* A term of at least `FUZZY_MIN_LENGTH` letters (Hangul: `FUZZY_MIN_SYLLABLES` syllables,
+  compared letter by letter as jamo) with no exact match may match a recall term of about
+  the same length with `rapidfuzz.fuzz.ratio` >= `FUZZY_THRESHOLD`, earning ratio / 100 of
+  its weight. Terms with digits (`1Gi`, `30000`, `node01`) match exactly or not at all.
+* A term's weight is an IDF computed over the card's own points and scaled so that a term of
+  a single point weighs 1: words found in almost every point (the topic's name) weigh
+  little. Built-in stop words of both languages weigh `STOP_WORD_WEIGHT`; technical terms
+  (code, bold or highlighted spans, camelCase, ALLCAPS, flags, paths, numbers, dotted names)
+  weigh `TECHNICAL_TERM_BOOST` times more.
+
+A recall sentence ends at a line break, at . ! ? followed by a space, at 。 ！ ？, or after a
+Korean ending (다/요/함/됨/임) followed by a space. It is *unmatched* when no single point
+holds at least `SENTENCE_MATCH_THRESHOLD` of its content terms.
 
 Everything here is a pure function of its arguments.
 """
@@ -46,6 +55,7 @@ from rapidfuzz import fuzz, process
 from ckaquiz.model import Rating
 
 __all__ = [
+    "FUZZY_MAX_LENGTH_GAP",
     "FUZZY_MIN_LENGTH",
     "FUZZY_MIN_SYLLABLES",
     "FUZZY_THRESHOLD",
@@ -81,16 +91,13 @@ FUZZY_MAX_LENGTH_GAP = 2
 """A typo match may differ in length by at most this: `staticPod` is no typo of `staticPodPath`."""
 
 STOP_WORD_WEIGHT = 0.05
-"""Weight of a built-in stop word (`the`, `is`, `것`, `수` ...) whatever its IDF."""
+"""Weight of a built-in stop word (`the`, `is`, `것`, `수` ...); a term of only one point weighs 1."""
 
 TECHNICAL_TERM_BOOST = 1.5
-"""Weight factor for technical terms: the facts a note is written to keep."""
+"""Weight factor for technical terms (names, flags, numbers): the facts a note is written to keep."""
 
 SENTENCE_MATCH_THRESHOLD = 1 / 3
 """A recall sentence is in the notes when some point holds this share of its content terms."""
-
-_POINT_STATUSES = ("recalled", "partial", "missed")
-
 
 # --------------------------------------------------------------------------- public types
 
@@ -241,6 +248,8 @@ _KOREAN_PROTECTED = frozenset(
     _words("속도 결과 추가 정의 차이 효과 정도 이미지 사이 하나 자체 로그인 도메인 주기 모두")
 )
 
+_LONGEST_KOREAN_WORD = 30
+
 _KOREAN_SUFFIXES = tuple(sorted(set(_KOREAN_PARTICLES) | set(_KOREAN_ENDINGS), key=len, reverse=True))
 _KOREAN_FUNCTION_WORDS = frozenset(_KOREAN_SUFFIXES)
 
@@ -317,23 +326,26 @@ _KOREAN_ALIASES = {
 
 # --------------------------------------------------------------------------- patterns
 
-_WIKI_LINK = re.compile(r"!?\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# Bracket classes exclude `[` and spans stay on one line, so that no pattern backtracks
+# quadratically on a run of brackets or backticks.
+_WIKI_LINK = re.compile(r"!?\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
+_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
 _URL = re.compile(r"https?://\S+")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_EMPHASIS_SPAN = re.compile(r"(`+|\*\*|__|==|~~)(.+?)\1")
+_EMPHASIS_SPAN = re.compile(r"(?<!`)(`++)([^`\n]+)\1(?!`)|(\*\*|__|==|~~)([^\n]+?)\3")
 _MARKUP = re.compile(r"`+|\*\*|__|==|~~")
-_LIST_MARKER = re.compile(r"(?m)^\s*(?:[-*+>#]+|\d+[.)]|\[[ xX]\])\s+")
+_LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:[-*+>#]+|\d+[.)]|\[[ xX]\])[ \t]+")
 _CHECKBOX = re.compile(r"\[[ xX]\]")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
 _SCRIPT_RUN = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+|[^\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
 _CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # Shapes of technical words: camelCase, ALLCAPS, digits, flags, paths, dotted names, key=value.
 # A plain hyphen is left out: `push-based` and `read-only` are English, not names.
 _TECHNICAL_CHUNK = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}|[A-Z]{2,}$|\d|^--?[A-Za-z]|^[/~]|[A-Za-z0-9][./_:=][A-Za-z0-9]")
 # Korean sentences often end in 다/요/함/됨/임 with no full stop; a lone 다 ("all") does not end one.
-_SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?。！？])\s+|(?<=[가-힣][다요함됨임])\s+")
+_SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?])\s+|(?<=[。！？])\s*|(?<=[가-힣][다요함됨임])\s+")
 
 
 def _is_hangul(text: str) -> bool:
@@ -417,6 +429,8 @@ _ENGLISH_STOP_STEMS = frozenset(_stem_english(word) for word in _ENGLISH_STOP_WO
 @lru_cache(maxsize=16384)
 def _strip_korean(word: str) -> str:
     """Strip particles and endings from a Korean word, keeping a stem of one syllable or more."""
+    if len(word) > _LONGEST_KOREAN_WORD:
+        return word  # not a word but a run of syllables: nothing to strip, and no time to spend
     stem = word
     changed = True
     while changed and stem not in _KOREAN_PROTECTED and stem not in _KOREAN_ALIASES:
@@ -449,6 +463,8 @@ class _Term:
 
 def _latin_term(surface: str) -> _Term:
     lowered = surface.casefold()
+    if _ACRONYM_PLURAL.fullmatch(surface):
+        lowered = lowered[:-1]  # `AZs`, `PVCs`: too short for the stemmer, still plurals
     if "," in lowered and lowered.replace(",", "").isdigit():
         lowered = lowered.replace(",", "")
     if lowered in _NUMBER_WORDS:
@@ -468,6 +484,8 @@ def _latin_term(surface: str) -> _Term:
 def _hangul_term(word: str, *, attached: bool) -> _Term | None:
     if word in _KOREAN_FUNCTION_WORDS:
         return None
+    if word in _KOREAN_STOP_WORDS:  # before stripping: 따라서 is not 따 + 라서
+        return _Term(word, word, (), hangul=True, stop=True)
     stem = _strip_korean(word)
     if not stem:
         return None
@@ -501,7 +519,8 @@ def _analyse(text: str) -> tuple[tuple[_Term, ...], frozenset[str]]:
     unified = _unicode_normalise(text)
     technical: set[str] = set()
     for span in _EMPHASIS_SPAN.finditer(unified):
-        technical.update(term.key for term in _terms_of_plain(_strip_markup(span.group(2))))
+        inside = span.group(2) or span.group(4)
+        technical.update(term.key for term in _terms_of_plain(_strip_markup(inside)))
     plain = _strip_markup(unified)
     for chunk in plain.split():
         if _TECHNICAL_CHUNK.search(chunk):
@@ -644,9 +663,14 @@ class _Card:
                 self.holders.setdefault(key, set()).add(index)
 
     def inverse_frequency(self, key: str) -> float:
-        """Smoothed IDF over the points: near 0 for a term in every point."""
+        """Smoothed IDF over the points, scaled so that a term of one point weighs 1.
+
+        A term found in every point weighs near 0. The scale keeps `STOP_WORD_WEIGHT` meaning
+        the same on a card of one point and on a card of forty.
+        """
         count = len(self.texts)
-        return math.log((count + 1) / (self.document_frequency.get(key, 0) + 0.5))
+        single = math.log((count + 1) / 1.5)
+        return math.log((count + 1) / (self.document_frequency.get(key, 0) + 0.5)) / single
 
     def weight(self, term: _Term, *, point: int) -> float:
         """The weight of one term of one point."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
 
+from ckaquiz.errors import UsageError
 from ckaquiz.model import Card
 
 
@@ -27,13 +30,45 @@ class Filters:
 
     decks: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
 
     def matches(self, card: Card) -> bool:
         """Whether the card passes every filter given."""
         if self.decks and _fold(card.deck) not in {_fold(deck) for deck in self.decks}:
             return False
+        if self.since is not None or self.until is not None:
+            dated = card.fields.get("note_date")
+            if not isinstance(dated, str):
+                return False
+            if self.since is not None and dated < self.since.isoformat():
+                return False
+            if self.until is not None and dated > self.until.isoformat():
+                return False
         return not self.tags or any(tag_matches(pattern, tag) for pattern in self.tags for tag in card.tags)
 
-    def to_dict(self) -> dict[str, list[str]]:
+    def to_dict(self) -> dict[str, object]:
         """A JSON-ready view, kept with each session."""
-        return {"decks": list(self.decks), "tags": list(self.tags)}
+        return {
+            "decks": list(self.decks),
+            "tags": list(self.tags),
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+        }
+
+
+def parse_day(text: str, now: datetime) -> date:
+    """`2025-03-19`, `today`, `yesterday` or `Nd` (N days ago), in local time."""
+    word = text.strip().lower()
+    today = now.astimezone().date()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    match = re.fullmatch(r"(\d+)d", word)
+    if match:
+        return today - timedelta(days=int(match.group(1)))
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise UsageError(f"not a date: {text!r} (use YYYY-MM-DD, today, yesterday or Nd)") from None

@@ -6,6 +6,10 @@ short and long flag forms alike, resource type aliases alike. Manifests are comp
 structure, with the lists Kubernetes keys by name matched by name and values normalised as
 the API server would (quantities, booleans, numbers written as strings).
 
+Exam-terminal habits count as equal: `k` is `kubectl` (the exam sets that alias), a leading
+`sudo` or `$ ` prompt is ignored, `ETCDCTL_API=3` is etcdctl's default since etcd 3.4, and
+`kubelet.service` is `kubelet` for systemctl and journalctl.
+
 Typed YAML is only ever read with `yaml.safe_load`, and only after a token scan that refuses
 documents with more than 100 aliases or nesting deeper than 100 levels; the loaded document
 is then refused if its aliases expand it past 50,000 nodes or make it refer to itself. So a
@@ -17,7 +21,8 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -162,7 +167,7 @@ def grade_choice(chosen: Sequence[str], answer: Sequence[str]) -> ChoiceGradeRes
     )
 
 
-def _unique(items: Any) -> tuple[str, ...]:
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
@@ -868,7 +873,7 @@ def _read_flag(
                 if value:
                     flags.append((name, value))
                     return flags, index + 1
-                if following is not None and following != "--":
+                if following is not None and not _is_flag(following) and following != "--":
                     flags.append((name, following))
                     return flags, index + 2
                 flags.append((name, None))
@@ -898,7 +903,7 @@ def _with_arity(
     following = words[index + 1] if index + 1 < len(words) else None
     if name in rules.boolean or following is None or following == "--":
         return [(name, None)], index + 1
-    if name in rules.valued:
+    if name in rules.valued and not _is_flag(following):  # `--dry-run -o yaml`: the flag lacks its value
         return [(name, following)], index + 2
     if name in hints.boolean and name not in hints.valued:
         return [(name, None)], index + 1
@@ -1486,10 +1491,12 @@ class _Comparison:
     total: int = 0
     differences: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
+    vacuous: int = 0  # matches only because the field is empty in one and absent in the other
 
     def add(self, other: _Comparison) -> None:
         self.matched += other.matched
         self.total += other.total
+        self.vacuous += other.vacuous
         self.differences.extend(other.differences)
         self.unexpected.extend(other.unexpected)
 
@@ -1560,6 +1567,20 @@ def _is_empty(value: object) -> bool:
     return value is None or value is _MISSING or value == "" or (isinstance(value, dict | list) and not value)
 
 
+def _is_blank(value: object) -> bool:
+    """Empty, or holding only empty values (`{name: null}`): Kubernetes reads it as absent."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+        elif not _is_empty(current):
+            return False
+    return True
+
+
 def _is_scalar(value: object) -> bool:
     return not isinstance(value, dict | list)
 
@@ -1606,7 +1627,8 @@ def _compare(expected: object, typed: object, path: str, key: str, parent: str, 
         result.total = 1
         if _is_empty(typed) or (isinstance(expected, dict | list) and type(typed) is type(expected)):
             result.matched = 1
-            if strict and isinstance(typed, dict | list) and typed:
+            result.vacuous = 1 if typed is _MISSING else 0
+            if strict and not _is_blank(typed):
                 result.unexpected.append(path)
                 result.differences.append(f"unexpected field {path}")
         else:
@@ -1649,7 +1671,7 @@ def _compare_mappings(
         result.add(_compare(value, typed_by_key.get(text, _MISSING), _child_path(path, text), text, key, strict))
     if strict:
         for text, value in typed_by_key.items():
-            if text not in expected_keys and not _is_empty(value):
+            if text not in expected_keys and not _is_blank(value):
                 extra = _child_path(path, text)
                 result.unexpected.append(extra)
                 result.differences.append(f"unexpected field {extra}")
@@ -1749,21 +1771,26 @@ def _key_field(list_key: str, item: Mapping[str, Any]) -> str | None:
 
 def _labels(items: Sequence[object]) -> list[str]:
     """A readable label per element: `name=web`, `key=app`, or the index when none is unique."""
+    counts: Counter[tuple[str, tuple[str, object]]] = Counter(
+        (candidate, _canonical(item[candidate]))
+        for item in items
+        if isinstance(item, dict)
+        for candidate in _LABEL_FIELDS
+        if candidate in item and _is_scalar(item[candidate])
+    )
     labels: list[str] = []
     for index, item in enumerate(items):
         label = str(index)
         if isinstance(item, dict):
             for candidate in _LABEL_FIELDS:
-                if candidate in item and _is_scalar(item[candidate]):
-                    value = item[candidate]
-                    same = [
-                        other
-                        for other in items
-                        if isinstance(other, dict) and candidate in other and _scalars_equal(other[candidate], value)
-                    ]
-                    if len(same) == 1:
-                        label = f"{candidate}={_show(value)}"
-                        break
+                unique = (
+                    candidate in item
+                    and _is_scalar(item[candidate])
+                    and counts[(candidate, _canonical(item[candidate]))] == 1
+                )
+                if unique:
+                    label = f"{candidate}={_show(item[candidate])}"
+                    break
         labels.append(label)
     return labels
 
@@ -1786,7 +1813,7 @@ def _compare_item_lists(expected: list[Any], typed: list[Any], path: str, key: s
                 used.add(other_index)
                 pairs[index] = (other_index, _compare(item, other, f"{path}[{labels[index]}]", key, key, strict))
                 break
-    candidates: list[tuple[int, int, int, _Comparison]] = []
+    candidates: list[tuple[int, bool, int, int, int, _Comparison]] = []
     for index, item in enumerate(expected):
         if index in pairs:
             continue
@@ -1795,12 +1822,29 @@ def _compare_item_lists(expected: list[Any], typed: list[Any], path: str, key: s
                 continue
             comparison = _compare(item, other, f"{path}[{labels[index]}]", key, key, strict)
             if comparison.matched > 0:
-                candidates.append((comparison.matched, index, other_index, comparison))
-    candidates.sort(key=lambda candidate: (-candidate[0], candidate[1], candidate[2]))
-    for _, index, other_index, comparison in candidates:
+                substantive = comparison.matched - comparison.vacuous
+                flawed = bool(comparison.differences)
+                candidates.append((substantive, flawed, comparison.matched, index, other_index, comparison))
+    # fields really present and equal count first, then exact before flawed, then vacuous matches
+    candidates.sort(key=lambda candidate: (-candidate[0], candidate[1], -candidate[2], candidate[3], candidate[4]))
+    for _, _, _, index, other_index, comparison in candidates:
         if index not in pairs and other_index not in used:
             pairs[index] = (other_index, comparison)
             used.add(other_index)
+    left_expected = [index for index in range(len(expected)) if index not in pairs]
+    left_typed = [index for index in range(len(typed)) if index not in used]
+    if (
+        len(left_expected) == 1
+        and len(left_typed) == 1
+        and isinstance(expected[left_expected[0]], dict)
+        and isinstance(typed[left_typed[0]], dict)
+        and _key_field(key, expected[left_expected[0]]) is not None
+    ):
+        # one keyed element left on each side: the key itself is wrong, so say `expected 80, got 8080`
+        index, other_index = left_expected[0], left_typed[0]
+        comparison = _compare(expected[index], typed[other_index], f"{path}[{labels[index]}]", key, key, strict)
+        pairs[index] = (other_index, comparison)
+        used.add(other_index)
     result = _Comparison()
     for index, item in enumerate(expected):
         if index in pairs:
@@ -1811,7 +1855,7 @@ def _compare_item_lists(expected: list[Any], typed: list[Any], path: str, key: s
     if strict:
         typed_labels = _labels(typed)
         for other_index, other in enumerate(typed):
-            if other_index not in used and not _is_empty(other):
+            if other_index not in used and not _is_blank(other):
                 extra = f"{path}[{typed_labels[other_index]}]"
                 result.unexpected.append(extra)
                 result.differences.append(f"unexpected field {extra}")

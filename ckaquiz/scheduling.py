@@ -6,7 +6,12 @@ reproducible results.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from typing import NamedTuple
 
 import fsrs
 
@@ -108,3 +113,116 @@ def format_interval(interval: timedelta) -> str:
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+# batches and the optimizer ---------------------------------------------------------------------
+
+OPTIMIZER_MINIMUM_REVIEWS = 512
+"""fsrs 6.3.2's optimizer returns the default parameters below one mini-batch (512) of reviews."""
+
+OPTIMIZER_HISTORY_LENGTH = 64
+"""The optimizer looks at no more than each card's first 64 reviews."""
+
+OPTIMIZER_PACKAGES = ("torch", "numpy", "pandas", "tqdm")
+
+
+class Answer(NamedTuple):
+    """One logged answer of a card, as the optimizer sees it."""
+
+    at: datetime
+    rating: Rating
+    duration_ms: int = 0
+
+
+Histories = Mapping[int, Sequence[Answer]]
+"""Each card's answers, by card number."""
+
+
+def default_parameters() -> tuple[float, ...]:
+    """FSRS-6's default parameters, used until the learner fits their own."""
+    return tuple(float(value) for value in fsrs.scheduler.DEFAULT_PARAMETERS)
+
+
+def retrievabilities(
+    scheduler: fsrs.Scheduler, schedules: Iterable[tuple[int, Schedule]], now: datetime
+) -> dict[int, float]:
+    """Predicted recall probability now of each studied card, by card number (new cards left out)."""
+    moment = _utc(now)
+    found: dict[int, float] = {}
+    for card_number, schedule in schedules:
+        if schedule.state is CardState.NEW or schedule.stability is None or schedule.last_review is None:
+            continue
+        card = to_fsrs(card_number, schedule, moment)
+        found[card_number] = float(scheduler.get_card_retrievability(card, current_datetime=moment))
+    return found
+
+
+def optimizer_available() -> bool:
+    """Whether the packages of fsrs's optimizer extra are installed (checked without importing torch)."""
+    from importlib.util import find_spec
+
+    return all(find_spec(name) is not None for name in OPTIMIZER_PACKAGES)
+
+
+def _first_answers(history: Sequence[Answer]) -> list[Answer]:
+    return sorted(history, key=lambda answer: answer.at)[:OPTIMIZER_HISTORY_LENGTH]
+
+
+def counted_reviews(histories: Histories) -> int:
+    """Reviews the optimizer learns from: a card's later answers (of its first 64) a day or more after the last."""
+    total = 0
+    for history in histories.values():
+        answers = _first_answers(history)
+        total += sum(1 for previous, current in pairwise(answers) if (current.at - previous.at).days > 0)
+    return total
+
+
+def fit_parameters(histories: Histories) -> tuple[float, ...]:
+    """FSRS parameters fitted to the learner's answers by fsrs's optimizer (needs the optimizer extra)."""
+    from fsrs.optimizer import Optimizer
+
+    logs = [
+        fsrs.ReviewLog(
+            card_id=card_number,
+            rating=fsrs.Rating(int(answer.rating)),
+            review_datetime=_utc(answer.at),
+            review_duration=answer.duration_ms,
+        )
+        for card_number, history in histories.items()
+        for answer in history
+    ]
+    return tuple(float(value) for value in Optimizer(logs).compute_optimal_parameters())
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How well parameters predict a review log: log loss and RMSE over the reviews counted."""
+
+    log_loss: float
+    rmse: float
+    reviews: int
+
+
+def evaluate_parameters(parameters: Sequence[float], histories: Histories) -> Fit:
+    """Replay each card's answers as fsrs's optimizer does and score its recall predictions."""
+    scheduler = fsrs.Scheduler(parameters=tuple(parameters), enable_fuzzing=False)
+    total_loss = 0.0
+    total_squared = 0.0
+    counted = 0
+    for card_number, history in histories.items():
+        card: fsrs.Card | None = None
+        for answer in _first_answers(history):
+            when, rating = _utc(answer.at), answer.rating
+            if card is None:
+                card = fsrs.Card(card_id=card_number, due=when)
+            if card.last_review is not None and (when - card.last_review).days > 0:
+                predicted = float(scheduler.get_card_retrievability(card, current_datetime=when))
+                predicted = min(max(predicted, 1e-7), 1 - 1e-7)
+                recalled = 0.0 if rating is Rating.AGAIN else 1.0
+                total_loss -= recalled * math.log(predicted) + (1 - recalled) * math.log(1 - predicted)
+                total_squared += (recalled - predicted) ** 2
+                counted += 1
+            card, _ = scheduler.review_card(card, fsrs.Rating(int(rating)), review_datetime=when)
+    if counted == 0:
+        return Fit(log_loss=math.nan, rmse=math.nan, reviews=0)
+    return Fit(log_loss=total_loss / counted, rmse=math.sqrt(total_squared / counted), reviews=counted)

@@ -37,10 +37,11 @@ class EntryContext:
     path: str
     tags: tuple[str, ...] = ()
     reference: str = ""
+    scope: str = ""
     allocator: IdAllocator = field(init=False)
 
     def __post_init__(self) -> None:
-        self.allocator = IdAllocator(self.deck)
+        self.allocator = IdAllocator(self.deck, self.scope)
 
 
 def normalise_tag(tag: str) -> str:

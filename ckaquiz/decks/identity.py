@@ -40,10 +40,15 @@ def explicit_id(deck: str, given: str) -> str:
 
 
 class IdAllocator:
-    """Hands out derived ids for one deck file, numbering repeats of the same basis."""
+    """Hands out derived ids for one deck file, numbering repeats of the same basis.
 
-    def __init__(self, deck: str) -> None:
+    `scope` (a note's path inside its vault) keeps equal questions in two notes apart; a
+    card moved between notes keeps its history through content matching in the store.
+    """
+
+    def __init__(self, deck: str, scope: str = "") -> None:
         self.deck = deck
+        self.scope = scope
         self._seen: dict[str, int] = {}
 
     def allocate(self, basis: str) -> str:
@@ -51,4 +56,5 @@ class IdAllocator:
         key = normalise_for_identity(basis)
         count = self._seen.get(key, 0) + 1
         self._seen[key] = count
-        return derived_id(self.deck, basis, occurrence=count)
+        scoped = f"{self.scope}\n{basis}" if self.scope else basis
+        return derived_id(self.deck, scoped, occurrence=count)

@@ -41,12 +41,18 @@ def decode_deck_bytes(data: bytes, path: str) -> tuple[str | None, Problem | Non
 
 
 def parse_deck_text(
-    text: str, path: str, *, deck_name: str | None = None, options: MarkdownOptions | None = None
+    text: str,
+    path: str,
+    *,
+    deck_name: str | None = None,
+    default_deck: str | None = None,
+    scope: str | None = None,
+    options: MarkdownOptions | None = None,
 ) -> Deck:
     """Parse text by the file's suffix: YAML or Markdown."""
     if Path(path).suffix.lower() in {".yaml", ".yml"}:
         return parse_yaml_deck(text, path, deck_name=deck_name)
-    return parse_markdown(text, path, deck_name=deck_name, options=options)
+    return parse_markdown(text, path, deck_name=deck_name, default_deck=default_deck, scope=scope, options=options)
 
 
 def load_deck_file(
@@ -54,6 +60,8 @@ def load_deck_file(
     *,
     display_path: str | None = None,
     deck_name: str | None = None,
+    default_deck: str | None = None,
+    scope: str | None = None,
     options: MarkdownOptions | None = None,
 ) -> Deck:
     """Read and parse one deck file; unreadable files give a deck with one problem."""
@@ -76,7 +84,9 @@ def load_deck_file(
         assert problem is not None
         return Deck(name=name, path=shown, problems=(problem,))
     try:
-        return parse_deck_text(text, shown, deck_name=deck_name, options=options)
+        return parse_deck_text(
+            text, shown, deck_name=deck_name, default_deck=default_deck, scope=scope, options=options
+        )
     except RecursionError:
         return Deck(name=name, path=shown, problems=(Problem(shown, 1, "skipped: nested too deeply"),))
 

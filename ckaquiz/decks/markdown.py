@@ -1,30 +1,48 @@
-"""Markdown decks: heading sections become recall cards; inline cards live inside them.
+"""Markdown decks and Obsidian notes: heading sections become recall cards; inline cards live inside.
 
-One parser serves plain Markdown decks and Obsidian notes alike: what differs (separators,
-whether the note title starts every prompt) is a `MarkdownOptions` value, so Obsidian
-support extends this module instead of copying it.
+One parser serves plain Markdown decks and Obsidian notes alike. What Obsidian adds (tag
+links, block ids, the Spaced Repetition plugin's separators and scheduling comments,
+callouts, plugin query blocks) is read here too; what differs between a deck and a vault
+(separators, whether the note title starts every prompt, headings to skip) is a
+`MarkdownOptions` value.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ckaquiz.decks.entries import EntryContext, build_entry_cards, cloze_cards_text, merge_tags
-from ckaquiz.decks.keypoints import key_points, mask_inline_code
+from ckaquiz.decks.identity import explicit_id
+from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
 from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, safe_compose
 from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
 
 PROMPT_SEPARATOR = " › "
+QUERY_BLOCKS = frozenset({"dataview", "dataviewjs", "query", "tasks"})
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^\s`]*)")
 _INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([^\s#.,;:!?()\[\]{}\"'`<>=+*&^%$@|\\]+)")
-_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
 _REFERENCE = re.compile(r"^\s*reference:\s*(<?https?://\S+?>?)\s*$", re.IGNORECASE)
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]]+?)\]\]")
+_MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()\s]*)\)")
+_URL = re.compile(r"https?://\S+")
+_TASK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ xX/-]\]")
+_BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\s*$")
+_SR_COMMENT = re.compile(r"<!--SR:(.*?)-->")
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_CLOZE_STYLES = {
+    "highlight": re.compile(r"==(?=\S)(.+?)(?<=\S)=="),
+    "bold": re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
+    "curly": re.compile(r"\{\{(?!\{)(.+?)\}\}"),
+}
+_CLOZE_ANSWER = re.compile(r"^(?:c?\d+;;)?(.*?)(?:;;.*)?$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -35,16 +53,19 @@ class MarkdownOptions:
     double_separator: str = ":::"
     multiline_separator: str = "?"
     multiline_reverse_separator: str = "??"
-    highlight_clozes: bool = True
+    multiline_end_marker: str = ""
+    cloze_styles: tuple[str, ...] = ("highlight",)
     title_in_prompt: bool = False
     default_tags: tuple[str, ...] = ()
+    tag_folder: str | None = None
+    skip_headings: tuple[str, ...] = ()
 
 
 @dataclass
 class _Line:
     number: int
     raw: str
-    masked: str
+    masked: str = ""
     visible: str = ""
     in_fence: bool = False
     fence_opener: bool = False
@@ -55,6 +76,8 @@ class _Line:
 class _Section:
     path: tuple[str, ...]
     line: int
+    heading: str = ""
+    block_id: str = ""
     lines: list[_Line] = field(default_factory=list)
     intro: bool = False
 
@@ -66,7 +89,47 @@ def is_inline_tag(word: str) -> bool:
 
 def inline_tags(masked_line: str) -> list[str]:
     """`#tags` in a line whose code and comments are already masked."""
-    return [tag for tag in _INLINE_TAG.findall(masked_line) if is_inline_tag(tag.rstrip("/"))]
+    return [tag.rstrip("/") for tag in _INLINE_TAG.findall(masked_line) if is_inline_tag(tag.rstrip("/"))]
+
+
+def tag_link_tags(masked_line: str, tag_folder: str | None = None) -> list[str]:
+    """Tags written as links into a tag folder: `[[03 - Tags/2025-03|2025-03]]` gives `2025-03`."""
+    tags: list[str] = []
+    for match in _WIKILINK.finditer(masked_line):
+        if match.group(1):
+            continue
+        target = re.split(r"\\?\|", match.group(2), maxsplit=1)[0].strip()
+        parts = [part.strip() for part in target.split("/")]
+        if len(parts) < 2:
+            continue
+        folders = parts[:-1]
+        if tag_folder is not None:
+            is_tag = any(folder.casefold() == tag_folder.casefold() for folder in folders)
+        else:
+            is_tag = any("tags" in folder.casefold() for folder in folders)
+        if is_tag and parts[-1]:
+            tags.append(parts[-1].removesuffix(".md"))
+    return tags
+
+
+def readable(text: str) -> str:
+    """Obsidian syntax as plain reading text: link text for links, `[image: name]` for images."""
+
+    def wikilink(match: re.Match[str]) -> str:
+        parts = re.split(r"\\?\|", match.group(2), maxsplit=1)
+        target, alias = parts[0], parts[1] if len(parts) > 1 else ""
+        if match.group(1):
+            return f"[image: {Path(target.strip()).name}]"
+        shown = alias.strip() or target.split("#")[0].split("/")[-1].strip() or target.strip()
+        return shown
+
+    def markdown_link(match: re.Match[str]) -> str:
+        if match.group(1):
+            name = Path(match.group(3)).name or match.group(2)
+            return f"[image: {name.replace('%20', ' ')}]"
+        return match.group(2) or match.group(3)
+
+    return _MARKDOWN_LINK.sub(markdown_link, _WIKILINK.sub(wikilink, text))
 
 
 def split_frontmatter(lines: list[str]) -> tuple[int, int] | None:
@@ -88,11 +151,7 @@ def read_frontmatter(lines: list[str], path: str) -> tuple[dict[str, Any], int, 
     text = "\n".join(lines[first:end])
     node, problem = safe_compose(text, path)
     if problem is not None:
-        return (
-            {},
-            end + 1,
-            [replace(problem, line=problem.line + first, message=f"frontmatter: {problem.message}")],
-        )
+        return {}, end + 1, [replace(problem, line=problem.line + first, message=f"frontmatter: {problem.message}")]
     if node is None:
         return {}, end + 1, []
     value = construct(node)
@@ -112,32 +171,85 @@ def tags_from_value(value: Any) -> list[str]:
     return []
 
 
+def note_date(frontmatter: dict[str, Any], path: str) -> str | None:
+    """The note's date: frontmatter `date` or `created`, else a YYYY-MM-DD in the file name."""
+    for key in ("date", "created"):
+        value = frontmatter.get(key)
+        if isinstance(value, datetime | date):
+            return value.isoformat()[:10]
+        if isinstance(value, str) and (match := _DATE.search(value)):
+            return match.group(1)
+    match = _DATE.search(Path(path).name)
+    return match.group(1) if match else None
+
+
+def parse_sr_schedule(comment: str) -> list[dict[str, Any]]:
+    """Entries of a Spaced Repetition plugin comment (`!2025-03-25,3,250` per sibling)."""
+    entries: list[dict[str, Any]] = []
+    for chunk in comment.split("!"):
+        fields = [part.strip() for part in chunk.split(",") if part.strip()]
+        if not fields:
+            continue
+        if fields[0].casefold() == "fsrs":
+            fields = fields[1:]
+        due = next((part for part in fields if _DATE.fullmatch(part[:10]) and len(part) >= 10), None)
+        if due is None:
+            continue
+        numbers = [part for part in fields[fields.index(due) + 1 :] if re.fullmatch(r"\d+(?:\.\d+)?", part)]
+        interval = float(numbers[0]) if numbers else 1.0
+        ease = float(numbers[1]) if len(numbers) > 1 else 250.0
+        entries.append({"due": due[:10], "interval": interval, "ease": ease})
+    return entries
+
+
 def parse_markdown(
-    text: str, path: str, *, deck_name: str | None = None, options: MarkdownOptions | None = None
+    text: str,
+    path: str,
+    *,
+    deck_name: str | None = None,
+    default_deck: str | None = None,
+    scope: str | None = None,
+    options: MarkdownOptions | None = None,
 ) -> Deck:
-    """Read a Markdown deck into recall cards per section and the inline cards inside them."""
+    """Read a Markdown deck or note into recall cards per section and the inline cards inside them."""
     options = options or MarkdownOptions()
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     frontmatter, body_start, problems = read_frontmatter(lines, path)
     title = Path(path).stem
-    name = deck_name or _text(frontmatter.get("deck")) or title
+    name = deck_name or _text(frontmatter.get("deck")) or default_deck or title
     description = _text(frontmatter.get("description"))
+    if frontmatter.get("ckaquiz") is False:
+        return Deck(name=name, path=path, description=description, problems=tuple(problems))
+    if "deck" in frontmatter and options.title_in_prompt:
+        options = replace(options, title_in_prompt=False)  # a file that names its deck is a deck, not a note
     reference = _text(frontmatter.get("reference"))
     file_tags = tags_from_value(frontmatter.get("tags")) + tags_from_value(frontmatter.get("tag"))
-    context = EntryContext(deck=name, path=path, tags=merge_tags(options.default_tags, file_tags), reference=reference)
-
+    context = EntryContext(
+        deck=name,
+        path=path,
+        tags=merge_tags(options.default_tags, file_tags),
+        reference=reference,
+        scope=scope if scope is not None else Path(path).name,
+    )
     classified = _classify(lines, body_start)
     for line in classified:
         if not line.in_fence:
             file_tags.extend(inline_tags(line.masked))
-    sections = _sections(classified, title, options)
+            file_tags.extend(tag_link_tags(line.masked, options.tag_folder))
+    skip = {heading.casefold() for heading in options.skip_headings}
     cards: list[Card] = []
-    for section in sections:
+    for section in _sections(classified, title, options):
+        if section.heading and section.heading.casefold() in skip:
+            continue
         section_cards, section_problems = _section_cards(section, context, options)
         cards.extend(section_cards)
         problems.extend(section_problems)
     all_tags = merge_tags(options.default_tags, file_tags)
-    cards = [replace(card, tags=merge_tags(all_tags, card.tags)) for card in cards]
+    dated = note_date(frontmatter, path)
+    extra: dict[str, Any] = {"note": scope if scope is not None else Path(path).name}
+    if dated:
+        extra["note_date"] = dated
+    cards = [replace(card, tags=merge_tags(all_tags, card.tags), fields=card.fields | extra) for card in cards]
     problems.extend(duplicate_id_problems(cards))
     return Deck(name=name, path=path, description=description, cards=tuple(cards), problems=tuple(problems))
 
@@ -157,29 +269,23 @@ def _classify(lines: list[str], start: int) -> list[_Line]:
         if fence is not None:
             stripped = raw.strip()
             closes = stripped.startswith(fence) and stripped.rstrip(fence[0]) == ""
-            result.append(_Line(number, raw, "", in_fence=True))
+            result.append(_Line(number, raw, in_fence=True, visible=raw))
             if closes:
                 fence = None
             continue
-        masked, in_comment = _mask_comments(raw, in_comment)
+        masked, in_comment_after = _mask_comments(raw, in_comment)
         opener = _FENCE.match(masked) if not in_comment else None
+        in_comment = in_comment_after
         if opener and masked.strip().startswith(opener.group(1)):
             fence = opener.group(1)
             result.append(
-                _Line(
-                    number,
-                    raw,
-                    "",
-                    in_fence=True,
-                    fence_opener=True,
-                    fence_info=opener.group(2).lower(),
-                )
+                _Line(number, raw, in_fence=True, fence_opener=True, fence_info=opener.group(2).lower(), visible=raw)
             )
             continue
         visible = "".join(
             character for character, kept in zip(raw, masked, strict=False) if character == kept or kept != " "
         )
-        result.append(_Line(number, raw, mask_inline_code(masked), visible=visible))
+        result.append(_Line(number, raw, mask_inline_code(masked), visible=visible.rstrip()))
     return result
 
 
@@ -217,12 +323,37 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
             sections[-1].lines.append(line)
             continue
         level = len(heading.group(1))
-        heading_text = line.raw.strip()[level:].strip().rstrip("#").strip()
+        heading_text = line.visible.strip()[level:].strip().rstrip("#").strip()
+        block = _BLOCK_ID.search(" " + heading_text)
+        if block:
+            heading_text = heading_text[: len(heading_text) - len(block.group(0)) + 1].strip()
+        heading_text = readable(heading_text) or "(untitled)"
         while stack and stack[-1][0] >= level:
             stack.pop()
-        stack.append((level, heading_text or "(untitled)"))
-        sections.append(_Section(path=root + tuple(text for _, text in stack), line=line.number))
+        stack.append((level, heading_text))
+        sections.append(
+            _Section(
+                path=root + tuple(text for _, text in stack),
+                line=line.number,
+                heading=heading_text,
+                block_id=block.group(1) if block else "",
+            )
+        )
     return sections
+
+
+def _is_study_line(line: _Line) -> bool:
+    """Whether a line holds study content, not just tasks, images, links or tags."""
+    text = line.visible
+    if is_table_separator(text):
+        return True  # kept so the header row above it is recognised (it is no point itself)
+    if not text.strip() or _TASK.match(text):
+        return False
+    stripped = _WIKILINK.sub(" ", _MARKDOWN_LINK.sub(" ", text))
+    stripped = _URL.sub(" ", stripped)
+    stripped = _INLINE_TAG.sub(" ", stripped)
+    stripped = _LIST_MARKER.sub("", stripped)
+    return any(character.isalnum() for character in stripped)
 
 
 def _section_cards(
@@ -248,7 +379,7 @@ def _section_cards(
                 entry_cards, entry_problems = _card_block(block, context)
                 cards.extend(entry_cards)
                 problems.extend(entry_problems)
-            else:
+            elif block[0].fence_info not in QUERY_BLOCKS:
                 has_code = True
                 content.extend(block)
             continue
@@ -260,54 +391,73 @@ def _section_cards(
         index += 1
 
     section_context = _with_reference(context, reference)
-    for start, end, reverse in _multiline_spans(content, options):
-        separator_index = next(
-            i
-            for i in range(start, end)
-            if content[i].masked.strip() in {options.multiline_separator, options.multiline_reverse_separator}
-        )
-        question = "\n".join(line.raw.rstrip() for line in content[start:separator_index]).strip()
-        answer = "\n".join(line.raw.rstrip() for line in content[separator_index + 1 : end]).strip()
+    separators = {options.multiline_separator: False, options.multiline_reverse_separator: True}
+    for start, separator_index, end in _multiline_spans(content, options):
+        question = "\n".join(line.visible for line in content[start:separator_index]).strip()
+        answer_lines = content[separator_index + 1 : end]
+        answer = "\n".join(line.visible for line in answer_lines).strip()
+        reverse = separators[content[separator_index].masked.strip()]
         consumed.update(line.number for line in content[start:end])
-        cards.extend(_basic(section_context, question, answer, content[start].number, reverse=reverse))
+        if (
+            end < len(content)
+            and options.multiline_end_marker
+            and content[end].masked.strip() == options.multiline_end_marker
+        ):
+            consumed.add(content[end].number)
+        schedule = _sr_near(content, end - 1)
+        cards.extend(
+            _basic(section_context, question, answer, content[start].number, reverse=reverse, schedule=schedule)
+        )
 
-    for line in content:
+    for position, line in enumerate(content):
         if line.number in consumed or line.in_fence:
             continue
-        masked = line.masked
-        split = _inline_split(masked, options)
+        split = _inline_split(line.masked, options)
         if split is not None:
-            position, width, reverse = split
-            question = line.raw[:position].strip()
-            answer = line.raw[position + width :].strip()
+            at, width, reverse = split
+            question = line.visible[:at].strip()
+            answer = line.visible[at + width :].strip()
             if question and answer:
                 consumed.add(line.number)
+                block_id = _BLOCK_ID.search(answer)
+                given = block_id.group(1) if block_id else None
+                if block_id:
+                    answer = answer[: block_id.start()].strip()
+                schedule = _sr_near(content, position)
                 cards.extend(
                     _basic(
                         section_context,
-                        _strip_list_marker(question),
+                        _LIST_MARKER.sub("", question, count=1),
                         answer,
                         line.number,
                         reverse=reverse,
+                        schedule=schedule,
+                        given_id=given,
                     )
                 )
                 continue
-        if options.highlight_clozes and _HIGHLIGHT.search(masked):
-            cards.extend(_highlight_clozes(section_context, line))
+        cards.extend(_clozes(section_context, line, options, _sr_near(content, position)))
 
-    point_lines = [
-        line.visible
-        for line in content
-        if not line.in_fence and line.number not in consumed and not _only_tags(line.masked)
-    ]
-    points = [_HIGHLIGHT.sub(r"\1", point) for point in key_points(point_lines)]
     cards.sort(key=lambda card: card.source.line)
+    point_lines = [
+        _BLOCK_ID.sub("", line.visible)
+        for line in content
+        if not line.in_fence and line.number not in consumed and _is_study_line(line)
+    ]
+    points = [_strip_cloze_markup(readable(point), options) for point in key_points(point_lines)]
     if points or has_code:
-        answer_lines = [line.raw for line in content if line.number not in consumed or line.in_fence]
-        answer = "\n".join(answer_lines).strip("\n")
+        section_lines = [
+            line.visible if not line.in_fence else line.raw
+            for line in content
+            if line.number not in consumed or line.in_fence
+        ]
+        answer = "\n".join(section_lines).strip("\n")
         prompt = PROMPT_SEPARATOR.join(section.path)
-        basis = "recall-intro" if section.intro else "recall"
-        identity = section_context.allocator.allocate(f"{basis}\n{prompt}")
+        if section.block_id:
+            identity = explicit_id(context.deck, section.block_id)
+        else:
+            basis = "recall-intro" if section.intro else "recall"
+            identity = section_context.allocator.allocate(f"{basis}\n{prompt}")
         cards.insert(
             0,
             Card(
@@ -326,58 +476,96 @@ def _section_cards(
     return cards, problems
 
 
+def _strip_cloze_markup(text: str, options: MarkdownOptions) -> str:
+    for style in options.cloze_styles:
+        text = _CLOZE_STYLES[style].sub(lambda match: _cloze_answer(match.group(1)), text)
+    return text
+
+
+def _cloze_answer(inner: str) -> str:
+    match = _CLOZE_ANSWER.match(inner)
+    return match.group(1) if match else inner
+
+
 def _with_reference(context: EntryContext, reference: str) -> EntryContext:
     if reference == context.reference:
         return context
-    scoped = EntryContext(deck=context.deck, path=context.path, tags=context.tags, reference=reference)
+    scoped = EntryContext(
+        deck=context.deck, path=context.path, tags=context.tags, reference=reference, scope=context.scope
+    )
     scoped.allocator = context.allocator
     return scoped
 
 
-def _multiline_spans(content: list[_Line], options: MarkdownOptions) -> list[tuple[int, int, bool]]:
-    """(start, end, reverse) of each `question / ? / answer` block among the section's lines."""
-    separators = {options.multiline_separator: False, options.multiline_reverse_separator: True}
-    spans: list[tuple[int, int, bool]] = []
+def _sr_near(content: list[_Line], position: int) -> list[dict[str, Any]]:
+    """The plugin's scheduling comment on a card's last line or the line after it."""
+    for index in (position, position + 1):
+        if 0 <= index < len(content) and not content[index].in_fence:
+            match = _SR_COMMENT.search(content[index].raw)
+            if match:
+                return parse_sr_schedule(match.group(1))
+    return []
+
+
+def _multiline_spans(content: list[_Line], options: MarkdownOptions) -> list[tuple[int, int, int]]:
+    """(start, separator, end) of each `question / ? / answer` block among the section's lines."""
+    separators = {options.multiline_separator, options.multiline_reverse_separator}
+    spans: list[tuple[int, int, int]] = []
     taken_until = 0
     for index, line in enumerate(content):
         marker = line.masked.strip()
         if line.in_fence or marker not in separators or index < taken_until:
             continue
         start = index
-        while start > taken_until and content[start - 1].raw.strip() and not content[start - 1].in_fence:
+        while (
+            start > taken_until
+            and content[start - 1].visible.strip()
+            and not content[start - 1].in_fence
+            and _inline_split(content[start - 1].masked, options) is None
+        ):
             start -= 1
         end = index + 1
-        while end < len(content) and content[end].raw.strip() and not content[end].in_fence:
-            end += 1
+        if options.multiline_end_marker:
+            while end < len(content) and content[end].masked.strip() != options.multiline_end_marker:
+                end += 1
+        else:
+            while end < len(content) and content[end].raw.strip() and not content[end].in_fence:
+                end += 1
         if start == index or end == index + 1:
             continue  # a lone `?` with nothing on one side is just text
-        spans.append((start, end, separators[marker]))
-        taken_until = end
+        spans.append((start, index, end))
+        taken_until = end + 1
     return spans
 
 
 def _inline_split(masked: str, options: MarkdownOptions) -> tuple[int, int, bool] | None:
-    double = masked.find(options.double_separator)
+    masked = _URL.sub(lambda match: " " * len(match.group(0)), masked)
+    double = masked.find(options.double_separator) if options.double_separator else -1
     if double > 0:
         return double, len(options.double_separator), True
-    single = masked.find(options.single_separator)
-    if single > 0 and not masked[single:].startswith(options.single_separator + "/"):
+    single = masked.find(options.single_separator) if options.single_separator else -1
+    if single > 0:
         return single, len(options.single_separator), False
     return None
 
 
-def _strip_list_marker(text: str) -> str:
-    return re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text)
+def _sr_entry(schedule: list[dict[str, Any]], index: int) -> dict[str, Any]:
+    return {"sr": schedule[index]} if index < len(schedule) else {}
 
 
-def _only_tags(masked: str) -> bool:
-    words = masked.split()
-    return bool(words) and all(word.startswith("#") and inline_tags(word) for word in words)
-
-
-def _basic(context: EntryContext, question: str, answer: str, line: int, *, reverse: bool) -> list[Card]:
+def _basic(
+    context: EntryContext,
+    question: str,
+    answer: str,
+    line: int,
+    *,
+    reverse: bool,
+    schedule: list[dict[str, Any]] | None = None,
+    given_id: str | None = None,
+) -> list[Card]:
+    schedule = schedule or []
     source = SourceLocation(context.path, line)
-    identity = context.allocator.allocate(f"basic\n{question}")
+    identity = explicit_id(context.deck, given_id) if given_id else context.allocator.allocate(f"basic\n{question}")
     card = Card(
         id=identity,
         deck=context.deck,
@@ -388,22 +576,32 @@ def _basic(context: EntryContext, question: str, answer: str, line: int, *, reve
         tags=context.tags,
         sibling_key=identity,
         reference=context.reference,
+        fields=_sr_entry(schedule, 0),
     )
     if not reverse:
         return [card]
-    return [card, replace(card, id=f"{identity}:r", prompt=answer, answer=question)]
+    return [card, replace(card, id=f"{identity}:r", prompt=answer, answer=question, fields=_sr_entry(schedule, 1))]
 
 
-def _highlight_clozes(context: EntryContext, line: _Line) -> list[Card]:
+def _clozes(context: EntryContext, line: _Line, options: MarkdownOptions, schedule: list[dict[str, Any]]) -> list[Card]:
+    """One card per cloze deletion in a line, in the styles the options allow."""
+    spans: list[tuple[int, int, str]] = []
+    for style in options.cloze_styles:
+        for match in _CLOZE_STYLES[style].finditer(line.masked):
+            if not any(start < match.end() and match.start() < end for start, end, _ in spans):
+                spans.append((match.start(), match.end(), _cloze_answer(line.visible[match.start(1) : match.end(1)])))
+    if not spans:
+        return []
+    spans.sort()
     pieces: list[str] = []
     position = 0
-    for match in _HIGHLIGHT.finditer(line.masked):
-        pieces.append(line.raw[position : match.start()])
-        pieces.append("{{" + line.raw[match.start(1) : match.end(1)] + "}}")
-        position = match.end()
-    pieces.append(line.raw[position:])
-    cloze_text = _strip_list_marker("".join(pieces).strip())
-    text = _HIGHLIGHT.sub(r"\1", _strip_list_marker(line.raw.strip()))
+    for start, end, answer in spans:
+        pieces.append(line.visible[position:start])
+        pieces.append("{{" + answer + "}}")
+        position = end
+    pieces.append(line.visible[position:])
+    cloze_text = _LIST_MARKER.sub("", "".join(pieces).strip(), count=1)
+    text = re.sub(r"\{\{(.+?)\}\}", r"\1", cloze_text)
     identity = context.allocator.allocate("cloze\n" + text)
     return [
         Card(
@@ -416,7 +614,7 @@ def _highlight_clozes(context: EntryContext, line: _Line) -> list[Card]:
             tags=context.tags,
             sibling_key=identity,
             reference=context.reference,
-            fields={"full_text": full},
+            fields={"full_text": full} | _sr_entry(schedule, number - 1),
         )
         for number, (prompt, answer, full) in enumerate(cloze_cards_text(cloze_text), start=1)
     ]
@@ -436,8 +634,5 @@ def _card_block(block: list[_Line], context: EntryContext) -> tuple[list[Card], 
     field_lines = {str(key.value): key.start_mark.line + 1 + opener.number for key, _ in node.value}
     entry = construct(node)
     return build_entry_cards(
-        {str(key): value for key, value in entry.items()},
-        context,
-        line=opener.number,
-        field_lines=field_lines,
+        {str(key): value for key, value in entry.items()}, context, line=opener.number, field_lines=field_lines
     )

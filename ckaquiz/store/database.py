@@ -11,10 +11,10 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,21 @@ def content_hash(card: Card) -> str:
     """A fingerprint of what a learner sees, to tell changed cards from unchanged ones."""
     payload = json.dumps(card.to_dict() | {"source": None}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+SIMILARITY = 80.0
+"""rapidfuzz ratio (0-100) from which an edited card in the same note counts as the same card."""
+
+
+@dataclass
+class FileScan:
+    """One re-read file: its cards, size and mtime, and the problems met reading it."""
+
+    path: str
+    cards: list[Card]
+    size: int
+    mtime_ns: int
+    problems: list[str]
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,7 @@ class Store:
             file.parent.mkdir(parents=True, exist_ok=True)
             if not file.exists():
                 file.touch(mode=0o600)
+            refuse_truncated_file(file)
         try:
             connection = sqlite3.connect(location, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as error:
@@ -121,6 +137,10 @@ class Store:
             store.migrate()
         except sqlite3.DatabaseError as error:
             connection.close()
+            if location != ":memory:" and is_damage(error):
+                raise StoreError(
+                    f"{location} is damaged, cannot open the database ({error}); {_restore_hint(location)}"
+                ) from None
             raise StoreError(f"{location}: cannot open the database ({error})") from None
         except StoreError:
             connection.close()
@@ -140,9 +160,12 @@ class Store:
         """A database from a newer ckaquiz is left exactly as it is."""
         current = self.version
         if current > SCHEMA_VERSION:
+            advice = "upgrade ckaquiz"
+            if self.path != ":memory:" and "restore" in (hint := _restore_hint(self.path)):
+                advice += f", or {hint}"
             raise StoreError(
                 f"{self.path} was written by a newer ckaquiz (schema {current}, this one knows {SCHEMA_VERSION});"
-                " upgrade ckaquiz"
+                f" {advice}"
             )
 
     def migrate(self) -> None:
@@ -251,60 +274,116 @@ class Store:
         now: datetime,
     ) -> SyncCounts:
         """Make the store's cards of one file equal to `cards`, keeping every card's history."""
+        scan = FileScan(path=path, cards=list(cards), size=size, mtime_ns=mtime_ns, problems=list(problems))
+        return self.sync_source(source_id, [scan], removed=(), now=now)
+
+    def forget_file(self, source_id: int, path: str, *, now: datetime) -> int:
+        """A file that disappeared: retire its cards (history kept) and forget its scan record."""
+        return self.sync_source(source_id, [], removed=[path], now=now).retired
+
+    def sync_source(
+        self, source_id: int, scans: Sequence[FileScan], *, removed: Iterable[str], now: datetime
+    ) -> SyncCounts:
+        """Bring a source's cards in line with re-read and removed files, in one transaction.
+
+        Each scanned card is matched to a stored card in this order, so that edits, moves and
+        renames keep history: (1) the same id; (2) identical content anywhere among the
+        source's cards that this scan no longer accounts for (moved between notes, note
+        renamed); (3) the same note with similar content (rapidfuzz ratio >= SIMILARITY);
+        otherwise it is new. Stored cards of these files left unmatched are retired.
+        """
+        from rapidfuzz import fuzz
+
         counts = SyncCounts()
         stamp = to_text(now)
+        removed_paths = set(removed)
+        touched = {scan.path for scan in scans} | removed_paths
         with self.transaction() as connection:
-            existing = {
-                row["id"]: (
-                    row["content_hash"],
-                    row["active"],
-                    row["source_id"],
-                    row["source_path"],
-                    row["source_line"],
-                )
-                for row in connection.execute(
-                    "SELECT id, content_hash, active, source_id, source_path, source_line FROM cards"
-                    " WHERE source_id = ? AND source_path = ?",
-                    (source_id, path),
-                )
-            }
-            seen: set[str] = set()
-            for card in cards:
-                if card.id in seen:
-                    continue
-                seen.add(card.id)
+            candidates: dict[str, sqlite3.Row] = {}
+            if touched:
+                for chunk in _chunks(sorted(touched), 500):
+                    rows = connection.execute(
+                        f"SELECT id, kind, prompt, answer, content_hash, active, source_id, source_path, source_line"
+                        f" FROM cards WHERE source_id = ? AND source_path IN ({', '.join('?' * len(chunk))})",
+                        (source_id, *chunk),
+                    )
+                    candidates.update({row["id"]: row for row in rows})
+            for row in connection.execute(
+                "SELECT id, kind, prompt, answer, content_hash, active, source_id, source_path, source_line"
+                " FROM cards WHERE source_id = ? AND active = 0",
+                (source_id,),
+            ):
+                candidates.setdefault(row["id"], row)
+            claimed: set[str] = set()
+            pending: list[tuple[FileScan, Card]] = []
+            matched: list[tuple[FileScan, Card, sqlite3.Row | None]] = []
+            for scan in scans:
+                for card in scan.cards:
+                    row = candidates.get(card.id)
+                    if row is None:
+                        row = connection.execute(
+                            "SELECT id, kind, prompt, answer, content_hash, active, source_id, source_path, source_line"
+                            " FROM cards WHERE id = ?",
+                            (card.id,),
+                        ).fetchone()
+                    if row is not None and card.id not in claimed:
+                        claimed.add(card.id)
+                        matched.append((scan, card, row))
+                    elif card.id not in claimed:
+                        pending.append((scan, card))
+            by_content: dict[str, list[str]] = {}
+            for card_id, row in candidates.items():
+                if card_id not in claimed:
+                    by_content.setdefault(_content_key(row["kind"], row["prompt"], row["answer"]), []).append(card_id)
+            still_pending: list[tuple[FileScan, Card]] = []
+            for scan, card in pending:
+                ids = [
+                    card_id
+                    for card_id in by_content.get(_content_key(card.kind.value, card.prompt, card.answer), [])
+                    if card_id not in claimed
+                ]
+                if ids:
+                    same_path = [card_id for card_id in ids if candidates[card_id]["source_path"] == scan.path]
+                    chosen = (same_path or ids)[0]
+                    claimed.add(chosen)
+                    matched.append((scan, replace(card, id=chosen), candidates[chosen]))
+                else:
+                    still_pending.append((scan, card))
+            for scan, card in still_pending:
+                best: tuple[float, str] | None = None
+                text = _similarity_text(card.kind.value, card.prompt, card.answer)
+                for card_id, row in candidates.items():
+                    if card_id in claimed or row["source_path"] != scan.path or row["kind"] != card.kind.value:
+                        continue
+                    score = fuzz.ratio(text, _similarity_text(row["kind"], row["prompt"], row["answer"]))
+                    if score >= SIMILARITY and (best is None or score > best[0]):
+                        best = (score, card_id)
+                if best is not None:
+                    claimed.add(best[1])
+                    matched.append((scan, replace(card, id=best[1]), candidates[best[1]]))
+                else:
+                    matched.append((scan, card, None))
+            for scan, card, row in matched:
                 fingerprint = content_hash(card)
-                known = existing.get(card.id)
-                if known is None:
-                    row = connection.execute(
-                        "SELECT content_hash, active, source_id, source_path, source_line FROM cards WHERE id = ?",
-                        (card.id,),
-                    ).fetchone()
-                    known = None if row is None else tuple(row)
-                if known is None:
+                if row is None:
                     connection.execute(
                         "INSERT INTO cards (id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation,"
                         " reference, fields, source_id, source_path, source_line, content_hash, created_at, updated_at)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            *_content_values(card),
-                            source_id,
-                            path,
-                            card.source.line,
-                            fingerprint,
-                            stamp,
-                            stamp,
-                        ),
+                        (*_content_values(card), source_id, scan.path, card.source.line, fingerprint, stamp, stamp),
                     )
+                    seeded = _seeded_schedule(card)
+                    if seeded is not None:
+                        number = connection.execute("SELECT number FROM cards WHERE id = ?", (card.id,)).fetchone()[0]
+                        self.set_schedule_in_transaction(connection, int(number), seeded)
                     counts.new += 1
                     continue
-                old_hash, active, old_source, old_path, old_line = known
+                same_place = row["source_id"] == source_id and row["source_path"] == scan.path
                 if (
-                    old_hash == fingerprint
-                    and active
-                    and old_source == source_id
-                    and old_path == path
-                    and old_line == card.source.line
+                    row["content_hash"] == fingerprint
+                    and row["active"]
+                    and same_place
+                    and row["source_line"] == card.source.line
                 ):
                     counts.unchanged += 1
                     continue
@@ -312,50 +391,35 @@ class Store:
                     "UPDATE cards SET deck=?, kind=?, prompt=?, answer=?, tags=?, key_points=?, sibling_key=?,"
                     " explanation=?, reference=?, fields=?, source_id=?, source_path=?, source_line=?,"
                     " content_hash=?, active=1, retired_at=NULL, updated_at=? WHERE id=?",
-                    (
-                        *_content_values(card)[1:],
-                        source_id,
-                        path,
-                        card.source.line,
-                        fingerprint,
-                        stamp,
-                        card.id,
-                    ),
+                    (*_content_values(card)[1:], source_id, scan.path, card.source.line, fingerprint, stamp, card.id),
                 )
-                if not active:
+                if not row["active"]:
                     counts.revived += 1
-                elif old_hash != fingerprint:
+                elif row["content_hash"] != fingerprint:
                     counts.changed += 1
                 else:
                     counts.unchanged += 1
-            gone = [card_id for card_id, values in existing.items() if card_id not in seen and values[1]]
-            for card_id in gone:
-                connection.execute("UPDATE cards SET active = 0, retired_at = ? WHERE id = ?", (stamp, card_id))
-            counts.retired += len(gone)
-            connection.execute(
-                "INSERT INTO files (source_id, path, size, mtime_ns, scanned_at, problems) VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(source_id, path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,"
-                " scanned_at=excluded.scanned_at, problems=excluded.problems",
-                (
-                    source_id,
-                    path,
-                    size,
-                    mtime_ns,
-                    stamp,
-                    json.dumps(list(problems), ensure_ascii=False),
-                ),
-            )
+            for card_id, row in candidates.items():
+                if card_id not in claimed and row["active"] and row["source_path"] in touched:
+                    connection.execute("UPDATE cards SET active = 0, retired_at = ? WHERE id = ?", (stamp, card_id))
+                    counts.retired += 1
+            for scan in scans:
+                connection.execute(
+                    "INSERT INTO files (source_id, path, size, mtime_ns, scanned_at, problems) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT(source_id, path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,"
+                    " scanned_at=excluded.scanned_at, problems=excluded.problems",
+                    (
+                        source_id,
+                        scan.path,
+                        scan.size,
+                        scan.mtime_ns,
+                        stamp,
+                        json.dumps(scan.problems, ensure_ascii=False),
+                    ),
+                )
+            for path in removed_paths:
+                connection.execute("DELETE FROM files WHERE source_id = ? AND path = ?", (source_id, path))
         return counts
-
-    def forget_file(self, source_id: int, path: str, *, now: datetime) -> int:
-        """A file that disappeared: retire its cards (history kept) and forget its scan record."""
-        with self.transaction() as connection:
-            cursor = connection.execute(
-                "UPDATE cards SET active = 0, retired_at = ? WHERE source_id = ? AND source_path = ? AND active = 1",
-                (to_text(now), source_id, path),
-            )
-            connection.execute("DELETE FROM files WHERE source_id = ? AND path = ?", (source_id, path))
-        return cursor.rowcount
 
     def card(self, card_id: str) -> StoredCard | None:
         """One card by id, active or retired."""
@@ -661,7 +725,87 @@ def _source(row: sqlite3.Row) -> SourceRecord:
     )
 
 
+def is_damage(error: sqlite3.Error) -> bool:
+    """Whether SQLite reports a damaged file (not a database, malformed), not a lock or a permission."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(error)
+
+
+def refuse_truncated_file(path: Path) -> None:
+    """A database file cut short (not a whole number of pages) is damaged: refuse it before SQLite
+    reads zeros in place of the missing bytes. Skipped while a `-wal` holds pages that shadow it."""
+    try:
+        size = path.stat().st_size
+        wal = Path(f"{path}-wal")
+        if size == 0 or (wal.exists() and wal.stat().st_size > 0):
+            return
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return  # SQLite reports unreadable files itself
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return  # SQLite says "file is not a database", with the restore hint
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size >= 512 and page_size & (page_size - 1) == 0 and size % page_size:
+        raise StoreError(
+            f"{path} is damaged, cannot open the database (truncated: {size} bytes is not a whole number"
+            f" of {page_size}-byte pages); {_restore_hint(str(path))}"
+        )
+
+
+def _restore_hint(location: str) -> str:
+    from ckaquiz.backup import restore_hint
+
+    return restore_hint(Path(location))
+
+
 def secure_file(path: Path) -> None:
     """Make a database or backup file readable by its owner only."""
     if path.exists():
         os.chmod(path, 0o600)
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _normalised(text: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _content_key(kind: str, prompt: str, answer: str) -> str:
+    """What "the same content" means: a recall section's body, or a card's question and answer."""
+    if kind == CardKind.RECALL.value:
+        return f"{kind}\n{_normalised(answer)}"
+    return f"{kind}\n{_normalised(prompt)}\n{_normalised(answer)}"
+
+
+def _similarity_text(kind: str, prompt: str, answer: str) -> str:
+    return _normalised(answer) if kind == CardKind.RECALL.value else f"{_normalised(prompt)} {_normalised(answer)}"
+
+
+def _seeded_schedule(card: Card) -> Schedule | None:
+    """A review schedule from an Obsidian Spaced Repetition plugin comment, if the card has one."""
+    entry = card.fields.get("sr")
+    if not isinstance(entry, dict):
+        return None
+    try:
+        due_day = datetime.fromisoformat(str(entry["due"])).date()
+        interval = max(1.0, float(entry.get("interval", 1)))
+        ease = float(entry.get("ease", 250))
+    except (KeyError, TypeError, ValueError):
+        return None
+    due = datetime.combine(due_day, time(4, 0)).astimezone(UTC)
+    difficulty = min(10.0, max(1.0, 11.0 - ease / 50.0))
+    return Schedule(
+        state=CardState.REVIEW,
+        stability=interval,
+        difficulty=difficulty,
+        due=due,
+        last_review=due - timedelta(days=interval),
+        reps=1,
+    )

@@ -15,7 +15,7 @@ from typing import TextIO
 from ckaquiz.model import CardKind, Rating
 from ckaquiz.scheduling import format_interval
 from ckaquiz.session import QueueItem, Session, Summary, is_typed_kind
-from ckaquiz.ui.text import neutralise
+from ckaquiz.ui.text import display_markdown, neutralise
 
 
 class PlainFrontEnd:
@@ -61,7 +61,7 @@ class PlainFrontEnd:
     def _show(self, item: QueueItem) -> bool:
         card = item.card
         self._print(f"--- card {item.position}/{item.total} {card.id}")
-        self._print(card.prompt)
+        self._print(display_markdown(card.prompt))
         if card.kind is CardKind.CHOICE:
             for number, option in enumerate(card.fields.get("options", []), start=1):
                 self._print(f"{number}. {option}")
@@ -72,7 +72,9 @@ class PlainFrontEnd:
         seconds = time.monotonic() - started
         assessment = self.session.assess(response, seconds_taken=seconds)
         self._print("answer:")
-        self._print(card.fields.get("full_text", card.answer) if card.kind is CardKind.CLOZE else card.answer)
+        self._print(
+            display_markdown(card.fields.get("full_text", card.answer) if card.kind is CardKind.CLOZE else card.answer)
+        )
         if assessment is not None:
             for line in assessment.lines:
                 self._print(line)

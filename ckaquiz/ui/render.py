@@ -14,7 +14,7 @@ from rich.text import Text
 from ckaquiz.model import Card, CardKind, Rating
 from ckaquiz.scheduling import format_interval
 from ckaquiz.session import QueueItem, Summary
-from ckaquiz.ui.text import neutralise
+from ckaquiz.ui.text import display_markdown, neutralise
 
 GRADE_STYLES = {
     Rating.AGAIN: "red",
@@ -34,7 +34,7 @@ def format_clock(seconds: float) -> str:
 
 def markdown(text: str) -> Markdown:
     """Deck Markdown, rendered with highlighted code and without Rich markup."""
-    return Markdown(neutralise(text), code_theme="monokai", hyperlinks=False)
+    return Markdown(display_markdown(text), code_theme="monokai", hyperlinks=False)
 
 
 def card_panel(item: QueueItem, elapsed_seconds: float) -> Panel:

@@ -16,3 +16,16 @@ def one_line(text: str, width: int = 70) -> str:
     """A single line for tables: newlines folded, cut with an ellipsis."""
     flat = " ".join(neutralise(text).split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+_CALLOUT = re.compile(r"^(\s*>\s*)\[!(\w+)\][+-]?\s*(.*)$", re.MULTILINE)
+_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
+
+
+def display_markdown(text: str) -> str:
+    """Deck or note Markdown made readable: Obsidian links as their text, callouts titled, highlights bold."""
+    from ckaquiz.decks.markdown import readable
+
+    shown = readable(neutralise(text))
+    shown = _CALLOUT.sub(lambda match: f"{match.group(1)}**{match.group(2).capitalize()}: {match.group(3)}**", shown)
+    return _HIGHLIGHT.sub(r"**\1**", shown)

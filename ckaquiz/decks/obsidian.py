@@ -1,0 +1,144 @@
+"""What an Obsidian vault adds around its notes: the walk, and the plugin's own settings.
+
+ckaquiz only ever reads a vault. The walk skips hidden folders (`.obsidian`, `.trash`),
+the user's exclude globs, links that lead outside the vault and loops of links.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from ckaquiz.decks.loader import is_deck_file
+from ckaquiz.decks.markdown import MarkdownOptions
+
+PLUGIN_SETTINGS = Path(".obsidian") / "plugins" / "obsidian-spaced-repetition" / "data.json"
+SEPARATOR_KEYS = {
+    "singleLineCardSeparator": "single_separator",
+    "singleLineReversedCardSeparator": "double_separator",
+    "multilineCardSeparator": "multiline_separator",
+    "multilineReversedCardSeparator": "multiline_reverse_separator",
+    "multilineCardEndMarker": "multiline_end_marker",
+}
+OPTION_NAMES = {
+    "card_separator": "single_separator",
+    "reversed_card_separator": "double_separator",
+    "multiline_separator": "multiline_separator",
+    "multiline_reversed_separator": "multiline_reverse_separator",
+    "multiline_end_marker": "multiline_end_marker",
+}
+
+
+def is_vault(folder: Path) -> bool:
+    """A folder Obsidian opened: it holds `.obsidian/`."""
+    return (folder / ".obsidian").is_dir()
+
+
+def plugin_settings(vault: Path) -> dict[str, Any]:
+    """The Spaced Repetition plugin's separators and cloze options, when the vault has them."""
+    path = vault / PLUGIN_SETTINGS
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    settings = data.get("settings", data) if isinstance(data, dict) else {}
+    if not isinstance(settings, dict):
+        return {}
+    options: dict[str, Any] = {}
+    for key, name in SEPARATOR_KEYS.items():
+        value = settings.get(key)
+        if isinstance(value, str) and (value or name == "multiline_end_marker"):
+            options[name] = value
+    styles: list[str] = []
+    patterns = settings.get("clozePatterns")
+    if isinstance(patterns, list):
+        for pattern in patterns:
+            text = str(pattern)
+            style = (
+                "highlight"
+                if text.startswith("==")
+                else "bold"
+                if text.startswith("**")
+                else "curly"
+                if text.startswith("{{")
+                else None
+            )
+            if style and style not in styles:
+                styles.append(style)
+    else:
+        for key, style in (
+            ("convertHighlightsToClozes", "highlight"),
+            ("convertBoldTextToClozes", "bold"),
+            ("convertCurlyBracketsToClozes", "curly"),
+        ):
+            if settings.get(key) is True or (key not in settings and style == "highlight"):
+                styles.append(style)
+    if isinstance(patterns, list) or any(
+        key in settings for key in ("convertHighlightsToClozes", "convertBoldTextToClozes")
+    ):
+        options["cloze_styles"] = tuple(styles)
+    return options
+
+
+def markdown_options(root: Path, source_options: dict[str, Any]) -> MarkdownOptions:
+    """Parser options for a user source: plugin settings first, then the command line's overrides."""
+    vault = root if root.is_dir() else root.parent
+    values: dict[str, Any] = {"title_in_prompt": True}
+    values.update(plugin_settings(vault))
+    for key, name in OPTION_NAMES.items():
+        if source_options.get(key) is not None:
+            values[name] = source_options[key]
+    if source_options.get("cloze_styles"):
+        values["cloze_styles"] = tuple(source_options["cloze_styles"])
+    if source_options.get("tag_folder"):
+        values["tag_folder"] = source_options["tag_folder"]
+    values["skip_headings"] = tuple(source_options.get("skip_headings", ()))
+    return MarkdownOptions(**values)
+
+
+def excluded(relative: str, patterns: Sequence[str]) -> bool:
+    """Whether a vault-relative path, or a folder above it, matches an exclude glob."""
+    parts = relative.split("/")
+    candidates = ["/".join(parts[: index + 1]) for index in range(len(parts))]
+    return any(
+        fnmatchcase(candidate, pattern) or fnmatchcase(parts[index], pattern)
+        for pattern in patterns
+        for index, candidate in enumerate(candidates)
+    )
+
+
+def walk_notes(root: Path, excludes: Sequence[str] = ()) -> Iterator[tuple[Path, str]]:
+    """(file, vault-relative path) of each note, sorted, never leaving the vault."""
+    top = root.resolve()
+    visited: set[Path] = set()
+
+    def walk(folder: Path, prefix: str) -> Iterator[tuple[Path, str]]:
+        real = folder.resolve()
+        if real in visited:
+            return  # a loop of links
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            relative = f"{prefix}{entry.name}"
+            if excludes and excluded(relative, excludes):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                target = path.resolve()
+                if target != top and top not in target.parents:
+                    continue  # never follow a link out of the vault
+            if entry.is_dir(follow_symlinks=True):
+                yield from walk(path, relative + "/")
+            elif entry.is_file(follow_symlinks=True) and is_deck_file(path):
+                yield path, relative
+
+    yield from walk(root, "")

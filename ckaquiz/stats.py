@@ -1,0 +1,736 @@
+"""Progress numbers: today, the review calendar, the due forecast, true retention, leeches, CKA readiness.
+
+Numbers only: every function here takes model objects (or a collection) and returns frozen
+dataclasses with a JSON view; drawing lives in `ckaquiz.ui.stats_view`. A "day" is a study
+day: it starts at `day_starts_at` local time (04:00 by default), as everywhere in ckaquiz.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from statistics import fmean
+from typing import TYPE_CHECKING, Any
+
+from ckaquiz.clock import study_day_start
+from ckaquiz.config import Settings
+from ckaquiz.errors import ConfigError
+from ckaquiz.filters import Filters, tag_matches
+from ckaquiz.model import CardKind, CardState, Rating, Review, Schedule
+from ckaquiz.store import StoredCard
+
+if TYPE_CHECKING:
+    from ckaquiz.collection import Collection
+    from ckaquiz.store.history import ScoredAttempt
+
+MATURE_DAYS = 21
+"""A card (or an answer) is mature when its interval is at least 21 days, as in Anki."""
+
+LEECH_LAPSES = 8
+"""Lapses that make a card a leech unless `leech_lapses` in config.toml says otherwise."""
+
+CALENDAR_DAYS = 365
+FORECAST_DAYS = 30
+RETENTION_PERIODS: tuple[tuple[str, int], ...] = (("day", 1), ("week", 7), ("month", 30), ("year", 365))
+WEAKEST_MINIMUM_ANSWERS = 5
+"""A tag or deck needs this many review answers in the last year before it can be called weak."""
+WEAKEST_COUNT = 5
+RECALL_PROGRESS_MINIMUM_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ExamDomain:
+    """One domain of the CKA curriculum, its tag and its share of the exam."""
+
+    tag: str
+    name: str
+    weight: int
+
+
+CKA_DOMAINS: tuple[ExamDomain, ...] = (
+    ExamDomain("cka/cluster-architecture", "Cluster Architecture, Installation & Configuration", 25),
+    ExamDomain("cka/workloads-scheduling", "Workloads & Scheduling", 15),
+    ExamDomain("cka/services-networking", "Services & Networking", 20),
+    ExamDomain("cka/storage", "Storage", 10),
+    ExamDomain("cka/troubleshooting", "Troubleshooting", 30),
+)
+
+
+# building blocks ---------------------------------------------------------------------------
+
+
+def study_day(moment: datetime, *, day_starts_at: int) -> date:
+    """The study day a moment belongs to: the local date, counted from `day_starts_at` o'clock."""
+    return (moment.astimezone() - timedelta(hours=day_starts_at)).date()
+
+
+def interval_days(schedule: Schedule) -> float | None:
+    """The scheduled interval in days (due minus last review), None before the first review."""
+    if schedule.due is None or schedule.last_review is None:
+        return None
+    return (schedule.due - schedule.last_review).total_seconds() / 86400
+
+
+def is_mature(schedule: Schedule) -> bool:
+    """A review-state card whose interval is at least 21 days."""
+    interval = interval_days(schedule)
+    return schedule.state is CardState.REVIEW and interval is not None and interval >= MATURE_DAYS
+
+
+def leech_lapses(settings: Settings) -> int:
+    """The lapse count that makes a leech: `leech_lapses` in config.toml, 8 by default."""
+    value = settings.extra.get("leech_lapses", LEECH_LAPSES)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"leech_lapses: expected a whole number >= 1, got {value!r}")
+    return value
+
+
+def is_leech(schedule: Schedule, settings: Settings) -> bool:
+    """Whether a card has lapsed often enough to be a leech (8 lapses unless configured)."""
+    return schedule.lapses >= leech_lapses(settings)
+
+
+def review_command(*, decks: Sequence[str] = (), tags: Sequence[str] = ()) -> str:
+    """The command line that reviews the cards of these decks and tags."""
+    parts = ["ckaquiz", "review"]
+    for deck in decks:
+        parts += ["--deck", shlex.quote(deck)]
+    for tag in tags:
+        parts += ["--tag", shlex.quote(tag)]
+    return " ".join(parts)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _round(value: float | None, places: int = 4) -> float | None:
+    return None if value is None else round(value, places)
+
+
+# today -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Today:
+    """Today's study day so far: cards studied, answers, time, again rate, and what is still due."""
+
+    day: date
+    cards_studied: int
+    answers: int
+    seconds: float
+    again: int
+    due: int
+
+    @property
+    def again_rate(self) -> float | None:
+        return _rate(self.again, self.answers)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON view."""
+        return {
+            "day": self.day.isoformat(),
+            "cards_studied": self.cards_studied,
+            "answers": self.answers,
+            "seconds": round(self.seconds, 3),
+            "again": self.again,
+            "again_rate": _round(self.again_rate),
+            "due": self.due,
+        }
+
+
+def still_due(schedule: Schedule, *, now: datetime, day_end: datetime) -> bool:
+    """Due in today's study: (re)learning cards due now, review cards due before the day ends."""
+    if schedule.due is None or schedule.state is CardState.NEW:
+        return False
+    if schedule.state in (CardState.LEARNING, CardState.RELEARNING):
+        return schedule.due <= now
+    return schedule.due < day_end
+
+
+def today_summary(
+    reviews: Iterable[Review], schedules: Iterable[Schedule], *, now: datetime, day_starts_at: int
+) -> Today:
+    """Today's numbers from the review log and the cards' current schedules."""
+    today = study_day(now, day_starts_at=day_starts_at)
+    todays = [review for review in reviews if study_day(review.reviewed_at, day_starts_at=day_starts_at) == today]
+    day_end = study_day_start(now, day_starts_at_hour=day_starts_at) + timedelta(days=1)
+    return Today(
+        day=today,
+        cards_studied=len({review.card_id for review in todays}),
+        answers=len(todays),
+        seconds=sum(review.duration_ms for review in todays) / 1000,
+        again=sum(1 for review in todays if review.rating is Rating.AGAIN),
+        due=sum(1 for schedule in schedules if still_due(schedule, now=now, day_end=day_end)),
+    )
+
+
+# calendar and streaks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Answers per study day over the last year (oldest first), with the study streaks."""
+
+    start: date
+    counts: tuple[int, ...]
+    current_streak: int
+    longest_streak: int
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=len(self.counts) - 1)
+
+    @property
+    def days_studied(self) -> int:
+        return sum(1 for count in self.counts if count)
+
+    def count_on(self, day: date) -> int:
+        """Answers on one day of the calendar (0 outside it)."""
+        index = (day - self.start).days
+        return self.counts[index] if 0 <= index < len(self.counts) else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON view: `counts[i]` is the number of answers on `start + i` days."""
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "counts": list(self.counts),
+            "days_studied": self.days_studied,
+            "answers": sum(self.counts),
+            "current_streak": self.current_streak,
+            "longest_streak": self.longest_streak,
+        }
+
+
+def streaks(days: Iterable[date], *, today: date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive study days; today without answers yet does not break a run."""
+    studied = sorted(set(days))
+    longest = run = 0
+    previous: date | None = None
+    for day in studied:
+        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
+        longest = max(longest, run)
+        previous = day
+    studied_set = set(studied)
+    cursor = today if today in studied_set else today - timedelta(days=1)
+    current = 0
+    while cursor in studied_set:
+        current += 1
+        cursor -= timedelta(days=1)
+    return current, longest
+
+
+def review_calendar(
+    reviews: Iterable[Review], *, today: date, day_starts_at: int, days: int = CALENDAR_DAYS
+) -> Calendar:
+    """Answers per study day for the `days` days ending today, and the streaks over the whole log."""
+    start = today - timedelta(days=days - 1)
+    counts = [0] * days
+    studied: set[date] = set()
+    for review in reviews:
+        day = study_day(review.reviewed_at, day_starts_at=day_starts_at)
+        studied.add(day)
+        index = (day - start).days
+        if 0 <= index < days:
+            counts[index] += 1
+    current, longest = streaks(studied, today=today)
+    return Calendar(start=start, counts=tuple(counts), current_streak=current, longest_streak=longest)
+
+
+# forecast ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Cards falling due on each of the next 30 study days; day 0 (today) holds the overdue ones too."""
+
+    start: date
+    counts: tuple[int, ...]
+    overdue: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON view: `counts[0]` is today (overdue included), `counts[i]` is `start + i` days."""
+        return {"start": self.start.isoformat(), "counts": list(self.counts), "overdue": self.overdue}
+
+
+def due_forecast(
+    schedules: Iterable[Schedule], *, today: date, day_starts_at: int, days: int = FORECAST_DAYS
+) -> Forecast:
+    """How many studied cards fall due on each day from today on (new cards are not due)."""
+    counts = [0] * days
+    overdue = 0
+    for schedule in schedules:
+        if schedule.state is CardState.NEW or schedule.due is None:
+            continue
+        offset = (study_day(schedule.due, day_starts_at=day_starts_at) - today).days
+        if offset < 0:
+            overdue += 1
+            offset = 0
+        if offset < days:
+            counts[offset] += 1
+    return Forecast(start=today, counts=tuple(counts), overdue=overdue)
+
+
+# retention ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Review answers passed (Hard, Good, Easy) and failed (Again)."""
+
+    passed: int = 0
+    failed: int = 0
+
+    @property
+    def answered(self) -> int:
+        return self.passed + self.failed
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.passed, self.answered)
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.passed + other.passed, self.failed + other.failed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON view."""
+        return {"passed": self.passed, "failed": self.failed, "retention": _round(self.rate)}
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    """True retention of one period, young and mature answers apart."""
+
+    period: str
+    days: int
+    young: Tally
+    mature: Tally
+
+    @property
+    def total(self) -> Tally:
+        return self.young + self.mature
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON view."""
+        return {
+            "period": self.period,
+            "days": self.days,
+            "young": self.young.to_dict(),
+            "mature": self.mature.to_dict(),
+            "total": self.total.to_dict(),
+        }
+
+
+def is_review_answer(review: Review) -> bool:
+    """An answer given to a card in review state: the ones true retention counts."""
+    return review.before.state is CardState.REVIEW
+
+
+def answer_was_mature(review: Review) -> bool:
+    """Whether the interval before this answer was 21 days or more."""
+    interval = interval_days(review.before)
+    return interval is not None and interval >= MATURE_DAYS
+
+
+def true_retention(reviews: Iterable[Review], *, today: date, day_starts_at: int) -> tuple[RetentionRow, ...]:
+    """Anki's true retention: review-state answers that were not Again, over the last day, week, month, year."""
+    tallies = {period: [0, 0, 0, 0] for period, _ in RETENTION_PERIODS}
+    for review in reviews:
+        if not is_review_answer(review):
+            continue
+        age = (today - study_day(review.reviewed_at, day_starts_at=day_starts_at)).days
+        slot = (2 if answer_was_mature(review) else 0) + (1 if review.rating is Rating.AGAIN else 0)
+        for period, days in RETENTION_PERIODS:
+            if 0 <= age < days:
+                tallies[period][slot] += 1
+    return tuple(
+        RetentionRow(
+            period=period,
+            days=days,
+            young=Tally(tallies[period][0], tallies[period][1]),
+            mature=Tally(tallies[period][2], tallies[period][3]),
+        )
+        for period, days in RETENTION_PERIODS
+    )
+
+
+# cards -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardCounts:
+    """Cards by state, review cards split into young and mature."""
+
+    new: int = 0
+    learning: int = 0
+    relearning: int = 0
+    young: int = 0
+    mature: int = 0
+    leeches: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.relearning + self.young + self.mature
+
+    def to_dict(self) -> dict[str, int]:
+        """The JSON view."""
+        return {
+            "new": self.new,
+            "learning": self.learning,
+            "relearning": self.relearning,
+            "young": self.young,
+            "mature": self.mature,
+            "total": self.total,
+            "leeches": self.leeches,
+        }
+
+
+def card_counts(schedules: Iterable[Schedule], settings: Settings) -> CardCounts:
+    """Count cards by state (young/mature by their interval) and leeches."""
+    counts = dict.fromkeys(("new", "learning", "relearning", "young", "mature", "leeches"), 0)
+    threshold = leech_lapses(settings)
+    for schedule in schedules:
+        if schedule.state is CardState.REVIEW:
+            counts["mature" if is_mature(schedule) else "young"] += 1
+        else:
+            counts[schedule.state.value] += 1
+        if schedule.lapses >= threshold:
+            counts["leeches"] += 1
+    return CardCounts(**counts)
+
+
+@dataclass(frozen=True)
+class Leech:
+    """A card that keeps lapsing."""
+
+    card_id: str
+    deck: str
+    prompt: str
+    lapses: int
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON view."""
+        return {
+            "card_id": self.card_id,
+            "deck": self.deck,
+            "prompt": self.prompt,
+            "lapses": self.lapses,
+            "source": self.source,
+        }
+
+
+def leeches(cards: Iterable[StoredCard], settings: Settings) -> tuple[Leech, ...]:
+    """Leech cards, most lapses first."""
+    found = [
+        Leech(
+            card_id=stored.card.id,
+            deck=stored.card.deck,
+            prompt=stored.card.prompt,
+            lapses=stored.schedule.lapses,
+            source=str(stored.card.source),
+        )
+        for stored in cards
+        if is_leech(stored.schedule, settings)
+    ]
+    return tuple(sorted(found, key=lambda leech: (-leech.lapses, leech.card_id)))
+
+
+# weakest tags and decks --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeakSpot:
+    """A tag or deck with its retention over the last year, its lapses, and how to review it."""
+
+    kind: str
+    name: str
+    cards: int
+    answers: Tally
+    lapses: int
+    command: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON view."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "cards": self.cards,
+            "answers": self.answers.answered,
+            "retention": _round(self.answers.rate),
+            "lapses": self.lapses,
+            "command": self.command,
+        }
+
+
+def weakest(
+    cards: Sequence[StoredCard],
+    reviews: Iterable[Review],
+    *,
+    kind: str,
+    today: date,
+    day_starts_at: int,
+    filters: Filters = Filters(),
+    limit: int = WEAKEST_COUNT,
+) -> tuple[WeakSpot, ...]:
+    """Tags (kind="tag") or decks (kind="deck") by lowest retention over the last year, then most lapses.
+
+    Only groups with enough review answers, and some failure or lapse, are listed.
+    """
+    groups: dict[str, tuple[str, list[StoredCard]]] = {}
+    for stored in cards:
+        names = stored.card.tags if kind == "tag" else (stored.card.deck,)
+        for name in names:
+            groups.setdefault(name.casefold(), (name, []))[1].append(stored)
+    card_groups: dict[str, set[str]] = {}
+    for key, (_, members) in groups.items():
+        for stored in members:
+            card_groups.setdefault(stored.card.id, set()).add(key)
+    tallies: dict[str, list[int]] = {key: [0, 0] for key in groups}
+    for review in reviews:
+        if not is_review_answer(review) or review.card_id not in card_groups:
+            continue
+        if (today - study_day(review.reviewed_at, day_starts_at=day_starts_at)).days >= CALENDAR_DAYS:
+            continue
+        for key in card_groups[review.card_id]:
+            tallies[key][1 if review.rating is Rating.AGAIN else 0] += 1
+    spots: list[WeakSpot] = []
+    for key, (name, members) in groups.items():
+        tally = Tally(*tallies[key])
+        lapses = sum(stored.schedule.lapses for stored in members)
+        if tally.answered < WEAKEST_MINIMUM_ANSWERS or (tally.failed == 0 and lapses == 0):
+            continue
+        command = (
+            review_command(decks=filters.decks, tags=(name,))
+            if kind == "tag"
+            else review_command(decks=(name,), tags=filters.tags)
+        )
+        spots.append(WeakSpot(kind=kind, name=name, cards=len(members), answers=tally, lapses=lapses, command=command))
+    spots.sort(key=lambda spot: (spot.answers.rate or 0.0, -spot.lapses, spot.name.casefold()))
+    return tuple(spots[:limit])
+
+
+# CKA readiness -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DomainReadiness:
+    """One exam domain: its cards, the share that is mature, and their average recall probability."""
+
+    domain: ExamDomain
+    cards: int
+    mature: int
+    recall: float
+
+    @property
+    def mature_share(self) -> float:
+        return self.mature / self.cards if self.cards else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON view."""
+        return {
+            "tag": self.domain.tag,
+            "name": self.domain.name,
+            "weight": self.domain.weight,
+            "cards": self.cards,
+            "mature": self.mature,
+            "mature_share": round(self.mature_share, 4),
+            "recall": round(self.recall, 4),
+            "command": review_command(tags=(self.domain.tag,)),
+        }
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """CKA readiness: each domain's recall weighted by its share of the exam."""
+
+    domains: tuple[DomainReadiness, ...]
+
+    @property
+    def score(self) -> float:
+        total = sum(item.domain.weight for item in self.domains)
+        return sum(item.domain.weight * item.recall for item in self.domains) / total if total else 0.0
+
+    @property
+    def weakest(self) -> DomainReadiness:
+        return min(self.domains, key=lambda item: (item.recall, -item.domain.weight))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON view."""
+        return {
+            "score": round(self.score, 4),
+            "weakest": self.weakest.domain.tag,
+            "domains": [item.to_dict() for item in self.domains],
+        }
+
+
+def readiness(
+    cards: Iterable[StoredCard], recall: Mapping[int, float], domains: Sequence[ExamDomain] = CKA_DOMAINS
+) -> Readiness | None:
+    """Per domain: mature share and mean recall probability (new cards count 0); None without CKA cards."""
+    members: dict[str, list[StoredCard]] = {domain.tag: [] for domain in domains}
+    for stored in cards:
+        for domain in domains:
+            if any(tag_matches(domain.tag, tag) for tag in stored.card.tags):
+                members[domain.tag].append(stored)
+    if not any(members.values()):
+        return None
+    results = []
+    for domain in domains:
+        group = members[domain.tag]
+        results.append(
+            DomainReadiness(
+                domain=domain,
+                cards=len(group),
+                mature=sum(1 for stored in group if is_mature(stored.schedule)),
+                recall=fmean([recall.get(stored.number, 0.0) for stored in group]) if group else 0.0,
+            )
+        )
+    return Readiness(domains=tuple(results))
+
+
+# blank-page recall -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    """Coverage of one recall topic at each scored attempt, oldest first."""
+
+    card_id: str
+    topic: str
+    deck: str
+    attempts: tuple[tuple[datetime, float], ...]
+
+    @property
+    def first(self) -> float:
+        return self.attempts[0][1]
+
+    @property
+    def last(self) -> float:
+        return self.attempts[-1][1]
+
+    @property
+    def average(self) -> float:
+        return fmean(score for _, score in self.attempts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON view."""
+        return {
+            "card_id": self.card_id,
+            "topic": self.topic,
+            "deck": self.deck,
+            "first": round(self.first, 4),
+            "last": round(self.last, 4),
+            "average": round(self.average, 4),
+            "attempts": [{"at": moment.isoformat(), "coverage": round(score, 4)} for moment, score in self.attempts],
+        }
+
+
+def recall_progress(
+    cards: Iterable[StoredCard],
+    attempts: Iterable[ScoredAttempt],
+    *,
+    minimum_attempts: int = RECALL_PROGRESS_MINIMUM_ATTEMPTS,
+) -> tuple[TopicProgress, ...]:
+    """Topics recalled at least `minimum_attempts` times, lowest latest coverage first."""
+    recall_cards = {stored.card.id: stored.card for stored in cards if stored.card.kind is CardKind.RECALL}
+    by_card: dict[str, list[tuple[datetime, float]]] = {}
+    for attempt in attempts:
+        if attempt.card_id in recall_cards:
+            by_card.setdefault(attempt.card_id, []).append((attempt.created_at, attempt.score))
+    topics = [
+        TopicProgress(
+            card_id=card_id,
+            topic=recall_cards[card_id].prompt,
+            deck=recall_cards[card_id].deck,
+            attempts=tuple(sorted(points, key=lambda point: point[0])),
+        )
+        for card_id, points in by_card.items()
+        if len(points) >= minimum_attempts
+    ]
+    return tuple(sorted(topics, key=lambda topic: (topic.last, topic.topic.casefold())))
+
+
+# everything --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything `ckaquiz stats` shows, for the cards matching the filters."""
+
+    generated_at: datetime
+    filters: Filters
+    today: Today
+    calendar: Calendar
+    forecast: Forecast
+    retention: tuple[RetentionRow, ...]
+    average_recall: float | None
+    recalled_cards: int
+    cards: CardCounts
+    weakest_tags: tuple[WeakSpot, ...]
+    weakest_decks: tuple[WeakSpot, ...]
+    leech_lapses: int
+    leeches: tuple[Leech, ...]
+    readiness: Readiness | None
+    recall_progress: tuple[TopicProgress, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `ckaquiz stats --json` (documented in docs/stats.md)."""
+        return {
+            "generated_at": self.generated_at.isoformat(),
+            "filters": self.filters.to_dict(),
+            "today": self.today.to_dict(),
+            "calendar": self.calendar.to_dict(),
+            "forecast": self.forecast.to_dict(),
+            "retention": {
+                "periods": [row.to_dict() for row in self.retention],
+                "average_recall": _round(self.average_recall),
+                "recalled_cards": self.recalled_cards,
+            },
+            "cards": self.cards.to_dict(),
+            "weakest": {
+                "tags": [spot.to_dict() for spot in self.weakest_tags],
+                "decks": [spot.to_dict() for spot in self.weakest_decks],
+            },
+            "leeches": {"lapses": self.leech_lapses, "cards": [leech.to_dict() for leech in self.leeches]},
+            "readiness": None if self.readiness is None else self.readiness.to_dict(),
+            "recall_progress": [topic.to_dict() for topic in self.recall_progress],
+        }
+
+
+def collect_stats(collection: Collection, filters: Filters = Filters()) -> Stats:
+    """Compute every number of `ckaquiz stats` for the cards matching the filters."""
+    from ckaquiz.catalog import matching_cards
+    from ckaquiz.scheduling import retrievabilities
+    from ckaquiz.store.history import scored_attempts
+
+    settings = collection.settings
+    hour = settings.day_starts_at
+    now = collection.now()
+    today = study_day(now, day_starts_at=hour)
+    active = matching_cards(collection, filters)
+    with_retired = matching_cards(collection, filters, include_retired=True)
+    known_ids = {stored.card.id for stored in with_retired}
+    reviews = [review for review in collection.store.reviews() if review.card_id in known_ids]
+    schedules = [stored.schedule for stored in active]
+    recall = retrievabilities(collection.scheduler, ((stored.number, stored.schedule) for stored in active), now)
+    return Stats(
+        generated_at=now,
+        filters=filters,
+        today=today_summary(reviews, schedules, now=now, day_starts_at=hour),
+        calendar=review_calendar(reviews, today=today, day_starts_at=hour),
+        forecast=due_forecast(schedules, today=today, day_starts_at=hour),
+        retention=true_retention(reviews, today=today, day_starts_at=hour),
+        average_recall=fmean(recall.values()) if recall else None,
+        recalled_cards=len(recall),
+        cards=card_counts(schedules, settings),
+        weakest_tags=weakest(active, reviews, kind="tag", today=today, day_starts_at=hour, filters=filters),
+        weakest_decks=weakest(active, reviews, kind="deck", today=today, day_starts_at=hour, filters=filters),
+        leech_lapses=leech_lapses(settings),
+        leeches=leeches(active, settings),
+        readiness=readiness(active, recall),
+        recall_progress=recall_progress(with_retired, scored_attempts(collection.store, CardKind.RECALL)),
+    )
