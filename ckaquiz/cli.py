@@ -50,6 +50,9 @@ SinceOption = Annotated[
     typer.Option("--since", help="Only notes dated on or after this day (YYYY-MM-DD, today, yesterday, Nd)."),
 ]
 UntilOption = Annotated[str | None, typer.Option("--until", help="Only notes dated on or before this day.")]
+EditorOption = Annotated[
+    bool, typer.Option("--editor", help="Write recall and manifest answers in $EDITOR instead of the built-in editor.")
+]
 PlainOption = Annotated[
     bool,
     typer.Option("--plain", help="Plain line protocol: no colours, for scripts and screen readers."),
@@ -151,6 +154,7 @@ def _run_session(
     plain: bool,
     since: str | None = None,
     until: str | None = None,
+    use_editor: bool = False,
 ) -> None:
     from ckaquiz.assessment import assess_response
     from ckaquiz.catalog import validate_filters
@@ -174,7 +178,8 @@ def _run_session(
         if interactive:
             from ckaquiz.ui.terminal import TerminalFrontEnd
 
-            TerminalFrontEnd(session, shared.console).run()
+            use_editor = use_editor or bool(collection.settings.extra.get("editor", False))
+            TerminalFrontEnd(session, shared.console, use_editor=use_editor).run()
         else:
             from ckaquiz.ui.plain import PlainFrontEnd
 
@@ -204,6 +209,7 @@ def review(
     shuffle: Annotated[bool, typer.Option("--shuffle", help="Show the cards in random order.")] = False,
     since: SinceOption = None,
     until: UntilOption = None,
+    editor: EditorOption = False,
     plain: PlainOption = False,
 ) -> None:
     """Review every card matching the filters, due or not (answers still reschedule them).
@@ -211,7 +217,16 @@ def review(
     `ckaquiz review --since yesterday` is the daily blank-page review of yesterday's notes.
     """
     _run_session(
-        context, mode="review", deck=deck, tag=tag, limit=limit, shuffle=shuffle, plain=plain, since=since, until=until
+        context,
+        mode="review",
+        deck=deck,
+        tag=tag,
+        limit=limit,
+        shuffle=shuffle,
+        plain=plain,
+        since=since,
+        until=until,
+        use_editor=editor,
     )
 
 
@@ -397,6 +412,86 @@ def check(
     typer.echo(f"{count} cards, {len(problems)} problems", err=True)
     if problems:
         raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    context: typer.Context,
+    card_id: Annotated[str, typer.Argument(help="The card's id (see `ckaquiz cards`).")],
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the answer from this file (default: stdin).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print coverage, suggested and points as JSON.")] = False,
+) -> None:
+    """Score an answer against a card without recording anything (recall, choice, command, manifest)."""
+    from ckaquiz.assessment import assess_response
+
+    shared = _shared(context)
+    try:
+        collection = shared.collection
+        _refresh(shared)
+        stored = collection.store.card(card_id)
+        if stored is None:
+            raise _fail(f"no card with id {card_id!r} (see `ckaquiz cards`)")
+        try:
+            text = file.read_text(encoding="utf-8") if file is not None else sys.stdin.read()
+        except (OSError, UnicodeDecodeError) as error:
+            raise _fail(f"{file}: cannot read ({error})") from None
+        assessment = assess_response(stored.card, text, 0.0, collection.settings)
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    if assessment is None:
+        raise _fail(f"{stored.card.kind.value} cards are graded by the learner alone; nothing to score")
+    if as_json:
+        payload = assessment.result | {"coverage": round(assessment.score, 3), "suggested": assessment.suggested.label}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        return
+    for line in assessment.lines:
+        typer.echo(line)
+
+
+@app.command()
+def history(
+    context: typer.Context,
+    card_id: Annotated[str, typer.Argument(help="The card's id (see `ckaquiz cards`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the attempts as JSON.")] = False,
+) -> None:
+    """A card's attempts over time: date, coverage or score, grades, and points still missed."""
+    from rich.table import Table
+
+    from ckaquiz.model import Rating
+    from ckaquiz.ui.render import format_due
+    from ckaquiz.ui.text import one_line
+
+    shared = _shared(context)
+    try:
+        store = shared.collection.store
+        stored = store.card(card_id)
+        if stored is None:
+            raise _fail(f"no card with id {card_id!r} (see `ckaquiz cards`)")
+        attempts = store.attempts(card_id)
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        typer.echo(json.dumps(attempts, ensure_ascii=False, indent=1))
+        return
+    from datetime import datetime
+
+    table = Table(title=f"{one_line(stored.card.prompt, 60)}: {len(attempts)} attempts")
+    for column in ("date", "score", "suggested", "grade", "seconds", "still missed"):
+        table.add_column(column)
+    for attempt in attempts:
+        points = attempt["result"].get("points", []) if isinstance(attempt["result"], dict) else []
+        missed = [str(point.get("text", "")) for point in points if point.get("status") == "missed"]
+        table.add_row(
+            format_due(datetime.fromisoformat(attempt["created_at"])),
+            "-" if attempt["score"] is None else f"{attempt['score']:.0%}",
+            "-" if attempt["suggested"] is None else Rating(attempt["suggested"]).label,
+            "-" if attempt["final"] is None else Rating(attempt["final"]).label,
+            f"{attempt['duration_ms'] / 1000:.0f}",
+            "\n".join(one_line(text, 50) for text in missed) or "-",
+        )
+    shared.console.print(table)
 
 
 @sources_app.callback()

@@ -118,3 +118,45 @@ def format_due(moment: datetime | None) -> str:
     if moment is None:
         return "-"
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+STATUS_STYLES = {"recalled": ("✔", "green"), "partial": ("~", "yellow"), "missed": ("✘", "red")}
+
+
+def coverage_bar(coverage: float, width: int = 30) -> Text:
+    """`coverage ██████░░░░ 62%`, readable without colour."""
+    filled = round(max(0.0, min(1.0, coverage)) * width)
+    style = "green" if coverage >= 0.7 else "yellow" if coverage >= 0.4 else "red"
+    return Text.assemble(
+        ("coverage ", "bold"), ("█" * filled, style), ("░" * (width - filled), "dim"), f" {coverage:.0%}"
+    )
+
+
+def recall_result(result: dict[str, object]) -> RenderableType:
+    """Each key point marked recalled / partly / missed, the coverage bar, and what was not in the notes."""
+    parts: list[RenderableType] = []
+    points = result.get("points", [])
+    table = Table.grid(padding=(0, 1))
+    table.add_column(width=1)
+    table.add_column()
+    if isinstance(points, list):
+        for point in points:
+            if not isinstance(point, dict):
+                continue
+            symbol, style = STATUS_STYLES.get(str(point.get("status")), ("?", ""))
+            table.add_row(Text(symbol, style=style), Text(display_markdown(str(point.get("text", ""))), style=style))
+    parts.append(Panel(table, title="your recall against the notes", border_style="cyan"))
+    coverage = result.get("coverage", 0.0)
+    parts.append(coverage_bar(float(coverage) if isinstance(coverage, int | float) else 0.0))
+    unmatched = result.get("unmatched", [])
+    if isinstance(unmatched, list) and unmatched:
+        parts.append(Text("not in your notes (extra knowledge, or a misconception?):", style="bold magenta"))
+        parts.extend(Text(f"  ? {neutralise(str(sentence))}", style="magenta") for sentence in unmatched)
+    return Group(*parts)
+
+
+def assessment_view(kind: CardKind, result: dict[str, object], lines: Sequence[str]) -> RenderableType:
+    """How a typed answer was judged: recall coverage, or the grader's differences."""
+    if kind is CardKind.RECALL and "points" in result:
+        return recall_result(result)
+    return Group(*(Text(neutralise(line), style="green" if line == "correct" else "") for line in lines))

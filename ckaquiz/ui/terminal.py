@@ -23,9 +23,10 @@ SKIP = "skip"
 class TerminalFrontEnd:
     """Runs a session in an interactive terminal."""
 
-    def __init__(self, session: Session, console: Console) -> None:
+    def __init__(self, session: Session, console: Console, *, use_editor: bool = False) -> None:
         self.session = session
         self.console = console
+        self.use_editor = use_editor
         self.started = time.monotonic()
 
     def run(self) -> Summary:
@@ -48,8 +49,9 @@ class TerminalFrontEnd:
         response = self._response(item)
         seconds = time.monotonic() - started
         assessment = self.session.assess(response, seconds_taken=seconds)
-        lines = assessment.lines if assessment is not None else ()
-        self.console.print(render.answer_panel(card, response, lines))
+        self.console.print(render.answer_panel(card, response))
+        if assessment is not None:
+            self.console.print(render.assessment_view(card.kind, assessment.result, assessment.lines))
         choice = self._grade(item, assessment.suggested if assessment else None)
         if choice == QUIT:
             return False
@@ -71,6 +73,8 @@ class TerminalFrontEnd:
             return self._choose(item)
         if card.kind in (CardKind.RECALL, CardKind.MANIFEST):
             hint = "write everything you remember" if card.kind is CardKind.RECALL else "write the manifest"
+            if self.use_editor:
+                return external_editor(hint)
             return editor(f"{hint} (Ctrl-D or Esc Enter submits)")
         if card.kind is CardKind.COMMAND:
             return line_prompt("$ ")
@@ -157,3 +161,21 @@ def editor(message: str, **prompt_options: Any) -> str:
         refresh_interval=1.0,
         prompt_continuation="",
     )
+
+
+def external_editor(hint: str) -> str:
+    """Write the answer in `$EDITOR` (then `$VISUAL`, else vi) on an empty temporary file."""
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    command = os.environ.get("EDITOR") or os.environ.get("VISUAL") or "vi"
+    with tempfile.TemporaryDirectory(prefix="ckaquiz-") as folder:
+        path = os.path.join(folder, "answer.md")
+        with open(path, "w", encoding="utf-8") as file:
+            file.write("")
+        print(f"{hint}: opening {command} ...")
+        subprocess.run([*shlex.split(command), path], check=False)
+        with open(path, encoding="utf-8", errors="replace") as file:
+            return file.read()

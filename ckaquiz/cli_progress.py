@@ -1,0 +1,286 @@
+"""Progress commands: `stats`, `optimize` and `export anki|csv|json`.
+
+`register(app)` adds them to the main typer app. Like `ckaquiz.cli`, each command is options
+-> one library call -> rendering, with heavy modules imported inside the command.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Protocol
+
+import typer
+
+from ckaquiz.errors import CkaquizError
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from ckaquiz.collection import Collection
+    from ckaquiz.filters import Filters
+    from ckaquiz.model import Review
+    from ckaquiz.optimize import Optimization
+    from ckaquiz.store import StoredCard
+
+DeckOption = Annotated[list[str], typer.Option("--deck", "-d", help="Only cards of this deck (repeatable).")]
+TagOption = Annotated[
+    list[str],
+    typer.Option(
+        "--tag",
+        "-t",
+        help="Only cards with this tag; nested (cka matches cka/storage) and globs (2025-03*).",
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
+ReviewsOption = Annotated[bool, typer.Option("--reviews", help="Also export the review log of these cards.")]
+
+
+class Shared(Protocol):
+    """What the main app's context object offers: a console and the collection, opened on first use."""
+
+    @property
+    def console(self) -> Console: ...
+
+    @property
+    def collection(self) -> Collection: ...
+
+
+class _OwnShared:
+    """Used when the commands run in an app without ckaquiz's callback (tests, embedding)."""
+
+    def __init__(self) -> None:
+        self._console: Console | None = None
+        self._collection: Collection | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(highlight=False)
+        return self._console
+
+    @property
+    def collection(self) -> Collection:
+        if self._collection is None:
+            from ckaquiz.collection import Collection
+
+            self._collection = Collection.open()
+        return self._collection
+
+    def close(self) -> None:
+        if self._collection is not None:
+            self._collection.close()
+
+
+def _shared(context: typer.Context) -> Shared:
+    shared = context.obj
+    if hasattr(shared, "collection") and hasattr(shared, "console"):
+        return shared  # type: ignore[no-any-return]
+    own = _OwnShared()
+    context.find_root().obj = own
+    context.obj = own
+    context.call_on_close(own.close)
+    return own
+
+
+def _fail(message: str) -> typer.Exit:
+    sys.stderr.write(f"error: {message}\n")
+    return typer.Exit(1)
+
+
+def _refreshed_collection(shared: Shared) -> Collection:
+    collection = shared.collection
+    report = collection.refresh()
+    for problem in report.problems:
+        sys.stderr.write(f"warning: {problem}\n")
+    return collection
+
+
+def _filters(collection: Collection, deck: list[str], tag: list[str]) -> Filters:
+    from ckaquiz.catalog import validate_filters
+    from ckaquiz.filters import Filters
+
+    filters = Filters(decks=tuple(deck), tags=tuple(tag))
+    validate_filters(collection, filters)
+    return filters
+
+
+def stats(
+    context: typer.Context,
+    deck: DeckOption = [],
+    tag: TagOption = [],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see docs/stats.md).")] = False,
+) -> None:
+    """Progress: today, a year of reviews, the due forecast, true retention, weak spots, leeches, CKA readiness."""
+    from ckaquiz.stats import collect_stats
+
+    shared = _shared(context)
+    try:
+        collection = _refreshed_collection(shared)
+        found = collect_stats(collection, _filters(collection, deck, tag))
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        sys.stdout.write(json.dumps(found.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        return
+    from ckaquiz.ui.stats_view import stats_view
+
+    shared.console.print(stats_view(found))
+
+
+def optimize(
+    context: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Save the new parameters without asking.")] = False,
+) -> None:
+    """Fit FSRS parameters to your own review log (needs `pip install 'ckaquiz[optimizer]'`) and save them."""
+    from ckaquiz.optimize import optimize as fit_collection
+    from ckaquiz.optimize import save_parameters
+
+    shared = _shared(context)
+    try:
+        collection = shared.collection
+        result = fit_collection(collection)
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    shared.console.print(_optimization_view(result))
+    if not yes:
+        try:
+            confirmed = typer.confirm("Save the new parameters to config.toml?", default=False)
+        except typer.Abort:
+            confirmed = False
+        if not confirmed:
+            typer.echo("not saved (pass --yes to save without asking)")
+            return
+    try:
+        path = save_parameters(collection.home, result.new)
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"saved to {path}")
+
+
+def _optimization_view(result: Optimization) -> RenderableType:
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    source = "your saved parameters" if result.personal_before else "FSRS defaults"
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("w", justify="right")
+    table.add_column("old", justify="right")
+    table.add_column("new", justify="right")
+    table.add_column("change", justify="right")
+    for index, (old, new) in enumerate(zip(result.old, result.new, strict=False)):
+        table.add_row(str(index), f"{old:.4f}", f"{new:.4f}", f"{new - old:+.4f}")
+    fit = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    fit.add_column("")
+    fit.add_column("log loss", justify="right")
+    fit.add_column("RMSE", justify="right")
+    fit.add_row(f"old ({source})", f"{result.old_fit.log_loss:.4f}", f"{result.old_fit.rmse:.4f}")
+    fit.add_row("new", f"{result.new_fit.log_loss:.4f}", f"{result.new_fit.rmse:.4f}")
+    verdict = (
+        "the new parameters predict your answers better (lower is better)"
+        if result.improved
+        else "the new parameters do not predict your answers better; keeping the old ones is fine"
+    )
+    header = Text(
+        f"fitted to {result.answers} answers on {result.cards} cards;"
+        f" {result.counted} of them (a day or more after the previous answer) train the optimizer"
+    )
+    return Group(header, table, fit, Text(verdict))
+
+
+export_app = typer.Typer(help="Export cards to Anki, CSV or JSON.", no_args_is_help=True)
+
+FileArgument = Annotated[Path, typer.Argument(help="The file to write.", dir_okay=False)]
+
+
+def _export_cards(
+    context: typer.Context, deck: list[str], tag: list[str]
+) -> tuple[Collection, Filters, list[StoredCard]]:
+    from ckaquiz.catalog import matching_cards
+
+    collection = _refreshed_collection(_shared(context))
+    filters = _filters(collection, deck, tag)
+    return collection, filters, matching_cards(collection, filters)
+
+
+@export_app.command("anki")
+def export_anki(
+    context: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The Anki package to write (FILE.apkg).", dir_okay=False)],
+    deck: DeckOption = [],
+    tag: TagOption = [],
+    force: ForceOption = False,
+) -> None:
+    """An Anki package: basic, reversed and cloze notes, recall topics and quizzes as basic notes."""
+    from ckaquiz.export import export_anki as write_package
+
+    try:
+        collection, _, cards = _export_cards(context, deck, tag)
+        summary = write_package(cards, file, now=collection.now(), force=force)
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"exported {summary.cards} cards as {summary.notes} notes in {summary.decks} decks to {summary.path}")
+
+
+@export_app.command("csv")
+def export_csv(
+    context: typer.Context,
+    file: FileArgument,
+    deck: DeckOption = [],
+    tag: TagOption = [],
+    reviews: ReviewsOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Cards with their scheduling state as CSV; --reviews writes the log to FILE's name + .reviews.csv."""
+    from ckaquiz.export import export_csv as write_csv
+
+    try:
+        collection, filters, cards = _export_cards(context, deck, tag)
+        log = _review_log(collection, filters) if reviews else None
+        summary = write_csv(cards, file, reviews=log, force=force)
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    typer.echo(f"exported {summary.cards} cards to {summary.path}")
+    if summary.reviews_path is not None:
+        typer.echo(f"exported {summary.reviews} reviews to {summary.reviews_path}")
+
+
+@export_app.command("json")
+def export_json(
+    context: typer.Context,
+    file: FileArgument,
+    deck: DeckOption = [],
+    tag: TagOption = [],
+    reviews: ReviewsOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Cards with their scheduling state (and with --reviews the review log) as one JSON document."""
+    from ckaquiz.export import export_json as write_json
+
+    try:
+        collection, filters, cards = _export_cards(context, deck, tag)
+        log = _review_log(collection, filters) if reviews else None
+        summary = write_json(cards, file, now=collection.now(), filters=filters.to_dict(), reviews=log, force=force)
+    except CkaquizError as error:
+        raise _fail(str(error)) from None
+    extra = f" and {summary.reviews} reviews" if reviews else ""
+    typer.echo(f"exported {summary.cards} cards{extra} to {summary.path}")
+
+
+def _review_log(collection: Collection, filters: Filters) -> list[Review]:
+    from ckaquiz.catalog import matching_cards
+
+    known = {stored.card.id for stored in matching_cards(collection, filters, include_retired=True)}
+    return [review for review in collection.store.reviews() if review.card_id in known]
+
+
+def register(app: typer.Typer) -> None:
+    """Add `stats`, `optimize` and the `export` group to the ckaquiz app."""
+    app.command()(stats)
+    app.command()(optimize)
+    app.add_typer(export_app, name="export")

@@ -1,0 +1,436 @@
+"""Export: an Anki package (.apkg), or cards with their scheduling state (and the review log) as CSV or JSON.
+
+Nothing is ever overwritten without `force`, and every file is written to a temporary name
+beside the target first, so an interrupted export leaves no half-written file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ckaquiz.catalog import card_record
+from ckaquiz.errors import UsageError
+from ckaquiz.model import Card, CardKind, Review, Schedule
+from ckaquiz.store import StoredCard
+from ckaquiz.store.database import to_text
+
+EXPORT_FORMAT = "ckaquiz-export"
+EXPORT_VERSION = 1
+CSV_CARD_COLUMNS = (
+    "id",
+    "deck",
+    "kind",
+    "prompt",
+    "answer",
+    "tags",
+    "state",
+    "step",
+    "due",
+    "last_review",
+    "stability",
+    "difficulty",
+    "reps",
+    "lapses",
+    "active",
+    "source_path",
+    "source_line",
+)
+CSV_REVIEW_COLUMNS = (
+    "id",
+    "card_id",
+    "session_id",
+    "rating",
+    "reviewed_at",
+    "duration_ms",
+    "state_before",
+    "stability_before",
+    "difficulty_before",
+    "due_before",
+    "state_after",
+    "stability_after",
+    "difficulty_after",
+    "due_after",
+    "lapses_after",
+)
+_DELETION_NUMBER = re.compile(r":c(\d+)$")
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote."""
+
+    path: Path
+    cards: int
+    notes: int = 0
+    decks: int = 0
+    reviews: int = 0
+    reviews_path: Path | None = None
+
+
+# files -------------------------------------------------------------------------------------
+
+
+def refuse_overwrite(path: Path, *, force: bool) -> None:
+    """Raise a UsageError when the file exists and `force` was not given."""
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists (use --force to overwrite it)")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder")
+
+
+def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def reviews_path_for(path: Path) -> Path:
+    """Where a CSV export puts the review log: `cards.csv` -> `cards.reviews.csv`."""
+    return path.with_name(f"{path.stem}.reviews{path.suffix or '.csv'}")
+
+
+# Anki --------------------------------------------------------------------------------------
+
+
+@dataclass
+class AnkiNote:
+    """One Anki note to be: its note type, fields, tags, deck and stable GUID."""
+
+    model: str
+    fields: list[str]
+    tags: list[str]
+    deck: str
+    guid: str
+    cards: int = 1
+    ids: list[str] = field(default_factory=list)
+
+
+def anki_tag(tag: str) -> str:
+    """A tag as Anki accepts it: no spaces (they become `_`)."""
+    return "_".join(tag.split())
+
+
+def anki_deck_id(name: str) -> int:
+    """A stable Anki deck id for a deck name (in genanki's recommended range 2**30..2**31)."""
+    digest = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:4], "big")
+    return (1 << 30) + digest % (1 << 30)
+
+
+def _html(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def _code(text: str) -> str:
+    return f"<pre><code>{html.escape(text)}</code></pre>"
+
+
+def _back_extras(card: Card) -> list[str]:
+    parts: list[str] = []
+    if card.explanation:
+        parts.append(_html(card.explanation))
+    if card.reference:
+        link = html.escape(card.reference, quote=True)
+        parts.append(f'<a href="{link}">{link}</a>')
+    return parts
+
+
+def _answer_html(card: Card) -> str:
+    if card.kind in (CardKind.COMMAND, CardKind.MANIFEST):
+        parts = [_code(card.answer)]
+        alternatives = [str(item) for item in card.fields.get("alternatives", [])]
+        if alternatives:
+            parts.append("also accepted:" + "".join(_code(item) for item in alternatives))
+        return "".join(parts)
+    return _html(card.answer)
+
+
+def _question_html(card: Card) -> str:
+    if card.kind is CardKind.CHOICE:
+        options = [str(option) for option in card.fields.get("options", [])]
+        listing = "".join(f"<li>{html.escape(option)}</li>" for option in options)
+        return f"{_html(card.prompt)}<ol>{listing}</ol>"
+    if card.kind is CardKind.RECALL:
+        return f"Write everything you remember about:<br><b>{_html(card.prompt)}</b>"
+    return _html(card.prompt)
+
+
+def cloze_text(cards: Sequence[Card]) -> str:
+    """Rebuild an Anki cloze text (`{{c1::...}}`) from the deletion cards of one entry.
+
+    Each card's prompt shows its deletion as `[...]` and its full text shows it as `**...**`;
+    they differ only there, so the common prefix and suffix place every deletion exactly.
+    """
+    base: str | None = None
+    spans: list[tuple[int, int, int]] = []
+    for card in cards:
+        match = _DELETION_NUMBER.search(card.id)
+        number = int(match.group(1)) if match else len(spans) + 1
+        full = str(card.fields.get("full_text", ""))
+        marked = f"**{card.answer}**"
+        prompt = card.prompt
+        start = _common_prefix(prompt, full)
+        end = _common_suffix(prompt[start:], full[start:])
+        if not full or full[start : len(full) - end] != marked or prompt[start : len(prompt) - end] != "[...]":
+            return _html(prompt).replace("[...]", f"{{{{c{number}::{html.escape(card.answer)}}}}}", 1)
+        text = full[:start] + card.answer + full[len(full) - end :]
+        if base is None:
+            base = text
+        elif base != text:
+            return _html(cards[0].prompt)
+        spans.append((start, start + len(card.answer), number))
+    if base is None:
+        return ""
+    pieces: list[str] = []
+    position = 0
+    for start, end, number in sorted(spans):
+        if start < position:
+            continue
+        pieces.append(_html(base[position:start]))
+        pieces.append(f"{{{{c{number}::{_html(base[start:end])}}}}}")
+        position = end
+    pieces.append(_html(base[position:]))
+    return "".join(pieces)
+
+
+def _common_prefix(first: str, second: str) -> int:
+    length = 0
+    for left, right in zip(first, second, strict=False):
+        if left != right:
+            break
+        length += 1
+    return length
+
+
+def _common_suffix(first: str, second: str) -> int:
+    return _common_prefix(first[::-1], second[::-1])
+
+
+def anki_notes(cards: Iterable[Card]) -> list[AnkiNote]:
+    """Map cards to Anki notes: reversed pairs share a note, cloze deletions of one entry share a note."""
+    chosen = list(cards)
+    ids = {card.id for card in chosen}
+    notes: list[AnkiNote] = []
+    clozes: dict[str, list[Card]] = {}
+    for card in chosen:
+        tags = [anki_tag(tag) for tag in card.tags if anki_tag(tag)]
+        extras = _back_extras(card)
+        if card.kind is CardKind.CLOZE:
+            group = clozes.setdefault(card.sibling_key or card.id, [])
+            if not group:
+                notes.append(
+                    AnkiNote(model="cloze", fields=[], tags=tags, deck=card.deck, guid=card.sibling_key or card.id)
+                )
+            group.append(card)
+            continue
+        if card.kind is CardKind.BASIC and card.id.endswith(":r") and card.id[:-2] in ids:
+            continue  # the forward card's note makes both directions
+        reversed_pair = card.kind is CardKind.BASIC and f"{card.id}:r" in ids
+        back = "<br><br>".join([_answer_html(card), *extras])
+        notes.append(
+            AnkiNote(
+                model="basic-reversed" if reversed_pair else "basic",
+                fields=[_question_html(card), back],
+                tags=tags,
+                deck=card.deck,
+                guid=card.id,
+                cards=2 if reversed_pair else 1,
+                ids=[card.id, f"{card.id}:r"] if reversed_pair else [card.id],
+            )
+        )
+    for note in notes:
+        if note.model == "cloze":
+            group = sorted(clozes[note.guid], key=lambda card: _deletion_number(card.id))
+            note.fields = [cloze_text(group), "<br><br>".join(_back_extras(group[0]))]
+            note.cards = len(group)
+            note.ids = [card.id for card in group]
+    return notes
+
+
+def _deletion_number(card_id: str) -> int:
+    match = _DELETION_NUMBER.search(card_id)
+    return int(match.group(1)) if match else 0
+
+
+def export_anki(cards: Sequence[StoredCard], path: Path, *, now: datetime, force: bool = False) -> ExportSummary:
+    """Write an Anki package: one Anki deck per ckaquiz deck, note GUIDs stable across exports."""
+    import genanki  # type: ignore[import-untyped]
+
+    refuse_overwrite(path, force=force)
+    models = {
+        "basic": genanki.BASIC_MODEL,
+        "basic-reversed": genanki.BASIC_AND_REVERSED_CARD_MODEL,
+        "cloze": genanki.CLOZE_MODEL,
+    }
+    notes = anki_notes(stored.card for stored in cards)
+    decks: dict[str, Any] = {}
+    for note in notes:
+        deck = decks.get(note.deck)
+        if deck is None:
+            deck = decks[note.deck] = genanki.Deck(anki_deck_id(note.deck), note.deck)
+        deck.add_note(
+            genanki.Note(model=models[note.model], fields=note.fields, tags=note.tags, guid=genanki.guid_for(note.guid))
+        )
+    package = genanki.Package([decks[name] for name in sorted(decks)])
+    _write_atomically(path, lambda temporary: package.write_to_file(str(temporary), timestamp=now.timestamp()))
+    return ExportSummary(path=path, cards=sum(note.cards for note in notes), notes=len(notes), decks=len(decks))
+
+
+# CSV and JSON ------------------------------------------------------------------------------
+
+
+def _schedule_record(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "state": schedule.state.value,
+        "step": schedule.step,
+        "stability": schedule.stability,
+        "difficulty": schedule.difficulty,
+        "due": to_text(schedule.due),
+        "last_review": to_text(schedule.last_review),
+        "reps": schedule.reps,
+        "lapses": schedule.lapses,
+    }
+
+
+def export_card_record(stored: StoredCard) -> dict[str, Any]:
+    """One card in a JSON export: the `cards --json` record plus its full scheduling state."""
+    return card_record(stored) | _schedule_record(stored.schedule)
+
+
+def review_record(review: Review) -> dict[str, Any]:
+    """One answer of the review log, with the card's schedule before and after it."""
+    return {
+        "id": review.id,
+        "card_id": review.card_id,
+        "session_id": review.session_id or None,
+        "rating": int(review.rating),
+        "reviewed_at": to_text(review.reviewed_at),
+        "duration_ms": review.duration_ms,
+        "before": _schedule_record(review.before),
+        "after": _schedule_record(review.after),
+    }
+
+
+def _csv_text(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return buffer.getvalue()
+
+
+def _card_row(stored: StoredCard) -> list[Any]:
+    card, schedule = stored.card, stored.schedule
+    return [
+        card.id,
+        card.deck,
+        card.kind.value,
+        card.prompt,
+        card.answer,
+        " ".join(anki_tag(tag) for tag in card.tags),
+        schedule.state.value,
+        schedule.step,
+        to_text(schedule.due),
+        to_text(schedule.last_review),
+        schedule.stability,
+        schedule.difficulty,
+        schedule.reps,
+        schedule.lapses,
+        int(stored.active),
+        card.source.path,
+        card.source.line,
+    ]
+
+
+def _review_row(review: Review) -> list[Any]:
+    return [
+        review.id,
+        review.card_id,
+        review.session_id,
+        int(review.rating),
+        to_text(review.reviewed_at),
+        review.duration_ms,
+        review.before.state.value,
+        review.before.stability,
+        review.before.difficulty,
+        to_text(review.before.due),
+        review.after.state.value,
+        review.after.stability,
+        review.after.difficulty,
+        to_text(review.after.due),
+        review.after.lapses,
+    ]
+
+
+def _write_text(path: Path, text: str) -> None:
+    def write(temporary: Path) -> None:
+        temporary.write_text(text, encoding="utf-8", newline="")
+
+    _write_atomically(path, write)
+
+
+def export_csv(
+    cards: Sequence[StoredCard],
+    path: Path,
+    *,
+    reviews: Sequence[Review] | None = None,
+    force: bool = False,
+) -> ExportSummary:
+    """Cards with their scheduling state as CSV; with `reviews`, the log goes to `NAME.reviews.csv` beside it."""
+    refuse_overwrite(path, force=force)
+    log_path = reviews_path_for(path) if reviews is not None else None
+    if log_path is not None:
+        refuse_overwrite(log_path, force=force)
+    _write_text(path, _csv_text((_card_row(stored) for stored in cards), CSV_CARD_COLUMNS))
+    if log_path is not None and reviews is not None:
+        _write_text(log_path, _csv_text((_review_row(review) for review in reviews), CSV_REVIEW_COLUMNS))
+    return ExportSummary(
+        path=path, cards=len(cards), reviews=len(reviews or ()), reviews_path=log_path, decks=_deck_count(cards)
+    )
+
+
+def export_json(
+    cards: Sequence[StoredCard],
+    path: Path,
+    *,
+    now: datetime,
+    filters: dict[str, list[str]],
+    reviews: Sequence[Review] | None = None,
+    force: bool = False,
+) -> ExportSummary:
+    """Cards with their scheduling state (and, with `reviews`, the review log) as one JSON document."""
+    refuse_overwrite(path, force=force)
+    document: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": to_text(now),
+        "filters": filters,
+        "cards": [export_card_record(stored) for stored in cards],
+    }
+    if reviews is not None:
+        document["reviews"] = [review_record(review) for review in reviews]
+    _write_text(path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    return ExportSummary(path=path, cards=len(cards), reviews=len(reviews or ()), decks=_deck_count(cards))
+
+
+def _deck_count(cards: Sequence[StoredCard]) -> int:
+    return len({stored.card.deck for stored in cards})

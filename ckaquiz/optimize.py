@@ -1,0 +1,187 @@
+"""Personal FSRS parameters: fit them to the learner's review log and save them to config.toml.
+
+The fitting itself is fsrs's optimizer (the optional extra `ckaquiz[optimizer]`, which brings
+torch); this module gathers the log, refuses too little data, measures how well the old and
+new parameters predict the log, and rewrites `parameters = [...]` in config.toml keeping
+every other line of the file as it was. Only `ckaquiz.scheduling` touches fsrs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ckaquiz import scheduling
+from ckaquiz.config import CONFIG_NAME
+from ckaquiz.errors import CkaquizError, ConfigError
+from ckaquiz.model import Review
+from ckaquiz.scheduling import Answer, Fit, Histories
+
+if TYPE_CHECKING:
+    from ckaquiz.collection import Collection
+
+INSTALL_HINT = "pip install 'ckaquiz[optimizer]'"
+PARAMETER_PLACES = 4
+
+Fitter = Callable[[Histories], Sequence[float]]
+
+
+class OptimizerMissing(CkaquizError):
+    """fsrs's optimizer needs torch, numpy, pandas and tqdm, which are an optional extra."""
+
+
+class NotEnoughReviews(CkaquizError):
+    """The review log is too small for the optimizer to learn anything."""
+
+
+@dataclass(frozen=True)
+class Optimization:
+    """What fitting found: reviews used, old and new parameters, and how well each predicts the log."""
+
+    answers: int
+    cards: int
+    counted: int
+    old: tuple[float, ...]
+    new: tuple[float, ...]
+    old_fit: Fit
+    new_fit: Fit
+    personal_before: bool
+
+    @property
+    def improved(self) -> bool:
+        return self.new_fit.log_loss < self.old_fit.log_loss
+
+
+def answer_histories(reviews: Sequence[Review]) -> dict[int, list[Answer]]:
+    """Each card's answers (undone ones already left out by the store), numbered by first appearance."""
+    numbers: dict[str, int] = {}
+    histories: dict[int, list[Answer]] = {}
+    for review in reviews:
+        number = numbers.setdefault(review.card_id, len(numbers) + 1)
+        histories.setdefault(number, []).append(Answer(review.reviewed_at, review.rating, review.duration_ms))
+    return histories
+
+
+def optimize(collection: Collection, *, fit: Fitter | None = None) -> Optimization:
+    """Fit parameters to the whole review log; refuses below the optimizer's minimum or without the extra."""
+    reviews = collection.store.reviews()
+    histories = answer_histories(reviews)
+    counted = scheduling.counted_reviews(histories)
+    minimum = scheduling.OPTIMIZER_MINIMUM_REVIEWS
+    if counted < minimum:
+        raise NotEnoughReviews(
+            f"{counted} reviews can train the optimizer (answers a day or more after the card's previous one);"
+            f" it needs at least {minimum}. Keep studying and try again later."
+        )
+    if fit is None:
+        if not scheduling.optimizer_available():
+            raise OptimizerMissing(f"the optimizer is an optional extra (it brings torch): {INSTALL_HINT}")
+        fit = scheduling.fit_parameters
+    personal = bool(collection.settings.parameters)
+    old = tuple(collection.settings.parameters) if personal else scheduling.default_parameters()
+    new = tuple(round(float(value), PARAMETER_PLACES) for value in fit(histories))
+    return Optimization(
+        answers=len(reviews),
+        cards=len(histories),
+        counted=counted,
+        old=old,
+        new=new,
+        old_fit=scheduling.evaluate_parameters(old, histories),
+        new_fit=scheduling.evaluate_parameters(new, histories),
+        personal_before=personal,
+    )
+
+
+# config.toml -------------------------------------------------------------------------------
+
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*[\w\"'.\- ]+\s*\]\]?\s*(#.*)?$")
+_PARAMETERS_KEY = re.compile(r"""^\s*(?:parameters|"parameters"|'parameters')\s*=""")
+
+
+def parameters_line(parameters: Sequence[float]) -> str:
+    """`parameters = [0.2172, 1.1771, ...]` as written to config.toml."""
+    return "parameters = [" + ", ".join(repr(round(float(value), PARAMETER_PLACES)) for value in parameters) + "]"
+
+
+def _bracket_depth(line: str) -> int:
+    depth = 0
+    quote: str | None = None
+    for character in line:
+        if quote:
+            if character == quote:
+                quote = None
+        elif character in "\"'":
+            quote = character
+        elif character == "#":
+            break
+        elif character == "[":
+            depth += 1
+        elif character == "]":
+            depth -= 1
+    return depth
+
+
+def with_parameters(text: str, parameters: Sequence[float]) -> str:
+    """config.toml text with `parameters` set (replaced where it was, else added before the first table)."""
+    lines = text.splitlines(keepends=True)
+    new_line = parameters_line(parameters) + "\n"
+    first_table = next((index for index, line in enumerate(lines) if _TABLE_HEADER.match(line)), len(lines))
+    for index in range(first_table):
+        if _PARAMETERS_KEY.match(lines[index]):
+            end = index
+            depth = _bracket_depth(lines[index].split("=", 1)[1])
+            while depth > 0 and end + 1 < len(lines):
+                end += 1
+                depth += _bracket_depth(lines[end])
+            updated = [*lines[:index], new_line, *lines[end + 1 :]]
+            break
+    else:
+        before = lines[:first_table]
+        if before and not before[-1].endswith("\n"):
+            before[-1] += "\n"
+        updated = [*before, new_line, *(["\n"] if first_table < len(lines) else []), *lines[first_table:]]
+    result = "".join(updated)
+    _check_only_parameters_changed(text, result, parameters)
+    return result
+
+
+def _check_only_parameters_changed(old_text: str, new_text: str, parameters: Sequence[float]) -> None:
+    try:
+        old = tomllib.loads(old_text)
+        new = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{CONFIG_NAME}: {error}") from None
+    expected = [round(float(value), PARAMETER_PLACES) for value in parameters]
+    old.pop("parameters", None)
+    if new.pop("parameters", None) != expected or new != old:
+        raise ConfigError(
+            f"cannot update {CONFIG_NAME} safely; set this line at its top yourself: {parameters_line(parameters)}"
+        )
+
+
+def save_parameters(folder: Path, parameters: Sequence[float]) -> Path:
+    """Write `parameters = [...]` into the data folder's config.toml, keeping the rest of the file."""
+    path = folder / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    updated = with_parameters(text, parameters)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{CONFIG_NAME}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(updated)
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
