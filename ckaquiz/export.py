@@ -413,7 +413,7 @@ def export_json(
     path: Path,
     *,
     now: datetime,
-    filters: dict[str, list[str]],
+    filters: dict[str, object],
     reviews: Sequence[Review] | None = None,
     force: bool = False,
 ) -> ExportSummary:

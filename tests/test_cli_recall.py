@@ -62,7 +62,7 @@ def test_plain_mode_marks_points_and_an_empty_grade_accepts_the_suggestion(isola
 def test_score_records_nothing(isolated_home: Path, tmp_path: Path) -> None:
     setup(isolated_home, tmp_path)
     answer = tmp_path / "answer.txt"
-    answer.write_text("The kubelet creates static pods from manifest files.\nPods run on the moon.\n", encoding="utf-8")
+    answer.write_text("The kubelet creates static pods from manifest files.\nBananas grow in Ecuador.\n", encoding="utf-8")
     result = run_cli("score", "recall:static", "--file", str(answer), "--json")
     assert result.returncode == 0, result.stderr
     scored = json.loads(result.stdout)
@@ -70,7 +70,7 @@ def test_score_records_nothing(isolated_home: Path, tmp_path: Path) -> None:
     assert scored["coverage"] < 0.7
     statuses = [point["status"] for point in scored["points"]]
     assert statuses[0] == "recalled" and statuses[2:] == ["missed", "missed"]
-    assert scored["unmatched"] == ["Pods run on the moon."]
+    assert scored["unmatched"] == ["Bananas grow in Ecuador."]
     database = sqlite3.connect(isolated_home / "ckaquiz.db")
     assert database.execute("SELECT count(*) FROM attempts").fetchone()[0] == 0
     assert database.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
