@@ -50,6 +50,7 @@ def assess_quiz(card: Card, response: str, seconds_taken: float) -> Assessment:
     """Grade a choice, command or manifest answer against the card."""
     from ckaquiz import grading
 
+    result: grading.GradeResult
     if card.kind is CardKind.CHOICE:
         options: list[str] = list(card.fields.get("options", []))
         chosen = (
@@ -90,5 +91,6 @@ def _numeric(response: str) -> bool:
 
 
 def _option(options: list[str], number: str) -> str:
+    """Option by its number in the deck's own order (`ckaquiz score` has no shuffled showing)."""
     index = int(number) - 1
     return options[index] if 0 <= index < len(options) else ""

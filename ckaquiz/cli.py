@@ -314,12 +314,24 @@ def _progress(shared: Context) -> Iterator[Callable[[int, int, str], None] | Non
 
 
 @app.command()
-def decks(context: typer.Context, tag: TagOption = []) -> None:
+def decks(
+    context: typer.Context,
+    tag: TagOption = [],
+    markdown: Annotated[
+        Path | None,
+        typer.Option("--markdown", help="Print a Markdown summary of the deck files in this folder (decks/README.md)."),
+    ] = None,
+) -> None:
     """A table of decks with total, new, learning and due-today counts."""
     from rich.table import Table
 
-    from ckaquiz.catalog import deck_rows, validate_filters
+    from ckaquiz.catalog import deck_rows, deck_summary_markdown, validate_filters
 
+    if markdown is not None:
+        if not markdown.exists():
+            raise _fail(f"{markdown}: no such file or folder")
+        sys.stdout.write(deck_summary_markdown([markdown]))
+        return
     shared = _shared(context)
     try:
         _refresh(shared)

@@ -54,6 +54,7 @@ class QueueItem:
     position: int
     total: int
     shown_at: datetime
+    options: tuple[str, ...] = ()
 
     @property
     def card(self) -> Card:
@@ -228,8 +229,15 @@ class Session:
             position=len(self._answered) + self._skipped + 1,
             total=len(self._answered) + self._skipped + 1 + self.remaining,
             shown_at=now,
+            options=self._shuffled_options(stored.card),
         )
         return self._current
+
+    def _shuffled_options(self, card: Card) -> tuple[str, ...]:
+        """A choice card's options in a fresh order for each showing."""
+        options = [str(option) for option in card.fields.get("options", [])]
+        self._random.shuffle(options)
+        return tuple(options)
 
     def _take_next(self, now: datetime) -> int | None:
         due_pending = sorted((due, number) for number, due in self._pending.items() if due <= now)

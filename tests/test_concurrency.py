@@ -81,6 +81,6 @@ def test_two_sessions_and_an_import_at_once(isolated_home: Path, tmp_path: Path,
     # every review a session reported is in the log, under that session
     assert sorted(logged.values()) == sorted(count for count in reported if count)
     if not fresh:
-        assert reported == [GRADES, GRADES]
+        assert max(reported) == GRADES  # the other may find cards already answered by the first
     imported = results[2][1]
     assert imported.count("imported ") == 2

@@ -405,8 +405,9 @@ class Store:
                     counts.retired += 1
             for scan in scans:
                 connection.execute(
-                    "INSERT INTO files (source_id, path, size, mtime_ns, scanned_at, problems) VALUES (?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT(source_id, path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,"
+                    "INSERT INTO files (source_id, path, size, mtime_ns, scanned_at, problems)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(source_id, path)"
+                    " DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,"
                     " scanned_at=excluded.scanned_at, problems=excluded.problems",
                     (
                         source_id,

@@ -63,13 +63,15 @@ class PlainFrontEnd:
         self._print(f"--- card {item.position}/{item.total} {card.id}")
         self._print(display_markdown(card.prompt))
         if card.kind is CardKind.CHOICE:
-            for number, option in enumerate(card.fields.get("options", []), start=1):
+            for number, option in enumerate(item.options, start=1):
                 self._print(f"{number}. {option}")
         started = time.monotonic()
         response = self._read_block() if is_typed_kind(card.kind) else self._read_line()
         if response is None:
             return False
         seconds = time.monotonic() - started
+        if card.kind is CardKind.CHOICE:
+            response = chosen_options(response, item.options)
         assessment = self.session.assess(response, seconds_taken=seconds)
         self._print("answer:")
         self._print(
@@ -107,3 +109,14 @@ class PlainFrontEnd:
             duration = int((time.monotonic() - started) * 1000)
             self.session.answer(rating, duration_ms=duration, response=response, assessment=assessment)
             return True
+
+
+def chosen_options(line: str, options: tuple[str, ...]) -> str:
+    """`2` or `1,3` (numbers as shown) as the chosen options' texts, one per line."""
+    chosen: list[str] = []
+    for part in line.replace(",", " ").split():
+        if part.isdigit() and 1 <= int(part) <= len(options):
+            chosen.append(options[int(part) - 1])
+        else:
+            chosen.append(part)
+    return "\n".join(chosen)

@@ -46,7 +46,7 @@ def card_panel(item: QueueItem, elapsed_seconds: float) -> Panel:
         body.append(Text(label, style="dim"))
     body.append(markdown(card.prompt))
     if card.kind is CardKind.CHOICE:
-        for number, option in enumerate(card.fields.get("options", []), start=1):
+        for number, option in enumerate(item.options, start=1):
             body.append(Text(f"{number}. {neutralise(option)}"))
     title = Text(f" {neutralise(card.deck)} · {card.kind.value} ", style="bold")
     tags = " ".join(f"#{neutralise(tag)}" for tag in card.tags[:6])

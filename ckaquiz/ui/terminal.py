@@ -83,9 +83,7 @@ class TerminalFrontEnd:
     def _choose(self, item: QueueItem) -> str:
         import questionary
 
-        options: list[str] = list(item.card.fields.get("options", []))
-        shuffled = options[:]
-        self.session._random.shuffle(shuffled)
+        shuffled = list(item.options)
         if len(item.card.fields.get("answers", [])) > 1:
             picked = questionary.checkbox("pick every right option", choices=shuffled).unsafe_ask()
             return "\n".join(picked or [])
