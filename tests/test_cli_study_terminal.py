@@ -59,6 +59,7 @@ def test_three_cards_graded_with_keys_then_quit(terminal_home: Path) -> None:
     child.send("kubelet 이 만든다")
     child.send("\x04")  # Ctrl-D submits the blank page
     child.expect("answer")
+    child.expect("coverage")
     child.expect("grade")
     child.send("q")
     child.expect("session summary")
@@ -95,3 +96,53 @@ def test_undo_with_u_takes_back_the_last_grade(terminal_home: Path) -> None:
     database = sqlite3.connect(terminal_home / "ckaquiz.db")
     rows = database.execute("SELECT card_id, rating, undone_at IS NOT NULL FROM reviews ORDER BY id").fetchall()
     assert rows == [("terminal:first", 2, 1), ("terminal:first", 4, 0)]
+
+
+QUIZ = """\
+deck: quiz
+cards:
+  - kind: manifest
+    id: ns
+    question: A namespace called team-a.
+    answer: |
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        name: team-a
+  - kind: choice
+    id: phase
+    question: Which admission phase runs first?
+    options: [Mutating, Validating]
+    answer: Mutating
+"""
+
+
+def test_manifest_yaml_error_can_be_fixed_and_choice_picked_by_key(isolated_home: Path, tmp_path: Path) -> None:
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
+    deck = tmp_path / "quiz.yaml"
+    deck.write_text(QUIZ, encoding="utf-8")
+    assert run_cli("import", str(deck)).returncode == 0
+    child = spawn(isolated_home, "study")
+    child.expect("A namespace called team-a")
+    child.expect("submits")
+    child.send("kind: Namespace\rmetadata: {name: team-a")
+    child.send("\x04")
+    child.expect("YAML error at line 2")
+    child.expect("submits")
+    child.send("}")
+    child.send("\x04")
+    child.expect("missing apiVersion")
+    child.expect("grade")
+    child.send("\r")  # Enter accepts the pre-selected suggestion
+    child.expect("Which admission phase runs first")
+    child.expect("pick one")
+    child.send("\r")
+    child.expect("suggested")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    database = sqlite3.connect(isolated_home / "ckaquiz.db")
+    response, final = database.execute("SELECT response, final FROM attempts WHERE card_id = 'quiz:ns'").fetchone()
+    assert response == "kind: Namespace\nmetadata: {name: team-a}"
+    assert final in (1, 2)

@@ -16,11 +16,13 @@ from ckaquiz.model import Card, Deck, Problem
 
 TOP_LEVEL_FIELDS = frozenset({"deck", "description", "tags", "reference", "cards"})
 MAX_ALIASES = 100
+MAX_ALIAS_EXPANSION = 10_000
 
 
 def safe_compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None]:
     """Compose YAML into a node tree, refusing alias bombs; a problem instead of a raise."""
-    if "*" in text and "&" in text:
+    has_aliases = "*" in text and "&" in text
+    if has_aliases:
         try:
             aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader))
         except yaml.YAMLError as error:
@@ -30,12 +32,70 @@ def safe_compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is not None:
+            if has_aliases and (added := _alias_expansion(node)) > MAX_ALIAS_EXPANSION:
+                # few aliases can still nest into billions of values (9 levels of 9 aliases: 9**9)
+                message = f"refused: YAML aliases expand to {added} more values (at most {MAX_ALIAS_EXPANSION})"
+                return None, Problem(path, 1, message)
+            _mend_surrogates(node)
             construct(node)  # unknown tags such as !!python/object fail here, once, with their line
         return node, None
     except yaml.YAMLError as error:
         return None, _syntax_problem(error, path)
     except RecursionError:
         return None, Problem(path, 1, "refused: YAML nested too deeply")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _alias_expansion(root: yaml.Node) -> int:
+    """How many values aliases add once every alias is replaced by a copy of what it names.
+
+    Counted without expanding anything (each distinct node once, bottom-up, no recursion), so
+    it is cheap even for a bomb; a node that contains itself counts once.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
+            on_path.discard(key)
+            continue
+        if key in sizes or key in on_path:
+            continue
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+    return sizes[id(root)] - len(sizes)
+
+
+def _mend_surrogates(root: yaml.Node) -> None:
+    """`"\\ud83d\\ude00"` escapes give surrogate halves that cannot be encoded: join pairs, and
+    replace lone halves with U+FFFD, so no text of a deck can break hashing, storing or printing."""
+    pending = [root]
+    seen: set[int] = set()
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            value = node.value
+            if isinstance(value, str) and any("\ud800" <= character <= "\udfff" for character in value):
+                node.value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                pending.extend((key, value))
 
 
 def construct(node: yaml.Node) -> Any:

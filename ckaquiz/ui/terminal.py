@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from ckaquiz.model import CardKind, Rating
 from ckaquiz.session import QueueItem, Session, Summary
@@ -49,6 +50,13 @@ class TerminalFrontEnd:
         response = self._response(item)
         seconds = time.monotonic() - started
         assessment = self.session.assess(response, seconds_taken=seconds)
+        while card.kind is CardKind.MANIFEST and assessment is not None and "error" in assessment.result:
+            self.console.print(Text(f"{assessment.result['error']} - fix it, or submit it empty to see the answer"))
+            response = editor("fix the manifest (Ctrl-D or Esc Enter submits)", default=response)
+            if not response.strip():
+                break
+            seconds = time.monotonic() - started
+            assessment = self.session.assess(response, seconds_taken=seconds)
         self.console.print(render.answer_panel(card, response))
         if assessment is not None:
             self.console.print(render.assessment_view(card.kind, assessment.result, assessment.lines))
@@ -134,7 +142,7 @@ def line_prompt(message: str, **prompt_options: Any) -> str:
     return str(prompt(message, **prompt_options))
 
 
-def editor(message: str, **prompt_options: Any) -> str:
+def editor(message: str, default: str = "", **prompt_options: Any) -> str:
     """A blank multi-line editor with a running timer in the bottom bar."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.key_binding import KeyBindings
@@ -153,6 +161,7 @@ def editor(message: str, **prompt_options: Any) -> str:
     session: PromptSession[str] = PromptSession(**prompt_options)
     return session.prompt(
         "",
+        default=default,
         multiline=True,
         key_bindings=bindings,
         bottom_toolbar=toolbar,
