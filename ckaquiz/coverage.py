@@ -97,6 +97,9 @@ TECHNICAL_TERM_BOOST = 1.5
 """Weight factor for technical terms (names, flags, numbers): the facts a note is written to keep."""
 
 SENTENCE_MATCH_THRESHOLD = 1 / 3
+
+SATURATION_TERMS = 6
+"""A point counts as fully recalled at the weight of its heaviest SATURATION_TERMS terms."""
 """A recall sentence is in the notes when some point holds this share of its content terms."""
 
 # --------------------------------------------------------------------------- public types
@@ -715,14 +718,20 @@ def _point_score(card: _Card, index: int, recall: _Vocabulary) -> float:
             spelled_out |= keys  # the recall wrote `AZ` for "availability zone"
     total = 0.0
     found = 0.0
+    weights: list[float] = []
     for term in card.terms[index]:
         weight = card.weight(term, point=index)
         total += weight
+        weights.append(weight)
         if term.key in spelled_out:
             found += weight
         else:
             found += weight * _term_credit(card, term, recall)
-    return found / total if total > 0 else 0.0
+    # A long point is a sentence of its own: nobody recalls it word for word, so it counts as
+    # fully recalled once the learner holds as much weight as its SATURATION_TERMS heaviest terms.
+    ceiling = sum(sorted(weights, reverse=True)[:SATURATION_TERMS])
+    denominator = min(total, ceiling)
+    return min(1.0, found / denominator) if denominator > 0 else 0.0
 
 
 def _status(score: float) -> str:
