@@ -149,14 +149,25 @@ def source_files(source: SourceRecord) -> list[tuple[Path, str, str]]:
     if not root.is_dir():
         return []
     if source.builtin:
+        files = sorted(find_deck_files(root), key=lambda file: _builtin_order(file.relative_to(root).as_posix()))
         return [
-            (file, f"builtin/{file.relative_to(root).as_posix()}", file.relative_to(root).as_posix())
-            for file in find_deck_files(root)
+            (file, f"builtin/{file.relative_to(root).as_posix()}", file.relative_to(root).as_posix()) for file in files
         ]
     from ckaquiz.decks.obsidian import walk_notes
 
     excludes = [str(pattern) for pattern in source.options.get("exclude", [])]
     return [(file, str(file), relative) for file, relative in walk_notes(root, excludes)]
+
+
+BUILTIN_ORDER = ("cka/static-pods", "cka/admission-control", "cka/", "ko/", "aws/")
+
+
+def _builtin_order(relative: str) -> tuple[int, str]:
+    """New built-in cards come CKA first (the learner's current topics leading), then Korean, then AWS."""
+    rank = next(
+        (index for index, prefix in enumerate(BUILTIN_ORDER) if relative.startswith(prefix)), len(BUILTIN_ORDER)
+    )
+    return rank, relative
 
 
 def scan_source(

@@ -20,6 +20,8 @@ _HORIZONTAL_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 
 def mask_inline_code(line: str) -> str:
     """The line with inline code spans blanked out, same length, so positions still match."""
+    if "`" not in line:
+        return line
     return _INLINE_CODE.sub(lambda match: " " * len(match.group(0)), line)
 
 

@@ -37,6 +37,8 @@ _BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\s*$")
 _SR_COMMENT = re.compile(r"<!--SR:(.*?)-->")
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_ALPHANUMERIC = re.compile(r"[^\W_]")
+"""A character for which `str.isalnum()` is true (a word character other than `_`)."""
 _CLOZE_STYLES = {
     "highlight": re.compile(r"==(?=\S)(.+?)(?<=\S)=="),
     "bold": re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
@@ -61,7 +63,7 @@ class MarkdownOptions:
     skip_headings: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     number: int
     raw: str
@@ -234,8 +236,10 @@ def parse_markdown(
     classified = _classify(lines, body_start)
     for line in classified:
         if not line.in_fence:
-            file_tags.extend(inline_tags(line.masked))
-            file_tags.extend(tag_link_tags(line.masked, options.tag_folder))
+            if "#" in line.masked:
+                file_tags.extend(inline_tags(line.masked))
+            if "[[" in line.masked:
+                file_tags.extend(tag_link_tags(line.masked, options.tag_folder))
     skip = {heading.casefold() for heading in options.skip_headings}
     cards: list[Card] = []
     for section in _sections(classified, title, options):
@@ -274,7 +278,8 @@ def _classify(lines: list[str], start: int) -> list[_Line]:
                 fence = None
             continue
         masked, in_comment_after = _mask_comments(raw, in_comment)
-        opener = _FENCE.match(masked) if not in_comment else None
+        # The substring tests only skip regexes that could not match (a fence needs ``` or ~~~).
+        opener = _FENCE.match(masked) if not in_comment and ("```" in masked or "~~~" in masked) else None
         in_comment = in_comment_after
         if opener and masked.strip().startswith(opener.group(1)):
             fence = opener.group(1)
@@ -282,15 +287,20 @@ def _classify(lines: list[str], start: int) -> list[_Line]:
                 _Line(number, raw, in_fence=True, fence_opener=True, fence_info=opener.group(2).lower(), visible=raw)
             )
             continue
-        visible = "".join(
-            character for character, kept in zip(raw, masked, strict=False) if character == kept or kept != " "
-        )
+        if masked is raw:
+            visible = raw  # nothing masked: the common case, without a loop over characters
+        else:
+            visible = "".join(
+                character for character, kept in zip(raw, masked, strict=False) if character == kept or kept != " "
+            )
         result.append(_Line(number, raw, mask_inline_code(masked), visible=visible.rstrip()))
     return result
 
 
 def _mask_comments(line: str, in_comment: bool) -> tuple[str, bool]:
     """Blank out the parts of a line inside HTML comments; carry an open comment onward."""
+    if not in_comment and "<!--" not in line:
+        return line, False
     output: list[str] = []
     position = 0
     while position < len(line):
@@ -318,7 +328,7 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
     stack: list[tuple[int, str]] = []
     sections = [_Section(path=(title,), line=lines[0].number if lines else 1, intro=True)]
     for line in lines:
-        heading = None if line.in_fence else _HEADING.match(line.masked)
+        heading = None if line.in_fence or not line.masked.startswith("#") else _HEADING.match(line.masked)
         if heading is None:
             sections[-1].lines.append(line)
             continue
@@ -349,11 +359,18 @@ def _is_study_line(line: _Line) -> bool:
         return True  # kept so the header row above it is recognised (it is no point itself)
     if not text.strip() or _TASK.match(text):
         return False
-    stripped = _WIKILINK.sub(" ", _MARKDOWN_LINK.sub(" ", text))
-    stripped = _URL.sub(" ", stripped)
-    stripped = _INLINE_TAG.sub(" ", stripped)
+    # Each substitution runs only when the text holds what its pattern needs.
+    stripped = text
+    if "](" in stripped:
+        stripped = _MARKDOWN_LINK.sub(" ", stripped)
+    if "[[" in stripped:
+        stripped = _WIKILINK.sub(" ", stripped)
+    if "http" in stripped:
+        stripped = _URL.sub(" ", stripped)
+    if "#" in stripped:
+        stripped = _INLINE_TAG.sub(" ", stripped)
     stripped = _LIST_MARKER.sub("", stripped)
-    return any(character.isalnum() for character in stripped)
+    return _ALPHANUMERIC.search(stripped) is not None
 
 
 def _section_cards(
@@ -383,7 +400,7 @@ def _section_cards(
                 has_code = True
                 content.extend(block)
             continue
-        reference_match = _REFERENCE.match(line.masked)
+        reference_match = _REFERENCE.match(line.masked) if ":" in line.masked else None
         if reference_match:
             reference = reference_match.group(1).strip("<>")
             consumed.add(line.number)
