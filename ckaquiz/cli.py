@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ckaquiz import __version__
+from ckaquiz.cli_startup import install as install_startup_shortcuts
 from ckaquiz.errors import CkaquizError
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
     from ckaquiz.collection import Collection, ScanReport
     from ckaquiz.filters import Filters
+
+install_startup_shortcuts()  # plain values skip typer's pydantic coercion (see ckaquiz.cli_startup)
 
 app = typer.Typer(
     name="ckaquiz",
@@ -533,6 +536,11 @@ def sources_remove(context: typer.Context, name: Annotated[str, typer.Argument(h
     except CkaquizError as error:
         raise _fail(str(error)) from None
     typer.echo(f"removed {name}: {retired} cards retired (history kept)")
+
+
+from ckaquiz.cli_progress import register as register_progress  # noqa: E402
+
+register_progress(app)
 
 
 def main() -> Any:

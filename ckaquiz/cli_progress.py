@@ -86,6 +86,10 @@ def _shared(context: typer.Context) -> Shared:
     return own
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _fail(message: str) -> typer.Exit:
     sys.stderr.write(f"error: {message}\n")
     return typer.Exit(1)
@@ -187,8 +191,8 @@ def _optimization_view(result: Optimization) -> RenderableType:
         else "the new parameters do not predict your answers better; keeping the old ones is fine"
     )
     header = Text(
-        f"fitted to {result.answers} answers on {result.cards} cards;"
-        f" {result.counted} of them (a day or more after the previous answer) train the optimizer"
+        f"fitted to {result.answers} answers on {result.cards} cards\n"
+        f"{result.counted} of them train the optimizer (a day or more after the card's previous answer)"
     )
     return Group(header, table, fit, Text(verdict))
 
@@ -224,7 +228,10 @@ def export_anki(
         summary = write_package(cards, file, now=collection.now(), force=force)
     except CkaquizError as error:
         raise _fail(str(error)) from None
-    typer.echo(f"exported {summary.cards} cards as {summary.notes} notes in {summary.decks} decks to {summary.path}")
+    typer.echo(
+        f"exported {_count(summary.cards, 'card')} as {_count(summary.notes, 'note')}"
+        f" in {_count(summary.decks, 'deck')} to {summary.path}"
+    )
 
 
 @export_app.command("csv")
@@ -245,9 +252,9 @@ def export_csv(
         summary = write_csv(cards, file, reviews=log, force=force)
     except CkaquizError as error:
         raise _fail(str(error)) from None
-    typer.echo(f"exported {summary.cards} cards to {summary.path}")
+    typer.echo(f"exported {_count(summary.cards, 'card')} to {summary.path}")
     if summary.reviews_path is not None:
-        typer.echo(f"exported {summary.reviews} reviews to {summary.reviews_path}")
+        typer.echo(f"exported {_count(summary.reviews, 'review')} to {summary.reviews_path}")
 
 
 @export_app.command("json")
@@ -268,8 +275,8 @@ def export_json(
         summary = write_json(cards, file, now=collection.now(), filters=filters.to_dict(), reviews=log, force=force)
     except CkaquizError as error:
         raise _fail(str(error)) from None
-    extra = f" and {summary.reviews} reviews" if reviews else ""
-    typer.echo(f"exported {summary.cards} cards{extra} to {summary.path}")
+    extra = f" and {_count(summary.reviews, 'review')}" if reviews else ""
+    typer.echo(f"exported {_count(summary.cards, 'card')}{extra} to {summary.path}")
 
 
 def _review_log(collection: Collection, filters: Filters) -> list[Review]:

@@ -6,8 +6,8 @@ are read again) and hand it to the session engine or the listing functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ckaquiz.clock import Clock, clock_from_environment, study_day_start
 from ckaquiz.config import DATABASE_NAME, Settings, home_folder, load_settings
-from ckaquiz.decks.loader import find_deck_files, is_deck_file, load_deck_file
+from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file
 from ckaquiz.errors import UsageError
 from ckaquiz.store import SourceRecord, Store, SyncCounts
 
@@ -123,8 +123,8 @@ class Collection:
         resolved = path.expanduser().resolve()
         if not resolved.exists():
             raise UsageError(f"{path}: no such file or folder")
-        if resolved.is_file() and not is_deck_file(resolved):
-            raise UsageError(f"{path}: not a deck file (expected .md, .yaml or .yml)")
+        if resolved.is_file() and not (is_deck_file(resolved) or resolved.suffix.lower() in DELIMITED_SUFFIXES):
+            raise UsageError(f"{path}: not a deck file (expected .md, .yaml, .yml, .csv or .tsv)")
         name = deck or _default_source_name(resolved)
         clash = self.store.source(name)
         if clash is not None and clash.path != str(resolved) and clash.active:
@@ -179,8 +179,14 @@ def scan_source(
     progress: Progress | None = None,
     skip_headings: tuple[str, ...] = (),
 ) -> None:
-    """Bring one source's cards in the store up to date with its files, in one transaction."""
-    from ckaquiz.store.database import FileScan
+    """Bring one source's cards in the store up to date with its files, in one transaction.
+
+    Files whose size and mtime are as last seen are not read; the others are parsed (by
+    several processes when there are many, see `ckaquiz.reading`) and matched to the stored
+    cards, or, for a source with nothing stored yet, simply added.
+    """
+    from ckaquiz.reading import FileToRead, ReadJob, reading
+    from ckaquiz.store.database import FileScan, PreparedFile
 
     known = store.known_files(source.id)
     files = source_files(source)
@@ -192,39 +198,44 @@ def scan_source(
         source_options["skip_headings"] = [*source_options.get("skip_headings", []), *skip_headings]
         options = markdown_options(Path(source.path), source_options)
     present: set[str] = set()
-    scans: list[FileScan] = []
-    changed = [(file, shown, relative) for file, shown, relative in files]
-    for index, (file, shown, relative) in enumerate(changed, start=1):
+    positions: list[int] = []
+    changed: list[FileToRead] = []
+    for index, (file, shown, relative) in enumerate(files, start=1):
         present.add(shown)
         try:
             status = file.stat()
         except OSError:
             continue
-        signature = (status.st_size, status.st_mtime_ns)
-        if known.get(shown) == signature:
+        if known.get(shown) == (status.st_size, status.st_mtime_ns):
             report.files_unchanged += 1
             continue
-        if progress is not None:
-            progress(index, len(files), shown)
-        deck = load_deck_file(
-            file,
-            display_path=shown,
-            deck_name=source.deck,
-            default_deck=None if source.builtin else source.name,
-            scope=relative,
-            options=options,
-        )
-        report.files_read += 1
-        scans.append(
-            FileScan(
-                path=shown,
-                cards=list(deck.cards),
-                size=signature[0],
-                mtime_ns=signature[1],
-                problems=[str(problem) for problem in deck.problems],
-            )
-        )
+        positions.append(index)
+        changed.append(FileToRead(file, shown, relative, status.st_size, status.st_mtime_ns))
     removed = known.keys() - present
-    if scans or removed:
-        report.counts.add(store.sync_source(source.id, scans, removed=removed, now=now))
+    job = ReadJob(
+        deck_name=source.deck, default_deck=None if source.builtin else source.name, options=options, prepare=True
+    )
+
+    def read(results: Iterator[tuple[FileToRead, FileScan | PreparedFile]]) -> Iterator[FileScan | PreparedFile]:
+        for position, (item, result) in zip(positions, results, strict=True):
+            if progress is not None:
+                progress(position, len(files), item.shown)
+            report.files_read += 1
+            yield result
+
+    counts: SyncCounts | None = None
+    if changed and not known and store.is_fresh_source(source.id):
+        # Nothing to match yet (a first import): store rows prepared while parsing, file by file.
+        files_read = report.files_read
+        with reading(job, changed) as results:
+            prepared = (result for result in read(results) if isinstance(result, PreparedFile))
+            counts = store.add_new_source_files(source.id, prepared, now=now)
+        if counts is None:
+            report.files_read = files_read  # an id was taken after all: read again and match
+    if counts is None and (changed or removed):
+        with reading(replace(job, prepare=False), changed) as results:
+            scans = [result for result in read(results) if isinstance(result, FileScan)]
+        counts = store.sync_source(source.id, scans, removed=removed, now=now)
+    if counts is not None:
+        report.counts.add(counts)
     report.problems.extend(store.file_problems(source.id))

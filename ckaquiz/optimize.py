@@ -154,12 +154,15 @@ def with_parameters(text: str, parameters: Sequence[float]) -> str:
 def _check_only_parameters_changed(old_text: str, new_text: str, parameters: Sequence[float]) -> None:
     try:
         old = tomllib.loads(old_text)
-        new = tomllib.loads(new_text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{CONFIG_NAME}: {error}") from None
+    try:
+        new = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError:
+        new = None
     expected = [round(float(value), PARAMETER_PLACES) for value in parameters]
     old.pop("parameters", None)
-    if new.pop("parameters", None) != expected or new != old:
+    if new is None or new.pop("parameters", None) != expected or new != old:
         raise ConfigError(
             f"cannot update {CONFIG_NAME} safely; set this line at its top yourself: {parameters_line(parameters)}"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -12,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from ckaquiz.collection import Collection
-from ckaquiz.model import CardKind, CardState, Rating
+from ckaquiz.model import CardKind, CardState, Rating, Review
 from ckaquiz.session import Assessment, Session
+from ckaquiz.store import StoredCard
 from tests.conftest import FrozenClock
 
 STORAGE_DECK = """\
@@ -104,6 +106,7 @@ def simulate(collection: Collection, clock: FrozenClock, folder: Path, *, days: 
             continue
         session = Session(collection)
         answered = 0
+        undone = False
         while (item := session.next_card()) is not None and answered < 200:
             rating = generator.choices(list(GRADE_WEIGHTS), weights=list(GRADE_WEIGHTS.values()))[0]
             if item.card.id == "storage:leech":
@@ -115,8 +118,9 @@ def simulate(collection: Collection, clock: FrozenClock, folder: Path, *, days: 
                 session.answer(rating, duration_ms=duration, response="what I remember", assessment=assessment)
             else:
                 session.answer(rating, duration_ms=duration)
-            if day == 10 and answered == 0:
+            if day == 10 and not undone:
                 session.undo()  # an undone answer must count nowhere
+                undone = True
                 continue
             answered += 1
             clock.moment += timedelta(seconds=45)
@@ -127,3 +131,57 @@ def simulate(collection: Collection, clock: FrozenClock, folder: Path, *, days: 
 def environment_now(clock: FrozenClock) -> dict[str, str]:
     """The CKAQUIZ_NOW of the clock, for commands run after the simulation."""
     return {"CKAQUIZ_NOW": clock.moment.isoformat(), "TZ": os.environ.get("TZ", "UTC")}
+
+
+def write_big_deck(folder: Path, cards: int) -> Path:
+    """A deck of `cards` basic cards (ids c1, c2 ...)."""
+    lines = ["deck: big", "tags: [cka, cka/workloads-scheduling]", "cards:"]
+    lines += [
+        f'  - {{front: "question {number}", back: "answer {number}", id: c{number}}}' for number in range(1, cards + 1)
+    ]
+    path = folder / "big.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def synthetic_log(collection: Collection, folder: Path, *, cards: int = 80, answers: int = 12, seed: int = 7) -> None:
+    """Answer each card `answers` times, each time when FSRS says it is due, straight into the store.
+
+    Faster than sessions for the hundreds of spaced reviews the optimizer needs; the schedule
+    after each answer is still FSRS's own.
+    """
+    collection.import_path(write_big_deck(folder, cards))
+    generator = random.Random(seed)
+    store = collection.store
+    with store.transaction() as connection:
+        for stored in store.cards(decks=("big",)):
+            _answer_card(collection, connection, stored, answers, generator)
+
+
+def _answer_card(
+    collection: Collection, connection: sqlite3.Connection, stored: StoredCard, answers: int, generator: random.Random
+) -> None:
+    from ckaquiz import scheduling
+
+    moment = START + timedelta(minutes=stored.number)
+    schedule = stored.schedule
+    for _ in range(answers):
+        recalled = generator.random() < 0.85
+        rating = generator.choice([Rating.HARD, Rating.GOOD, Rating.GOOD, Rating.EASY]) if recalled else Rating.AGAIN
+        after = scheduling.review(collection.scheduler, stored.number, schedule, rating, moment)
+        collection.store.record_review_in_transaction(
+            connection,
+            Review(
+                card_id=stored.card.id,
+                rating=rating,
+                reviewed_at=moment,
+                duration_ms=generator.randint(2_000, 20_000),
+                before=schedule,
+                after=after,
+                session_id="synthetic",
+            ),
+            stored.number,
+        )
+        schedule = after
+        assert after.due is not None
+        moment = max(after.due, moment + timedelta(minutes=1))

@@ -277,7 +277,7 @@ def test_readiness(stats: Stats, database: sqlite3.Connection, simulated: Collec
         "cka/cluster-architecture": 0,
         "cka/workloads-scheduling": 0,
         "cka/services-networking": 0,
-        "cka/storage": 9,
+        "cka/storage": 10,
         "cka/troubleshooting": 4,
     }
     overall = sum(weights[tag] * score for tag, score in scores.items()) / 100

@@ -2,10 +2,11 @@
 
 Anki writes header lines such as `#separator:tab`, `#html:true`, `#tags column:3`,
 `#columns:Front	Back	Tags`, `#deck:...`, `#notetype column:1` and `#guid column:1`; they are
-all understood. Without them, the separator comes from the file name (`.tsv` and `.txt`: tab,
-`.csv`: comma) or the first line, and a first row naming its columns (`front`, `back`, `tags`
-...) is a header. Rows become the same entries as YAML cards, so ids, tags and problems work
-the same way; a front holding Anki cloze deletions (`{{c1::...}}`) becomes a cloze card.
+all understood. Without `#separator`, a tab in the first line (or a `.tsv` name) means tabs,
+a `.csv` file uses commas, and otherwise the most frequent of `,` `;` `|` in the first line
+wins. A first row naming its columns (`front`, `back`, `tags` ...) is a header. Rows become
+the same entries as YAML cards, so ids, tags and problems work the same way; a front holding
+Anki cloze deletions (`{{c1::...}}`) becomes a cloze card, and Anki's `a::b` tags become `a/b`.
 """
 
 from __future__ import annotations
@@ -68,11 +69,13 @@ def _separator(path: str, headers: dict[str, str], first_line: str) -> str:
     if named:
         return _SEPARATORS.get(named.casefold(), named[:1])
     suffix = Path(path).suffix.casefold()
-    if suffix in {".tsv", ".tab", ".txt"}:
+    if suffix in {".tsv", ".tab"} or "\t" in first_line:
         return "\t"
-    if suffix == ".csv":
+    counts = {separator: first_line.count(separator) for separator in ",;|"}
+    if suffix == ".csv" and (counts[","] or not any(counts.values())):
         return ","
-    return "\t" if "\t" in first_line else ","
+    best = max(counts, key=lambda separator: counts[separator])
+    return best if counts[best] else "\t"
 
 
 def parse_delimited(
@@ -161,8 +164,8 @@ def _columns(
 
 
 def _looks_like_header(row: list[str]) -> bool:
-    names = [_column_name(cell) for cell in row]
-    return len(names) >= 2 and names[0] == "front" and names[1] == "back"
+    names = [_column_name(cell) for cell in row if cell.strip()]
+    return {"front", "back"} <= set(names)
 
 
 def _entry(

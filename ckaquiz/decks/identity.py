@@ -6,6 +6,7 @@ position, so reordering cards and sections keeps every card's history.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -14,6 +15,7 @@ _NOT_SLUG = re.compile(r"[^\w.-]+")
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=256)
 def slugify(name: str) -> str:
     """A deck name as an id prefix: lower case, words joined by `-`, Unicode letters kept."""
     text = unicodedata.normalize("NFC", name).strip().lower()
@@ -23,13 +25,17 @@ def slugify(name: str) -> str:
 
 def normalise_for_identity(text: str) -> str:
     """Text with case, Unicode form and runs of whitespace evened out."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    return _SPACES.sub(" ", text).strip()
+    # str.split() splits on exactly the characters the regex `\s` matches, and drops the ends.
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def derived_id(deck: str, basis: str, *, occurrence: int = 1) -> str:
     """`deck:hash` from identifying text; a repeated basis in one file gets `-2`, `-3` ..."""
-    digest = hashlib.sha1(normalise_for_identity(basis).encode("utf-8")).hexdigest()[:10]
+    return _id_from_normalised(deck, normalise_for_identity(basis), occurrence)
+
+
+def _id_from_normalised(deck: str, normalised: str, occurrence: int) -> str:
+    digest = hashlib.sha1(normalised.encode("utf-8")).hexdigest()[:10]
     suffix = f"-{occurrence}" if occurrence > 1 else ""
     return f"{slugify(deck)}:{digest}{suffix}"
 
@@ -49,6 +55,7 @@ class IdAllocator:
     def __init__(self, deck: str, scope: str = "") -> None:
         self.deck = deck
         self.scope = scope
+        self._scope_key = normalise_for_identity(scope)
         self._seen: dict[str, int] = {}
 
     def allocate(self, basis: str) -> str:
@@ -56,5 +63,10 @@ class IdAllocator:
         key = normalise_for_identity(basis)
         count = self._seen.get(key, 0) + 1
         self._seen[key] = count
-        scoped = f"{self.scope}\n{basis}" if self.scope else basis
-        return derived_id(self.deck, scoped, occurrence=count)
+        if not self.scope:
+            return _id_from_normalised(self.deck, key, count)
+        # Normalising `scope + "\n" + basis` gives the two normalised parts joined by one space
+        # (the newline is whitespace, and NFC and case folding never reach across it), so
+        # each part is normalised once, not the whole path again for every card.
+        scoped = " ".join(part for part in (self._scope_key, key) if part)
+        return _id_from_normalised(self.deck, scoped, count)

@@ -45,7 +45,7 @@ def table_cells(line: str) -> list[str]:
 
 def is_table_separator(line: str) -> bool:
     """The `|---|---|` line under a table header."""
-    return bool(_TABLE_SEPARATOR.match(line)) and "-" in line
+    return "-" in line and bool(_TABLE_SEPARATOR.match(line))
 
 
 def key_points(lines: list[str]) -> list[str]:
@@ -55,9 +55,10 @@ def key_points(lines: list[str]) -> list[str]:
         text = line.strip()
         if not text or (text.startswith("#") and text.lstrip("#").startswith(" ")):
             continue
-        if _HORIZONTAL_RULE.match(text):
+        # The first-character tests only skip patterns that could not match the stripped text.
+        if text[0] in "-*_" and _HORIZONTAL_RULE.match(text):
             continue
-        if is_table_row(text):
+        if text[0] == "|" and is_table_row(text):
             if is_table_separator(text):
                 continue
             following = lines[index + 1] if index + 1 < len(lines) else ""
@@ -67,11 +68,16 @@ def key_points(lines: list[str]) -> list[str]:
             if cells:
                 points.append(" · ".join(cells))
             continue
-        text = _QUOTE.sub("", text)
-        text = _CALLOUT.sub("", text).strip()
-        item = _LIST_ITEM.match(text)
+        if text[0] == ">":
+            text = _QUOTE.sub("", text)
+        if text.startswith("[!"):
+            text = _CALLOUT.sub("", text)
+        text = text.strip()
+        head = text[:1]
+        item = _LIST_ITEM.match(text) if head and (head in "-*+" or head.isdigit()) else None
         if item:
-            text = _TASK.sub("", item.group(1)).strip()
+            body = item.group(1)
+            text = (_TASK.sub("", body) if body.startswith("[") else body).strip()
         if text:
             points.append(text)
     return points

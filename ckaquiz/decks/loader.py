@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ckaquiz.decks.markdown import MarkdownOptions, parse_markdown
@@ -10,8 +12,11 @@ from ckaquiz.decks.yaml_deck import parse_yaml_deck
 from ckaquiz.model import Deck, Problem
 
 DECK_SUFFIXES = frozenset({".md", ".markdown", ".yaml", ".yml"})
+DELIMITED_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
+"""Anki-style plain-text exports: read when imported one by one, never picked up from a folder."""
 MAX_DECK_BYTES = 20 * 1024 * 1024
 NOT_DECKS = frozenset({"readme.md", "license.md", "changelog.md"})
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def is_deck_file(path: Path) -> bool:
@@ -49,10 +54,25 @@ def parse_deck_text(
     scope: str | None = None,
     options: MarkdownOptions | None = None,
 ) -> Deck:
-    """Parse text by the file's suffix: YAML or Markdown."""
+    """Parse text by the file's suffix: YAML, CSV/TSV (explicitly imported files) or Markdown."""
+    if Path(path).suffix.lower() in DELIMITED_SUFFIXES:
+        from ckaquiz.decks.delimited import parse_delimited
+
+        return parse_delimited(text, path, deck_name=deck_name)
     if Path(path).suffix.lower() in {".yaml", ".yml"}:
         return parse_yaml_deck(text, path, deck_name=deck_name)
     return parse_markdown(text, path, deck_name=deck_name, default_deck=default_deck, scope=scope, options=options)
+
+
+def printable_problem(problem: Problem) -> Problem:
+    """A problem that prints as one harmless line, whatever its file name or the deck's text hold."""
+
+    def clean(text: str) -> str:
+        return _UNPRINTABLE.sub(lambda match: " " if match.group() in "\t\n\r" else "?", text)
+
+    if _UNPRINTABLE.search(problem.path) or _UNPRINTABLE.search(problem.message):
+        return replace(problem, path=clean(problem.path), message=clean(problem.message))
+    return problem
 
 
 def load_deck_file(
@@ -65,6 +85,23 @@ def load_deck_file(
     options: MarkdownOptions | None = None,
 ) -> Deck:
     """Read and parse one deck file; unreadable files give a deck with one problem."""
+    deck = _read_deck_file(
+        path, display_path=display_path, deck_name=deck_name, default_deck=default_deck, scope=scope, options=options
+    )
+    if not deck.problems:
+        return deck
+    return replace(deck, problems=tuple(printable_problem(problem) for problem in deck.problems))
+
+
+def _read_deck_file(
+    path: Path,
+    *,
+    display_path: str | None,
+    deck_name: str | None,
+    default_deck: str | None,
+    scope: str | None,
+    options: MarkdownOptions | None,
+) -> Deck:
     shown = display_path or str(path)
     name = deck_name or path.stem
     try:

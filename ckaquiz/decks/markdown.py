@@ -9,6 +9,7 @@ callouts, plugin query blocks) is read here too; what differs between a deck and
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -44,6 +45,9 @@ _CLOZE_STYLES = {
     "bold": re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
     "curly": re.compile(r"\{\{(?!\{)(.+?)\}\}"),
 }
+_CLOZE_DELETION = re.compile(r"\{\{(.+?)\}\}")
+_CLOZE_MARKERS = {"highlight": "==", "bold": "**", "curly": "{{"}
+"""What each cloze style's pattern needs in a line: without it the pattern cannot match."""
 _CLOZE_ANSWER = re.compile(r"^(?:c?\d+;;)?(.*?)(?:;;.*)?$", re.DOTALL)
 
 
@@ -116,6 +120,8 @@ def tag_link_tags(masked_line: str, tag_folder: str | None = None) -> list[str]:
 
 def readable(text: str) -> str:
     """Obsidian syntax as plain reading text: link text for links, `[image: name]` for images."""
+    if "[" not in text:
+        return text  # both kinds of link start with `[`
 
     def wikilink(match: re.Match[str]) -> str:
         parts = re.split(r"\\?\|", match.group(2), maxsplit=1)
@@ -151,6 +157,9 @@ def read_frontmatter(lines: list[str], path: str) -> tuple[dict[str, Any], int, 
         return {}, 0, []
     first, end = bounds
     text = "\n".join(lines[first:end])
+    simple = _simple_frontmatter(text)
+    if simple is not None:
+        return simple, end + 1, []
     node, problem = safe_compose(text, path)
     if problem is not None:
         return {}, end + 1, [replace(problem, line=problem.line + first, message=f"frontmatter: {problem.message}")]
@@ -160,6 +169,31 @@ def read_frontmatter(lines: list[str], path: str) -> tuple[dict[str, Any], int, 
     if not isinstance(value, dict):
         return {}, end + 1, [Problem(path, first + 1, "frontmatter: expected a mapping of keys")]
     return {str(key): item for key, item in value.items()}, end + 1, []
+
+
+_LIBYAML_DIFFERS = frozenset("\t\ufeff\x85\u2028\u2029!|>*&\\")
+"""Characters near which libyaml and PyYAML's own parser may disagree (tabs, tags, block
+scalars, aliases, escapes, odd line breaks), found by fuzzing the two against each other."""
+_LIBYAML_MAX_CHARACTERS = 4096
+"""Short enough that libyaml's recursive composer cannot run out of C stack."""
+
+
+def _simple_frontmatter(text: str) -> dict[str, Any] | None:
+    """A plain frontmatter mapping read with libyaml (several times faster than PyYAML's parser).
+
+    None whenever the text is not plain or libyaml is missing, fails, or gives no mapping: the
+    caller then reads it with PyYAML's parser, which reports problems exactly as before.
+    """
+    if not yaml.__with_libyaml__ or len(text) > _LIBYAML_MAX_CHARACTERS or not _LIBYAML_DIFFERS.isdisjoint(text):
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        value = None if node is None else construct(node)
+    except Exception:  # any failure: PyYAML's parser decides, and words the problem
+        return None
+    if not isinstance(value, dict):
+        return None
+    return {str(key): item for key, item in value.items()}
 
 
 def tags_from_value(value: Any) -> list[str]:
@@ -253,9 +287,31 @@ def parse_markdown(
     extra: dict[str, Any] = {"note": scope if scope is not None else Path(path).name}
     if dated:
         extra["note_date"] = dated
-    cards = [replace(card, tags=merge_tags(all_tags, card.tags), fields=card.fields | extra) for card in cards]
+    merged: dict[tuple[str, ...], tuple[str, ...]] = {}  # most cards share their tags: merge them once
+    for card in cards:
+        if card.tags not in merged:
+            merged[card.tags] = merge_tags(all_tags, card.tags)
+    cards = [with_note(card, tags=merged[card.tags], fields=card.fields | extra) for card in cards]
     problems.extend(duplicate_id_problems(cards))
     return Deck(name=name, path=path, description=description, cards=tuple(cards), problems=tuple(problems))
+
+
+def with_note(card: Card, *, tags: tuple[str, ...], fields: dict[str, Any]) -> Card:
+    """The card with its note's tags and fields: `dataclasses.replace`, without its generic cost."""
+    return Card(
+        id=card.id,
+        deck=card.deck,
+        kind=card.kind,
+        prompt=card.prompt,
+        answer=card.answer,
+        source=card.source,
+        tags=tags,
+        key_points=card.key_points,
+        sibling_key=card.sibling_key,
+        explanation=card.explanation,
+        reference=card.reference,
+        fields=fields,
+    )
 
 
 def _text(value: Any) -> str:
@@ -264,28 +320,30 @@ def _text(value: Any) -> str:
 
 def _classify(lines: list[str], start: int) -> list[_Line]:
     """Mark fences and mask comments and inline code, so later rules can ignore them."""
+    # The hot loop of the parser (every line of every note): positional arguments, and substring
+    # tests that skip the work (and regexes) a line cannot need.
     result: list[_Line] = []
+    append = result.append
     fence: str | None = None
     in_comment = False
-    for index in range(start, len(lines)):
-        raw = lines[index]
-        number = index + 1
+    for number, raw in enumerate(lines[start:], start=start + 1):
         if fence is not None:
             stripped = raw.strip()
             closes = stripped.startswith(fence) and stripped.rstrip(fence[0]) == ""
-            result.append(_Line(number, raw, in_fence=True, visible=raw))
+            append(_Line(number, raw, "", raw, True))
             if closes:
                 fence = None
             continue
-        masked, in_comment_after = _mask_comments(raw, in_comment)
-        # The substring tests only skip regexes that could not match (a fence needs ``` or ~~~).
+        if in_comment or "<!--" in raw:
+            masked, in_comment_after = _mask_comments(raw, in_comment)
+        else:
+            masked, in_comment_after = raw, False
+        # a fence needs ``` or ~~~
         opener = _FENCE.match(masked) if not in_comment and ("```" in masked or "~~~" in masked) else None
         in_comment = in_comment_after
         if opener and masked.strip().startswith(opener.group(1)):
             fence = opener.group(1)
-            result.append(
-                _Line(number, raw, in_fence=True, fence_opener=True, fence_info=opener.group(2).lower(), visible=raw)
-            )
+            append(_Line(number, raw, "", raw, True, True, opener.group(2).lower()))
             continue
         if masked is raw:
             visible = raw  # nothing masked: the common case, without a loop over characters
@@ -293,7 +351,7 @@ def _classify(lines: list[str], start: int) -> list[_Line]:
             visible = "".join(
                 character for character, kept in zip(raw, masked, strict=False) if character == kept or kept != " "
             )
-        result.append(_Line(number, raw, mask_inline_code(masked), visible=visible.rstrip()))
+        append(_Line(number, raw, mask_inline_code(masked) if "`" in masked else masked, visible.rstrip()))
     return result
 
 
@@ -327,10 +385,11 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
     root = (title,) if options.title_in_prompt else ()
     stack: list[tuple[int, str]] = []
     sections = [_Section(path=(title,), line=lines[0].number if lines else 1, intro=True)]
+    append = sections[-1].lines.append
     for line in lines:
         heading = None if line.in_fence or not line.masked.startswith("#") else _HEADING.match(line.masked)
         if heading is None:
-            sections[-1].lines.append(line)
+            append(line)
             continue
         level = len(heading.group(1))
         heading_text = line.visible.strip()[level:].strip().rstrip("#").strip()
@@ -349,15 +408,16 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
                 block_id=block.group(1) if block else "",
             )
         )
+        append = sections[-1].lines.append
     return sections
 
 
 def _is_study_line(line: _Line) -> bool:
     """Whether a line holds study content, not just tasks, images, links or tags."""
     text = line.visible
-    if is_table_separator(text):
+    if "-" in text and is_table_separator(text):
         return True  # kept so the header row above it is recognised (it is no point itself)
-    if not text.strip() or _TASK.match(text):
+    if not text.strip() or ("[" in text and _TASK.match(text)):
         return False
     # Each substitution runs only when the text holds what its pattern needs.
     stripped = text
@@ -369,7 +429,8 @@ def _is_study_line(line: _Line) -> bool:
         stripped = _URL.sub(" ", stripped)
     if "#" in stripped:
         stripped = _INLINE_TAG.sub(" ", stripped)
-    stripped = _LIST_MARKER.sub("", stripped)
+    if stripped[:1].isdigit() or stripped[:1].isspace():
+        stripped = _LIST_MARKER.sub("", stripped)  # a `1.` marker's digits are no content
     return _ALPHANUMERIC.search(stripped) is not None
 
 
@@ -408,6 +469,7 @@ def _section_cards(
         index += 1
 
     section_context = _with_reference(context, reference)
+    cloze_markers = _cloze_markers(options.cloze_styles)
     separators = {options.multiline_separator: False, options.multiline_reverse_separator: True}
     for start, separator_index, end in _multiline_spans(content, options):
         question = "\n".join(line.visible for line in content[start:separator_index]).strip()
@@ -453,11 +515,12 @@ def _section_cards(
                     )
                 )
                 continue
-        cards.extend(_clozes(section_context, line, options, _sr_near(content, position)))
+        if cloze_markers.search(line.masked):
+            cards.extend(_clozes(section_context, line, options, _sr_near(content, position)))
 
     cards.sort(key=lambda card: card.source.line)
     point_lines = [
-        _BLOCK_ID.sub("", line.visible)
+        _BLOCK_ID.sub("", line.visible) if "^" in line.visible else line.visible
         for line in content
         if not line.in_fence and line.number not in consumed and _is_study_line(line)
     ]
@@ -493,10 +556,22 @@ def _section_cards(
     return cards, problems
 
 
+@functools.lru_cache(maxsize=16)
+def _cloze_markers(styles: tuple[str, ...]) -> re.Pattern[str]:
+    """A pattern that finds what any of these cloze styles needs in a line (never matches if none)."""
+    return re.compile("|".join(re.escape(_CLOZE_MARKERS[style]) for style in styles) or r"(?!)")
+
+
 def _strip_cloze_markup(text: str, options: MarkdownOptions) -> str:
     for style in options.cloze_styles:
+        if _CLOZE_MARKERS[style] not in text:
+            continue
         text = _CLOZE_STYLES[style].sub(lambda match: _cloze_answer(match.group(1)), text)
     return text
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 def _cloze_answer(inner: str) -> str:
@@ -527,10 +602,14 @@ def _sr_near(content: list[_Line], position: int) -> list[dict[str, Any]]:
 def _multiline_spans(content: list[_Line], options: MarkdownOptions) -> list[tuple[int, int, int]]:
     """(start, separator, end) of each `question / ? / answer` block among the section's lines."""
     separators = {options.multiline_separator, options.multiline_reverse_separator}
+    single, double = options.multiline_separator, options.multiline_reverse_separator
     spans: list[tuple[int, int, int]] = []
     taken_until = 0
     for index, line in enumerate(content):
-        marker = line.masked.strip()
+        masked = line.masked
+        if single not in masked and double not in masked:
+            continue  # a separator line holds the separator
+        marker = masked.strip()
         if line.in_fence or marker not in separators or index < taken_until:
             continue
         start = index
@@ -556,6 +635,16 @@ def _multiline_spans(content: list[_Line], options: MarkdownOptions) -> list[tup
 
 
 def _inline_split(masked: str, options: MarkdownOptions) -> tuple[int, int, bool] | None:
+    double_separator, single_separator = options.double_separator, options.single_separator
+    # Blanking URLs only turns characters into spaces, so it cannot make a separator appear
+    # that is not already there (unless the separator itself holds a space).
+    if (
+        (not double_separator or double_separator not in masked)
+        and (not single_separator or single_separator not in masked)
+        and " " not in double_separator
+        and " " not in single_separator
+    ):
+        return None
     masked = _URL.sub(lambda match: " " * len(match.group(0)), masked)
     double = masked.find(options.double_separator) if options.double_separator else -1
     if double > 0:
@@ -618,7 +707,7 @@ def _clozes(context: EntryContext, line: _Line, options: MarkdownOptions, schedu
         position = end
     pieces.append(line.visible[position:])
     cloze_text = _LIST_MARKER.sub("", "".join(pieces).strip(), count=1)
-    text = re.sub(r"\{\{(.+?)\}\}", r"\1", cloze_text)
+    text = _CLOZE_DELETION.sub(_first_group, cloze_text)
     identity = context.allocator.allocate("cloze\n" + text)
     return [
         Card(

@@ -41,10 +41,32 @@ def from_text(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode
+_SORTED_JSON_TEXT = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+"""`json.dumps` with these options, without building an encoder for every call."""
+
+
 def content_hash(card: Card) -> str:
-    """A fingerprint of what a learner sees, to tell changed cards from unchanged ones."""
-    payload = json.dumps(card.to_dict() | {"source": None}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+    """A fingerprint of what a learner sees, to tell changed cards from unchanged ones.
+
+    The SHA-1 of `card.to_dict() | {"source": None}` as sorted JSON, with the mapping built
+    directly (a test holds the two equal): stored fingerprints must never change.
+    """
+    payload = {
+        "id": card.id,
+        "deck": card.deck,
+        "kind": card.kind.value,
+        "prompt": card.prompt,
+        "answer": card.answer,
+        "tags": card.tags,
+        "key_points": card.key_points,
+        "sibling_key": card.sibling_key,
+        "explanation": card.explanation,
+        "reference": card.reference,
+        "fields": card.fields,
+        "source": None,
+    }
+    return hashlib.sha1(_SORTED_JSON_TEXT(payload).encode("utf-8")).hexdigest()
 
 
 SIMILARITY = 80.0
@@ -60,6 +82,40 @@ class FileScan:
     size: int
     mtime_ns: int
     problems: list[str]
+
+
+@dataclass
+class PreparedFile:
+    """A re-read file whose cards are already rows of the `cards` table (see `prepare_file`).
+
+    Building a row (fingerprint, JSON) is most of the cost of storing a card and needs no
+    database, so a worker process that parsed the file can do it too.
+    """
+
+    path: str
+    size: int
+    mtime_ns: int
+    problems: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def prepare_file(path: str, cards: Iterable[Card], *, size: int, mtime_ns: int, problems: list[str]) -> PreparedFile:
+    """A file's cards as new `cards` rows: content, place, fingerprint and schedule (seeded or new)."""
+    rows = [
+        (
+            *_content_values(card),
+            path,
+            card.source.line,
+            content_hash(card),
+            *(_NEW_SCHEDULE_VALUES if (seeded := _seeded_schedule(card)) is None else _schedule_values(seeded)),
+        )
+        for card in cards
+    ]
+    return PreparedFile(path=path, size=size, mtime_ns=mtime_ns, problems=problems, rows=rows)
+
+
+class _NotFresh(Exception):
+    """The source already has cards or files: `sync_source` must match them."""
 
 
 @dataclass(frozen=True)
@@ -422,6 +478,55 @@ class Store:
                 connection.execute("DELETE FROM files WHERE source_id = ? AND path = ?", (source_id, path))
         return counts
 
+    def is_fresh_source(self, source_id: int) -> bool:
+        """Whether a source has no cards (active or retired) and no scanned files."""
+        row = self.connection.execute(
+            "SELECT 1 FROM cards WHERE source_id = ? UNION ALL SELECT 1 FROM files WHERE source_id = ? LIMIT 1",
+            (source_id, source_id),
+        ).fetchone()
+        return row is None
+
+    def add_new_source_files(
+        self, source_id: int, files: Iterable[PreparedFile], *, now: datetime
+    ) -> SyncCounts | None:
+        """Store the files of a source that has no cards and no scanned files yet, in one transaction.
+
+        What `sync_source` does for such a source (nothing to match: every card is new, numbered
+        in file order), without its per-card matching. Returns None, having written nothing,
+        when the source is not fresh after all or a card id is taken (by another source, or
+        twice among these files): `sync_source` then decides, exactly as it always has.
+        """
+        counts = SyncCounts()
+        stamp = to_text(now)
+        try:
+            with self.transaction() as connection:
+                if not self.is_fresh_source(source_id):  # checked again under the write lock
+                    raise _NotFresh
+                for prepared in files:
+                    connection.executemany(
+                        "INSERT INTO cards (id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation,"
+                        " reference, fields, source_path, source_line, content_hash, state, step, stability,"
+                        " difficulty, due, last_review, reps, lapses, source_id, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(*row, source_id, stamp, stamp) for row in prepared.rows],
+                    )
+                    connection.execute(
+                        "INSERT INTO files (source_id, path, size, mtime_ns, scanned_at, problems)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            source_id,
+                            prepared.path,
+                            prepared.size,
+                            prepared.mtime_ns,
+                            stamp,
+                            json.dumps(prepared.problems, ensure_ascii=False),
+                        ),
+                    )
+                    counts.new += len(prepared.rows)
+        except (_NotFresh, sqlite3.IntegrityError):
+            return None
+        return counts
+
     def card(self, card_id: str) -> StoredCard | None:
         """One card by id, active or retired."""
         row = self.connection.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
@@ -666,12 +771,12 @@ def _content_values(card: Card) -> tuple[Any, ...]:
         card.kind.value,
         card.prompt,
         card.answer,
-        json.dumps(list(card.tags), ensure_ascii=False),
-        json.dumps(list(card.key_points), ensure_ascii=False),
+        _JSON_TEXT(card.tags),  # a tuple is written as the same JSON array as a list
+        _JSON_TEXT(card.key_points),
         card.sibling_key,
         card.explanation,
         card.reference,
-        json.dumps(card.fields, ensure_ascii=False),
+        _JSON_TEXT(card.fields),
     )
 
 
@@ -810,3 +915,6 @@ def _seeded_schedule(card: Card) -> Schedule | None:
         last_review=due - timedelta(days=interval),
         reps=1,
     )
+
+
+_NEW_SCHEDULE_VALUES = _schedule_values(Schedule())

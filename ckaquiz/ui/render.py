@@ -37,10 +37,16 @@ def markdown(text: str) -> Markdown:
     return Markdown(display_markdown(text), code_theme="monokai", hyperlinks=False)
 
 
-def card_panel(item: QueueItem, elapsed_seconds: float) -> Panel:
+def card_panel(item: QueueItem, elapsed_seconds: float, *, leech: bool = False) -> Panel:
     """The question side: prompt in a panel titled with deck, tags and progress."""
     card = item.card
     body: list[RenderableType] = []
+    if leech:
+        body.append(
+            Text(
+                f"leech: forgotten {item.stored.schedule.lapses} times - consider rewriting this card", style="bold red"
+            )
+        )
     label = {CardKind.RECALL: "Blank-page recall: write everything you remember about"}.get(card.kind)
     if label:
         body.append(Text(label, style="dim"))

@@ -72,8 +72,8 @@ def _filters_line(stats: Stats) -> Text:
 def today_view(today: Today) -> Text:
     """One line: cards studied, answers, time spent, again rate, still due."""
     text = Text()
-    text.append(f"{today.cards_studied} cards studied", style="bold")
-    text.append(f" ({today.answers} answers) in {duration(today.seconds)}")
+    text.append(f"{_plural(today.cards_studied, 'card')} studied", style="bold")
+    text.append(f" ({_plural(today.answers, 'answer')}) in {duration(today.seconds)}")
     text.append(" · again ")
     text.append(percent(today.again_rate), style="red" if today.again else "")
     text.append(" · ")
@@ -250,7 +250,10 @@ def readiness_view(readiness: Readiness | None) -> RenderableType:
     summary.append(f"readiness {percent(readiness.score)}", style="bold")
     summary.append(" (mean recall probability, new cards 0, weighted by exam share)\n")
     summary.append(f"weakest: {weakest.domain.name} ({weakest.domain.weight}% of the exam)\n  ")
-    summary.append(f"ckaquiz review --tag {weakest.domain.tag}", style="cyan")
+    if weakest.cards:
+        summary.append(f"ckaquiz review --tag {weakest.domain.tag}", style="cyan")
+    else:
+        summary.append(f"no cards yet: import a deck tagged {weakest.domain.tag}", style="yellow")
     return Group(table, summary)
 
 

@@ -45,7 +45,10 @@ class TerminalFrontEnd:
     def _show(self, item: QueueItem) -> bool:
         card = item.card
         self.console.print()
-        self.console.print(render.card_panel(item, time.monotonic() - self.started))
+        from ckaquiz.stats import is_leech
+
+        leech = is_leech(item.stored.schedule, self.session.collection.settings)
+        self.console.print(render.card_panel(item, time.monotonic() - self.started, leech=leech))
         started = time.monotonic()
         response = self._response(item)
         seconds = time.monotonic() - started

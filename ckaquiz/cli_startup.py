@@ -1,0 +1,70 @@
+"""A faster start for the command line: typer without pydantic for values that need no checking.
+
+typer (from 0.2x) coerces every parameter that is not a flag through a pydantic TypeAdapter
+built on first use. Importing pydantic and building those adapters costs more than all the
+rest of a quick command such as `ckaquiz decks`. Yet a missing value (None), an empty list,
+and text for a plain `str` or `list[str]` parameter come out of that coercion unchanged
+(lists as lists), so `install()` answers those directly and hands everything else (numbers
+with limits, paths, choices, parsers, ...) to typer's own coercion, exactly as before.
+
+It wraps one private typer method; a typer without it is left alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any, get_args, get_origin
+
+_NO_SHORTCUT = object()
+
+
+def unchanged_value(parameter: Any, value: Any) -> Any:
+    """What typer's coercion would return for `value`, when that needs no pydantic; else `_NO_SHORTCUT`."""
+    is_multi_value = parameter.multiple or parameter.nargs == -1
+    if value is None:
+        return () if is_multi_value else None  # typer's RuntimeParam.coerce, before any adapter
+    descriptor = parameter.type_descriptor
+    if descriptor.parameter_info.parser is not None or descriptor.file_annotation is not None:
+        return _NO_SHORTCUT
+    annotation = descriptor.annotation
+    if is_multi_value:
+        if get_origin(annotation) is not list or not isinstance(value, list | tuple):
+            return _NO_SHORTCUT
+        if not value:
+            return []
+        if get_args(annotation) == (str,) and all(type(item) is str for item in value):
+            return list(value)
+        return _NO_SHORTCUT
+    if annotation is str and type(value) is str:
+        return value
+    return _NO_SHORTCUT
+
+
+class _Shortcut:
+    """Stands in for typer's runtime parameter: builds the real one only when a value needs it."""
+
+    def __init__(self, parameter: Any, build: Any) -> None:
+        self.parameter = parameter
+        self.build = build
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        shortcut = unchanged_value(param, value)
+        if shortcut is not _NO_SHORTCUT:
+            return shortcut
+        return self.build(self.parameter).coerce(value, param=param, ctx=ctx)
+
+
+def install() -> None:
+    """Route typer's parameter coercion through `unchanged_value` first (idempotent)."""
+    try:
+        from typer.core import _TyperParameter
+    except ImportError:
+        return
+    original = getattr(_TyperParameter, "get_runtime_param", None)
+    if original is None or getattr(original, "ckaquiz_shortcut", False):
+        return
+
+    def get_runtime_param(self: Any) -> Any:
+        return _Shortcut(self, original)
+
+    get_runtime_param.ckaquiz_shortcut = True  # type: ignore[attr-defined]
+    setattr(_TyperParameter, "get_runtime_param", get_runtime_param)  # noqa: B010

@@ -1,0 +1,115 @@
+"""Reading the changed files of a source: in worker processes when there are enough of them.
+
+Parsing is pure Python and bound by the processor, so a big scan (a whole vault on its first
+import) is shared among the machine's cores. Workers are forked from the command's own
+process before it opens a transaction, so they start at once with every module imported;
+they only read, parse and prepare rows, never touch the database, and send back plain data.
+Small scans, one-core machines, platforms other than Linux and processes that already run
+other threads (where fork is unsafe) read in this process instead, with the same results in
+the same order.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ckaquiz.decks.loader import load_deck_file
+from ckaquiz.store.database import FileScan, PreparedFile, prepare_file
+
+if TYPE_CHECKING:
+    from ckaquiz.decks.markdown import MarkdownOptions
+
+PARALLEL_MINIMUM_FILES = 64
+PARALLEL_MINIMUM_BYTES = 1_000_000
+"""Below either, starting workers costs more than they save."""
+MAXIMUM_WORKERS = 8
+_CHUNK_FILES = 16
+"""Files handed to a worker at a time: few enough to balance the load, enough to keep messages rare."""
+
+
+@dataclass(frozen=True)
+class ReadJob:
+    """How every file of one source is read, and whether cards come back as rows or as cards."""
+
+    deck_name: str | None
+    default_deck: str | None
+    options: MarkdownOptions | None
+    prepare: bool
+
+
+@dataclass(frozen=True)
+class FileToRead:
+    """A changed file: where it is, how it is shown, and the size and mtime that were seen."""
+
+    file: Path
+    shown: str
+    relative: str
+    size: int
+    mtime_ns: int
+
+
+def read_file(job: ReadJob, item: FileToRead) -> FileScan | PreparedFile:
+    """Read and parse one file: its cards as rows (`job.prepare`) or as cards."""
+    deck = load_deck_file(
+        item.file,
+        display_path=item.shown,
+        deck_name=job.deck_name,
+        default_deck=job.default_deck,
+        scope=item.relative,
+        options=job.options,
+    )
+    problems = [str(problem) for problem in deck.problems]
+    if job.prepare:
+        return prepare_file(item.shown, deck.cards, size=item.size, mtime_ns=item.mtime_ns, problems=problems)
+    return FileScan(path=item.shown, cards=list(deck.cards), size=item.size, mtime_ns=item.mtime_ns, problems=problems)
+
+
+def worker_count(files: Sequence[FileToRead]) -> int:
+    """How many processes should read these files (1: this one)."""
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1
+    if len(files) < PARALLEL_MINIMUM_FILES or sum(item.size for item in files) < PARALLEL_MINIMUM_BYTES:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAXIMUM_WORKERS, len(files) // _CHUNK_FILES))
+
+
+@contextmanager
+def reading(
+    job: ReadJob, files: Sequence[FileToRead], *, workers: int | None = None
+) -> Iterator[Iterator[tuple[FileToRead, FileScan | PreparedFile]]]:
+    """Each file with its result, in the order given; workers start before the block runs."""
+    count = worker_count(files) if workers is None else workers
+    if count < 2:
+        yield ((item, read_file(job, item)) for item in files)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(count, initializer=_start_worker, initargs=(job,)) as pool:
+        results = pool.imap(_read_in_worker, files, chunksize=_CHUNK_FILES)
+        yield zip(files, results, strict=True)
+
+
+_job: ReadJob | None = None
+
+
+def _start_worker(job: ReadJob) -> None:
+    global _job
+    _job = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+
+
+def _read_in_worker(item: FileToRead) -> FileScan | PreparedFile:
+    assert _job is not None
+    return read_file(_job, item)
