@@ -66,6 +66,7 @@ class Figure:
     ratio_target: float | None = None
     note: str = ""
     samples: list[float] = field(default_factory=list)
+    cpu_samples: list[float] = field(default_factory=list)
     peaks_kb: list[int] = field(default_factory=list)
     measured: bool = True
     is_floor: bool = False
@@ -96,6 +97,7 @@ class Result:
 @dataclass
 class Ran:
     seconds: float
+    cpu_seconds: float
     peak_kb: int
     returncode: int
     stdout: str
@@ -122,7 +124,8 @@ def run(arguments: Sequence[str], environment: dict[str, str], *, stdin: str | N
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Ran(seconds, usage.ru_maxrss, process.returncode, out.read().decode(), err.read().decode())
+        cpu = usage.ru_utime + usage.ru_stime
+        return Ran(seconds, cpu, usage.ru_maxrss, process.returncode, out.read().decode(), err.read().decode())
 
 
 def checked(ran: Ran, what: str) -> Ran:
@@ -137,6 +140,7 @@ def measure(figure: Figure, runs: int, once: Callable[[], Ran], *, before: Calla
             before()
         ran = checked(once(), figure.name)
         figure.samples.append(ran.seconds)
+        figure.cpu_samples.append(ran.cpu_seconds)
         figure.peaks_kb.append(ran.peak_kb)
 
 
@@ -148,7 +152,8 @@ def in_process(kind: str, place: Path, count: int, environment: dict[str, str]) 
 
 def environment_for(home: Path, now: datetime) -> dict[str, str]:
     environment = dict(os.environ)
-    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS"):
+    # An installed ckaquiz has its bytecode compiled; without it every run would compile the package again.
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "PYTHONDONTWRITEBYTECODE"):
         environment.pop(name, None)
     environment.update(
         {"CKAQUIZ_HOME": str(home), "CKAQUIZ_NOW": now.isoformat(), "PYTHONPATH": str(ROOT), "TERM": "dumb"}
@@ -427,16 +432,18 @@ def table(result: Result) -> str:
         f"{result.notes:,} notes ({result.megabytes:.1f} MB of Markdown, {result.cards:,} cards), "
         f"{result.reviews:,} reviews in the log",
         "",
-        "| figure | median | min | max | target | ratio to floor | peak RSS | met |",
-        "|---|---:|---:|---:|---|---|---:|---|",
+        "| figure | median | min | max | CPU (median) | target | ratio to floor | peak RSS | met |",
+        "|---|---:|---:|---:|---:|---|---|---:|---|",
     ]
     for figure in result.figures.values():
         target, ratio, met = verdict(figure, result)
         low = seconds_text(min(figure.samples)) if figure.samples else "-"
         high = seconds_text(max(figure.samples)) if figure.samples else "-"
         peak = f"{max(figure.peaks_kb) / 1024:.0f} MB" if figure.peaks_kb else "-"
+        cpu = seconds_text(statistics.median(figure.cpu_samples)) if figure.cpu_samples else "-"
         lines.append(
-            f"| {figure.name} | {seconds_text(figure.median)} | {low} | {high} | {target} | {ratio} | {peak} | {met} |"
+            f"| {figure.name} | {seconds_text(figure.median)} | {low} | {high} | {cpu} | {target} | {ratio} | {peak}"
+            f" | {met} |"
         )
     return "\n".join(lines)
 
@@ -480,6 +487,9 @@ def main() -> int:
 
     work = arguments.keep or Path(tempfile.mkdtemp(prefix="ckaquiz-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    compiled = subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "ckaquiz")], check=False)
+    if compiled.returncode != 0:
+        log("could not compile ckaquiz's bytecode: start-up figures include compiling it")
     load_before = os.getloadavg()
     try:
         results: list[Result] = []

@@ -108,7 +108,7 @@ def ensure_daily_backup(database_path: Path, backups_folder: Path, *, today: dat
     if not database_path.is_file() or database_path.stat().st_size == 0:
         return None
     made = make_backup(database_path, target, overwrite=True)
-    prune_backups(backups_folder, keep=keep)
+    prune_backups(backups_folder, keep=keep, protect=(made,))
     return made
 
 
@@ -121,7 +121,7 @@ def backup_now(database_path: Path, backups_folder: Path, *, now: datetime, keep
         counter += 1
         target = backups_folder / f"ckaquiz-{stamp}-{counter}.db"
     made = make_backup(database_path, target)
-    prune_backups(backups_folder, keep=keep, protect=made)
+    prune_backups(backups_folder, keep=keep, protect=(made,))
     return made
 
 
@@ -138,28 +138,32 @@ def make_backup(database_path: Path, destination: Path, *, overwrite: bool = Fal
         raise StoreError(f"{destination} already exists (use --force to overwrite it)")
     if destination.resolve() == database_path.resolve():
         raise StoreError(f"{destination} is the database itself")
-    _make_private_folder(destination.parent)
     temporary = destination.parent / f"{_TEMPORARY_PREFIX}{os.getpid()}-{time.monotonic_ns()}.tmp"
-    _create_private_file(temporary)
     try:
-        _copy_database(database_path, temporary)
-        _fsync(temporary)
-        os.replace(temporary, destination)
-    except BaseException:
-        _remove(temporary)
-        raise
-    _fsync_folder(destination.parent)
+        _make_private_folder(destination.parent)
+        _create_private_file(temporary)
+        try:
+            _copy_database(database_path, temporary)
+            _fsync(temporary)
+            os.replace(temporary, destination)
+        except BaseException:
+            _remove(temporary)
+            raise
+        _fsync_folder(destination.parent)
+    except OSError as error:
+        raise StoreError(f"cannot write {destination} ({error.strerror or error})") from None
     return destination
 
 
-def prune_backups(folder: Path, *, keep: int, protect: Path | None = None) -> list[Path]:
-    """Remove all but the newest `keep` backups (and partial copies left by crashes)."""
+def prune_backups(folder: Path, *, keep: int, protect: tuple[Path, ...] = ()) -> list[Path]:
+    """Remove all but the newest `keep` backups (never those in `protect`), and partial copies left by crashes."""
     if keep < 1:
         raise ValueError("keep at least one backup")
     removed: list[Path] = []
     backups = list_backups(folder)
+    protected = {path.resolve() for path in protect}
     for path in backups[: max(0, len(backups) - keep)]:
-        if protect is not None and path == protect:
+        if path.resolve() in protected:
             continue
         for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             _remove(companion)
@@ -250,7 +254,7 @@ def restore_backup(
             os.replace(wal, Path(f"{_free_name(backups_folder, f'ckaquiz-{stamp}{DAMAGED_SUFFIX}')}-wal"))
         _remove(Path(f"{database_path}-shm"))
         make_backup(backup, database_path, overwrite=True)
-    prune_backups(backups_folder, keep=keep, protect=replaced)
+    prune_backups(backups_folder, keep=keep, protect=(backup,) if replaced is None else (backup, replaced))
     return RestoreResult(restored=checked, replaced=replaced)
 
 
@@ -274,7 +278,7 @@ def _copy_database(source_path: Path, destination_path: Path, *, into_live: bool
             if result != "ok":
                 raise StoreError(f"{source_path} is damaged (the copy fails its check: {_first_line(result)})")
     except sqlite3.Error as error:
-        raise StoreError(f"cannot copy {source_path} to {destination_path} ({error})") from None
+        raise StoreError(f"cannot copy {source_path} ({error})") from None
     finally:
         destination.close()
         source.close()

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from json.encoder import encode_basestring as _json_string  # json's C string encoder when it has one
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ckaquiz.collection import Collection
-from ckaquiz.decks.loader import load_decks
-from ckaquiz.decks.yaml_deck import duplicate_id_problems
 from ckaquiz.errors import UsageError
 from ckaquiz.filters import Filters, tag_matches
 from ckaquiz.model import CardState, Problem
 from ckaquiz.store import StoredCard
-from ckaquiz.store.database import to_text
+from ckaquiz.store.database import CardSummary, to_text
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,104 @@ def validate_filters(collection: Collection, filters: Filters) -> None:
                 listing = ", ".join(sorted(known.values())) or "none"
                 raise UsageError(f"unknown deck {deck!r} (decks: {listing})")
     if filters.tags:
-        cards = collection.store.cards(decks=filters.decks)
+        tags = collection.store.distinct_tags(decks=filters.decks)
         for pattern in filters.tags:
-            if not any(tag_matches(pattern, tag) for stored in cards for tag in stored.card.tags):
+            if not any(tag_matches(pattern, tag) for tag in tags):
                 raise UsageError(f"no card is tagged {pattern!r}")
+
+
+def matching_summaries(
+    collection: Collection, filters: Filters, *, include_retired: bool = False
+) -> Iterator[CardSummary]:
+    """Summaries (no content) of the cards passing the filters, in deck order."""
+    summaries = collection.store.card_summaries(
+        decks=filters.decks, include_retired=include_retired, note_dates=filters.by_date
+    )
+    matches = filters.matches_values
+    return (card for card in summaries if matches(deck=card.deck, tags=card.tags, note_date=card.note_date))
 
 
 def matching_cards(collection: Collection, filters: Filters, *, include_retired: bool = False) -> list[StoredCard]:
     """Cards passing the filters, in deck order."""
-    cards = collection.store.cards(decks=filters.decks, include_retired=include_retired)
-    return [stored for stored in cards if filters.matches(stored.card)]
+    if not (filters.decks or filters.tags or filters.by_date):
+        return collection.store.cards(include_retired=include_retired)  # every card passes
+    return list(iter_matching_cards(collection, filters, include_retired=include_retired))
+
+
+def iter_matching_cards(
+    collection: Collection, filters: Filters, *, include_retired: bool = False
+) -> Iterator[StoredCard]:
+    """`matching_cards`, read a chunk at a time: only the matching cards' content is ever read."""
+
+    def accept(deck: str, tags: tuple[str, ...], note_date: object) -> bool:
+        return filters.matches_values(deck=deck, tags=tags, note_date=note_date)
+
+    numbers = collection.store.matching_numbers(
+        accept, decks=filters.decks, include_retired=include_retired, note_dates=filters.by_date
+    )
+    return collection.store.iter_cards_by_numbers(numbers)
+
+
+def write_cards_json(cards: Iterable[StoredCard], stream: TextIO) -> None:
+    """Write `json.dumps([card_record(...), ...], ensure_ascii=False, indent=1)` and a newline, card by card.
+
+    Written record by record, so the listing never sits in memory whole, and by `indented_json`
+    (json's own indented writer is pure Python, and the slowest part of a long listing).
+    """
+    separator = "[\n "
+    for stored in cards:
+        stream.write(separator)
+        stream.write(indented_json(card_record(stored), " "))
+        separator = ",\n "
+    stream.write("[]\n" if separator == "[\n " else "\n]\n")
+
+
+def indented_json(value: Any, prefix: str = "") -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=1)` for a value whose lines start with `prefix`.
+
+    Byte for byte the same text (a test compares the two on random values); strings go through
+    json's C encoder. Types json would need its own rules for (subclasses, other keys) fall back to it.
+    """
+    try:
+        return _indented(value, prefix)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + prefix)
+
+
+def _indented(value: Any, prefix: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return _json_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float:
+        if value != value:
+            return "NaN"
+        return _JSON_FLOATS.get(value) or float.__repr__(value)
+    inner = prefix + " "
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        return "[\n" + inner + (",\n" + inner).join(_indented(item, inner) for item in value) + "\n" + prefix + "]"
+    if kind is dict:
+        if not value:
+            return "{}"
+        items = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise TypeError("json writes keys of this type by its own rules")
+            items.append(_json_string(key) + ": " + _indented(item, inner))
+        return "{\n" + inner + (",\n" + inner).join(items) + "\n" + prefix + "}"
+    raise TypeError(f"json writes {kind.__name__} by its own rules")
+
+
+_JSON_FLOATS = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
 
 
 def deck_rows(collection: Collection, filters: Filters = Filters()) -> list[DeckRow]:
@@ -55,17 +143,16 @@ def deck_rows(collection: Collection, filters: Filters = Filters()) -> list[Deck
     day_end = collection.study_day_start() + timedelta(days=1)
     now = collection.now()
     rows: dict[str, list[int]] = {}
-    for stored in matching_cards(collection, filters):
-        counts = rows.setdefault(stored.card.deck, [0, 0, 0, 0])
-        schedule = stored.schedule
+    for card in matching_summaries(collection, filters):
+        counts = rows.setdefault(card.deck, [0, 0, 0, 0])
         counts[0] += 1
-        if schedule.state is CardState.NEW:
+        if card.state is CardState.NEW:
             counts[1] += 1
-        elif schedule.state in (CardState.LEARNING, CardState.RELEARNING):
+        elif card.state in (CardState.LEARNING, CardState.RELEARNING):
             counts[2] += 1
-            if schedule.due is not None and schedule.due <= now:
+            if card.due is not None and card.due <= now:
                 counts[3] += 1
-        elif schedule.due is not None and schedule.due < day_end:
+        elif card.due is not None and card.due < day_end:
             counts[3] += 1
     return [DeckRow(name, *counts) for name, counts in sorted(rows.items())]
 
@@ -96,6 +183,9 @@ def card_record(stored: StoredCard) -> dict[str, Any]:
 
 def check_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
     """Parse deck files and folders; returns the number of cards and every problem found."""
+    from ckaquiz.decks.loader import load_decks
+    from ckaquiz.decks.yaml_deck import duplicate_id_problems
+
     decks = load_decks(paths)
     problems = [problem for deck in decks for problem in deck.problems]
     by_deck: dict[str, list[Any]] = {}
@@ -119,6 +209,8 @@ CKA_DOMAINS = {
 
 def deck_summary_markdown(paths: Iterable[Path]) -> str:
     """A Markdown page of card counts per deck, kind and CKA domain, for decks/README.md."""
+    from ckaquiz.decks.loader import load_decks
+
     decks = load_decks(paths)
     by_deck: dict[str, dict[str, int]] = {}
     domains: dict[str, int] = dict.fromkeys(CKA_DOMAINS, 0)

@@ -329,6 +329,7 @@ def decks(
     from rich.table import Table
 
     from ckaquiz.catalog import deck_rows, deck_summary_markdown, validate_filters
+    from ckaquiz.ui.text import plain_cell
 
     if markdown is not None:
         if not markdown.exists():
@@ -347,7 +348,7 @@ def decks(
     for column in ("deck", "total", "new", "learning", "due today"):
         table.add_column(column, justify="left" if column == "deck" else "right")
     for row in rows:
-        table.add_row(row.name, str(row.total), str(row.new), str(row.learning), str(row.due_today))
+        table.add_row(plain_cell(row.name), str(row.total), str(row.new), str(row.learning), str(row.due_today))
     if rows:
         table.add_section()
         table.add_row(
@@ -366,32 +367,32 @@ def cards(
     retired: Annotated[bool, typer.Option("--retired", help="Include retired cards.")] = False,
 ) -> None:
     """List cards with their scheduling state."""
-    from ckaquiz.catalog import card_record, matching_cards, validate_filters
+    from ckaquiz.catalog import iter_matching_cards, matching_cards, validate_filters, write_cards_json
 
     shared = _shared(context)
     try:
         _refresh(shared)
         filters = _filters(deck, tag)
         validate_filters(shared.collection, filters)
+        if as_json:  # streamed: a listing of 100,000 cards never sits in memory whole
+            write_cards_json(iter_matching_cards(shared.collection, filters, include_retired=retired), sys.stdout)
+            return
         found = matching_cards(shared.collection, filters, include_retired=retired)
     except CkaquizError as error:
         raise _fail(str(error)) from None
-    if as_json:
-        sys.stdout.write(json.dumps([card_record(stored) for stored in found], ensure_ascii=False, indent=1) + "\n")
-        return
     from rich.table import Table
 
     from ckaquiz.ui.render import format_due
-    from ckaquiz.ui.text import one_line
+    from ckaquiz.ui.text import plain_cell
 
     table = Table(title=f"{len(found)} cards")
     for column in ("id", "kind", "prompt", "state", "due"):
         table.add_column(column, overflow="fold" if column == "id" else "ellipsis")
     for stored in found:
         table.add_row(
-            stored.card.id,
+            plain_cell(stored.card.id),
             stored.card.kind.value,
-            one_line(stored.card.prompt, 60),
+            plain_cell(stored.card.prompt, 60),
             stored.schedule.state.value,
             format_due(stored.schedule.due),
         )
@@ -476,7 +477,7 @@ def history(
 
     from ckaquiz.model import Rating
     from ckaquiz.ui.render import format_due
-    from ckaquiz.ui.text import one_line
+    from ckaquiz.ui.text import one_line, plain_cell
 
     shared = _shared(context)
     try:
@@ -492,7 +493,7 @@ def history(
         return
     from datetime import datetime
 
-    table = Table(title=f"{one_line(stored.card.prompt, 60)}: {len(attempts)} attempts")
+    table = Table(title=plain_cell(f"{one_line(stored.card.prompt, 60)}: {len(attempts)} attempts"))
     for column in ("date", "score", "suggested", "grade", "seconds", "still missed"):
         table.add_column(column)
     for attempt in attempts:
@@ -504,7 +505,7 @@ def history(
             "-" if attempt["suggested"] is None else Rating(attempt["suggested"]).label,
             "-" if attempt["final"] is None else Rating(attempt["final"]).label,
             f"{attempt['duration_ms'] / 1000:.0f}",
-            "\n".join(one_line(text, 50) for text in missed) or "-",
+            plain_cell("\n".join(one_line(text, 50) for text in missed) or "-"),
         )
     shared.console.print(table)
 
@@ -539,10 +540,27 @@ def sources_remove(context: typer.Context, name: Annotated[str, typer.Argument(h
 
 
 from ckaquiz.cli_progress import register as register_progress  # noqa: E402
+from ckaquiz.cli_safety import register as register_safety  # noqa: E402
 
 register_progress(app)
+register_safety(app)
 
 
 def main() -> Any:
     """Entry point of the `ckaquiz` console script."""
-    return app()
+    import sqlite3
+
+    try:
+        return app()
+    except sqlite3.DatabaseError as error:
+        # Damage found in the middle of a command (inside a page) still gets one line and the way out.
+        from ckaquiz.backup import restore_hint
+        from ckaquiz.config import DATABASE_NAME, home_folder
+        from ckaquiz.store.database import is_damage
+
+        database = home_folder() / DATABASE_NAME
+        if not is_damage(error):
+            sys.stderr.write(f"error: {database}: {error}\n")
+            raise SystemExit(1) from None
+        sys.stderr.write(f"error: {database} is damaged ({error}); {restore_hint(database)}\n")
+        raise SystemExit(1) from None

@@ -3,18 +3,25 @@
 typer (from 0.2x) coerces every parameter that is not a flag through a pydantic TypeAdapter
 built on first use. Importing pydantic and building those adapters costs more than all the
 rest of a quick command such as `ckaquiz decks`. Yet a missing value (None), an empty list,
-and text for a plain `str` or `list[str]` parameter come out of that coercion unchanged
-(lists as lists), so `install()` answers those directly and hands everything else (numbers
-with limits, paths, choices, parsers, ...) to typer's own coercion, exactly as before.
+text for a plain `str` or `list[str]` parameter, and text for a `Path` with typer's default
+checks (which only refuse a path that exists but cannot be read) come out of that coercion
+unchanged or as `Path(text)`, so `install()` answers those directly and hands everything else
+(numbers with limits, unreadable paths, choices, parsers, ...) to typer's own coercion,
+exactly as before.
 
 It wraps one private typer method; a typer without it is left alone.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any, get_args, get_origin
 
 _NO_SHORTCUT = object()
+_PATH_CHECK_NAMES = ("exists", "file_okay", "dir_okay", "writable", "readable", "resolve_path", "allow_dash")
+_DEFAULT_PATH_CHECKS = (False, True, True, False, True, False, False)
+"""typer's default path checks, by name."""
 
 
 def unchanged_value(parameter: Any, value: Any) -> Any:
@@ -33,10 +40,30 @@ def unchanged_value(parameter: Any, value: Any) -> Any:
             return []
         if get_args(annotation) == (str,) and all(type(item) is str for item in value):
             return list(value)
+        if get_args(annotation) == (Path,) and all(type(item) is str for item in value):
+            paths = [_plain_path(descriptor.parameter_info, item) for item in value]
+            return _NO_SHORTCUT if any(path is _NO_SHORTCUT for path in paths) else paths
         return _NO_SHORTCUT
     if annotation is str and type(value) is str:
         return value
+    if annotation is Path and type(value) is str:
+        return _plain_path(descriptor.parameter_info, value)
     return _NO_SHORTCUT
+
+
+def _plain_path(info: Any, text: str) -> Any:
+    """`Path(text)` when typer's default path checks would pass it unchanged; else `_NO_SHORTCUT`."""
+    checks = tuple(getattr(info, name, _NO_SHORTCUT) for name in _PATH_CHECK_NAMES)
+    if checks != _DEFAULT_PATH_CHECKS or getattr(info, "path_type", _NO_SHORTCUT) is not None:
+        return _NO_SHORTCUT
+    path = Path(text)
+    try:
+        os.stat(path)
+    except OSError:
+        return path  # a path that does not exist passes when `exists` is off
+    except ValueError:
+        return _NO_SHORTCUT  # e.g. a NUL byte: typer says what is wrong
+    return path if os.access(path, os.R_OK) else _NO_SHORTCUT
 
 
 class _Shortcut:

@@ -6,6 +6,8 @@ are read again) and hand it to the session engine or the listing functions.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -13,10 +15,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ckaquiz.backup import backups_folder, ensure_daily_backup, keep_setting
 from ckaquiz.clock import Clock, clock_from_environment, study_day_start
 from ckaquiz.config import DATABASE_NAME, Settings, home_folder, load_settings
 from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file
-from ckaquiz.errors import UsageError
+from ckaquiz.errors import StoreError, UsageError
 from ckaquiz.store import SourceRecord, Store, SyncCounts
 
 if TYPE_CHECKING:
@@ -60,8 +63,13 @@ class Collection:
         folder = home or home_folder()
         folder.mkdir(parents=True, exist_ok=True)
         settings = load_settings(folder)
-        store = Store.open(folder / DATABASE_NAME)
-        return cls(home=folder, settings=settings, store=store, clock=clock or clock_from_environment())
+        clock = clock or clock_from_environment()
+        database = folder / DATABASE_NAME
+        today = clock().astimezone().date()
+        with contextlib.suppress(StoreError):  # a database that cannot be copied is refused just below
+            ensure_daily_backup(database, backups_folder(folder), today=today, keep=keep_setting(settings))
+        store = Store.open(database)
+        return cls(home=folder, settings=settings, store=store, clock=clock)
 
     def close(self) -> None:
         """Close the store."""
@@ -141,22 +149,23 @@ def _default_source_name(path: Path) -> str:
     return path.stem if path.is_file() else path.name
 
 
-def source_files(source: SourceRecord) -> list[tuple[Path, str, str]]:
+def source_files(source: SourceRecord) -> list[tuple[str, str, str]]:
     """(file, display path, path inside the source) for each deck file or note of a source."""
     root = Path(source.path)
     if root.is_file():
-        return [(root, str(root), root.name)]
+        return [(str(root), str(root), root.name)]
     if not root.is_dir():
         return []
     if source.builtin:
         files = sorted(find_deck_files(root), key=lambda file: _builtin_order(file.relative_to(root).as_posix()))
         return [
-            (file, f"builtin/{file.relative_to(root).as_posix()}", file.relative_to(root).as_posix()) for file in files
+            (str(file), f"builtin/{file.relative_to(root).as_posix()}", file.relative_to(root).as_posix())
+            for file in files
         ]
-    from ckaquiz.decks.obsidian import walk_notes
+    from ckaquiz.decks.obsidian import walk_note_paths
 
     excludes = [str(pattern) for pattern in source.options.get("exclude", [])]
-    return [(file, str(file), relative) for file, relative in walk_notes(root, excludes)]
+    return [(file, file, relative) for file, relative in walk_note_paths(root, excludes)]
 
 
 BUILTIN_ORDER = ("cka/static-pods", "cka/admission-control", "cka/", "ko/", "aws/")
@@ -190,28 +199,28 @@ def scan_source(
 
     known = store.known_files(source.id)
     files = source_files(source)
-    options = None
-    if not source.builtin:
-        from ckaquiz.decks.obsidian import markdown_options
-
-        source_options = dict(source.options)
-        source_options["skip_headings"] = [*source_options.get("skip_headings", []), *skip_headings]
-        options = markdown_options(Path(source.path), source_options)
     present: set[str] = set()
     positions: list[int] = []
     changed: list[FileToRead] = []
     for index, (file, shown, relative) in enumerate(files, start=1):
         present.add(shown)
         try:
-            status = file.stat()
+            status = os.stat(file)
         except OSError:
             continue
         if known.get(shown) == (status.st_size, status.st_mtime_ns):
             report.files_unchanged += 1
             continue
         positions.append(index)
-        changed.append(FileToRead(file, shown, relative, status.st_size, status.st_mtime_ns))
+        changed.append(FileToRead(Path(file), shown, relative, status.st_size, status.st_mtime_ns))
     removed = known.keys() - present
+    options = None
+    if changed and not source.builtin:  # only a scan with files to read needs the parser's options
+        from ckaquiz.decks.obsidian import markdown_options
+
+        source_options = dict(source.options)
+        source_options["skip_headings"] = [*source_options.get("skip_headings", []), *skip_headings]
+        options = markdown_options(Path(source.path), source_options)
     job = ReadJob(
         deck_name=source.deck, default_deck=None if source.builtin else source.name, options=options, prepare=True
     )

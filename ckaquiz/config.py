@@ -18,7 +18,7 @@ HOME_VARIABLE = "CKAQUIZ_HOME"
 DATABASE_NAME = "ckaquiz.db"
 CONFIG_NAME = "config.toml"
 
-_DURATION = re.compile(r"^\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*$")
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
 def home_folder(environment: dict[str, str] | None = None) -> Path:
@@ -36,9 +36,10 @@ def parse_step(text: str | int | float) -> int:
     """A learning step as seconds: `1m`, `10m`, `1h`, `1d`, or a number of seconds."""
     if isinstance(text, int | float):
         return int(text)
-    match = _DURATION.match(text)
-    if not text.strip() or match is None or not any(match.groups()):
-        raise ConfigError(f"not a duration: {text!r} (use e.g. 1m, 10m, 1h, 1d)")
+    compact = "".join(text.split())[:40]  # no whitespace left for the pattern to backtrack over
+    match = _DURATION.match(compact)
+    if not compact or match is None or not any(match.groups()):
+        raise ConfigError(f"not a duration: {text[:40]!r} (use e.g. 1m, 10m, 1h, 1d)")
     days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
     return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
@@ -24,6 +26,17 @@ def tag_matches(pattern: str, tag: str) -> bool:
     return actual == wanted or actual.startswith(wanted + "/")
 
 
+@functools.lru_cache(maxsize=64)
+def _folded(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_fold(name) for name in names)
+
+
+@functools.lru_cache(maxsize=8192)
+def _any_tag_matches(patterns: tuple[str, ...], tags: tuple[str, ...]) -> bool:
+    # Cards share a few hundred tag sets at most: a card list of any size costs that many checks.
+    return any(tag_matches(pattern, tag) for pattern in patterns for tag in tags)
+
+
 @dataclass(frozen=True)
 class Filters:
     """Deck names and tag patterns; a card must be in one of the decks and carry one of the tags."""
@@ -33,19 +46,28 @@ class Filters:
     since: date | None = None
     until: date | None = None
 
+    @property
+    def by_date(self) -> bool:
+        """Whether the filters look at the note's date (--since, --until)."""
+        return self.since is not None or self.until is not None
+
     def matches(self, card: Card) -> bool:
         """Whether the card passes every filter given."""
-        if self.decks and _fold(card.deck) not in {_fold(deck) for deck in self.decks}:
+        return self.matches_values(deck=card.deck, tags=card.tags, note_date=card.fields.get("note_date"))
+
+    def matches_values(self, *, deck: str, tags: Sequence[str], note_date: object) -> bool:
+        """`matches` for a card known only by its deck, tags and note date (`fields["note_date"]`)."""
+        if self.decks and _fold(deck) not in _folded(self.decks):
             return False
         if self.since is not None or self.until is not None:
-            dated = card.fields.get("note_date")
+            dated = note_date
             if not isinstance(dated, str):
                 return False
             if self.since is not None and dated < self.since.isoformat():
                 return False
             if self.until is not None and dated > self.until.isoformat():
                 return False
-        return not self.tags or any(tag_matches(pattern, tag) for pattern in self.tags for tag in card.tags)
+        return not self.tags or _any_tag_matches(self.tags, tuple(tags))
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready view, kept with each session."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,6 +22,7 @@ from ckaquiz.collection import Collection
 from ckaquiz.filters import Filters
 from ckaquiz.model import Card, CardKind, CardState, Rating, Review, Schedule
 from ckaquiz.store import StoredCard
+from ckaquiz.store.database import CardSummary
 
 LEARN_AHEAD = timedelta(minutes=20)
 
@@ -140,46 +142,36 @@ class Session:
         self.store.start_session(self.id, self.mode.value, self.filters.to_dict(), now=now)
         self._queue = self._build_queue(now)
 
-    def _matching(self, cards: list[StoredCard]) -> list[StoredCard]:
-        return [stored for stored in cards if self.filters.matches(stored.card)]
+    def _summaries(self, **narrowing: Any) -> Generator[CardSummary, None, None]:
+        """The filters' decks' cards without their content, read lazily (see `Store.card_summaries`)."""
+        return self.store.card_summaries(decks=self.filters.decks, note_dates=self.filters.by_date, **narrowing)
+
+    def _matching(self, summaries: Iterable[CardSummary]) -> Iterator[CardSummary]:
+        matches = self.filters.matches_values
+        return (card for card in summaries if matches(deck=card.deck, tags=card.tags, note_date=card.note_date))
 
     def _build_queue(self, now: datetime) -> list[int]:
-        store = self.store
-        decks = self.filters.decks
+        # Cards are read as summaries (no content), and a queue with a daily limit stops reading
+        # once it is full: building today's queue costs the same for 1,000 cards or 100,000.
         if self.mode is Mode.REVIEW:
-            cards = self._matching(store.cards(decks=decks, order="due"))
+            cards = list(self._matching(self._summaries(order="due")))
             if self._shuffle:
                 self._random.shuffle(cards)
             else:
-                cards.sort(
-                    key=lambda stored: (
-                        stored.schedule.due is None,
-                        stored.schedule.due or now,
-                        stored.number,
-                    )
-                )
-            numbers = [stored.number for stored in cards]
+                cards.sort(key=lambda card: (card.due is None, card.due or now, card.number))
+            numbers = [card.number for card in cards]
             return numbers[: self.limit] if self.limit is not None else numbers
 
         settings = self.collection.settings
         day_start = self.collection.study_day_start()
         day_end = day_start + timedelta(days=1)
-        new_today, reviews_today, siblings_today = store.studied_since(day_start)
-        learning = self._matching(
-            store.cards(
-                decks=decks,
-                states=(CardState.LEARNING, CardState.RELEARNING),
-                due_before=now,
-                order="due",
-            )
-        )
-        reviews = self._matching(store.cards(decks=decks, states=(CardState.REVIEW,), due_before=day_end, order="due"))
-        new_cards = self._matching(store.cards(decks=decks, states=(CardState.NEW,)))
-        queue: list[int] = [stored.number for stored in learning]
+        new_today, reviews_today, siblings_today = self.store.studied_since(day_start)
+        learning = self._summaries(states=(CardState.LEARNING, CardState.RELEARNING), due_before=now, order="due")
+        queue: list[int] = [card.number for card in self._matching(learning)]
         taken_siblings: set[str] = set()
 
-        def sibling_free(stored: StoredCard) -> bool:
-            key = stored.card.sibling_key
+        def sibling_free(card: CardSummary) -> bool:
+            key = card.sibling_key
             if not key:
                 return True
             if key in taken_siblings or key in siblings_today:
@@ -188,19 +180,23 @@ class Session:
             return True
 
         review_room = max(0, settings.reviews_per_day - reviews_today)
-        for stored in reviews:
-            if review_room <= 0:
-                break
-            if sibling_free(stored):
-                queue.append(stored.number)
-                review_room -= 1
+        if review_room > 0:
+            with closing(self._summaries(states=(CardState.REVIEW,), due_before=day_end, order="due")) as reviews:
+                for card in self._matching(reviews):
+                    if review_room <= 0:
+                        break
+                    if sibling_free(card):
+                        queue.append(card.number)
+                        review_room -= 1
         new_room = max(0, settings.new_per_day - new_today)
-        for stored in new_cards:
-            if new_room <= 0:
-                break
-            if sibling_free(stored):
-                queue.append(stored.number)
-                new_room -= 1
+        if new_room > 0:
+            with closing(self._summaries(states=(CardState.NEW,))) as new_cards:
+                for card in self._matching(new_cards):
+                    if new_room <= 0:
+                        break
+                    if sibling_free(card):
+                        queue.append(card.number)
+                        new_room -= 1
         return queue[: self.limit] if self.limit is not None else queue
 
     # driving ---------------------------------------------------------------------------------
@@ -355,12 +351,9 @@ class Session:
         now = self.collection.now()
         self.store.end_session(self.id, now=now)
         self.summary.seconds = time.monotonic() - self._started_monotonic
-        upcoming = [
-            stored.schedule.due
-            for stored in self._matching(self.store.cards(decks=self.filters.decks))
-            if stored.schedule.due is not None and stored.schedule.due > now
-        ]
-        self.summary.next_due = min(upcoming) if upcoming else None
+        with closing(self._summaries(due_after=now, order="due")) as upcoming:
+            soonest = next(self._matching(upcoming), None)
+        self.summary.next_due = soonest.due if soonest is not None else None
         return self.summary
 
     def _require_current(self) -> QueueItem:

@@ -236,6 +236,16 @@ def test_restore_over_a_damaged_database_moves_it_aside_untouched(database: Path
     assert newest_backup(folder) is None  # a damaged copy is never offered for restoring
 
 
+def test_restore_never_prunes_the_backup_it_used_or_the_one_it_made(database: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "home" / "backups"
+    for offset in range(3):
+        ensure_daily_backup(database, folder, today=TODAY + timedelta(days=offset), keep=14)
+    oldest = list_backups(folder)[0]
+    result = restore_backup(database, oldest, folder, now=NOW + timedelta(days=5), keep=1)
+    assert result.replaced is not None
+    assert list_backups(folder) == [oldest, result.replaced]
+
+
 def test_restore_into_an_empty_folder(database: Path, tmp_path: Path) -> None:
     target = tmp_path / "new-home" / "ckaquiz.db"
     result = restore_backup(target, database, tmp_path / "new-home" / "backups", now=NOW, keep=14)
@@ -309,7 +319,7 @@ def test_backup_command_without_a_database_is_one_line(isolated_home: Path) -> N
 
 def test_damaged_database_gives_one_line_and_the_restore_command(isolated_home: Path, tmp_path: Path) -> None:
     studied_home(isolated_home, tmp_path)
-    assert run_full_cli("backup", env={"CKAQUIZ_NOW": "2025-03-19T12:00:00+00:00"}).returncode == 0
+    assert run_full_cli("backup").returncode == 0  # the real clock: newer than any daily backup made today
     newest = newest_backup(isolated_home / "backups")
     assert newest is not None
     database = isolated_home / "ckaquiz.db"
@@ -358,11 +368,13 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(isolated_home: Path, tmp
     before = logged_reviews(database)
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    backups = isolated_home / "backups"
+    existing = sorted(backups.iterdir()) if backups.exists() else []
     result = run_full_cli("restore", str(bad))
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: {bad} is damaged") and result.stderr.count("\n") == 1
     assert logged_reviews(database) == before
-    assert not (isolated_home / "backups").exists()
+    assert (sorted(backups.iterdir()) if backups.exists() else []) == existing
     missing = run_full_cli("restore", str(tmp_path / "nope.db"))
     assert missing.stderr == f"error: {tmp_path / 'nope.db'}: no such file\n"
 
@@ -394,13 +406,20 @@ WIRED = "ensure_daily_backup" in (Path(__file__).resolve().parent.parent / "ckaq
 
 @pytest.mark.skipif(not WIRED, reason="Collection does not call ensure_daily_backup yet")
 def test_first_write_of_each_day_is_preceded_by_a_backup(isolated_home: Path, tmp_path: Path) -> None:
-    studied_home(isolated_home, tmp_path)
-    folder = isolated_home / "backups"
-    day = {"CKAQUIZ_NOW": "2025-03-20T12:00:00+00:00"}
+    no_builtin_home(isolated_home)
+    deck = tmp_path / "deck.yaml"
+    deck.write_text(yaml_deck("backup", 5), encoding="utf-8")
+    first_day = {"CKAQUIZ_NOW": "2025-03-19T12:00:00+00:00"}
+    assert run_cli("import", str(deck), env=first_day).returncode == 0
+    assert run_cli("study", "--plain", input_text="x\n3\nx\n1\n", env=first_day).returncode == 0
     before = logged_reviews(isolated_home / "ckaquiz.db")
-    assert run_cli("study", "--plain", input_text="x\n3\n", env=day).returncode == 0
-    daily = [path for path in list_backups(folder) if len(path.stem) == len("ckaquiz-2025-03-20")]
-    assert len(daily) >= 1
-    assert logged_reviews(daily[-1])[: len(before)] == before
-    assert run_cli("study", "--plain", input_text="x\n3\n", env=day).returncode == 0
-    assert len([path for path in list_backups(folder) if len(path.stem) == len("ckaquiz-2025-03-20")]) == len(daily)
+    assert len(before) == 2
+    next_day = {"CKAQUIZ_NOW": "2025-03-20T12:00:00+00:00"}
+    daily = isolated_home / "backups" / f"ckaquiz-{date(2025, 3, 20).isoformat()}.db"
+    assert run_cli("study", "--plain", input_text="x\n3\n", env=next_day).returncode == 0
+    assert logged_reviews(daily) == before  # the copy was taken before the day's first write
+    assert mode(daily) == 0o600
+    copied = daily.read_bytes()
+    assert run_cli("study", "--plain", input_text="x\n3\n", env=next_day).returncode == 0
+    assert daily.read_bytes() == copied  # once a day
+    assert len(logged_reviews(isolated_home / "ckaquiz.db")) == 4

@@ -28,7 +28,8 @@ def test_version() -> None:
 
 
 def test_every_command_has_help() -> None:
-    for command in ["study", "review", "import", "decks", "cards", "check", "sources"]:
+    for command in ["study", "review", "import", "decks", "cards", "check", "sources", "score", "history", "stats",
+                    "optimize", "export", "backup", "restore"]:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, command
         assert "Usage" in result.output

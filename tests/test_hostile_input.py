@@ -28,7 +28,7 @@ from tests.conftest import FIXTURES
 from tests.safety_helpers import no_builtin_home
 
 NASTY = FIXTURES / "nasty"
-TIMEOUT = 60  # seconds: a guard that turns a hang into a failure, not a timing assertion
+TIMEOUT = 30  # seconds: a guard that turns a hang into a failure, not a timing assertion
 MEGABYTE = 1024 * 1024
 
 
@@ -85,7 +85,7 @@ def lines_per_file(lines: list[str], folder: Path, prefix: str = "") -> Counter[
 
 def test_the_corpus_is_what_the_script_makes() -> None:
     expected = MAKE_NASTY.files()
-    assert sorted(path.name for path in NASTY.iterdir()) == sorted(expected)
+    assert sorted(path.name for path in NASTY.iterdir() if not path.name.startswith(".")) == sorted(expected)
     for name, content in expected.items():
         assert (NASTY / name).read_bytes() == content, name
     assert sum(len(content) for content in expected.values()) < MEGABYTE // 2
@@ -98,11 +98,12 @@ def test_check_gives_at_most_one_line_per_nasty_file(tmp_path: Path) -> None:
     counts = lines_per_file(result.stdout.splitlines(), NASTY)
     assert max(counts.values()) == 1, [name for name, count in counts.items() if count > 1]
     assert not [name for name in counts if name.startswith("good-") or name == "yaml-merge-keys.yaml"]
-    for name in ("yaml-python-object.yaml", "yaml-alias-bomb.yaml", "yaml-alias-bomb-few-aliases.yaml",
-                 "enc-nul-bytes.md", "enc-invalid-utf8.md", "yaml-deep-sequence.yaml", "md-frontmatter-python.md"):
+    refused = ["yaml-python-object.yaml", "yaml-alias-bomb.yaml", "yaml-alias-bomb-few-aliases.yaml",
+               "enc-nul-bytes.md", "enc-invalid-utf8.md", "yaml-deep-sequence.yaml", "md-frontmatter-python.md"]
+    for name in refused:
         assert counts[name] == 1, name
     assert not (tmp_path / MAKE_NASTY.MARKER).exists()
-    assert result.stderr.splitlines()[-1].endswith(f"problems") and len(result.stderr.splitlines()) == 1
+    assert result.stderr.splitlines()[-1].endswith("problems") and len(result.stderr.splitlines()) == 1
 
 
 def test_import_keeps_the_good_files_beside_the_nasty_ones(isolated_home: Path, tmp_path: Path) -> None:
@@ -151,7 +152,9 @@ BIG_FILES: dict[str, bytes] = {
     "one-line-table.md": b"# Big\n|a|b|\n" + ten_megabytes(b"| -- ") + b"\n",
     "one-line-scalar.yaml": b'cards:\n  - {front: "' + ten_megabytes(b"a") + b'", back: b}\n',
     "one-line-open-cloze.yaml": b'cards:\n  - {kind: cloze, text: "' + ten_megabytes(b"{{") + b'"}\n',
-    "one-line-time.yaml": b"cards:\n  - {kind: command, question: q, answer: a, time: '" + ten_megabytes(b" ") + b"x'}\n",
+    "one-line-time.yaml": (
+        b"cards:\n  - {kind: command, question: q, answer: a, time: '" + ten_megabytes(b" ") + b"x'}\n"
+    ),
     "one-line-flow.yaml": b"cards: [" + ten_megabytes(b"[") + b"\n",
 }
 
@@ -191,15 +194,16 @@ def test_files_over_the_size_cap_are_skipped_with_one_line(isolated_home: Path, 
 def test_yaml_is_only_loaded_safely_through_the_cli(tmp_path: Path) -> None:
     folder = tmp_path / "decks"
     folder.mkdir()
+    touch = f"touch {MAKE_NASTY.MARKER}"
     payloads = {
-        "apply.yaml": f'cards:\n  - {{front: !!python/object/apply:os.system ["touch {MAKE_NASTY.MARKER}"], back: b}}\n',
-        "new.yaml": f'cards:\n  - {{front: !!python/object/new:os.system ["touch {MAKE_NASTY.MARKER}"], back: b}}\n',
+        "apply.yaml": f'cards:\n  - {{front: !!python/object/apply:os.system ["{touch}"], back: b}}\n',
+        "new.yaml": f'cards:\n  - {{front: !!python/object/new:os.system ["{touch}"], back: b}}\n',
         "subprocess.yaml": (
             "cards:\n  - front: !!python/object/apply:subprocess.check_output\n"
             f"      args: [[touch, {MAKE_NASTY.MARKER}]]\n    back: b\n"
         ),
-        "frontmatter.md": f"---\ntags: !!python/object/apply:os.system ['touch {MAKE_NASTY.MARKER}']\n---\n# T\nQ::A\n",
-        "card-block.md": f"# T\n```card\nfront: !!python/object/apply:os.system ['touch {MAKE_NASTY.MARKER}']\nback: b\n```\n",
+        "frontmatter.md": f"---\ntags: !!python/object/apply:os.system ['{touch}']\n---\n# T\nQ::A\n",
+        "card-block.md": f"# T\n```card\nfront: !!python/object/apply:os.system ['{touch}']\nback: b\n```\n",
     }
     for name, text in payloads.items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -262,7 +266,9 @@ VALUES = st.recursive(
 CARD_ENTRY = st.dictionaries(st.sampled_from(FIELD_NAMES), VALUES, max_size=6)
 DECK_SHAPE = st.one_of(
     VALUES,
-    st.fixed_dictionaries({"cards": st.lists(st.one_of(CARD_ENTRY, VALUES), max_size=5)}, optional={"deck": VALUES, "tags": VALUES}),
+    st.fixed_dictionaries(
+        {"cards": st.lists(st.one_of(CARD_ENTRY, VALUES), max_size=5)}, optional={"deck": VALUES, "tags": VALUES}
+    ),
 )
 MARKDOWN_PIECES = st.sampled_from(
     ["# ", "## ", "###### ", "####### ", "- ", "1. ", "> ", "> [!note] ", "| a | b |", "|---|---|", "```", "```card",

@@ -3,6 +3,7 @@ every grade the program acknowledged (by showing the next card) is in the review
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import random
@@ -80,10 +81,8 @@ class Child:
             os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=GUARD_SECONDS)
         if self.process.stdin is not None:
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 self.process.stdin.close()
-            except BrokenPipeError:
-                pass
 
     def drain(self) -> list[str]:
         """Every line written before the process died."""

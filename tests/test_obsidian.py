@@ -338,3 +338,4 @@ def test_arbitrary_notes_never_raise_and_do_not_depend_on_each_other(first: str,
     parse_markdown(second, "b.md", default_deck="v", scope="b.md", options=options)
     again = parse_markdown(first, "a.md", default_deck="v", scope="a.md", options=options)
     assert alone == again
+

@@ -25,8 +25,12 @@ KIND_FIELDS: dict[CardKind, tuple[frozenset[str], frozenset[str]]] = {
     CardKind.COMMAND: (frozenset({"question", "answer"}), frozenset({"alternatives", "time"})),
     CardKind.MANIFEST: (frozenset({"question", "answer"}), frozenset({"strict"})),
 }
-CLOZE_DELETION = re.compile(r"\{\{(.+?)\}\}", re.DOTALL)
-_TIME = re.compile(r"^\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*$")
+# The inner text never spans another `{{` or `}}`, so each `{{` is given up at the next marker:
+# linear time even for a line of ten million unclosed `{{`.
+CLOZE_DELETION = re.compile(r"\{\{((?:(?!\{\{|\}\}).)+?)\}\}", re.DOTALL)
+MAX_DELETIONS = 50
+"""Deletions one cloze may have: each makes a card repeating the whole text."""
+_TIME = re.compile(r"(?:(\d+)m)?\s*(?:(\d+)s)?")  # matched against stripped text: no \s* next to \s*
 
 
 @dataclass
@@ -171,6 +175,9 @@ def build_entry_cards(
 
     if kind is CardKind.CLOZE:
         text = _text(entry["text"])
+        if len(CLOZE_DELETION.findall(text)) > MAX_DELETIONS:
+            problem(f"a cloze card may have at most {MAX_DELETIONS} {{{{deletions}}}}", "text")
+            return [], problems
         deletions = cloze_cards_text(text)
         if not deletions:
             problem("a cloze card needs at least one {{deletion}} in its text", "text")
@@ -302,8 +309,9 @@ def _text(value: Any) -> str:
 def _seconds(value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    match = _TIME.match(str(value))
-    if not str(value).strip() or match is None or not any(match.groups()):
+    text = str(value).strip()
+    match = _TIME.fullmatch(text)
+    if not text or match is None or not any(match.groups()):
         return None
     minutes, seconds = (int(part or 0) for part in match.groups())
     return minutes * 60 + seconds

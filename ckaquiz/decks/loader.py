@@ -6,22 +6,32 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ckaquiz.decks.markdown import MarkdownOptions, parse_markdown
-from ckaquiz.decks.yaml_deck import parse_yaml_deck
 from ckaquiz.model import Deck, Problem
+
+if TYPE_CHECKING:  # the parsers (and yaml) are imported when a file is read, not to list files
+    from ckaquiz.decks.markdown import MarkdownOptions
 
 DECK_SUFFIXES = frozenset({".md", ".markdown", ".yaml", ".yml"})
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 """Anki-style plain-text exports: read when imported one by one, never picked up from a folder."""
 MAX_DECK_BYTES = 20 * 1024 * 1024
 NOT_DECKS = frozenset({"readme.md", "license.md", "changelog.md"})
+MAX_PROBLEM_CHARS = 300
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def is_deck_file(path: Path) -> bool:
     """A file ckaquiz reads as a deck: Markdown or YAML, not a README."""
-    return path.suffix.lower() in DECK_SUFFIXES and path.name.lower() not in NOT_DECKS
+    return is_deck_name(path.name)
+
+
+def is_deck_name(name: str) -> bool:
+    """`is_deck_file` for a file name alone (a vault has thousands: no Path made for each)."""
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # exactly `PurePath.suffix`
+    return suffix.lower() in DECK_SUFFIXES and name.lower() not in NOT_DECKS
 
 
 def find_deck_files(folder: Path) -> Iterator[Path]:
@@ -60,18 +70,25 @@ def parse_deck_text(
 
         return parse_delimited(text, path, deck_name=deck_name)
     if Path(path).suffix.lower() in {".yaml", ".yml"}:
+        from ckaquiz.decks.yaml_deck import parse_yaml_deck
+
         return parse_yaml_deck(text, path, deck_name=deck_name)
+    from ckaquiz.decks.markdown import parse_markdown
+
     return parse_markdown(text, path, deck_name=deck_name, default_deck=default_deck, scope=scope, options=options)
 
 
 def printable_problem(problem: Problem) -> Problem:
-    """A problem that prints as one harmless line, whatever its file name or the deck's text hold."""
+    """A problem that prints as one short harmless line, whatever the file name or the deck's text hold."""
 
     def clean(text: str) -> str:
         return _UNPRINTABLE.sub(lambda match: " " if match.group() in "\t\n\r" else "?", text)
 
-    if _UNPRINTABLE.search(problem.path) or _UNPRINTABLE.search(problem.message):
-        return replace(problem, path=clean(problem.path), message=clean(problem.message))
+    message = problem.message
+    if len(message) > MAX_PROBLEM_CHARS:  # a message quoting a ten-megabyte value
+        message = message[: MAX_PROBLEM_CHARS - 1] + "…"
+    if message is not problem.message or _UNPRINTABLE.search(problem.path) or _UNPRINTABLE.search(message):
+        return replace(problem, path=clean(problem.path), message=clean(message))
     return problem
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ckaquiz.decks.entries import EntryContext, build_entry_cards, cloze_cards_text, merge_tags
+from ckaquiz.decks.entries import MAX_DELETIONS, EntryContext, build_entry_cards, cloze_cards_text, merge_tags
 from ckaquiz.decks.identity import explicit_id
 from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
 from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, safe_compose
@@ -40,12 +40,16 @@ _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _ALPHANUMERIC = re.compile(r"[^\W_]")
 """A character for which `str.isalnum()` is true (a word character other than `_`)."""
+# The inner text never runs over the next marker, so a line of ten million unclosed markers
+# takes linear time instead of scanning to the end of the line from each one.
 _CLOZE_STYLES = {
-    "highlight": re.compile(r"==(?=\S)(.+?)(?<=\S)=="),
-    "bold": re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
-    "curly": re.compile(r"\{\{(?!\{)(.+?)\}\}"),
+    "highlight": re.compile(r"==(?=\S)((?:(?!==).)+?)(?<=\S)=="),
+    "bold": re.compile(r"\*\*(?=\S)((?:(?!\*\*).)+?)(?<=\S)\*\*"),
+    "curly": re.compile(r"\{\{(?!\{)((?:(?!\{\{|\}\}).)+?)\}\}"),
 }
-_CLOZE_DELETION = re.compile(r"\{\{(.+?)\}\}")
+_CLOZE_DELETION = re.compile(r"\{\{((?:(?!\{\{|\}\}).)+?)\}\}")
+MAX_CLOZE_LINE = 10_000
+"""Longer lines make no cloze cards: every card of a line repeats the whole line."""
 _CLOZE_MARKERS = {"highlight": "==", "bold": "**", "curly": "{{"}
 """What each cloze style's pattern needs in a line: without it the pattern cannot match."""
 _CLOZE_ANSWER = re.compile(r"^(?:c?\d+;;)?(.*?)(?:;;.*)?$", re.DOTALL)
@@ -692,8 +696,12 @@ def _basic(
 def _clozes(context: EntryContext, line: _Line, options: MarkdownOptions, schedule: list[dict[str, Any]]) -> list[Card]:
     """One card per cloze deletion in a line, in the styles the options allow."""
     spans: list[tuple[int, int, str]] = []
+    if len(line.masked) > MAX_CLOZE_LINE:
+        return []
     for style in options.cloze_styles:
         for match in _CLOZE_STYLES[style].finditer(line.masked):
+            if len(spans) >= MAX_DELETIONS:
+                break
             if not any(start < match.end() and match.start() < end for start, end, _ in spans):
                 spans.append((match.start(), match.end(), _cloze_answer(line.visible[match.start(1) : match.end(1)])))
     if not spans:

@@ -11,10 +11,12 @@ import os
 from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ckaquiz.decks.loader import is_deck_file
-from ckaquiz.decks.markdown import MarkdownOptions
+from ckaquiz.decks.loader import is_deck_name
+
+if TYPE_CHECKING:
+    from ckaquiz.decks.markdown import MarkdownOptions
 
 PLUGIN_SETTINGS = Path(".obsidian") / "plugins" / "obsidian-spaced-repetition" / "data.json"
 SEPARATOR_KEYS = {
@@ -86,6 +88,8 @@ def plugin_settings(vault: Path) -> dict[str, Any]:
 
 def markdown_options(root: Path, source_options: dict[str, Any]) -> MarkdownOptions:
     """Parser options for a user source: plugin settings first, then the command line's overrides."""
+    from ckaquiz.decks.markdown import MarkdownOptions
+
     vault = root if root.is_dir() else root.parent
     values: dict[str, Any] = {"title_in_prompt": True}
     values.update(plugin_settings(vault))
@@ -113,10 +117,16 @@ def excluded(relative: str, patterns: Sequence[str]) -> bool:
 
 def walk_notes(root: Path, excludes: Sequence[str] = ()) -> Iterator[tuple[Path, str]]:
     """(file, vault-relative path) of each note, sorted, never leaving the vault."""
+    for path, relative in walk_note_paths(root, excludes):
+        yield Path(path), relative
+
+
+def walk_note_paths(root: Path, excludes: Sequence[str] = ()) -> Iterator[tuple[str, str]]:
+    """`walk_notes` with each file as text: no Path is made per note (a big vault has thousands)."""
     top = root.resolve()
     visited: set[Path] = set()
 
-    def walk(folder: Path, prefix: str) -> Iterator[tuple[Path, str]]:
+    def walk(folder: Path, prefix: str) -> Iterator[tuple[str, str]]:
         real = folder.resolve()
         if real in visited:
             return  # a loop of links
@@ -126,19 +136,19 @@ def walk_notes(root: Path, excludes: Sequence[str] = ()) -> Iterator[tuple[Path,
         except OSError:
             return
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            relative = f"{prefix}{entry.name}"
+            relative = f"{prefix}{name}"
             if excludes and excluded(relative, excludes):
                 continue
-            path = Path(entry.path)
             if entry.is_symlink():
-                target = path.resolve()
+                target = Path(entry.path).resolve()
                 if target != top and top not in target.parents:
                     continue  # never follow a link out of the vault
             if entry.is_dir(follow_symlinks=True):
-                yield from walk(path, relative + "/")
-            elif entry.is_file(follow_symlinks=True) and is_deck_file(path):
-                yield path, relative
+                yield from walk(Path(entry.path), relative + "/")
+            elif entry.is_file(follow_symlinks=True) and is_deck_name(name):
+                yield entry.path, relative
 
     yield from walk(root, "")

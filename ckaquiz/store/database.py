@@ -7,16 +7,17 @@ waits for the lock (busy timeout) instead of failing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ckaquiz.errors import StoreError
 from ckaquiz.model import Card, CardKind, CardState, Rating, Review, Schedule, SourceLocation
@@ -139,6 +140,20 @@ class SourceRecord:
     deck: str | None
     options: dict[str, Any]
     active: bool
+
+
+class CardSummary(NamedTuple):
+    """A card's row number, deck, tags, sibling key and schedule state, without its content."""
+
+    number: int
+    deck: str
+    tags: tuple[str, ...]
+    sibling_key: str
+    state: CardState
+    due: datetime | None
+    active: bool
+    note_date: Any = None
+    """The note's date from the card's fields, when it was asked for (see `Store.card_summaries`)."""
 
 
 @dataclass
@@ -309,11 +324,13 @@ class Store:
     def known_files(self, source_id: int) -> dict[str, tuple[int, int]]:
         """Scanned files of a source with the size and mtime seen at the last scan."""
         rows = self.connection.execute("SELECT path, size, mtime_ns FROM files WHERE source_id = ?", (source_id,))
-        return {row["path"]: (row["size"], row["mtime_ns"]) for row in rows}
+        return {path: (size, mtime_ns) for path, size, mtime_ns in rows}
 
     def file_problems(self, source_id: int) -> list[str]:
         """Problems recorded at the last scan of each file of a source."""
-        rows = self.connection.execute("SELECT problems FROM files WHERE source_id = ? ORDER BY path", (source_id,))
+        rows = self.connection.execute(  # files without problems (most) are skipped in SQL
+            "SELECT problems FROM files WHERE source_id = ? AND problems != '[]' ORDER BY path", (source_id,)
+        )
         return [problem for row in rows for problem in json.loads(row["problems"])]
 
     # cards ---------------------------------------------------------------------------------
@@ -547,25 +564,96 @@ class Store:
         order: str = "number",
     ) -> list[StoredCard]:
         """Cards narrowed in SQL by deck, state and due time (tags are matched by the caller)."""
-        clauses: list[str] = []
-        parameters: list[Any] = []
-        if not include_retired:
-            clauses.append("active = 1")
-        deck_list = [deck.casefold() for deck in decks]
-        if deck_list:
-            clauses.append(f"lower(deck) IN ({', '.join('?' * len(deck_list))})")
-            parameters.extend(deck_list)
-        state_list = [state.value for state in states]
-        if state_list:
-            clauses.append(f"state IN ({', '.join('?' * len(state_list))})")
-            parameters.extend(state_list)
-        if due_before is not None:
-            clauses.append("due <= ?")
-            parameters.append(to_text(due_before))
-        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, parameters = _card_conditions(decks, states, due_before, None, include_retired)
         ordering = {"number": "number", "due": "due, number"}[order]
         rows = self.connection.execute(f"SELECT {_CARD_COLUMNS} FROM cards{where} ORDER BY {ordering}", parameters)
         return [stored_card(row) for row in rows]
+
+    def card_summaries(
+        self,
+        *,
+        decks: Iterable[str] = (),
+        states: Iterable[CardState] = (),
+        due_before: datetime | None = None,
+        due_after: datetime | None = None,
+        include_retired: bool = False,
+        order: str = "number",
+        note_dates: bool = False,
+    ) -> Generator[CardSummary, None, None]:
+        """`cards` without their content, read lazily: what filters, queues and counts need.
+
+        Narrowed as `cards` narrows (plus `due_after`, exclusive), in the same order; the
+        note date (for --since and --until) is read only when `note_dates` asks for it.
+        """
+        where, parameters = _card_conditions(decks, states, due_before, due_after, include_retired)
+        ordering = {"number": "number", "due": "due, number"}[order]
+        columns = "number, deck, tags, sibling_key, state, due, active" + (", fields" if note_dates else "")
+        tag_sets: dict[str, tuple[str, ...]] = {}  # cards share few tag sets: parse each once
+        for row in self._plain_rows(f"SELECT {columns} FROM cards{where} ORDER BY {ordering}", parameters):
+            tags_text = row[2]
+            tags = tag_sets.get(tags_text)
+            if tags is None:
+                tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
+            note_date = json.loads(row[7]).get("note_date") if note_dates else None
+            yield CardSummary(
+                row[0], row[1], tags, row[3], _CARD_STATES[row[4]], from_text(row[5]), bool(row[6]), note_date
+            )
+
+    def cards_by_numbers(self, numbers: Iterable[int]) -> list[StoredCard]:
+        """The cards with these row numbers, in the order given (numbers not found are left out)."""
+        return list(self.iter_cards_by_numbers(numbers))
+
+    def iter_cards_by_numbers(self, numbers: Iterable[int], *, chunk: int = 500) -> Iterator[StoredCard]:
+        """`cards_by_numbers`, read and built a chunk at a time (a long listing never sits in memory whole)."""
+        wanted = list(numbers)
+        for start in range(0, len(wanted), chunk):
+            part = wanted[start : start + chunk]
+            rows = self.connection.execute(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE number IN ({', '.join('?' * len(part))})", part
+            )
+            found = {row["number"]: stored_card(row) for row in rows}
+            yield from (found[number] for number in part if number in found)
+
+    def matching_numbers(
+        self,
+        accept: Callable[[str, tuple[str, ...], Any], bool],
+        *,
+        decks: Iterable[str] = (),
+        include_retired: bool = False,
+        note_dates: bool = False,
+    ) -> list[int]:
+        """Row numbers, in order, of the cards (narrowed by deck as `cards` does) that `accept(deck, tags,
+        note_date)` takes. Without note dates each distinct deck and tag set is judged once, so a
+        filter over 100,000 cards costs about as much as their few hundred tag sets."""
+        where, parameters = _card_conditions(decks, (), None, None, include_retired)
+        columns = "number, deck, tags" + (", fields" if note_dates else "")
+        verdicts: dict[tuple[str, str], bool] = {}
+        numbers: list[int] = []
+        for row in self._plain_rows(f"SELECT {columns} FROM cards{where}", parameters):
+            if note_dates:
+                if accept(row[1], tuple(json.loads(row[2])), json.loads(row[3]).get("note_date")):
+                    numbers.append(row[0])
+                continue
+            key = (row[1], row[2])
+            verdict = verdicts.get(key)
+            if verdict is None:
+                verdict = verdicts[key] = accept(row[1], tuple(json.loads(row[2])), None)
+            if verdict:
+                numbers.append(row[0])
+        numbers.sort()  # cheaper here than an ORDER BY that makes SQLite sort its index's rows
+        return numbers
+
+    def _plain_rows(self, query: str, parameters: Sequence[Any]) -> sqlite3.Cursor:
+        """Rows as plain tuples: building a `sqlite3.Row` for each of 100,000 rows costs more than the query."""
+        cursor = self.connection.cursor()
+        cursor.row_factory = None
+        return cursor.execute(query, parameters)
+
+    def distinct_tags(self, *, decks: Iterable[str] = ()) -> set[str]:
+        """Every tag of the active cards (of these decks)."""
+        where, parameters = _card_conditions(decks, (), None, None, False)
+        rows = self._plain_rows(f"SELECT DISTINCT tags FROM cards{where}", parameters)
+        return {tag for (tags,) in rows for tag in json.loads(tags)}
 
     def deck_names(self) -> list[str]:
         """Names of decks with active cards."""
@@ -730,16 +818,56 @@ class Store:
         return [dict(row) | {"result": json.loads(row["result"])} for row in rows]
 
 
+_CARD_STATES = {state.value: state for state in CardState}
+_CARD_KINDS = {kind.value: kind for kind in CardKind}
+
+
+@functools.lru_cache(maxsize=4096)
+def _tag_tuple(text: str) -> tuple[str, ...]:
+    """A card's tags from their JSON; cards share few tag sets, and a tuple can be shared."""
+    return tuple(json.loads(text))
+
+
+def _card_conditions(
+    decks: Iterable[str],
+    states: Iterable[CardState],
+    due_before: datetime | None,
+    due_after: datetime | None,
+    include_retired: bool,
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its parameters) that narrows cards by deck, state and due time."""
+    clauses: list[str] = []
+    parameters: list[Any] = []
+    if not include_retired:
+        clauses.append("active = 1")
+    deck_list = [deck.casefold() for deck in decks]
+    if deck_list:
+        clauses.append(f"lower(deck) IN ({', '.join('?' * len(deck_list))})")
+        parameters.extend(deck_list)
+    state_list = [state.value for state in states]
+    if state_list:
+        clauses.append(f"state IN ({', '.join('?' * len(state_list))})")
+        parameters.extend(state_list)
+    if due_before is not None:
+        clauses.append("due <= ?")
+        parameters.append(to_text(due_before))
+    if due_after is not None:
+        clauses.append("due > ?")
+        parameters.append(to_text(due_after))
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    return where, parameters
+
+
 def stored_card(row: sqlite3.Row) -> StoredCard:
     """Build a StoredCard from a row of `_CARD_COLUMNS`."""
     card = Card(
         id=row["id"],
         deck=row["deck"],
-        kind=CardKind(row["kind"]),
+        kind=_CARD_KINDS[row["kind"]],
         prompt=row["prompt"],
         answer=row["answer"],
         source=SourceLocation(row["source_path"], row["source_line"]),
-        tags=tuple(json.loads(row["tags"])),
+        tags=_tag_tuple(row["tags"]),
         key_points=tuple(json.loads(row["key_points"])),
         sibling_key=row["sibling_key"],
         explanation=row["explanation"],
@@ -793,16 +921,25 @@ def _schedule_values(schedule: Schedule) -> tuple[Any, ...]:
     )
 
 
+_SCHEDULE_NAMES = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+_SCHEDULE_COLUMNS = {
+    suffix: tuple(f"{name}{suffix}" for name in _SCHEDULE_NAMES) for suffix in ("", "_before", "_after")
+}
+
+
 def _schedule(row: sqlite3.Row, suffix: str = "") -> Schedule:
+    state, step, stability, difficulty, due, last_review, reps, lapses = (
+        row[name] for name in _SCHEDULE_COLUMNS[suffix]
+    )
     return Schedule(
-        state=CardState(row[f"state{suffix}"]),
-        step=row[f"step{suffix}"],
-        stability=row[f"stability{suffix}"],
-        difficulty=row[f"difficulty{suffix}"],
-        due=from_text(row[f"due{suffix}"]),
-        last_review=from_text(row[f"last_review{suffix}"]),
-        reps=row[f"reps{suffix}"],
-        lapses=row[f"lapses{suffix}"],
+        state=_CARD_STATES[state],
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=from_text(due),
+        last_review=from_text(last_review),
+        reps=reps,
+        lapses=lapses,
     )
 
 

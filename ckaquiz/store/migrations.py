@@ -131,6 +131,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX attempts_by_card ON attempts (card_id, created_at);
         """,
     ),
+    Migration(
+        "0002_card_summaries_index",
+        # Filters, queues and deck counts read each card's deck, tags, sibling key, state and due
+        # time, not its content. Those columns sit behind the long answer in a row, so reading
+        # them meant reading the whole table; from this index SQLite reads them alone. Its first
+        # columns are those of cards_by_state_due, which it replaces.
+        """
+        CREATE INDEX cards_summary ON cards (active, state, due, deck, tags, sibling_key);
+        DROP INDEX cards_by_state_due;
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
