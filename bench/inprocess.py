@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ckaquiz.collection import Collection  # noqa: E402
-from ckaquiz.model import Rating  # noqa: E402
-from ckaquiz.session import Mode, Session  # noqa: E402
+from ckaquiz.collection import Collection
+from ckaquiz.model import Rating
+from ckaquiz.session import Mode, Session
 
 
 def grade(home: Path, count: int) -> list[float]:

@@ -166,10 +166,7 @@ class _Writer:
 
     def inline_card(self) -> str:
         term = self.term()
-        if self.rng.random() < 0.5:
-            question = f"{term}의 역할은?"
-        else:
-            question = f"What does {term} do?"
+        question = f"{term}의 역할은?" if self.rng.random() < 0.5 else f"What does {term} do?"
         separator = ":::" if self.rng.random() < 0.1 else "::"
         return f"{question}{separator}{self.rng.choice(_ENGLISH_PREDICATES)}"
 

@@ -304,14 +304,23 @@ def _progress(shared: Context) -> Iterator[Callable[[int, int, str], None] | Non
     if not sys.stderr.isatty():
         yield None
         return
+    import time
+
     from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    # Refreshed from here, not by Rich's refresh thread: a process running a thread does not
+    # fork, and a big scan reads its notes in forked workers (see ckaquiz.reading).
+    with Progress(console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("reading notes", total=None)
+        shown = 0.0
 
         def update(index: int, total: int, path: str) -> None:
+            nonlocal shown
             bar.update(task, completed=index, total=total, description=f"reading {Path(path).name[:40]}")
+            if time.monotonic() - shown >= 0.1:
+                bar.refresh()
+                shown = time.monotonic()
 
         yield update
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
+from json.encoder import encode_basestring as _json_string  # json's C string encoder when it has one
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -50,24 +51,62 @@ _SORTED_JSON_TEXT = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 def content_hash(card: Card) -> str:
     """A fingerprint of what a learner sees, to tell changed cards from unchanged ones.
 
-    The SHA-1 of `card.to_dict() | {"source": None}` as sorted JSON, with the mapping built
-    directly (a test holds the two equal): stored fingerprints must never change.
+    The SHA-1 of `card.to_dict() | {"source": None}` as sorted JSON (a test holds the two
+    equal): stored fingerprints must never change.
     """
-    payload = {
-        "id": card.id,
-        "deck": card.deck,
-        "kind": card.kind.value,
-        "prompt": card.prompt,
-        "answer": card.answer,
-        "tags": card.tags,
-        "key_points": card.key_points,
-        "sibling_key": card.sibling_key,
-        "explanation": card.explanation,
-        "reference": card.reference,
-        "fields": card.fields,
-        "source": None,
-    }
-    return hashlib.sha1(_SORTED_JSON_TEXT(payload).encode("utf-8")).hexdigest()
+    return _content_values_and_hash(card)[1]
+
+
+def _content_values_and_hash(card: Card) -> tuple[tuple[Any, ...], str]:
+    """`_content_values(card)` and `content_hash(card)` at once: they share the tags' and key points' JSON.
+
+    The sorted JSON of the fingerprint is written out key by key (in sorted order, with json's
+    default separators), each value by json's own encoders.
+    """
+    tags = _JSON_TEXT(card.tags)  # a tuple is written as the same JSON array as a list
+    key_points = _JSON_TEXT(card.key_points)
+    kind = card.kind.value
+    values = (
+        card.id,
+        card.deck,
+        kind,
+        card.prompt,
+        card.answer,
+        tags,
+        key_points,
+        card.sibling_key,
+        card.explanation,
+        card.reference,
+        _JSON_TEXT(card.fields),
+    )
+    payload = "".join(
+        (
+            '{"answer": ',
+            _json_string(card.answer),
+            ', "deck": ',
+            _json_string(card.deck),
+            ', "explanation": ',
+            _json_string(card.explanation),
+            ', "fields": ',
+            _SORTED_JSON_TEXT(card.fields),
+            ', "id": ',
+            _json_string(card.id),
+            ', "key_points": ',
+            key_points,
+            ', "kind": ',
+            _json_string(kind),
+            ', "prompt": ',
+            _json_string(card.prompt),
+            ', "reference": ',
+            _json_string(card.reference),
+            ', "sibling_key": ',
+            _json_string(card.sibling_key),
+            ', "source": null, "tags": ',
+            tags,
+            "}",
+        )
+    )
+    return values, hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
 SIMILARITY = 80.0
@@ -102,16 +141,12 @@ class PreparedFile:
 
 def prepare_file(path: str, cards: Iterable[Card], *, size: int, mtime_ns: int, problems: list[str]) -> PreparedFile:
     """A file's cards as new `cards` rows: content, place, fingerprint and schedule (seeded or new)."""
-    rows = [
-        (
-            *_content_values(card),
-            path,
-            card.source.line,
-            content_hash(card),
-            *(_NEW_SCHEDULE_VALUES if (seeded := _seeded_schedule(card)) is None else _schedule_values(seeded)),
-        )
-        for card in cards
-    ]
+    rows = []
+    for card in cards:
+        values, fingerprint = _content_values_and_hash(card)
+        seeded = _seeded_schedule(card)
+        schedule = _NEW_SCHEDULE_VALUES if seeded is None else _schedule_values(seeded)
+        rows.append((*values, path, card.source.line, fingerprint, *schedule))
     return PreparedFile(path=path, size=size, mtime_ns=mtime_ns, problems=problems, rows=rows)
 
 
@@ -928,18 +963,16 @@ _SCHEDULE_COLUMNS = {
 
 
 def _schedule(row: sqlite3.Row, suffix: str = "") -> Schedule:
-    state, step, stability, difficulty, due, last_review, reps, lapses = (
-        row[name] for name in _SCHEDULE_COLUMNS[suffix]
-    )
+    state, step, stability, difficulty, due, last_review, reps, lapses = _SCHEDULE_COLUMNS[suffix]
     return Schedule(
-        state=_CARD_STATES[state],
-        step=step,
-        stability=stability,
-        difficulty=difficulty,
-        due=from_text(due),
-        last_review=from_text(last_review),
-        reps=reps,
-        lapses=lapses,
+        state=_CARD_STATES[row[state]],
+        step=row[step],
+        stability=row[stability],
+        difficulty=row[difficulty],
+        due=from_text(row[due]),
+        last_review=from_text(row[last_review]),
+        reps=row[reps],
+        lapses=row[lapses],
     )
 
 

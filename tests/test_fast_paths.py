@@ -1,0 +1,449 @@
+"""Every shortcut taken for speed gives exactly what the plain way gives.
+
+The plain ways are written out here as the reference: fingerprints, ids, frontmatter, the
+walk of a vault, the first import of a source, reading in worker processes, card filters,
+today's queue, the `cards --json` text and typer's coercion of option values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ckaquiz.catalog import indented_json, matching_cards, write_cards_json
+from ckaquiz.collection import Collection
+from ckaquiz.decks import markdown
+from ckaquiz.decks.identity import IdAllocator, derived_id
+from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck_name
+from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
+from ckaquiz.filters import Filters
+from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
+from ckaquiz.session import Mode, Session
+from ckaquiz.store import Store, StoredCard
+from ckaquiz.store.database import content_hash
+from tests.conftest import FIXTURES, FrozenClock
+
+VAULT = FIXTURES / "vault"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    copy = tmp_path / "vault"
+    shutil.copytree(VAULT, copy)
+    return copy
+
+
+def full_card(**changes: Any) -> Card:
+    card = Card(
+        id="deck:abc",
+        deck="deck",
+        kind=CardKind.RECALL,
+        prompt="Taints › 효과",
+        answer="- NoExecute evicts\n| a | b |",
+        source=SourceLocation("notes/taints.md", 7),
+        tags=("cka", "한국어/태그"),
+        key_points=("NoExecute evicts", "a · b"),
+        sibling_key="deck:abc",
+        explanation="why",
+        reference="https://kubernetes.io/",
+        fields={"note": "notes/taints.md", "note_date": "2025-03-19", "sr": {"due": "2025-03-25", "ease": 250}},
+    )
+    return dataclasses.replace(card, **changes)
+
+
+# parsing -----------------------------------------------------------------------------------------------
+
+
+def test_content_hash_is_the_sha1_of_the_cards_sorted_json() -> None:
+    for card in (full_card(), full_card(fields={}, tags=(), key_points=()), full_card(kind=CardKind.CLOZE)):
+        payload = json.dumps(card.to_dict() | {"source": None}, sort_keys=True, ensure_ascii=False)
+        assert content_hash(card) == hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+texts = st.text(alphabet=st.sampled_from('a"\\\n\t\u2028\x01é한😀 {}[]:,'), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prompt=texts,
+    answer=texts,
+    tags=st.lists(texts, max_size=3),
+    points=st.lists(texts, max_size=3),
+    fields=st.dictionaries(texts, st.none() | st.integers() | texts | st.lists(texts, max_size=2), max_size=3),
+)
+def test_any_cards_hash_is_the_sha1_of_its_sorted_json(
+    prompt: str, answer: str, tags: list[str], points: list[str], fields: dict[str, Any]
+) -> None:
+    card = full_card(prompt=prompt, answer=answer, tags=tuple(tags), key_points=tuple(points), fields=fields)
+    payload = json.dumps(card.to_dict() | {"source": None}, sort_keys=True, ensure_ascii=False)
+    assert content_hash(card) == hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def test_with_note_is_replace() -> None:
+    card = full_card()
+    fields = card.fields | {"note": "other.md"}
+    assert markdown.with_note(card, tags=("x",), fields=fields) == dataclasses.replace(card, tags=("x",), fields=fields)
+    names = {field.name for field in dataclasses.fields(Card)}
+    assert names == set(card.to_dict()), "with_note must copy every field of Card"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    scope=st.text(alphabet=st.sampled_from("a Ab ß\u0301e\u1100\u1161\n\t/ş한."), max_size=12),
+    bases=st.lists(st.text(alphabet=st.sampled_from("a A ß\u0301\u1100\u1161\n\t?::한"), max_size=10), max_size=4),
+)
+def test_scoped_ids_are_derived_from_scope_and_basis(scope: str, bases: list[str]) -> None:
+    allocator = IdAllocator("Deck 한", scope)
+    seen: dict[str, int] = {}
+    for basis in bases:
+        from ckaquiz.decks.identity import normalise_for_identity
+
+        key = normalise_for_identity(basis)
+        seen[key] = seen.get(key, 0) + 1
+        scoped = f"{scope}\n{basis}" if scope else basis
+        assert allocator.allocate(basis) == derived_id("Deck 한", scoped, occurrence=seen[key])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"dg-publish":true,"permalink":"/06-full-notes/2025-03-19/","noteIcon":""}',
+        "tags: [cka, aws/sqs]\ncreated: 2025-03-19",
+        "tags: cka, #aws\ndate: 2025-03-19 10:00:00\nckaquiz: false",
+        "deck: d\nreference: https://kubernetes.io/docs/\ncount: 3\nratio: 1.5\nempty:",
+        "nested: {a: [1, 2, {b: null}]}\nflag: yes\noctal: 010",
+        "key: 'quoted: value'\nother: \"double\"",
+    ],
+)
+def test_plain_frontmatter_reads_as_pyyaml_reads_it(text: str) -> None:
+    fast = markdown._simple_frontmatter(text)
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    assert fast == {str(key): value for key, value in markdown.construct(node).items()}
+
+
+@pytest.mark.parametrize(
+    "text", ["a:\tb", "a: !!python/object x", "a: |\n  block", "a: &x 1\nb: *x", "a: '\\u00e9'", "x" * 5000]
+)
+def test_frontmatter_that_might_differ_goes_to_pyyaml(text: str) -> None:
+    assert markdown._simple_frontmatter(text) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a.md", "A.MD", "a.markdown", "x.yaml", "x.yml", "README.md", "readme.MD", "a.", ".md", "a", "a.b.md", "a.txt",
+     "LICENSE.md", "changelog.md", "notes.md.bak", "x..md"],
+)
+def test_deck_names_as_deck_files(name: str) -> None:
+    assert is_deck_name(name) == is_deck_file(Path("folder") / name)
+    assert DECK_SUFFIXES and NOT_DECKS
+
+
+def test_walking_a_vault_as_text_finds_what_walking_it_as_paths_finds(vault: Path) -> None:
+    (vault / "Topics" / "link").symlink_to(vault / "Topics")
+    assert [(str(path), relative) for path, relative in walk_notes(vault, ["Templates"])] == list(
+        walk_note_paths(vault, ["Templates"])
+    )
+
+
+# storing -------------------------------------------------------------------------------------------------
+
+
+def table_rows(store: Store) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    cards = store.connection.execute("SELECT * FROM cards ORDER BY number").fetchall()
+    files = store.connection.execute("SELECT * FROM files ORDER BY id").fetchall()
+    return [tuple(row) for row in cards], [tuple(row) for row in files]
+
+
+def import_both_ways(home: Path, clock: FrozenClock, path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The same imports through the first-import shortcut and through sync_source alone."""
+    results = []
+    for shortcut in (True, False):
+        folder = home / ("fast" if shortcut else "plain")
+        folder.mkdir(parents=True)
+        (folder / "config.toml").write_text("enable_fuzzing = false\nbuiltin_decks = false\n", encoding="utf-8")
+        with monkeypatch.context() as patch:
+            if not shortcut:
+                patch.setattr(Store, "add_new_source_files", lambda self, *arguments, **keywords: None)
+            collection = Collection.open(folder, clock=clock)
+            try:
+                reports = [collection.import_path(path)[1] for _ in range(2)]
+                results.append((table_rows(collection.store), [dataclasses.asdict(report) for report in reports]))
+            finally:
+                collection.close()
+    return results
+
+
+def test_a_first_import_stores_what_matching_would(
+    tmp_path: Path, clock: FrozenClock, vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, plain = import_both_ways(tmp_path / "homes", clock, vault, monkeypatch)
+    assert fast == plain
+    assert fast[0][0], "the vault gives cards"
+
+
+def test_a_first_import_whose_id_is_taken_falls_back_to_matching(tmp_path: Path, clock: FrozenClock) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text("enable_fuzzing = false\nbuiltin_decks = false\n", encoding="utf-8")
+    first, second = tmp_path / "one" / "a.yaml", tmp_path / "two" / "b.yaml"  # both name the deck `shared`
+    for path, answer in ((first, "old"), (second, "new")):
+        path.parent.mkdir()
+        path.write_text(f"deck: shared\ncards:\n  - {{front: q, back: {answer}, id: same}}\n", encoding="utf-8")
+    collection = Collection.open(home, clock=clock)
+    try:
+        collection.import_path(first)
+        _, report = collection.import_path(second.parent)  # a new source, yet its card id `shared:same` is taken
+        assert (report.counts.new, report.counts.changed, report.files_read) == (0, 1, 1)
+        stored = collection.store.card("shared:same")
+        assert stored is not None and stored.card.answer == "new"
+    finally:
+        collection.close()
+
+
+def test_reading_in_worker_processes_gives_what_reading_here_gives(vault: Path) -> None:
+    script = textwrap.dedent(
+        f"""
+        import pickle, sys
+        from pathlib import Path
+        from ckaquiz.decks.obsidian import markdown_options, walk_note_paths
+        from ckaquiz.reading import FileToRead, ReadJob, reading
+        root = Path({str(vault)!r})
+        items = [FileToRead(Path(path), path, relative, 0, 0) for path, relative in walk_note_paths(root)] * 20
+        results = []
+        for prepare in (True, False):
+            job = ReadJob(deck_name=None, default_deck="vault", options=markdown_options(root, {{}}), prepare=prepare)
+            for workers in (1, 2):
+                with reading(job, items, workers=workers) as found:
+                    results.append([(item.shown, result) for item, result in found])
+        sys.stdout.buffer.write(pickle.dumps(results))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, cwd=ROOT)
+    import pickle
+
+    prepared_here, prepared_there, scanned_here, scanned_there = pickle.loads(done.stdout)
+    assert prepared_here == prepared_there and prepared_here
+    assert scanned_here == scanned_there and scanned_here
+
+
+# reading cards back ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def studied(collection: Collection, vault: Path, clock: FrozenClock) -> Collection:
+    """The fixture vault, some cards answered, one retired."""
+    collection.import_path(vault)
+    session = Session(collection, mode=Mode.REVIEW, seed=3)
+    for rating in (Rating.AGAIN, Rating.GOOD, Rating.EASY, Rating.HARD, Rating.GOOD):
+        if session.next_card() is None:
+            break
+        session.answer(rating)
+    session.finish()
+    note = vault / "Topics" / "Taints and tolerations.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("NoExecute", "NoSchedule"), encoding="utf-8")
+    clock.moment += timedelta(days=3)
+    collection.refresh()
+    return collection
+
+
+FILTERS = [
+    Filters(),
+    Filters(tags=("cka",)),
+    Filters(tags=("2025-04*", "aws")),
+    Filters(tags=("nothing",)),
+    Filters(decks=("vault",)),
+    Filters(decks=("VAULT",), tags=("cka",)),
+    Filters(since=__import__("datetime").date(2025, 4, 2)),
+    Filters(until=__import__("datetime").date(2025, 4, 1), tags=("cka",)),
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+@pytest.mark.parametrize("retired", [False, True])
+def test_filtered_cards_are_the_cards_that_pass_the_filters(
+    studied: Collection, filters: Filters, retired: bool
+) -> None:
+    every = studied.store.cards(decks=filters.decks, include_retired=retired)
+    assert matching_cards(studied, filters, include_retired=retired) == [
+        stored for stored in every if filters.matches(stored.card)
+    ]
+
+
+def reference_queue(session: Session, now: Any) -> list[int]:
+    """Today's queue as it was built before summaries: every card read, then filtered."""
+    store, filters, settings = session.store, session.filters, session.collection.settings
+
+    def matching(cards: list[StoredCard]) -> list[StoredCard]:
+        return [stored for stored in cards if filters.matches(stored.card)]
+
+    if session.mode is Mode.REVIEW:
+        cards = matching(store.cards(decks=filters.decks, order="due"))
+        cards.sort(key=lambda stored: (stored.schedule.due is None, stored.schedule.due or now, stored.number))
+        return [stored.number for stored in cards]
+    day_start = session.collection.study_day_start()
+    new_today, reviews_today, siblings_today = store.studied_since(day_start)
+    learning = matching(
+        store.cards(decks=filters.decks, states=(CardState.LEARNING, CardState.RELEARNING), due_before=now, order="due")
+    )
+    reviews = matching(
+        store.cards(decks=filters.decks, states=(CardState.REVIEW,), due_before=day_start + timedelta(days=1), order="due")
+    )
+    new_cards = matching(store.cards(decks=filters.decks, states=(CardState.NEW,)))
+    queue = [stored.number for stored in learning]
+    taken: set[str] = set()
+    for cards, room in ((reviews, settings.reviews_per_day - reviews_today), (new_cards, settings.new_per_day - new_today)):
+        for stored in cards:
+            if room <= 0:
+                break
+            key = stored.card.sibling_key
+            if key and (key in taken or key in siblings_today):
+                continue
+            taken.add(key) if key else None
+            queue.append(stored.number)
+            room -= 1
+    return queue
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+@pytest.mark.parametrize("mode", [Mode.STUDY, Mode.REVIEW])
+def test_todays_queue_is_the_queue_of_every_card_read(
+    studied: Collection, filters: Filters, mode: Mode, clock: FrozenClock
+) -> None:
+    session = Session(studied, filters, mode=mode)
+    session.start()
+    assert session._queue == reference_queue(session, clock.moment)
+    upcoming = [
+        stored.schedule.due
+        for stored in studied.store.cards(decks=filters.decks)
+        if filters.matches(stored.card) and stored.schedule.due is not None and stored.schedule.due > clock.moment
+    ]
+    assert session.finish().next_due == (min(upcoming) if upcoming else None)
+
+
+def test_cards_json_is_json_dumps_of_the_records(studied: Collection) -> None:
+    import io
+
+    from ckaquiz.catalog import card_record
+
+    cards = studied.store.cards(include_retired=True)
+    written = io.StringIO()
+    write_cards_json(cards, written)
+    assert written.getvalue() == json.dumps([card_record(stored) for stored in cards], ensure_ascii=False, indent=1) + "\n"
+    empty = io.StringIO()
+    write_cards_json([], empty)
+    assert empty.getvalue() == "[]\n"
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(),
+    lambda children: st.lists(children, max_size=4)
+    | st.tuples(children, children)
+    | st.dictionaries(st.text(max_size=5) | st.integers() | st.none(), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(json_values)
+def test_indented_json_is_json_dumps(value: Any) -> None:
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=1)
+    assert indented_json(value, "  ") == json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+
+
+# the command line ---------------------------------------------------------------------------------------------
+
+
+def test_quick_commands_start_without_pydantic(isolated_home: Path, tmp_path: Path) -> None:
+    script = (
+        "import sys\nfrom ckaquiz.cli import app\n"
+        "for arguments in (['decks'], ['cards', '--tag', 'cka', '--json'], ['import', sys.argv[1]]):\n"
+        "    try:\n        app(arguments)\n    except SystemExit:\n        pass\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    deck = tmp_path / "deck.yaml"
+    deck.write_text("deck: d\ntags: [cka]\ncards:\n  - {front: q, back: a}\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", script, str(deck)], capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value"),
+    [
+        ("str", "text"),
+        ("str", None),
+        ("list[str]", ("a", "b")),
+        ("list[str]", ()),
+        ("Path", "missing/file.md"),
+        ("Path", "."),
+        ("list[Path]", (".", "nowhere")),
+        ("int", None),
+    ],
+)
+def test_typer_shortcuts_give_typers_own_values(annotation: str, value: Any) -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from typing import Optional
+        import typer
+        from typer.core import _TyperParameter
+        from ckaquiz.cli_startup import _NO_SHORTCUT, unchanged_value
+        app = typer.Typer()
+        seen = {{}}
+        @app.command()
+        def main(value: Optional[{annotation}] = None) -> None:
+            seen["typer"] = value
+        command = typer.main.get_command(app)
+        parameter = next(p for p in command.params if p.name == "value")
+        context = command.make_context("main", [])
+        own = parameter.get_runtime_param().coerce({value!r}, param=parameter, ctx=context)
+        short = unchanged_value(parameter, {value!r})
+        print(repr(own), "|", repr(short) if short is not _NO_SHORTCUT else "no shortcut")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    own, short = done.stdout.strip().split(" | ")
+    assert short in (own, "no shortcut"), done.stderr
+    if value is None or annotation in ("str", "list[str]"):
+        assert short == own
+
+
+def test_the_shortcut_leaves_an_unreadable_path_to_typer(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from ckaquiz.cli_startup import _NO_SHORTCUT, _plain_path
+
+    defaults = SimpleNamespace(
+        exists=False, file_okay=True, dir_okay=True, writable=False, readable=True, resolve_path=False,
+        allow_dash=False, path_type=None,
+    )
+    assert _plain_path(defaults, str(tmp_path)) == tmp_path
+    assert _plain_path(SimpleNamespace(**{**vars(defaults), "exists": True}), str(tmp_path)) is _NO_SHORTCUT
+    assert _plain_path(defaults, "a\x00b") is _NO_SHORTCUT
+
+
+def test_store_summaries_read_through_the_summary_index(studied: Collection) -> None:
+    plan = studied.store.connection.execute(
+        "EXPLAIN QUERY PLAN SELECT number, deck, tags, sibling_key, state, due, active FROM cards WHERE active = 1"
+    ).fetchall()
+    assert any("COVERING INDEX cards_summary" in str(tuple(row)) for row in plan)
+    assert isinstance(studied.store.connection, sqlite3.Connection)
