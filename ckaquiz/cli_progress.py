@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Protocol
@@ -128,7 +127,10 @@ def stats(
     except CkaquizError as error:
         raise _fail(str(error)) from None
     if as_json:
-        sys.stdout.write(json.dumps(found.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        from ckaquiz.catalog import indented_json
+
+        # json.dumps(..., ensure_ascii=False, indent=1), byte for byte, without json's pure-Python indented writer
+        sys.stdout.write(indented_json(found.to_dict()) + "\n")
         return
     from ckaquiz.ui.stats_view import stats_view
 

@@ -7,12 +7,13 @@ day: it starts at `day_starts_at` local time (04:00 by default), as everywhere i
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import fmean
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ckaquiz.clock import study_day_start
 from ckaquiz.config import Settings
@@ -702,35 +703,327 @@ class Stats:
 
 
 def collect_stats(collection: Collection, filters: Filters = Filters()) -> Stats:
-    """Compute every number of `ckaquiz stats` for the cards matching the filters."""
-    from ckaquiz.catalog import matching_cards
-    from ckaquiz.scheduling import retrievabilities
-    from ckaquiz.store.history import scored_attempts
+    """Compute every number of `ckaquiz stats` for the cards matching the filters.
 
+    The same numbers as the functions above give from whole cards and the whole review log, but
+    counted in SQL: reviews per study day, rating and state, review tallies per card; cards are read
+    without their content, and each distinct deck and tag set is judged against the filters once.
+    """
+    from ckaquiz.scheduling import retrievabilities
+
+    store = collection.store
     settings = collection.settings
     hour = settings.day_starts_at
+    threshold = leech_lapses(settings)
     now = collection.now()
     today = study_day(now, day_starts_at=hour)
-    active = matching_cards(collection, filters)
-    with_retired = matching_cards(collection, filters, include_retired=True)
-    known_ids = {stored.card.id for stored in with_retired}
-    reviews = [review for review in collection.store.reviews() if review.card_id in known_ids]
-    schedules = [stored.schedule for stored in active]
-    recall = retrievabilities(collection.scheduler, ((stored.number, stored.schedule) for stored in active), now)
+    day_end = study_day_start(now, day_starts_at_hour=hour) + timedelta(days=1)
+    filtering = bool(filters.decks or filters.tags or filters.by_date)
+
+    # cards: the matching ones (retired too), judged once per deck and tag set --------------------
+    known: list[int] = []
+    active: list[_StatsCard] = []
+    recall_ids: set[str] = set()
+    verdicts: dict[tuple[str, str], bool] = {}
+    tag_sets: dict[str, tuple[str, ...]] = {}
+    days: dict[str, date] = {}
+    recall_kind = CardKind.RECALL.value
+    rows = store.stats_card_rows(decks=filters.decks, day_starts_at=hour, note_dates=filters.by_date)
+    for row in rows:
+        number, card_id, deck, tags_text, is_active, kind, state_text = row[:7]
+        tags = tag_sets.get(tags_text)
+        if tags is None:
+            tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
+        if filtering:
+            if filters.by_date:
+                accepted = filters.matches_values(deck=deck, tags=tags, note_date=json.loads(row[15]).get("note_date"))
+            else:
+                key = (deck, tags_text)
+                verdict = verdicts.get(key)
+                if verdict is None:
+                    verdict = verdicts[key] = filters.matches_values(deck=deck, tags=tags, note_date=None)
+                accepted = verdict
+            if not accepted:
+                continue
+        known.append(number)
+        if kind == recall_kind:
+            recall_ids.add(card_id)
+        if not is_active:
+            continue
+        state = _STATES[state_text]
+        due_text, last_text, due_day_text = row[10], row[11], row[14]
+        schedule = Schedule(
+            state=state,
+            step=row[7],
+            stability=row[8],
+            difficulty=row[9],
+            due=None if due_text is None else datetime.fromisoformat(due_text),
+            last_review=None if last_text is None else datetime.fromisoformat(last_text),
+            reps=row[12],
+            lapses=row[13],
+        )
+        due_day = None
+        if due_day_text is not None:
+            due_day = days.get(due_day_text)
+            if due_day is None:
+                due_day = days[due_day_text] = date.fromisoformat(due_day_text)
+        active.append(_StatsCard(number, card_id, deck, tags, schedule, due_day, state_text))
+
+    # cards: counts, forecast, due today, recall ---------------------------------------------------
+    counts = dict.fromkeys(("new", "learning", "relearning", "young", "mature", "leeches"), 0)
+    forecast = [0] * FORECAST_DAYS
+    overdue = due_now = 0
+    mature_numbers: set[int] = set()
+    for item in active:
+        schedule = item.schedule
+        state_text = item.state_text
+        if state_text == "review":
+            if is_mature(schedule):
+                counts["mature"] += 1
+                mature_numbers.add(item.number)
+            else:
+                counts["young"] += 1
+        else:
+            counts[state_text] += 1
+        if schedule.lapses >= threshold:
+            counts["leeches"] += 1
+        if still_due(schedule, now=now, day_end=day_end):
+            due_now += 1
+        if state_text != "new" and item.due_day is not None:
+            offset = (item.due_day - today).days
+            if offset < 0:
+                overdue += 1
+                offset = 0
+            if offset < FORECAST_DAYS:
+                forecast[offset] += 1
+    recall = retrievabilities(collection.scheduler, ((item.number, item.schedule) for item in active), now)
+
+    # reviews: per study day, and per card over the last year -------------------------------------
+    per_day: dict[date, list[int]] = {}  # answers, duration_ms, Again, young passed/failed, mature passed/failed
+
+    def count(day: date, again: int, kind: int, answers: int, milliseconds: int) -> None:
+        figures = per_day.get(day)
+        if figures is None:
+            figures = per_day[day] = [0] * 7
+        figures[0] += answers
+        figures[1] += milliseconds
+        if again:
+            figures[2] += answers
+        if kind:
+            figures[1 + 2 * kind + (1 if again else 0)] += answers
+
+    with store.stats_scope(known if filtering else None) as scope:
+        straddling: set[datetime] = set()
+        for hour_text, again, kind, answers, milliseconds in store.review_hours(scope=scope):
+            hour_start = datetime.fromisoformat(hour_text + ":00:00+00:00")
+            first = study_day(hour_start, day_starts_at=hour)
+            if study_day(hour_start + _LAST_OF_HOUR, day_starts_at=hour) != first:
+                straddling.add(hour_start)  # a study day starts within this UTC hour: count it review by review
+                continue
+            count(first, again, kind, answers, milliseconds)
+        for hour_start in sorted(straddling):
+            for day_text, again, kind, answers, milliseconds in store.review_days_between(
+                hour_start, hour_start + timedelta(hours=1), day_starts_at=hour, scope=scope
+            ):
+                count(date.fromisoformat(day_text), again, kind, answers, milliseconds)
+        cards_today = store.cards_studied_on(today, day_starts_at=hour, scope=scope)
+    year_start = today - timedelta(days=CALENDAR_DAYS - 1)
+    tallies = {
+        number: (passed, failed)
+        for number, passed, failed in store.review_tallies_by_card(year_start, day_starts_at=hour)
+    }
+    calendar_start = today - timedelta(days=CALENDAR_DAYS - 1)
+    calendar = [0] * CALENDAR_DAYS
+    retention = {period: [0, 0, 0, 0] for period, _ in RETENTION_PERIODS}
+    for day, figures in per_day.items():
+        index = (day - calendar_start).days
+        if 0 <= index < CALENDAR_DAYS:
+            calendar[index] += figures[0]
+        age = (today - day).days
+        for period, length in RETENTION_PERIODS:
+            if 0 <= age < length:
+                tally = retention[period]
+                for slot in range(4):
+                    tally[slot] += figures[3 + slot]
+    todays = per_day.get(today, [0, 0, 0])
+    studied = set(per_day)
+    current, longest = streaks(studied, today=today)
+
+    leech_cards = store.cards_by_numbers(item.number for item in active if item.schedule.lapses >= threshold)
+    attempts: dict[str, list[tuple[str, float]]] = {}
+    if recall_ids:
+        for card_id, created_at, score in store.scored_attempt_rows(CardKind.RECALL):
+            if card_id in recall_ids:
+                points = attempts.get(card_id)
+                if points is None:
+                    points = attempts[card_id] = []
+                points.append((created_at, score))
+    prompts = store.recall_prompts() if attempts else {}
     return Stats(
         generated_at=now,
         filters=filters,
-        today=today_summary(reviews, schedules, now=now, day_starts_at=hour),
-        calendar=review_calendar(reviews, today=today, day_starts_at=hour),
-        forecast=due_forecast(schedules, today=today, day_starts_at=hour),
-        retention=true_retention(reviews, today=today, day_starts_at=hour),
+        today=Today(
+            day=today,
+            cards_studied=cards_today,
+            answers=todays[0],
+            seconds=todays[1] / 1000,
+            again=todays[2],
+            due=due_now,
+        ),
+        calendar=Calendar(
+            start=calendar_start, counts=tuple(calendar), current_streak=current, longest_streak=longest
+        ),
+        forecast=Forecast(start=today, counts=tuple(forecast), overdue=overdue),
+        retention=tuple(
+            RetentionRow(
+                period=period,
+                days=length,
+                young=Tally(retention[period][0], retention[period][1]),
+                mature=Tally(retention[period][2], retention[period][3]),
+            )
+            for period, length in RETENTION_PERIODS
+        ),
         average_recall=fmean(recall.values()) if recall else None,
         recalled_cards=len(recall),
-        cards=card_counts(schedules, settings),
-        weakest_tags=weakest(active, reviews, kind="tag", today=today, day_starts_at=hour, filters=filters),
-        weakest_decks=weakest(active, reviews, kind="deck", today=today, day_starts_at=hour, filters=filters),
-        leech_lapses=leech_lapses(settings),
-        leeches=leeches(active, settings),
-        readiness=readiness(active, recall),
-        recall_progress=recall_progress(with_retired, scored_attempts(collection.store, CardKind.RECALL)),
+        cards=CardCounts(**counts),
+        weakest_tags=_weakest(active, tallies, kind="tag", filters=filters),
+        weakest_decks=_weakest(active, tallies, kind="deck", filters=filters),
+        leech_lapses=threshold,
+        leeches=leeches(leech_cards, settings),
+        readiness=_readiness(active, recall, mature_numbers),
+        recall_progress=_recall_progress_of(prompts, attempts),
     )
+
+
+_STATES = {state.value: state for state in CardState}
+
+
+def _recall_progress_of(
+    prompts: Mapping[str, tuple[str, str]],
+    attempts: Mapping[str, list[tuple[str, float]]],
+    *,
+    minimum_attempts: int = RECALL_PROGRESS_MINIMUM_ATTEMPTS,
+) -> tuple[TopicProgress, ...]:
+    """`recall_progress` from each recall card's (prompt, deck) and its attempts (created_at text, score)
+    in the order `scored_attempts` gives them; only the topics shown have their times parsed."""
+    topics = []
+    for card_id, points in attempts.items():
+        if len(points) < minimum_attempts or card_id not in prompts:
+            continue
+        prompt, deck = prompts[card_id]
+        parsed = [(datetime.fromisoformat(moment), score) for moment, score in points]
+        parsed.sort(key=_moment)
+        topics.append(TopicProgress(card_id=card_id, topic=prompt, deck=deck, attempts=tuple(parsed)))
+    return tuple(sorted(topics, key=lambda topic: (topic.last, topic.topic.casefold())))
+
+
+def _moment(point: tuple[datetime, float]) -> datetime:
+    return point[0]
+_LAST_OF_HOUR = timedelta(hours=1) - timedelta(microseconds=1)
+
+
+
+
+class _StatsCard(NamedTuple):
+    """What `collect_stats` keeps of an active matching card: no content."""
+
+    number: int
+    card_id: str
+    deck: str
+    tags: tuple[str, ...]
+    schedule: Schedule
+    due_day: date | None
+    state_text: str
+
+
+def _weakest(
+    cards: Sequence[_StatsCard],
+    tallies: Mapping[int, tuple[int, int]],
+    *,
+    kind: str,
+    filters: Filters,
+    limit: int = WEAKEST_COUNT,
+) -> tuple[WeakSpot, ...]:
+    """`weakest` from per-card review tallies (passed, failed) over the last year.
+
+    Cards are first summed per tag set (or deck): cards, lapses, passed, failed; then each set's
+    sums go to its tags, a tag written twice (in two spellings) counting the cards twice, as `weakest` does.
+    """
+    groups: dict[object, list[Any]] = {}  # tag set or deck -> [names, cards, lapses, passed, failed]
+    for item in cards:
+        group_key: object = item.tags if kind == "tag" else item.deck
+        group = groups.get(group_key)
+        if group is None:
+            group = groups[group_key] = [item.tags if kind == "tag" else (item.deck,), 0, 0, 0, 0]
+        group[1] += 1
+        group[2] += item.schedule.lapses
+        counted = tallies.get(item.number)
+        if counted is not None:
+            group[3] += counted[0]
+            group[4] += counted[1]
+    names: dict[str, str] = {}
+    members: dict[str, int] = {}
+    lapses: dict[str, int] = {}
+    answers: dict[str, list[int]] = {}
+    for group_names, count, group_lapses, passed, failed in groups.values():
+        keys: set[str] = set()
+        for name in group_names:
+            key = name.casefold()
+            if key not in names:
+                names[key] = name
+                members[key] = lapses[key] = 0
+                answers[key] = [0, 0]
+            members[key] += count
+            lapses[key] += group_lapses
+            keys.add(key)
+        for key in keys:
+            answers[key][0] += passed
+            answers[key][1] += failed
+    spots: list[WeakSpot] = []
+    for key, name in names.items():
+        tally = Tally(*answers[key])
+        if tally.answered < WEAKEST_MINIMUM_ANSWERS or (tally.failed == 0 and lapses[key] == 0):
+            continue
+        command = (
+            review_command(decks=filters.decks, tags=(name,))
+            if kind == "tag"
+            else review_command(decks=(name,), tags=filters.tags)
+        )
+        spots.append(
+            WeakSpot(kind=kind, name=name, cards=members[key], answers=tally, lapses=lapses[key], command=command)
+        )
+    spots.sort(key=lambda spot: (spot.answers.rate or 0.0, -spot.lapses, spot.name.casefold()))
+    return tuple(spots[:limit])
+
+
+def _readiness(
+    cards: Sequence[_StatsCard],
+    recall: Mapping[int, float],
+    mature: set[int],
+    domains: Sequence[ExamDomain] = CKA_DOMAINS,
+) -> Readiness | None:
+    """`readiness`, each distinct tag set matched against the domains once."""
+    members: dict[str, list[int]] = {domain.tag: [] for domain in domains}
+    matched: dict[tuple[str, ...], list[str]] = {}
+    for item in cards:
+        found = matched.get(item.tags)
+        if found is None:
+            found = matched[item.tags] = [
+                domain.tag for domain in domains if any(tag_matches(domain.tag, tag) for tag in item.tags)
+            ]
+        for tag in found:
+            members[tag].append(item.number)
+    if not any(members.values()):
+        return None
+    results = []
+    for domain in domains:
+        group = members[domain.tag]
+        results.append(
+            DomainReadiness(
+                domain=domain,
+                cards=len(group),
+                mature=sum(1 for number in group if number in mature),
+                recall=fmean([recall.get(number, 0.0) for number in group]) if group else 0.0,
+            )
+        )
+    return Readiness(domains=tuple(results))

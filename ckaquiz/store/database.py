@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from json.encoder import encode_basestring as _json_string  # json's C string encoder when it has one
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -684,6 +684,102 @@ class Store:
         cursor.row_factory = None
         return cursor.execute(query, parameters)
 
+    # figures for `ckaquiz stats`: counted in SQL, no card content and no Review objects ----------
+
+    def stats_card_rows(self, *, decks: Iterable[str], day_starts_at: int, note_dates: bool) -> sqlite3.Cursor:
+        """Every card (retired too, narrowed by deck as `cards` narrows), in number order, without content.
+
+        Plain rows of: number, id, deck, tags (JSON text), active, kind, state, step, stability,
+        difficulty, due, last_review, reps, lapses, the study day of `due` (ISO date text), and
+        the `fields` JSON when `note_dates` asks for it.
+        """
+        where, parameters = _card_conditions(decks, (), None, None, True)
+        columns = (
+            "number, id, deck, tags, active, kind, state, step, stability, difficulty, due, last_review, reps,"
+            f" lapses, {_study_day_sql('due')}" + (", fields" if note_dates else "")
+        )
+        return self._plain_rows(
+            f"SELECT {columns} FROM cards{where} ORDER BY number", [_day_shift(day_starts_at), *parameters]
+        )
+
+    @contextmanager
+    def stats_scope(self, card_numbers: Iterable[int] | None) -> Iterator[str]:
+        """A condition on `reviews` keeping the reviews of these cards (all reviews for None), for
+        `review_hours`, `review_days_between` and `cards_studied_on`; the numbers live in a temporary table.
+
+        A review's `card_number` is the row of the card its `card_id` names (cards are never deleted).
+        """
+        if card_numbers is None:
+            yield ""
+            return
+        self.connection.execute("CREATE TEMP TABLE IF NOT EXISTS stats_cards (number INTEGER PRIMARY KEY)")
+        self.connection.execute("DELETE FROM temp.stats_cards")
+        self.connection.executemany(
+            "INSERT OR IGNORE INTO temp.stats_cards (number) VALUES (?)", ((number,) for number in card_numbers)
+        )
+        try:
+            yield " AND card_number IN (SELECT number FROM temp.stats_cards)"
+        finally:
+            self.connection.execute("DROP TABLE IF EXISTS temp.stats_cards")
+
+    def review_hours(self, *, scope: str = "") -> list[tuple[Any, ...]]:
+        """Live (not undone) reviews counted per UTC hour (`YYYY-MM-DDTHH`), Again or not, and kind
+        (0: not in review state before the answer, 1: young review answer, 2: mature review answer):
+        rows of (hour, again, kind, answers, total duration_ms)."""
+        query = (
+            f"SELECT substr(reviewed_at, 1, 13) AS hour, rating = 1 AS again, {_ANSWER_KIND_SQL} AS kind,"
+            f" count(*), total(duration_ms) FROM reviews WHERE undone_at IS NULL{scope} GROUP BY hour, again, kind"
+        )
+        return [(row[0], row[1], row[2], row[3], int(row[4])) for row in self._plain_rows(query, [])]
+
+    def review_days_between(
+        self, start: datetime, end: datetime, *, day_starts_at: int, scope: str = ""
+    ) -> list[tuple[Any, ...]]:
+        """`review_hours` for the reviews from `start` (inclusive) to `end`, by study day instead of hour."""
+        query = (
+            f"SELECT {_study_day_sql('reviewed_at')} AS day, rating = 1 AS again, {_ANSWER_KIND_SQL} AS kind,"
+            " count(*), total(duration_ms) FROM reviews WHERE undone_at IS NULL AND reviewed_at >= ?"
+            f" AND reviewed_at < ?{scope} GROUP BY day, again, kind"
+        )
+        parameters = [_day_shift(day_starts_at), to_text(start), to_text(end)]
+        return [(row[0], row[1], row[2], row[3], int(row[4])) for row in self._plain_rows(query, parameters)]
+
+    def cards_studied_on(self, day: date, *, day_starts_at: int, scope: str = "") -> int:
+        """Distinct cards with a live review on this study day."""
+        query = (
+            "SELECT count(DISTINCT card_number) FROM reviews WHERE undone_at IS NULL AND reviewed_at >= ?"
+            f" AND reviewed_at < ? AND {_study_day_sql('reviewed_at')} = ?{scope}"
+        )
+        parameters = [_lower_bound(day), _upper_bound(day), _day_shift(day_starts_at), day.isoformat()]
+        return int(self._plain_rows(query, parameters).fetchone()[0])
+
+    def review_tallies_by_card(self, since: date, *, day_starts_at: int) -> list[tuple[int, int, int]]:
+        """Live review-state answers on study days from `since` on, per card: (card number, passed, failed).
+
+        Only the reviews within two days of `since` need their study day worked out.
+        """
+        query = (
+            "SELECT card_number, sum(rating > 1), sum(rating = 1) FROM reviews"
+            " WHERE undone_at IS NULL AND state_before = 'review' AND reviewed_at >= ?"
+            f" AND (reviewed_at >= ? OR {_study_day_sql('reviewed_at')} >= ?) GROUP BY card_number"
+        )
+        parameters = [_lower_bound(since), _upper_bound(since), _day_shift(day_starts_at), since.isoformat()]
+        return [(row[0], row[1], row[2]) for row in self._plain_rows(query, parameters)]
+
+    def scored_attempt_rows(self, kind: CardKind) -> sqlite3.Cursor:
+        """`ckaquiz.store.history.scored_attempts` as plain rows of (card id, created_at text, score)."""
+        return self._plain_rows(
+            "SELECT a.card_id, a.created_at, a.score FROM attempts a LEFT JOIN reviews r ON r.id = a.review_id"
+            " WHERE a.kind = ? AND a.score IS NOT NULL AND (r.id IS NULL OR r.undone_at IS NULL)"
+            " ORDER BY a.created_at, a.id",
+            [kind.value],
+        )
+
+    def recall_prompts(self) -> dict[str, tuple[str, str]]:
+        """Every recall card's (prompt, deck), by card id, retired ones too."""
+        rows = self._plain_rows("SELECT id, prompt, deck FROM cards WHERE kind = ?", [CardKind.RECALL.value])
+        return {row[0]: (row[1], row[2]) for row in rows}
+
     def distinct_tags(self, *, decks: Iterable[str] = ()) -> set[str]:
         """Every tag of the active cards (of these decks)."""
         where, parameters = _card_conditions(decks, (), None, None, False)
@@ -861,6 +957,52 @@ _CARD_KINDS = {kind.value: kind for kind in CardKind}
 def _tag_tuple(text: str) -> tuple[str, ...]:
     """A card's tags from their JSON; cards share few tag sets, and a tuple can be shared."""
     return tuple(json.loads(text))
+
+
+def _study_day_sql(column: str) -> str:
+    """SQL for the study day (ISO date) of a stored UTC time, as `ckaquiz.stats.study_day` reckons it:
+    the local date `day_starts_at` hours earlier; takes the shift (`_day_shift`) as its parameter.
+
+    Written by `to_text`, times are `YYYY-MM-DDTHH:MM:SS.ffffff+00:00`; the fraction is cut off, as
+    SQLite would round it to milliseconds (and 03:59:59.9999 would land on the next day), and no
+    day starts inside a second.
+    """
+    return f"date(substr({column}, 1, 19), 'localtime', ?)"
+
+
+def _day_shift(day_starts_at: int) -> str:
+    return f"-{int(day_starts_at)} hours"
+
+
+def _lower_bound(day: date) -> str:
+    """A stored time before any moment of this study day in any time zone (an index bound)."""
+    return to_text(datetime.combine(day, time(0), tzinfo=UTC) - timedelta(days=2)) or ""
+
+
+def _upper_bound(day: date) -> str:
+    """A stored time after every moment of this study day in any time zone: later ones are later days."""
+    return to_text(datetime.combine(day, time(0), tzinfo=UTC) + timedelta(days=2)) or ""
+
+
+def _whole_us(column: str) -> str:
+    return (
+        f"(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
+        f" + CAST(substr({column}, 21, 6) AS INTEGER))"
+    )
+
+
+_MATURE_BEFORE_SQL = (
+    "(due_before IS NOT NULL AND last_review_before IS NOT NULL"
+    f" AND {_whole_us('due_before')} - {_whole_us('last_review_before')} >= 21 * 86400 * 1000000)"
+)
+"""Whether a review's interval before the answer was 21 days or more, in whole microseconds."""
+_INTERVAL_BEFORE_SQL = "(julianday(due_before) - julianday(last_review_before))"
+_ANSWER_KIND_SQL = (
+    f"(CASE WHEN state_before != 'review' THEN 0 WHEN {_INTERVAL_BEFORE_SQL} > 21.00001 THEN 2"
+    f" WHEN {_INTERVAL_BEFORE_SQL} < 20.99999 THEN 1 ELSE 1 + {_MATURE_BEFORE_SQL} END)"
+)
+"""0: not a review-state answer, 1: young, 2: mature. julianday (milliseconds, floating point) settles
+all but the intervals within a second of 21 days, which are measured in whole microseconds."""
 
 
 def _card_conditions(
