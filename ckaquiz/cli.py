@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ckaquiz import __version__
+from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, shared_context
 from ckaquiz.cli_startup import install as install_startup_shortcuts
 from ckaquiz.errors import CkaquizError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from ckaquiz.collection import Collection, ScanReport
+    from ckaquiz.collection import ScanReport
     from ckaquiz.filters import Filters
 
 install_startup_shortcuts()  # plain values skip typer's pydantic coercion (see ckaquiz.cli_startup)
@@ -38,15 +37,6 @@ app = typer.Typer(
 sources_app = typer.Typer(help="List or remove registered deck sources.", invoke_without_command=True)
 app.add_typer(sources_app, name="sources")
 
-DeckOption = Annotated[list[str], typer.Option("--deck", "-d", help="Only cards of this deck (repeatable).")]
-TagOption = Annotated[
-    list[str],
-    typer.Option(
-        "--tag",
-        "-t",
-        help="Only cards with this tag; nested (cka matches cka/storage) and globs (2025-03*).",
-    ),
-]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many cards.")]
 SinceOption = Annotated[
     str | None,
@@ -60,34 +50,6 @@ PlainOption = Annotated[
     bool,
     typer.Option("--plain", help="Plain line protocol: no colours, for scripts and screen readers."),
 ]
-
-
-class Context:
-    """What the commands share: the console and, opened on first use, the collection."""
-
-    def __init__(self) -> None:
-        self._console: Console | None = None
-        self._collection: Collection | None = None
-
-    @property
-    def console(self) -> Console:
-        if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(highlight=False)
-        return self._console
-
-    @property
-    def collection(self) -> Collection:
-        if self._collection is None:
-            from ckaquiz.collection import Collection
-
-            self._collection = Collection.open()
-        return self._collection
-
-    def close(self) -> None:
-        if self._collection is not None:
-            self._collection.close()
 
 
 def _version(value: bool) -> None:
@@ -111,14 +73,11 @@ def main_callback(
 
 
 def _shared(context: typer.Context) -> Context:
-    shared = context.obj
-    assert isinstance(shared, Context)
-    return shared
+    return shared_context(context)
 
 
 def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"error: {message}\n")
-    return typer.Exit(1)
+    return fail(message)
 
 
 def _warn(problems: list[str]) -> None:

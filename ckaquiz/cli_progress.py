@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Protocol
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, shared_context
 from ckaquiz.errors import CkaquizError
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import RenderableType
 
     from ckaquiz.collection import Collection
     from ckaquiz.filters import Filters
@@ -23,66 +24,15 @@ if TYPE_CHECKING:
     from ckaquiz.optimize import Optimization
     from ckaquiz.store import StoredCard
 
-DeckOption = Annotated[list[str], typer.Option("--deck", "-d", help="Only cards of this deck (repeatable).")]
-TagOption = Annotated[
-    list[str],
-    typer.Option(
-        "--tag",
-        "-t",
-        help="Only cards with this tag; nested (cka matches cka/storage) and globs (2025-03*).",
-    ),
-]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
 ReviewsOption = Annotated[bool, typer.Option("--reviews", help="Also export the review log of these cards.")]
 
 
-class Shared(Protocol):
-    """What the main app's context object offers: a console and the collection, opened on first use."""
-
-    @property
-    def console(self) -> Console: ...
-
-    @property
-    def collection(self) -> Collection: ...
+Shared = Context
 
 
-class _OwnShared:
-    """Used when the commands run in an app without ckaquiz's callback (tests, embedding)."""
-
-    def __init__(self) -> None:
-        self._console: Console | None = None
-        self._collection: Collection | None = None
-
-    @property
-    def console(self) -> Console:
-        if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(highlight=False)
-        return self._console
-
-    @property
-    def collection(self) -> Collection:
-        if self._collection is None:
-            from ckaquiz.collection import Collection
-
-            self._collection = Collection.open()
-        return self._collection
-
-    def close(self) -> None:
-        if self._collection is not None:
-            self._collection.close()
-
-
-def _shared(context: typer.Context) -> Shared:
-    shared = context.obj
-    if hasattr(shared, "collection") and hasattr(shared, "console"):
-        return shared  # type: ignore[no-any-return]
-    own = _OwnShared()
-    context.find_root().obj = own
-    context.obj = own
-    context.call_on_close(own.close)
-    return own
+def _shared(context: typer.Context) -> Context:
+    return shared_context(context)
 
 
 def _count(number: int, noun: str) -> str:
@@ -90,8 +40,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"error: {message}\n")
-    return typer.Exit(1)
+    return fail(message)
 
 
 def _refreshed_collection(shared: Shared) -> Collection:
