@@ -339,3 +339,19 @@ def test_arbitrary_notes_never_raise_and_do_not_depend_on_each_other(first: str,
     again = parse_markdown(first, "a.md", default_deck="v", scope="a.md", options=options)
     assert alone == again
 
+
+
+def test_tag_folder_option_and_sibling_schedules(collection: Collection, tmp_path: Path) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "n.md").write_text(
+        "# N\nLinks: [[Labels/exam-week|exam-week]] [[03 - Tags/ignored|ignored]]\n"
+        "front:::back\n<!--SR:!2025-05-01,4,250!2025-05-03,9,270-->\n",
+        encoding="utf-8",
+    )
+    collection.import_path(vault, options={"tag_folder": "Labels"})
+    cards = {stored.card.prompt: stored for stored in collection.store.cards()}
+    assert cards["front"].card.tags == ("exam-week",)
+    assert (cards["front"].schedule.due is not None and cards["front"].schedule.due.date().isoformat()) == "2025-05-01"
+    assert cards["back"].schedule.stability == 9.0
+    assert cards["back"].schedule.due is not None and cards["back"].schedule.due.date().isoformat() == "2025-05-03"
