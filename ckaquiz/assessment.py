@@ -15,11 +15,6 @@ STATUS_MARKS = {"recalled": "[x]", "partial": "[~]", "missed": "[ ]"}
 
 def assess_response(card: Card, response: str, seconds_taken: float, settings: Settings) -> Assessment | None:
     """An assessment of `response`, or None for kinds judged by the learner alone."""
-    try:  # TEMPORARY until coverage/grading land
-        import ckaquiz.coverage
-        import ckaquiz.grading  # noqa: F401
-    except ImportError:
-        return None
     if card.kind is CardKind.RECALL:
         return assess_recall(card, response, settings)
     if card.kind in (CardKind.CHOICE, CardKind.COMMAND, CardKind.MANIFEST):

@@ -14,8 +14,6 @@ import typer
 
 from ckaquiz.errors import CkaquizError
 
-COMMAND_NAMES = ("backup", "restore")
-
 
 def _fail(message: str) -> typer.Exit:
     sys.stderr.write(f"error: {message}\n")

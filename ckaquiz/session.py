@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -93,8 +93,6 @@ class _Answered:
     number: int
     rating: Rating
     was_new: bool
-    was_pending: bool
-    pending_due: datetime | None
 
 
 class Session:
@@ -299,20 +297,9 @@ class Session:
                     now=now,
                 )
         was_new = before.state is CardState.NEW
-        pending_due: datetime | None = None
         if after.state in (CardState.LEARNING, CardState.RELEARNING) and after.due is not None:
-            pending_due = after.due
             self._pending[item.stored.number] = after.due
-        self._answered.append(
-            _Answered(
-                review_id,
-                item.stored.number,
-                rating,
-                was_new,
-                item.stored.number in self._pending and pending_due is None,
-                pending_due,
-            )
-        )
+        self._answered.append(_Answered(review_id, item.stored.number, rating, was_new))
         self.summary.counts[rating] += 1
         if was_new:
             self.summary.new_learned += 1
@@ -360,11 +347,6 @@ class Session:
         if self._current is None:
             raise RuntimeError("no card is being shown; call next_card() first")
         return self._current
-
-
-def with_schedule(stored: StoredCard, schedule: Schedule) -> StoredCard:
-    """A stored card with another schedule (used by previews in front ends)."""
-    return replace(stored, schedule=schedule)
 
 
 def is_typed_kind(kind: CardKind) -> bool:

@@ -870,9 +870,7 @@ def collect_stats(collection: Collection, filters: Filters = Filters()) -> Stats
             again=todays[2],
             due=due_now,
         ),
-        calendar=Calendar(
-            start=calendar_start, counts=tuple(calendar), current_streak=current, longest_streak=longest
-        ),
+        calendar=Calendar(start=calendar_start, counts=tuple(calendar), current_streak=current, longest_streak=longest),
         forecast=Forecast(start=today, counts=tuple(forecast), overdue=overdue),
         retention=tuple(
             RetentionRow(
@@ -905,7 +903,7 @@ def _recall_progress_of(
     minimum_attempts: int = RECALL_PROGRESS_MINIMUM_ATTEMPTS,
 ) -> tuple[TopicProgress, ...]:
     """`recall_progress` from each recall card's (prompt, deck) and its attempts (created_at text, score)
-    in the order `scored_attempts` gives them; only the topics shown have their times parsed."""
+    in the order `Store.scored_attempt_rows` gives them; only the topics shown have their times parsed."""
     topics = []
     for card_id, points in attempts.items():
         if len(points) < minimum_attempts or card_id not in prompts:
@@ -919,9 +917,9 @@ def _recall_progress_of(
 
 def _moment(point: tuple[datetime, float]) -> datetime:
     return point[0]
+
+
 _LAST_OF_HOUR = timedelta(hours=1) - timedelta(microseconds=1)
-
-
 
 
 class _StatsCard(NamedTuple):

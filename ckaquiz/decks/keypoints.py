@@ -25,11 +25,6 @@ def mask_inline_code(line: str) -> str:
     return _INLINE_CODE.sub(lambda match: " " * len(match.group(0)), line)
 
 
-def strip_comments(text: str) -> str:
-    """Text without HTML comments (newlines inside them kept, so line numbers hold)."""
-    return _COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), text)
-
-
 def is_table_row(line: str) -> bool:
     """A Markdown table row: starts with `|` after optional indentation."""
     return line.lstrip().startswith("|") and line.count("|") >= 2

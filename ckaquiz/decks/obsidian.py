@@ -35,11 +35,6 @@ OPTION_NAMES = {
 }
 
 
-def is_vault(folder: Path) -> bool:
-    """A folder Obsidian opened: it holds `.obsidian/`."""
-    return (folder / ".obsidian").is_dir()
-
-
 def plugin_settings(vault: Path) -> dict[str, Any]:
     """The Spaced Repetition plugin's separators and cloze options, when the vault has them."""
     path = vault / PLUGIN_SETTINGS

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -767,7 +766,7 @@ class Store:
         return [(row[0], row[1], row[2]) for row in self._plain_rows(query, parameters)]
 
     def scored_attempt_rows(self, kind: CardKind) -> sqlite3.Cursor:
-        """`ckaquiz.store.history.scored_attempts` as plain rows of (card id, created_at text, score)."""
+        """Scored attempts of one kind, oldest first, without undone ones: rows of (card id, created_at, score)."""
         return self._plain_rows(
             "SELECT a.card_id, a.created_at, a.score FROM attempts a LEFT JOIN reviews r ON r.id = a.review_id"
             " WHERE a.kind = ? AND a.score IS NOT NULL AND (r.id IS NULL OR r.undone_at IS NULL)"
@@ -1176,12 +1175,6 @@ def _restore_hint(location: str) -> str:
     from ckaquiz.backup import restore_hint
 
     return restore_hint(Path(location))
-
-
-def secure_file(path: Path) -> None:
-    """Make a database or backup file readable by its owner only."""
-    if path.exists():
-        os.chmod(path, 0o600)
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
