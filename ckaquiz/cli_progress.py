@@ -70,9 +70,16 @@ def stats(
     from ckaquiz.stats import collect_stats
 
     shared = _shared(context)
+    topics: int | None = None  # --json lists every recall topic and attempt
+    attempts: int | None = None
+    if not as_json:  # the screen shows a few topics and their last attempts: only those are read in full
+        from ckaquiz.ui.stats_view import SPARK_ATTEMPTS, TOPICS_SHOWN
+
+        topics, attempts = TOPICS_SHOWN, SPARK_ATTEMPTS
     try:
         collection = _refreshed_collection(shared)
-        found = collect_stats(collection, _filters(collection, deck, tag))
+        filters = _filters(collection, deck, tag)
+        found = collect_stats(collection, filters, shown_topics=topics, shown_attempts=attempts)
     except CkaquizError as error:
         raise _fail(str(error)) from None
     if as_json:

@@ -157,6 +157,13 @@ def retrievabilities(
     return found
 
 
+def forgetting_curve(scheduler: fsrs.Scheduler) -> tuple[float, float]:
+    """(factor, decay) of the scheduler's forgetting curve: a studied card's retrievability `elapsed` whole
+    days after its last review is `(1 + factor * elapsed / stability) ** decay`, the very arithmetic of
+    `Scheduler.get_card_retrievability` (a test holds the two equal), without an fsrs.Card per card."""
+    return float(scheduler._FACTOR), float(scheduler._DECAY)
+
+
 def optimizer_available() -> bool:
     """Whether the packages of fsrs's optimizer extra are installed (checked without importing torch)."""
     from importlib.util import find_spec

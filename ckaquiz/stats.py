@@ -3,6 +3,24 @@
 Numbers only: every function here takes model objects (or a collection) and returns frozen
 dataclasses with a JSON view; drawing lives in `ckaquiz.ui.stats_view`. A "day" is a study
 day: it starts at `day_starts_at` local time (04:00 by default), as everywhere in ckaquiz.
+
+The functions that take cards and reviews are the reference; `collect_stats` gives the same
+numbers (tests hold them equal, floats included) without building a card or a review:
+
+- Reviews per study day come from `review_hour_counts`, live reviews counted per UTC hour by
+  triggers as they are written and undone (migration 0003): a few thousand rows, where grouping
+  a million-review log took over a second. An hour in which a study day starts (time zones a
+  half hour off UTC) is counted again review by review. Filtered stats count over the log.
+- Retention per tag and deck needs each card's review answers of the last year: read from a
+  narrow partial index of the review-state answers, by card, instead of the wide log rows.
+- Cards come as one plain row each with SQL having done the time arithmetic (interval, days
+  since the last review, still due, the due day), exact to the microsecond; they are summed per
+  deck and tag set, the unit that filters, weak spots and readiness judge. Each studied card's
+  predicted recall is FSRS's formula on those whole days (`forgetting_curve`), and means are
+  `math.fsum`-exact, so they do not depend on the order cards come in.
+- The screen shows ten recall topics with their last twenty attempts: `shown_topics` reads the
+  per-card attempt summaries (count, first, last, kept by triggers) and only those topics'
+  attempts; `--json`, which lists every attempt, still reads them all.
 """
 
 from __future__ import annotations
@@ -12,8 +30,9 @@ import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from math import fsum
 from statistics import fmean
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from ckaquiz.clock import study_day_start
 from ckaquiz.config import Settings
@@ -24,6 +43,7 @@ from ckaquiz.store import StoredCard
 
 if TYPE_CHECKING:
     from ckaquiz.collection import Collection
+    from ckaquiz.store import Store
     from ckaquiz.store.history import ScoredAttempt
 
 MATURE_DAYS = 21
@@ -596,18 +616,22 @@ def readiness(
 # blank-page recall -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicProgress:
-    """Coverage of one recall topic at each scored attempt, oldest first."""
+    """Coverage of one recall topic at each scored attempt, oldest first (slots: `--json` holds one per topic)."""
 
     card_id: str
     topic: str
     deck: str
     attempts: tuple[tuple[datetime, float], ...]
+    left_out: int = 0
+    """Earlier attempts not in `attempts`: the screen's stats keep only the last few (`collect_stats`)."""
+    first_coverage: float | None = None
+    """The first attempt's coverage, given when the first attempt may be left out."""
 
     @property
     def first(self) -> float:
-        return self.attempts[0][1]
+        return self.attempts[0][1] if self.first_coverage is None else self.first_coverage
 
     @property
     def last(self) -> float:
@@ -615,10 +639,16 @@ class TopicProgress:
 
     @property
     def average(self) -> float:
+        self._refuse_shortened()
         return fmean(score for _, score in self.attempts)
+
+    def _refuse_shortened(self) -> None:
+        if self.left_out:
+            raise ValueError(f"{self.card_id}: {self.left_out} attempts were left out; the topic has no average")
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON view."""
+        self._refuse_shortened()
         return {
             "card_id": self.card_id,
             "topic": self.topic,
@@ -677,9 +707,18 @@ class Stats:
     leeches: tuple[Leech, ...]
     readiness: Readiness | None
     recall_progress: tuple[TopicProgress, ...]
+    recall_topic_count: int | None = None
+    """Topics recalled at least 3 times, when `recall_progress` may hold only the first few (the screen's)."""
+
+    @property
+    def recall_topics(self) -> int:
+        """How many topics recall progress has, shown or not."""
+        return len(self.recall_progress) if self.recall_topic_count is None else self.recall_topic_count
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `ckaquiz stats --json` (documented in docs/stats.md)."""
+        if self.recall_topics != len(self.recall_progress):
+            raise ValueError("these stats keep only the recall topics the screen shows; they have no JSON view")
         return {
             "generated_at": self.generated_at.isoformat(),
             "filters": self.filters.to_dict(),
@@ -702,14 +741,23 @@ class Stats:
         }
 
 
-def collect_stats(collection: Collection, filters: Filters = Filters()) -> Stats:
+def collect_stats(
+    collection: Collection,
+    filters: Filters = Filters(),
+    *,
+    shown_topics: int | None = None,
+    shown_attempts: int | None = None,
+) -> Stats:
     """Compute every number of `ckaquiz stats` for the cards matching the filters.
 
     The same numbers as the functions above give from whole cards and the whole review log, but
-    counted in SQL: reviews per study day, rating and state, review tallies per card; cards are read
-    without their content, and each distinct deck and tag set is judged against the filters once.
+    counted mostly in SQL (see the module docstring). With `shown_topics`, recall progress keeps
+    only the first `shown_topics` topics, each with its last `shown_attempts` attempts (all when
+    None): what the screen shows, read from the per-card attempt summaries instead of every
+    attempt; `Stats.recall_topic_count` still counts every topic. Without it, every topic keeps
+    every attempt, as `--json` lists them.
     """
-    from ckaquiz.scheduling import retrievabilities
+    from ckaquiz.scheduling import forgetting_curve
 
     store = collection.store
     settings = collection.settings
@@ -719,86 +767,113 @@ def collect_stats(collection: Collection, filters: Filters = Filters()) -> Stats
     today = study_day(now, day_starts_at=hour)
     day_end = study_day_start(now, day_starts_at_hour=hour) + timedelta(days=1)
     filtering = bool(filters.decks or filters.tags or filters.by_date)
+    factor, decay = forgetting_curve(collection.scheduler)
+    year_start = today - timedelta(days=CALENDAR_DAYS - 1)
+    tallies = {row[0]: row for row in store.review_tallies_by_card(year_start, day_starts_at=hour)}
 
-    # cards: the matching ones (retired too), judged once per deck and tag set --------------------
+    # cards: the matching ones (retired too), judged once per deck and tag set, summed per deck and tag set
     known: list[int] = []
-    active: list[_StatsCard] = []
     recall_ids: set[str] = set()
     verdicts: dict[tuple[str, str], bool] = {}
     tag_sets: dict[str, tuple[str, ...]] = {}
-    days: dict[str, date] = {}
-    recall_kind = CardKind.RECALL.value
-    rows = store.stats_card_rows(decks=filters.decks, day_starts_at=hour, note_dates=filters.by_date)
+    groups: dict[tuple[str, str], _CardGroup] = {}
+    counts = dict.fromkeys(("new", "learning", "relearning", "young", "mature", "leeches"), 0)
+    forecast = [0] * FORECAST_DAYS
+    offsets: dict[str, int] = {}
+    overdue = due_now = 0
+    leech_numbers: list[int] = []
+    rows = store.stats_card_rows(
+        decks=filters.decks,
+        day_starts_at=hour,
+        note_dates=filters.by_date,
+        now=now,
+        day_end=day_end,
+        forecast_last_day=today + timedelta(days=FORECAST_DAYS - 1),
+        mature_days=MATURE_DAYS,
+    )
     for row in rows:
-        number, card_id, deck, tags_text, is_active, kind, state_text = row[:7]
-        tags = tag_sets.get(tags_text)
-        if tags is None:
-            tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
+        (
+            number,
+            recall_id,
+            deck,
+            tags_text,
+            is_active,
+            state_text,
+            lapses,
+            stability,
+            elapsed,
+            flags,
+            due_day,
+            fields,
+        ) = row
         if filtering:
             if filters.by_date:
-                accepted = filters.matches_values(deck=deck, tags=tags, note_date=json.loads(row[15]).get("note_date"))
+                tags = tag_sets.get(tags_text)
+                if tags is None:
+                    tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
+                note_date = json.loads(fields).get("note_date")
+                accepted = filters.matches_values(deck=deck, tags=tags, note_date=note_date)
             else:
-                key = (deck, tags_text)
-                verdict = verdicts.get(key)
+                verdict = verdicts.get((deck, tags_text))
                 if verdict is None:
-                    verdict = verdicts[key] = filters.matches_values(deck=deck, tags=tags, note_date=None)
+                    tags = tag_sets.get(tags_text)
+                    if tags is None:
+                        tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
+                    verdict = verdicts[(deck, tags_text)] = filters.matches_values(deck=deck, tags=tags, note_date=None)
                 accepted = verdict
             if not accepted:
                 continue
-        known.append(number)
-        if kind == recall_kind:
-            recall_ids.add(card_id)
+            known.append(number)
+        if recall_id is not None:
+            recall_ids.add(recall_id)
         if not is_active:
             continue
-        state = _STATES[state_text]
-        due_text, last_text, due_day_text = row[10], row[11], row[14]
-        schedule = Schedule(
-            state=state,
-            step=row[7],
-            stability=row[8],
-            difficulty=row[9],
-            due=None if due_text is None else datetime.fromisoformat(due_text),
-            last_review=None if last_text is None else datetime.fromisoformat(last_text),
-            reps=row[12],
-            lapses=row[13],
-        )
-        due_day = None
-        if due_day_text is not None:
-            due_day = days.get(due_day_text)
-            if due_day is None:
-                due_day = days[due_day_text] = date.fromisoformat(due_day_text)
-        active.append(_StatsCard(number, card_id, deck, tags, schedule, due_day, state_text))
-
-    # cards: counts, forecast, due today, recall ---------------------------------------------------
-    counts = dict.fromkeys(("new", "learning", "relearning", "young", "mature", "leeches"), 0)
-    forecast = [0] * FORECAST_DAYS
-    overdue = due_now = 0
-    mature_numbers: set[int] = set()
-    for item in active:
-        schedule = item.schedule
-        state_text = item.state_text
+        group = groups.get((deck, tags_text))
+        if group is None:
+            tags = tag_sets.get(tags_text)
+            if tags is None:
+                tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
+            group = groups[(deck, tags_text)] = _CardGroup(deck, tags)
+        group.cards += 1
+        group.lapses += lapses
         if state_text == "review":
-            if is_mature(schedule):
+            if flags & 1:
                 counts["mature"] += 1
-                mature_numbers.add(item.number)
+                group.mature += 1
             else:
                 counts["young"] += 1
         else:
             counts[state_text] += 1
-        if schedule.lapses >= threshold:
-            counts["leeches"] += 1
-        if still_due(schedule, now=now, day_end=day_end):
+        if lapses >= threshold:
+            leech_numbers.append(number)
+        if flags & 2:
             due_now += 1
-        if state_text != "new" and item.due_day is not None:
-            offset = (item.due_day - today).days
+        if due_day is not None:
+            offset = offsets.get(due_day)
+            if offset is None:
+                offset = offsets[due_day] = (date.fromisoformat(due_day) - today).days
             if offset < 0:
                 overdue += 1
                 offset = 0
             if offset < FORECAST_DAYS:
                 forecast[offset] += 1
-    recall = retrievabilities(collection.scheduler, ((item.number, item.schedule) for item in active), now)
+        if elapsed is not None:
+            group.recall.append((1 + factor * elapsed / stability) ** decay)
+        counted = tallies.get(number)
+        if counted is not None:
+            group.passed += counted[1]
+            group.failed += counted[2]
+    counts["leeches"] = len(leech_numbers)
+    group_list = list(groups.values())
+    recall = [value for group in group_list for value in group.recall]
+    average_recall = fmean(recall) if recall else None
+    recalled_cards = len(recall)
+    weakest_tags = _weakest(group_list, kind="tag", filters=filters)
+    weakest_decks = _weakest(group_list, kind="deck", filters=filters)
+    domains = _readiness(group_list)
+    del tallies, groups, group_list, recall, offsets, verdicts  # before the attempts are read (`--json`: all of them)
 
-    # reviews: per study day, and per card over the last year -------------------------------------
+    # reviews: per study day -----------------------------------------------------------------------
     per_day: dict[date, list[int]] = {}  # answers, duration_ms, Again, young passed/failed, mature passed/failed
 
     def count(day: date, again: int, kind: int, answers: int, milliseconds: int) -> None:
@@ -814,25 +889,26 @@ def collect_stats(collection: Collection, filters: Filters = Filters()) -> Stats
 
     with store.stats_scope(known if filtering else None) as scope:
         straddling: set[datetime] = set()
+        hour_days: dict[str, date | None] = {}  # each hour's study day, None when one starts within it
         for hour_text, again, kind, answers, milliseconds in store.review_hours(scope=scope):
-            hour_start = datetime.fromisoformat(hour_text + ":00:00+00:00")
-            first = study_day(hour_start, day_starts_at=hour)
-            if study_day(hour_start + _LAST_OF_HOUR, day_starts_at=hour) != first:
-                straddling.add(hour_start)  # a study day starts within this UTC hour: count it review by review
-                continue
-            count(first, again, kind, answers, milliseconds)
+            if hour_text in hour_days:
+                first = hour_days[hour_text]
+            else:
+                hour_start = datetime.fromisoformat(hour_text + ":00:00+00:00")
+                first = study_day(hour_start, day_starts_at=hour)
+                if study_day(hour_start + _LAST_OF_HOUR, day_starts_at=hour) != first:
+                    straddling.add(hour_start)  # a study day starts within this UTC hour: count it review by review
+                    first = None
+                hour_days[hour_text] = first
+            if first is not None:
+                count(first, again, kind, answers, milliseconds)
         for hour_start in sorted(straddling):
             for day_text, again, kind, answers, milliseconds in store.review_days_between(
                 hour_start, hour_start + timedelta(hours=1), day_starts_at=hour, scope=scope
             ):
                 count(date.fromisoformat(day_text), again, kind, answers, milliseconds)
         cards_today = store.cards_studied_on(today, day_starts_at=hour, scope=scope)
-    year_start = today - timedelta(days=CALENDAR_DAYS - 1)
-    tallies = {
-        number: (passed, failed)
-        for number, passed, failed in store.review_tallies_by_card(year_start, day_starts_at=hour)
-    }
-    calendar_start = today - timedelta(days=CALENDAR_DAYS - 1)
+    calendar_start = year_start
     calendar = [0] * CALENDAR_DAYS
     retention = {period: [0, 0, 0, 0] for period, _ in RETENTION_PERIODS}
     for day, figures in per_day.items():
@@ -849,16 +925,21 @@ def collect_stats(collection: Collection, filters: Filters = Filters()) -> Stats
     studied = set(per_day)
     current, longest = streaks(studied, today=today)
 
-    leech_cards = store.cards_by_numbers(item.number for item in active if item.schedule.lapses >= threshold)
-    attempts: dict[str, list[tuple[str, float]]] = {}
-    if recall_ids:
-        for card_id, created_at, score in store.scored_attempt_rows(CardKind.RECALL):
-            if card_id in recall_ids:
-                points = attempts.get(card_id)
-                if points is None:
-                    points = attempts[card_id] = []
-                points.append((created_at, score))
-    prompts = store.recall_prompts() if attempts else {}
+    # recall progress: every attempt of every topic, or what the screen shows ---------------------
+    if shown_topics is None:
+        attempts: dict[str, list[tuple[str, float]]] = {}
+        if recall_ids:
+            for card_id, created_at, score in store.scored_attempt_rows(CardKind.RECALL):
+                if card_id in recall_ids:
+                    points = attempts.get(card_id)
+                    if points is None:
+                        points = attempts[card_id] = []
+                    points.append((created_at, score))
+        prompts = store.recall_prompts() if attempts else {}
+        progress = _recall_progress_of(prompts, attempts)
+        topic_count = len(progress)
+    else:
+        progress, topic_count = _shown_recall_progress(store, recall_ids, topics=shown_topics, attempts=shown_attempts)
     return Stats(
         generated_at=now,
         filters=filters,
@@ -881,19 +962,17 @@ def collect_stats(collection: Collection, filters: Filters = Filters()) -> Stats
             )
             for period, length in RETENTION_PERIODS
         ),
-        average_recall=fmean(recall.values()) if recall else None,
-        recalled_cards=len(recall),
+        average_recall=average_recall,
+        recalled_cards=recalled_cards,
         cards=CardCounts(**counts),
-        weakest_tags=_weakest(active, tallies, kind="tag", filters=filters),
-        weakest_decks=_weakest(active, tallies, kind="deck", filters=filters),
+        weakest_tags=weakest_tags,
+        weakest_decks=weakest_decks,
         leech_lapses=threshold,
-        leeches=leeches(leech_cards, settings),
-        readiness=_readiness(active, recall, mature_numbers),
-        recall_progress=_recall_progress_of(prompts, attempts),
+        leeches=leeches(store.cards_by_numbers(leech_numbers), settings),
+        readiness=domains,
+        recall_progress=progress,
+        recall_topic_count=topic_count,
     )
-
-
-_STATES = {state.value: state for state in CardState}
 
 
 def _recall_progress_of(
@@ -919,51 +998,110 @@ def _moment(point: tuple[datetime, float]) -> datetime:
     return point[0]
 
 
+def _shown_recall_progress(
+    store: Store,
+    recall_ids: set[str],
+    *,
+    topics: int,
+    attempts: int | None,
+    minimum_attempts: int = RECALL_PROGRESS_MINIMUM_ATTEMPTS,
+) -> tuple[tuple[TopicProgress, ...], int]:
+    """The first `topics` topics of `recall_progress` (lowest latest coverage first, then by topic, then
+    by first attempt, as `_recall_progress_of` orders them), each with its last `attempts` attempts
+    (all for None), and how many topics there are in all.
+
+    Counts and latest coverage come from the per-card attempt summaries; only the topics that may be
+    shown (those at or below the `topics`-th lowest latest coverage) have their prompts and first
+    attempts read, and only the shown ones their latest attempts.
+    """
+    if not recall_ids:
+        return (), 0
+    kind = CardKind.RECALL
+    latest = [row for row in store.latest_scores(kind, minimum_attempts=minimum_attempts) if row[0] in recall_ids]
+    total = len(latest)
+    if topics <= 0:
+        return (), total
+    if total > topics:
+        latest.sort(key=_score)
+        highest = latest[topics - 1][1]
+        latest = [row for row in latest if row[1] <= highest]
+    candidates = [row[0] for row in latest]
+    prompts = store.recall_prompts(candidates)
+    summaries = store.attempt_summaries(kind, candidates)
+    candidates = [card_id for card_id in candidates if card_id in prompts and card_id in summaries]
+    candidates.sort(
+        key=lambda card_id: (summaries[card_id][4], prompts[card_id][0].casefold(), *summaries[card_id][1:3])
+    )
+    shown = []
+    for card_id in candidates[:topics]:
+        count, _, _, first_score, _ = summaries[card_id]
+        points = store.latest_scored_attempts(card_id, kind, limit=-1 if attempts is None else attempts)
+        prompt, deck = prompts[card_id]
+        shown.append(
+            TopicProgress(
+                card_id=card_id,
+                topic=prompt,
+                deck=deck,
+                attempts=tuple((datetime.fromisoformat(moment), score) for moment, score in points),
+                left_out=count - len(points),
+                first_coverage=first_score,
+            )
+        )
+    return tuple(shown), total
+
+
+def _score(row: tuple[Any, ...]) -> float:
+    return float(row[1])
+
+
 _LAST_OF_HOUR = timedelta(hours=1) - timedelta(microseconds=1)
 
 
-class _StatsCard(NamedTuple):
-    """What `collect_stats` keeps of an active matching card: no content."""
+class _CardGroup:
+    """What `collect_stats` keeps of the active matching cards of one deck and tag set: sums, no cards."""
 
-    number: int
-    card_id: str
-    deck: str
-    tags: tuple[str, ...]
-    schedule: Schedule
-    due_day: date | None
-    state_text: str
+    __slots__ = ("cards", "deck", "failed", "lapses", "mature", "passed", "recall", "tags")
+
+    def __init__(self, deck: str, tags: tuple[str, ...]) -> None:
+        self.deck = deck
+        self.tags = tags
+        self.cards = 0
+        self.lapses = 0
+        self.mature = 0
+        self.passed = 0
+        """Review-state answers in the last year that were not Again (the cards' tallies added up)."""
+        self.failed = 0
+        self.recall: list[float] = []
+        """The predicted recall now of each studied card (new cards have none)."""
 
 
 def _weakest(
-    cards: Sequence[_StatsCard],
-    tallies: Mapping[int, tuple[int, int]],
+    groups: Sequence[_CardGroup],
     *,
     kind: str,
     filters: Filters,
     limit: int = WEAKEST_COUNT,
 ) -> tuple[WeakSpot, ...]:
-    """`weakest` from per-card review tallies (passed, failed) over the last year.
+    """`weakest` from the card groups (in the order of their first card).
 
-    Cards are first summed per tag set (or deck): cards, lapses, passed, failed; then each set's
+    The groups are first summed per tag set (or deck): cards, lapses, passed, failed; then each set's
     sums go to its tags, a tag written twice (in two spellings) counting the cards twice, as `weakest` does.
     """
-    groups: dict[object, list[Any]] = {}  # tag set or deck -> [names, cards, lapses, passed, failed]
-    for item in cards:
-        group_key: object = item.tags if kind == "tag" else item.deck
-        group = groups.get(group_key)
-        if group is None:
-            group = groups[group_key] = [item.tags if kind == "tag" else (item.deck,), 0, 0, 0, 0]
-        group[1] += 1
-        group[2] += item.schedule.lapses
-        counted = tallies.get(item.number)
-        if counted is not None:
-            group[3] += counted[0]
-            group[4] += counted[1]
+    sets: dict[object, list[Any]] = {}  # tag set or deck -> [names, cards, lapses, passed, failed]
+    for group in groups:
+        set_key: object = group.tags if kind == "tag" else group.deck
+        found = sets.get(set_key)
+        if found is None:
+            found = sets[set_key] = [group.tags if kind == "tag" else (group.deck,), 0, 0, 0, 0]
+        found[1] += group.cards
+        found[2] += group.lapses
+        found[3] += group.passed
+        found[4] += group.failed
     names: dict[str, str] = {}
     members: dict[str, int] = {}
     lapses: dict[str, int] = {}
     answers: dict[str, list[int]] = {}
-    for group_names, count, group_lapses, passed, failed in groups.values():
+    for group_names, count, group_lapses, passed, failed in sets.values():
         keys: set[str] = set()
         for name in group_names:
             key = name.casefold()
@@ -994,34 +1132,41 @@ def _weakest(
     return tuple(spots[:limit])
 
 
-def _readiness(
-    cards: Sequence[_StatsCard],
-    recall: Mapping[int, float],
-    mature: set[int],
-    domains: Sequence[ExamDomain] = CKA_DOMAINS,
-) -> Readiness | None:
-    """`readiness`, each distinct tag set matched against the domains once."""
-    members: dict[str, list[int]] = {domain.tag: [] for domain in domains}
+def _readiness(groups: Sequence[_CardGroup], domains: Sequence[ExamDomain] = CKA_DOMAINS) -> Readiness | None:
+    """`readiness` from the card groups, each distinct tag set matched against the domains once.
+
+    A domain's recall is the exact sum (`math.fsum`, as `fmean` adds) of its studied cards' recall over
+    all its cards, new ones counting 0: the mean `readiness` takes, whatever order the cards come in.
+    """
+    members: dict[str, list[_CardGroup]] = {domain.tag: [] for domain in domains}
     matched: dict[tuple[str, ...], list[str]] = {}
-    for item in cards:
-        found = matched.get(item.tags)
+    of_tag: dict[str, frozenset[str]] = {}  # tag sets share their tags: match each tag once
+    for group in groups:
+        found = matched.get(group.tags)
         if found is None:
-            found = matched[item.tags] = [
-                domain.tag for domain in domains if any(tag_matches(domain.tag, tag) for tag in item.tags)
-            ]
+            hits: set[str] = set()
+            for tag in group.tags:
+                domain_tags = of_tag.get(tag)
+                if domain_tags is None:
+                    domain_tags = of_tag[tag] = frozenset(
+                        domain.tag for domain in domains if tag_matches(domain.tag, tag)
+                    )
+                hits |= domain_tags
+            found = matched[group.tags] = [domain.tag for domain in domains if domain.tag in hits]
         for tag in found:
-            members[tag].append(item.number)
+            members[tag].append(group)
     if not any(members.values()):
         return None
     results = []
     for domain in domains:
-        group = members[domain.tag]
+        domain_groups = members[domain.tag]
+        cards = sum(group.cards for group in domain_groups)
         results.append(
             DomainReadiness(
                 domain=domain,
-                cards=len(group),
-                mature=sum(1 for number in group if number in mature),
-                recall=fmean([recall.get(number, 0.0) for number in group]) if group else 0.0,
+                cards=cards,
+                mature=sum(group.mature for group in domain_groups),
+                recall=fsum(value for group in domain_groups for value in group.recall) / cards if cards else 0.0,
             )
         )
     return Readiness(domains=tuple(results))

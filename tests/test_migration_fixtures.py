@@ -7,14 +7,17 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from ckaquiz.model import CardKind, Rating, Review
 from ckaquiz.store import Store
 from ckaquiz.store.database import to_text
 from ckaquiz.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from tests.conftest import FIXTURES
+from tests.summary_helpers import assert_summaries_hold, attempt_summaries_table, hours_table
 
 SCHEMA_FIXTURES = sorted(FIXTURES.glob("schema-v*.db"), key=lambda path: int(path.stem.removeprefix("schema-v")))
 
@@ -74,3 +77,63 @@ def test_fixtures_are_never_written(tmp_path: Path) -> None:
         shutil.copyfile(fixture, copy)
         Store.open(copy).close()
         assert fixture.read_bytes() == before
+
+
+@pytest.mark.parametrize("fixture", SCHEMA_FIXTURES, ids=[path.stem for path in SCHEMA_FIXTURES])
+def test_stats_summaries_after_upgrading_and_after_new_answers(fixture: Path, tmp_path: Path) -> None:
+    """Migration 0003 counts the existing log into its summaries (scored attempts added here the way an
+    older ckaquiz wrote them, one of an undone review among them); from then on the triggers keep them
+    equal to the log through new answers and undos."""
+    copy = tmp_path / "ckaquiz.db"
+    shutil.copyfile(fixture, copy)
+    raw = sqlite3.connect(copy)
+    reviews = raw.execute("SELECT id, card_id, reviewed_at, undone_at FROM reviews ORDER BY id").fetchall()
+    assert any(undone is not None for *_, undone in reviews)
+    raw.executemany(
+        "INSERT INTO attempts (review_id, card_id, kind, response, duration_ms, result, score, created_at)"
+        " VALUES (?, ?, 'recall', 'what I remember', 1000, '{}', ?, ?)",
+        [
+            (review_id, card_id, round(0.1 + index / 20, 3), at)
+            for index, (review_id, card_id, at, _) in enumerate(reviews)
+        ]
+        + [(None, reviews[0][1], 0.77, reviews[0][2]), (reviews[1][0], reviews[0][1], None, reviews[1][2])],
+    )
+    raw.commit()
+    raw.close()
+
+    store = Store.open(copy)
+    try:
+        assert_summaries_hold(store)
+        assert hours_table(store), "the log was counted"
+        assert attempt_summaries_table(store), "the attempts were counted"
+        card = store.card(reviews[0][1])
+        assert card is not None
+        moment = datetime(2025, 4, 1, 9, tzinfo=UTC)
+        ids = []
+        for step, rating in enumerate((Rating.GOOD, Rating.AGAIN, Rating.EASY)):
+            at = moment + timedelta(hours=step)
+            review = Review(card.card.id, rating, at, 5000, card.schedule, card.schedule, "after-upgrade")
+            with store.transaction() as connection:
+                review_id = store.record_review_in_transaction(connection, review, card.number)
+                store.record_attempt_in_transaction(
+                    connection,
+                    review_id=review_id,
+                    card_id=card.card.id,
+                    kind=CardKind.RECALL,
+                    response="again",
+                    duration_ms=5000,
+                    result={},
+                    score=0.5 + step / 10,
+                    suggested=rating,
+                    final=rating,
+                    now=at,
+                )
+            ids.append(review_id)
+            assert_summaries_hold(store)
+        store.undo_review(ids[-1], now=moment + timedelta(days=1))
+        assert_summaries_hold(store)
+        if reviews[0][3] is None:  # an undo of a review written before the upgrade
+            store.undo_review(reviews[0][0], now=moment + timedelta(days=1))
+            assert_summaries_hold(store)
+    finally:
+        store.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +10,7 @@ import pytest
 from rich.console import Console, RenderableType
 
 from ckaquiz.collection import Collection
+from ckaquiz.model import CardKind
 from ckaquiz.stats import (
     CKA_DOMAINS,
     Calendar,
@@ -26,6 +27,8 @@ from ckaquiz.stats import (
     collect_stats,
 )
 from ckaquiz.ui.stats_view import (
+    SPARK_ATTEMPTS,
+    TOPICS_SHOWN,
     cards_view,
     duration,
     forecast_view,
@@ -220,3 +223,61 @@ def test_the_whole_screen_fits_80_columns(collection: Collection, clock: FrozenC
     assert "ckaquiz review --tag 'hard stuff'" in text
     assert "Leeches (8 or more lapses): 3" in text
     assert "  134  The leech" in text
+
+
+def test_a_shortened_topic_list_says_how_many_more_there_are() -> None:
+    moments = [datetime(2025, 1, day, tzinfo=UTC) for day in (20, 21)]
+    shortened = TopicProgress(
+        "storage:pv", "PersistentVolumes", "storage", ((moments[0], 0.55), (moments[1], 0.9)), 3, 0.3
+    )
+    assert (shortened.first, shortened.last) == (0.3, 0.9)
+    assert render(recall_progress_view((shortened,), 15)) == "\n".join(
+        [
+            "Blank-page recall: coverage per attempt, lowest latest first",
+            "  ▄▇                   30.0% → 90.0%  PersistentVolumes",
+            "  and 14 more topics",
+        ]
+    )
+    with pytest.raises(ValueError, match="left out"):
+        shortened.to_dict()
+
+
+RECALL_DECK_TOPICS = 13
+
+
+@pytest.mark.usefixtures("utc_timezone")
+def test_the_screen_from_shortened_stats_is_the_screen_from_all_of_them(
+    collection: Collection, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """What `ckaquiz stats` reads (TOPICS_SHOWN topics, their last SPARK_ATTEMPTS attempts) draws the very
+    screen every topic and every attempt would draw."""
+    simulate(collection, clock, tmp_path, days=40)
+    lines = ["deck: topics", "tags: [cka]", "cards:"]
+    for index in range(RECALL_DECK_TOPICS):
+        lines += [f"  - kind: recall\n    id: t{index}\n    topic: Topic {index % 5}\n    notes: '- point {index}'"]
+    deck = tmp_path / "topics.yaml"
+    deck.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    collection.import_path(deck)
+    store = collection.store
+    with store.transaction() as connection:
+        for index in range(RECALL_DECK_TOPICS):
+            for attempt in range(SPARK_ATTEMPTS + index):
+                store.record_attempt_in_transaction(
+                    connection,
+                    review_id=None,
+                    card_id=f"topics:t{index}",
+                    kind=CardKind.RECALL,
+                    response="what I remember",
+                    duration_ms=1000,
+                    result={},
+                    score=round((index * 7 + attempt * 3) % 10 / 10, 1),
+                    suggested=None,
+                    final=None,
+                    now=clock.moment - timedelta(hours=attempt),
+                )
+    full = collect_stats(collection)
+    shortened = collect_stats(collection, shown_topics=TOPICS_SHOWN, shown_attempts=SPARK_ATTEMPTS)
+    assert len(full.recall_progress) > TOPICS_SHOWN and len(shortened.recall_progress) == TOPICS_SHOWN
+    assert any(topic.left_out for topic in shortened.recall_progress)
+    assert render(stats_view(shortened)) == render(stats_view(full))
+    assert f"and {len(full.recall_progress) - TOPICS_SHOWN} more topics" in render(stats_view(shortened))

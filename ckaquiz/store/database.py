@@ -685,21 +685,44 @@ class Store:
 
     # figures for `ckaquiz stats`: counted in SQL, no card content and no Review objects ----------
 
-    def stats_card_rows(self, *, decks: Iterable[str], day_starts_at: int, note_dates: bool) -> sqlite3.Cursor:
-        """Every card (retired too, narrowed by deck as `cards` narrows), in number order, without content.
+    def stats_card_rows(
+        self,
+        *,
+        decks: Iterable[str],
+        day_starts_at: int,
+        note_dates: bool,
+        now: datetime,
+        day_end: datetime,
+        forecast_last_day: date,
+        mature_days: int,
+    ) -> sqlite3.Cursor:
+        """Every card (retired too, narrowed by deck as `cards` narrows), in number order, reduced in SQL to
+        what `ckaquiz stats` counts: no content, no time left to parse.
 
-        Plain rows of: number, id, deck, tags (JSON text), active, kind, state, step, stability,
-        difficulty, due, last_review, reps, lapses, the study day of `due` (ISO date text), and
-        the `fields` JSON when `note_dates` asks for it.
+        Plain rows of: number, the id of a recall card (None for other kinds), deck, tags (JSON text),
+        active, state, lapses, stability, the whole days from `last_review` to `now` (at least 0; None
+        unless the card is studied: not new, with a stability and a last review), flags (1: mature, in
+        review state with an interval of `mature_days` or more; 2: still due today, as
+        `ckaquiz.stats.still_due` says with `day_end`), the study day of `due` (ISO date text) when the
+        card is not new and may fall due by `forecast_last_day` (else None: it falls due later), and
+        the `fields` JSON when `note_dates` asks for it (else None).
+
+        Times are compared as stored text (`to_text` writes one fixed-width UTC form) and measured in
+        whole microseconds (`_whole_us`), so every figure is the one the datetimes give.
         """
         where, parameters = _card_conditions(decks, (), None, None, True)
+        studied = "state != 'new' AND stability IS NOT NULL AND last_review IS NOT NULL"
         columns = (
-            "number, id, deck, tags, active, kind, state, step, stability, difficulty, due, last_review, reps,"
-            f" lapses, {_study_day_sql('due')}" + (", fields" if note_dates else "")
+            f"number, CASE WHEN kind = '{CardKind.RECALL.value}' THEN id END, deck, tags, active, state, lapses,"
+            f" stability, CASE WHEN {studied} THEN {_whole_days_since_sql('last_review', now)} END,"
+            f" (state = 'review' AND {_interval_at_least_sql('due', 'last_review', mature_days)})"
+            " + 2 * (CASE WHEN due IS NULL THEN 0 WHEN state IN ('learning', 'relearning') THEN due <= ?"
+            " WHEN state = 'review' THEN due < ? ELSE 0 END),"
+            f" CASE WHEN state != 'new' AND due < ? THEN {_study_day_sql('due')} END,"
+            + (" fields" if note_dates else " NULL")
         )
-        return self._plain_rows(
-            f"SELECT {columns} FROM cards{where} ORDER BY number", [_day_shift(day_starts_at), *parameters]
-        )
+        values = [to_text(now), to_text(day_end), _upper_bound(forecast_last_day), _day_shift(day_starts_at)]
+        return self._plain_rows(f"SELECT {columns} FROM cards{where} ORDER BY number", [*values, *parameters])
 
     @contextmanager
     def stats_scope(self, card_numbers: Iterable[int] | None) -> Iterator[str]:
@@ -724,7 +747,16 @@ class Store:
     def review_hours(self, *, scope: str = "") -> list[tuple[Any, ...]]:
         """Live (not undone) reviews counted per UTC hour (`YYYY-MM-DDTHH`), Again or not, and kind
         (0: not in review state before the answer, 1: young review answer, 2: mature review answer):
-        rows of (hour, again, kind, answers, total duration_ms)."""
+        rows of (hour, again, kind, answers, total duration_ms).
+
+        All reviews (no scope) are read from `review_hour_counts`, the same grouping kept up to date by
+        triggers as reviews are written and undone (migration 0003): a few thousand rows instead of the
+        whole log. A scope is counted over the log itself.
+        """
+        if not scope:
+            return self._plain_rows(
+                "SELECT hour, again, kind, answers, duration_ms FROM review_hour_counts", []
+            ).fetchall()
         query = (
             f"SELECT substr(reviewed_at, 1, 13) AS hour, rating = 1 AS again, {_ANSWER_KIND_SQL} AS kind,"
             f" count(*), total(duration_ms) FROM reviews WHERE undone_at IS NULL{scope} GROUP BY hour, again, kind"
@@ -755,15 +787,18 @@ class Store:
     def review_tallies_by_card(self, since: date, *, day_starts_at: int) -> list[tuple[int, int, int]]:
         """Live review-state answers on study days from `since` on, per card: (card number, passed, failed).
 
-        Only the reviews within two days of `since` need their study day worked out.
+        Only the reviews within two days of `since` need their study day worked out. The answers are
+        read from the partial index `reviews_review_state_by_card` (migration 0003), in card order,
+        not from the wide rows of the log.
         """
         query = (
-            "SELECT card_number, sum(rating > 1), sum(rating = 1) FROM reviews"
-            " WHERE undone_at IS NULL AND state_before = 'review' AND reviewed_at >= ?"
-            f" AND (reviewed_at >= ? OR {_study_day_sql('reviewed_at')} >= ?) GROUP BY card_number"
+            "SELECT card_number, count(*) - sum(rating = 1), sum(rating = 1) FROM reviews"
+            " WHERE undone_at IS NULL AND state_before = 'review' AND (reviewed_at >= ?"
+            f" OR (reviewed_at >= ? AND {_study_day_sql('reviewed_at')} >= ?)) GROUP BY card_number"
         )
-        parameters = [_lower_bound(since), _upper_bound(since), _day_shift(day_starts_at), since.isoformat()]
-        return [(row[0], row[1], row[2]) for row in self._plain_rows(query, parameters)]
+        parameters = [_upper_bound(since), _lower_bound(since), _day_shift(day_starts_at), since.isoformat()]
+        rows: list[tuple[int, int, int]] = self._plain_rows(query, parameters).fetchall()
+        return rows
 
     def scored_attempt_rows(self, kind: CardKind) -> sqlite3.Cursor:
         """Scored attempts of one kind, oldest first, without undone ones: rows of (card id, created_at, score)."""
@@ -774,10 +809,58 @@ class Store:
             [kind.value],
         )
 
-    def recall_prompts(self) -> dict[str, tuple[str, str]]:
-        """Every recall card's (prompt, deck), by card id, retired ones too."""
-        rows = self._plain_rows("SELECT id, prompt, deck FROM cards WHERE kind = ?", [CardKind.RECALL.value])
-        return {row[0]: (row[1], row[2]) for row in rows}
+    def latest_scores(self, kind: CardKind, *, minimum_attempts: int = 1) -> sqlite3.Cursor:
+        """The score of the last scored attempt of one kind (by created_at, then id; none undone) of each card
+        with at least `minimum_attempts` such attempts: rows of (card id, score). Read from
+        `attempt_summaries`, kept up to date by triggers as attempts are written and reviews undone
+        (migration 0003), not from the attempts."""
+        return self._plain_rows(
+            "SELECT card_id, last_score FROM attempt_summaries WHERE kind = ? AND attempts >= ?",
+            [kind.value, minimum_attempts],
+        )
+
+    def attempt_summaries(self, kind: CardKind, card_ids: Iterable[str]) -> dict[str, tuple[Any, ...]]:
+        """For these cards, their scored attempts of one kind that `scored_attempt_rows` gives (none undone):
+        (attempts, first created_at, first id, first score, last score) by card id, first and last by
+        (created_at, id); cards without any are left out. Read from `attempt_summaries`."""
+        found: dict[str, tuple[Any, ...]] = {}
+        wanted = list(card_ids)
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            rows = self._plain_rows(
+                "SELECT card_id, attempts, first_at, first_id, first_score, last_score FROM attempt_summaries"
+                f" WHERE kind = ? AND card_id IN ({', '.join('?' * len(part))})",
+                [kind.value, *part],
+            )
+            found.update((row[0], row[1:]) for row in rows)
+        return found
+
+    def latest_scored_attempts(self, card_id: str, kind: CardKind, *, limit: int) -> list[tuple[str, float]]:
+        """A card's last `limit` scored attempts of one kind, none undone, oldest first: (created_at, score)."""
+        rows = self._plain_rows(
+            "SELECT a.created_at, a.score FROM attempts a LEFT JOIN reviews r ON r.id = a.review_id"
+            " WHERE a.card_id = ? AND a.kind = ? AND a.score IS NOT NULL AND (r.id IS NULL OR r.undone_at IS NULL)"
+            " ORDER BY a.created_at DESC, a.id DESC LIMIT ?",
+            [card_id, kind.value, limit],
+        ).fetchall()
+        rows.reverse()
+        return rows
+
+    def recall_prompts(self, card_ids: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+        """Every recall card's (prompt, deck), by card id, retired ones too; or only those of `card_ids`."""
+        if card_ids is None:
+            rows = self._plain_rows("SELECT id, prompt, deck FROM cards WHERE kind = ?", [CardKind.RECALL.value])
+            return {row[0]: (row[1], row[2]) for row in rows}
+        found: dict[str, tuple[str, str]] = {}
+        wanted = list(card_ids)
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            rows = self._plain_rows(
+                f"SELECT id, prompt, deck FROM cards WHERE kind = ? AND id IN ({', '.join('?' * len(part))})",
+                [CardKind.RECALL.value, *part],
+            )
+            found.update((row[0], (row[1], row[2])) for row in rows)
+        return found
 
     def distinct_tags(self, *, decks: Iterable[str] = ()) -> set[str]:
         """Every tag of the active cards (of these decks)."""
@@ -1002,6 +1085,32 @@ _ANSWER_KIND_SQL = (
 )
 """0: not a review-state answer, 1: young, 2: mature. julianday (milliseconds, floating point) settles
 all but the intervals within a second of 21 days, which are measured in whole microseconds."""
+
+
+def _interval_at_least_sql(later: str, earlier: str, days: int) -> str:
+    """SQL: whether the time in column `later` is at least `days` whole days after `earlier` (0 or 1; 0
+    when either is NULL). As in `_ANSWER_KIND_SQL`, julianday settles all but the intervals within a
+    second of `days`, which are measured in whole microseconds, as Python's timedelta measures them."""
+    whole = int(days)
+    interval = f"(julianday({later}) - julianday({earlier}))"
+    return (
+        f"(CASE WHEN {later} IS NULL OR {earlier} IS NULL THEN 0 WHEN {interval} > {whole}.00001 THEN 1"
+        f" WHEN {interval} < {whole - 1}.99999 THEN 0"
+        f" ELSE {_whole_us(later)} - {_whole_us(earlier)} >= {whole} * 86400 * 1000000 END)"
+    )
+
+
+def _whole_days_since_sql(column: str, moment: datetime) -> str:
+    """SQL: the whole days from the stored time in `column` to `moment`, at least 0, as Python's
+    `max(0, (moment - time).days)` counts them. julianday (milliseconds, floating point) settles all but
+    the differences within a second of a whole number of days, which are counted in whole microseconds."""
+    whole_us = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    days = f"({whole_us / 86_400_000_000 + 2440587.5!r} - julianday({column}))"  # the moment's julian day, inline
+    return (
+        f"(CASE WHEN {days} < 0.99999 THEN 0"
+        f" WHEN {days} - CAST({days} AS INTEGER) BETWEEN 0.00001 AND 0.99999 THEN CAST({days} AS INTEGER)"
+        f" ELSE max(0, ({whole_us} - {_whole_us(column)}) / 86400000000) END)"
+    )
 
 
 def _card_conditions(

@@ -14,6 +14,72 @@ class Migration(NamedTuple):
     sql: str
 
 
+# Pieces of migration 0003's SQL, each used more than once in it. Shipped: never edit them.
+
+_V3_ANSWER_KIND = (
+    "(CASE WHEN {row}state_before != 'review' THEN 0"
+    " WHEN julianday({row}due_before) - julianday({row}last_review_before) > 21.00001 THEN 2"
+    " WHEN julianday({row}due_before) - julianday({row}last_review_before) < 20.99999 THEN 1"
+    " ELSE 1 + ({row}due_before IS NOT NULL AND {row}last_review_before IS NOT NULL"
+    " AND (CAST(strftime('%s', substr({row}due_before, 1, 19)) AS INTEGER) * 1000000"
+    " + CAST(substr({row}due_before, 21, 6) AS INTEGER))"
+    " - (CAST(strftime('%s', substr({row}last_review_before, 1, 19)) AS INTEGER) * 1000000"
+    " + CAST(substr({row}last_review_before, 21, 6) AS INTEGER)) >= 21 * 86400 * 1000000) END)"
+)
+"""0: not a review-state answer, 1: young, 2: mature (interval before the answer of 21 days or more),
+as `ckaquiz.stats.answer_was_mature` decides: julianday settles all but the intervals within a second
+of 21 days, which are measured in whole microseconds."""
+
+_V3_COUNT_REVIEW = (
+    "INSERT INTO review_hour_counts (hour, again, kind, answers, duration_ms)\n"
+    "            SELECT substr({row}reviewed_at, 1, 13), {row}rating = 1, "
+    + _V3_ANSWER_KIND
+    + ", 1, {row}duration_ms\n"
+    "            WHERE {row}undone_at IS NULL\n"
+    "            ON CONFLICT (hour, again, kind) DO UPDATE SET answers = answers + 1,"
+    " duration_ms = duration_ms + excluded.duration_ms;"
+)
+"""Count a review (`row` is NEW. or OLD.) into its hour, unless it is undone."""
+
+_V3_MERGE_ATTEMPTS = """ON CONFLICT (kind, card_id) DO UPDATE SET
+            attempts = attempts + excluded.attempts,
+            first_at = CASE WHEN (excluded.first_at, excluded.first_id) < (first_at, first_id)
+                THEN excluded.first_at ELSE first_at END,
+            first_id = CASE WHEN (excluded.first_at, excluded.first_id) < (first_at, first_id)
+                THEN excluded.first_id ELSE first_id END,
+            first_score = CASE WHEN (excluded.first_at, excluded.first_id) < (first_at, first_id)
+                THEN excluded.first_score ELSE first_score END,
+            last_at = CASE WHEN (excluded.last_at, excluded.last_id) > (last_at, last_id)
+                THEN excluded.last_at ELSE last_at END,
+            last_id = CASE WHEN (excluded.last_at, excluded.last_id) > (last_at, last_id)
+                THEN excluded.last_id ELSE last_id END,
+            last_score = CASE WHEN (excluded.last_at, excluded.last_id) > (last_at, last_id)
+                THEN excluded.last_score ELSE last_score END;"""
+"""Merges one more attempt (or a summary) into a card's summary: counts add up, the earlier first
+and the later last (by created_at, then id) win, whatever order the attempts come in."""
+
+_V3_COUNT_ATTEMPTS = (
+    """INSERT INTO attempt_summaries
+            (kind, card_id, attempts, first_at, first_id, first_score, last_at, last_id, last_score)
+            SELECT a.kind, a.card_id, 1, a.created_at, a.id, a.score, a.created_at, a.id, a.score
+            FROM (SELECT id, kind, card_id, created_at, score, review_id FROM attempts WHERE {where}) a
+            LEFT JOIN reviews r ON r.id = a.review_id
+            WHERE a.score IS NOT NULL AND (r.id IS NULL OR r.undone_at IS NULL)
+            """
+    + _V3_MERGE_ATTEMPTS
+)
+"""Count the live scored attempts matching `where` (on the columns of `attempts`) into their summaries."""
+
+_V3_OF_UNDONE_REVIEW = (
+    "card_id IN (SELECT card_id FROM attempts WHERE review_id = NEW.id)"
+    " AND kind IN (SELECT kind FROM attempts WHERE review_id = NEW.id)"
+)
+"""The summaries an undo (or redo) of review NEW changes: those of its attempts' cards and kinds."""
+
+_V3_RECOUNT_ATTEMPTS = "DELETE FROM attempt_summaries WHERE {where};\n            " + _V3_COUNT_ATTEMPTS
+"""Count again the summaries of the cards (and kinds) matching `where`."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "0001_initial",
@@ -140,6 +206,96 @@ MIGRATIONS: tuple[Migration, ...] = (
         """
         CREATE INDEX cards_summary ON cards (active, state, due, deck, tags, sibling_key);
         DROP INDEX cards_by_state_due;
+        """,
+    ),
+    Migration(
+        "0003_stats_summaries",
+        # `ckaquiz stats` read the whole review log (a million rows of ~270 bytes) and every
+        # recall attempt on each run: 6 s. What it needs is small and changes only when a
+        # review or an attempt is written, so it is kept up to date here, in the transaction of
+        # each write, by triggers:
+        # - review_hour_counts: live (not undone) reviews per UTC hour, Again or not, and answer
+        #   kind (0 not in review state, 1 young, 2 mature): the grouping `Store.review_hours`
+        #   computed over the log. A few thousand rows a year instead of a scan of the log.
+        # - attempt_summaries: per card and attempt kind, the live scored attempts (those whose
+        #   review was not undone): how many, the first and the last (by time, then id). The
+        #   screen shows ten topics; it needs no longer each of 450,000 attempts.
+        # - reviews_review_state_by_card: the review-state answers that count for retention,
+        #   by card, with their time and rating, so the per-card tallies over the last year are
+        #   read from this narrow index instead of the wide rows.
+        # - attempts_by_review: what an undo looks up to find the attempts of its review.
+        # Undoing a review (undone_at set) takes it out of both summaries; any other change to a
+        # counted column is handled the same way (the old row out, the new row in), so each
+        # summary always equals its GROUP BY over the tables. Reviews are never deleted (a trigger
+        # refuses it); an attempt deleted or changed has its card's summary counted again.
+        f"""
+        CREATE TABLE review_hour_counts (
+            hour TEXT NOT NULL,
+            again INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            answers INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            PRIMARY KEY (hour, again, kind)
+        ) WITHOUT ROWID;
+        INSERT INTO review_hour_counts (hour, again, kind, answers, duration_ms)
+        SELECT substr(reviewed_at, 1, 13), rating = 1, {_V3_ANSWER_KIND.format(row="")}, count(*), sum(duration_ms)
+        FROM reviews WHERE undone_at IS NULL GROUP BY 1, 2, 3;
+        CREATE TRIGGER review_hour_counts_after_insert AFTER INSERT ON reviews WHEN NEW.undone_at IS NULL
+        BEGIN
+            {_V3_COUNT_REVIEW.format(row="NEW.")}
+        END;
+        CREATE TRIGGER review_hour_counts_after_update
+        AFTER UPDATE OF reviewed_at, rating, duration_ms, state_before, due_before, last_review_before, undone_at
+        ON reviews
+        BEGIN
+            UPDATE review_hour_counts SET answers = answers - 1, duration_ms = duration_ms - OLD.duration_ms
+            WHERE OLD.undone_at IS NULL AND hour = substr(OLD.reviewed_at, 1, 13) AND again = (OLD.rating = 1)
+            AND kind = {_V3_ANSWER_KIND.format(row="OLD.")};
+            DELETE FROM review_hour_counts WHERE hour = substr(OLD.reviewed_at, 1, 13) AND answers = 0;
+            {_V3_COUNT_REVIEW.format(row="NEW.")}
+        END;
+
+        CREATE INDEX reviews_review_state_by_card ON reviews (card_number, reviewed_at, rating)
+        WHERE state_before = 'review' AND undone_at IS NULL;
+
+        CREATE INDEX attempts_by_review ON attempts (review_id);
+        CREATE TABLE attempt_summaries (
+            kind TEXT NOT NULL,
+            card_id TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            first_at TEXT NOT NULL,
+            first_id INTEGER NOT NULL,
+            first_score REAL NOT NULL,
+            last_at TEXT NOT NULL,
+            last_id INTEGER NOT NULL,
+            last_score REAL NOT NULL,
+            PRIMARY KEY (kind, card_id)
+        ) WITHOUT ROWID;
+        {_V3_COUNT_ATTEMPTS.format(where="TRUE")}
+        CREATE TRIGGER attempt_summaries_after_insert AFTER INSERT ON attempts
+        WHEN NEW.score IS NOT NULL
+        AND (NEW.review_id IS NULL OR (SELECT undone_at FROM reviews WHERE id = NEW.review_id) IS NULL)
+        BEGIN
+            INSERT INTO attempt_summaries
+            (kind, card_id, attempts, first_at, first_id, first_score, last_at, last_id, last_score)
+            VALUES (NEW.kind, NEW.card_id, 1, NEW.created_at, NEW.id, NEW.score, NEW.created_at, NEW.id, NEW.score)
+            {_V3_MERGE_ATTEMPTS}
+        END;
+        CREATE TRIGGER attempt_summaries_after_undo AFTER UPDATE OF undone_at ON reviews
+        WHEN OLD.undone_at IS NOT NEW.undone_at
+        BEGIN
+            {_V3_RECOUNT_ATTEMPTS.format(where=_V3_OF_UNDONE_REVIEW)}
+        END;
+        CREATE TRIGGER attempt_summaries_after_delete AFTER DELETE ON attempts
+        BEGIN
+            {_V3_RECOUNT_ATTEMPTS.format(where="kind = OLD.kind AND card_id = OLD.card_id")}
+        END;
+        CREATE TRIGGER attempt_summaries_after_update
+        AFTER UPDATE OF kind, card_id, review_id, score, created_at ON attempts
+        BEGIN
+            {_V3_RECOUNT_ATTEMPTS.format(where="kind = OLD.kind AND card_id = OLD.card_id")}
+            {_V3_RECOUNT_ATTEMPTS.format(where="kind = NEW.kind AND card_id = NEW.card_id")}
+        END;
         """,
     ),
 )

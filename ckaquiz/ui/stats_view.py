@@ -262,8 +262,9 @@ def sparkline(scores: Sequence[float]) -> str:
     return "".join(BAR_EIGHTHS[max(1, min(8, round(score * 8)))] for score in scores)
 
 
-def recall_progress_view(topics: Sequence[TopicProgress]) -> Text:
-    """Blank-page recall coverage per topic across attempts (oldest left)."""
+def recall_progress_view(topics: Sequence[TopicProgress], total: int | None = None) -> Text:
+    """Blank-page recall coverage per topic across attempts (oldest left): the first TOPICS_SHOWN topics,
+    then how many more there are of `total` (`len(topics)` unless given)."""
     text = Text("Blank-page recall: ", style="bold")
     if not topics:
         text.append("no topic recalled 3 times yet", style="dim")
@@ -275,8 +276,9 @@ def recall_progress_view(topics: Sequence[TopicProgress]) -> Text:
         text.append(f"{sparkline(scores):<{SPARK_ATTEMPTS}}", style="magenta")
         text.append(f" {percent(topic.first)} → {percent(topic.last)}  ")
         text.append(one_line(topic.topic, 34))
-    if len(topics) > TOPICS_SHOWN:
-        text.append(f"\n  and {len(topics) - TOPICS_SHOWN} more topics", style="dim")
+    more = (len(topics) if total is None else total) - min(len(topics), TOPICS_SHOWN)
+    if more > 0:
+        text.append(f"\n  and {more} more topics", style="dim")
     return text
 
 
@@ -300,5 +302,5 @@ def stats_view(stats: Stats) -> Group:
         _heading("CKA readiness"),
         readiness_view(stats.readiness),
         _heading("Progress"),
-        recall_progress_view(stats.recall_progress),
+        recall_progress_view(stats.recall_progress, stats.recall_topics),
     )
