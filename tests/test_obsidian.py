@@ -355,3 +355,24 @@ def test_tag_folder_option_and_sibling_schedules(collection: Collection, tmp_pat
     assert (cards["front"].schedule.due is not None and cards["front"].schedule.due.date().isoformat()) == "2025-05-01"
     assert cards["back"].schedule.stability == 9.0
     assert cards["back"].schedule.due is not None and cards["back"].schedule.due.date().isoformat() == "2025-05-03"
+
+
+def test_a_block_id_given_in_two_notes_keeps_the_first_and_warns(collection: Collection, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    (vault / "a").mkdir(parents=True)
+    (vault / "b").mkdir()
+    (vault / "a" / "first.md").write_text("# Taints\nNoExecute?::evicts ^taint\n", encoding="utf-8")
+    (vault / "b" / "second.md").write_text("# Copy\nNoSchedule?::keeps running pods ^taint\n", encoding="utf-8")
+    (vault / "b" / "other.md").write_text("# Other\nkubelet?::node agent\n", encoding="utf-8")
+    for _ in range(2):  # the first import, then a rescan with nothing changed
+        _, report = collection.import_path(vault)
+        assert [problem.split(": ", 1)[1] for problem in report.problems] == [
+            f"duplicate id 'vault:taint' (first at {vault / 'a' / 'first.md'}:2); this card is skipped"
+        ]
+        assert report.problems[0].startswith(f"{vault / 'b' / 'second.md'}:2: ")
+    stored = collection.store.card("vault:taint")
+    assert stored is not None and stored.card.answer == "evicts"
+    assert sorted(card.prompt for card in (stored.card for stored in collection.store.cards())) == [
+        "NoExecute?",
+        "kubelet?",
+    ]

@@ -424,8 +424,17 @@ class Store:
             claimed: set[str] = set()
             pending: list[tuple[FileScan, Card]] = []
             matched: list[tuple[FileScan, Card, sqlite3.Row | None]] = []
+            first_with_id: dict[str, tuple[FileScan, Card]] = {}
             for scan in scans:
                 for card in scan.cards:
+                    first = first_with_id.setdefault(card.id, (scan, card))
+                    if first[1] is not card:  # one id given twice (a block id in two notes): the first keeps it
+                        if first[0] is not scan:  # the parser has already reported a repeat within one file
+                            scan.problems.append(
+                                f"{scan.path}:{card.source.line}: duplicate id {card.id!r} (first at"
+                                f" {first[0].path}:{first[1].source.line}); this card is skipped"
+                            )
+                        continue
                     row = candidates.get(card.id)
                     if row is None:
                         row = connection.execute(
