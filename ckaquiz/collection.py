@@ -194,8 +194,9 @@ def scan_source(
     several processes when there are many, see `ckaquiz.reading`) and matched to the stored
     cards, or, for a source with nothing stored yet, simply added.
     """
-    from ckaquiz.reading import FileToRead, ReadJob, reading
+    from ckaquiz.reading import FileToRead, ReadJob, reading, staging, worker_count
     from ckaquiz.store.database import FileScan, PreparedFile
+    from ckaquiz.store.staging import MAXIMUM_CHUNKS, StagedChunk, add_staged_files, scratch_folder
 
     known = store.known_files(source.id)
     files = source_files(source)
@@ -232,13 +233,30 @@ def scan_source(
             report.files_read += 1
             yield result
 
+    def staged_chunks(runs: Iterator[tuple[list[FileToRead], StagedChunk]]) -> Iterator[StagedChunk]:
+        done = 0
+        for run, chunk in runs:
+            done += len(run)
+            if progress is not None:
+                progress(positions[done - 1], len(files), run[-1].shown)
+            report.files_read += len(run)
+            yield chunk
+
     counts: SyncCounts | None = None
     if changed and not known and store.is_fresh_source(source.id):
         # Nothing to match yet (a first import): store rows prepared while parsing, file by file.
         files_read = report.files_read
-        with reading(job, changed) as results:
-            prepared = (result for result in read(results) if isinstance(result, PreparedFile))
-            counts = store.add_new_source_files(source.id, prepared, now=now)
+        workers = worker_count(changed)
+        if workers > 1:  # many files: workers stage their rows in scratch databases that SQLite copies
+            with (
+                scratch_folder(store) as folder,
+                staging(job, changed, folder, workers=workers, chunks=MAXIMUM_CHUNKS) as staged,
+            ):
+                counts = add_staged_files(store, source.id, staged_chunks(staged), now=now)
+        else:
+            with reading(job, changed) as results:
+                prepared = (result for result in read(results) if isinstance(result, PreparedFile))
+                counts = store.add_new_source_files(source.id, prepared, now=now)
         if counts is None:
             report.files_read = files_read  # an id was taken after all: read again and match
     if counts is None and (changed or removed):

@@ -3,10 +3,11 @@
 Parsing is pure Python and bound by the processor, so a big scan (a whole vault on its first
 import) is shared among the machine's cores. Workers are forked from the command's own
 process before it opens a transaction, so they start at once with every module imported;
-they only read, parse and prepare rows, never touch the database, and send back plain data.
-Small scans, one-core machines, platforms other than Linux and processes that already run
-other threads (where fork is unsafe) read in this process instead, with the same results in
-the same order.
+they only read, parse and prepare rows, never touch the collection's database, and send back
+plain data, or, on a first import (`staging`), write the rows into scratch databases of their
+own that the command copies (`ckaquiz.store.staging`). Small scans, one-core machines,
+platforms other than Linux and processes that already run other threads (where fork is
+unsafe) read in this process instead, with the same results in the same order.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ckaquiz.store.database import FileScan, PreparedFile, prepare_file
 
 if TYPE_CHECKING:
     from ckaquiz.decks.markdown import MarkdownOptions
+    from ckaquiz.store.staging import StagedChunk
 
 PARALLEL_MINIMUM_FILES = 64
 PARALLEL_MINIMUM_BYTES = 1_000_000
@@ -101,6 +103,39 @@ def reading(
         yield zip(files, results, strict=True)
 
 
+def chunks_by_size(files: Sequence[FileToRead], count: int) -> list[list[FileToRead]]:
+    """The files in `count` (or fewer) consecutive runs, each smaller than the one before.
+
+    Runs are handed out in order and stored in order, so the last ones decide when the work
+    ends: small last runs leave little for one worker to finish while the other waits.
+    """
+    weights = [count + 2 - index for index in range(count)]  # e.g. 12, 11, ... 3 for 10 runs
+    total = sum(item.size for item in files) or 1
+    bounds = [total * sum(weights[: index + 1]) / sum(weights) for index in range(count)]
+    runs: list[list[FileToRead]] = [[]]
+    seen = 0
+    for item in files:
+        if runs[-1] and seen >= bounds[len(runs) - 1] and len(runs) < count:
+            runs.append([])
+        runs[-1].append(item)
+        seen += item.size
+    return runs
+
+
+@contextmanager
+def staging(
+    job: ReadJob, files: Sequence[FileToRead], folder: Path, *, workers: int, chunks: int
+) -> Iterator[Iterator[tuple[list[FileToRead], StagedChunk]]]:
+    """Files read in worker processes, their rows written to scratch databases in `folder`
+    (`ckaquiz.store.staging`): each run of files with its scratch database, in the order given."""
+    import multiprocessing
+
+    runs = chunks_by_size(files, chunks)
+    tasks = [(folder / f"chunk-{index:03d}.db", run) for index, run in enumerate(runs)]
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(job,)) as pool:
+        yield zip(runs, pool.imap(_stage_in_worker, tasks), strict=True)
+
+
 _job: ReadJob | None = None
 
 
@@ -113,3 +148,12 @@ def _start_worker(job: ReadJob) -> None:
 def _read_in_worker(item: FileToRead) -> FileScan | PreparedFile:
     assert _job is not None
     return read_file(_job, item)
+
+
+def _stage_in_worker(task: tuple[Path, list[FileToRead]]) -> StagedChunk:
+    from ckaquiz.store.staging import write_chunk
+
+    assert _job is not None
+    job = _job
+    path, run = task
+    return write_chunk(path, (prepared for item in run if isinstance(prepared := read_file(job, item), PreparedFile)))

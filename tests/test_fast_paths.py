@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -28,6 +29,7 @@ from ckaquiz.catalog import indented_json, matching_cards, write_cards_json
 from ckaquiz.collection import Collection
 from ckaquiz.decks import markdown
 from ckaquiz.decks.identity import IdAllocator, derived_id
+from ckaquiz.decks.keypoints import key_points
 from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck_name
 from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
 from ckaquiz.filters import Filters
@@ -97,7 +99,7 @@ def test_any_cards_hash_is_the_sha1_of_its_sorted_json(
 def test_with_note_is_replace() -> None:
     card = full_card()
     fields = card.fields | {"note": "other.md"}
-    assert markdown.with_note(card, tags=("x",), fields=fields) == dataclasses.replace(card, tags=("x",), fields=fields)
+    assert markdown.with_note(card, fields=fields) == dataclasses.replace(card, fields=fields)
     names = {field.name for field in dataclasses.fields(Card)}
     assert names == set(card.to_dict()), "with_note must copy every field of Card"
 
@@ -134,6 +136,36 @@ def test_plain_frontmatter_reads_as_pyyaml_reads_it(text: str) -> None:
     fast = markdown._simple_frontmatter(text)
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     assert fast == {str(key): value for key, value in markdown.construct(node).items()}
+
+
+_JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.sampled_from("aZ 0:#-,[]{}'\"~?한\u00e9/.\\\t"), max_size=8)
+)
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.dictionaries(st.text(alphabet=st.sampled_from("ab:- 한"), max_size=5), _JSON_VALUES, max_size=4),
+       compact=st.booleans())
+def test_json_frontmatter_reads_as_pyyaml_reads_it(value: dict[str, Any], compact: bool) -> None:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":") if compact else None)
+    fast = markdown._simple_frontmatter(text)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        assert fast is None  # PyYAML cannot read it: the slow path must say so, not the fast one
+        return
+    slow = markdown.construct(node)
+    if fast is not None:
+        assert fast == {str(key): item for key, item in slow.items()}
 
 
 @pytest.mark.parametrize(
@@ -447,3 +479,148 @@ def test_store_summaries_read_through_the_summary_index(studied: Collection) -> 
     ).fetchall()
     assert any("COVERING INDEX cards_summary" in str(tuple(row)) for row in plan)
     assert isinstance(studied.store.connection, sqlite3.Connection)
+
+
+_STAGING_SCRIPT = """
+import json, sqlite3, sys
+from datetime import UTC, datetime
+from pathlib import Path
+import ckaquiz.reading as reading
+import ckaquiz.store.staging as staging
+from ckaquiz.collection import Collection
+from tests.conftest import FrozenClock
+
+vault, homes = Path(sys.argv[1]), Path(sys.argv[2])
+staged_calls = []
+real_add = staging.add_staged_files
+
+def counting_add(*arguments, **keywords):
+    counts = real_add(*arguments, **keywords)
+    staged_calls.append(counts is not None)
+    return counts
+
+staging.add_staged_files = counting_add
+results = {}
+for way, minimum in (("staged", 1), ("here", 10**9)):
+    reading.PARALLEL_MINIMUM_FILES = reading.PARALLEL_MINIMUM_BYTES = minimum
+    home = homes / way
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text("enable_fuzzing = false\\nbuiltin_decks = false\\n", encoding="utf-8")
+    collection = Collection.open(home, clock=FrozenClock(datetime(2025, 3, 19, 12, 0, tzinfo=UTC)))
+    report = collection.import_path(vault)[1]
+    collection.close()
+    connection = sqlite3.connect(home / "ckaquiz.db")
+    cards = connection.execute("SELECT * FROM cards ORDER BY number").fetchall()
+    files = connection.execute("SELECT * FROM files ORDER BY id").fetchall()
+    leftovers = sorted(path.name for path in home.iterdir() if path.name.startswith(".ckaquiz-import"))
+    results[way] = {"cards": cards, "files": files, "new": report.counts.new, "changed": report.counts.changed,
+                    "read": report.files_read, "leftovers": leftovers}
+print(json.dumps({"results": results, "staged_calls": staged_calls}))
+"""
+
+
+def import_staged_and_here(vault: Path, homes: Path) -> dict[str, Any]:
+    """Import a vault in a fresh process twice: rows staged by two workers, and read file by file here."""
+    done = subprocess.run(
+        [sys.executable, "-c", _STAGING_SCRIPT, str(vault), str(homes)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout))
+
+
+def test_a_first_import_staged_by_workers_stores_what_reading_here_stores(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import vault as bench_vault
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    bench_vault.write_vault(tmp_path / "vault", 60, seed=7)
+    found = import_staged_and_here(tmp_path / "vault", tmp_path / "homes")
+    staged, here = found["results"]["staged"], found["results"]["here"]
+    assert found["staged_calls"] == [True], "the staged import ran and stored the vault"
+    assert staged == here
+    assert staged["new"] == len(staged["cards"]) > 500 and staged["read"] == len(staged["files"]) > 60
+    assert staged["leftovers"] == []
+
+
+def test_a_staged_import_whose_id_is_taken_twice_falls_back_to_matching(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    for index in range(40):
+        folder = vault / f"folder-{index}"
+        folder.mkdir(parents=True)
+        (folder / "note.md").write_text(
+            f"# Topic {index}\n- point {index}\n\nQuestion {index}::Answer {index} ^same\n", encoding="utf-8"
+        )
+    found = import_staged_and_here(vault, tmp_path / "homes")
+    staged, here = found["results"]["staged"], found["results"]["here"]
+    assert found["staged_calls"] == [False], "the block id `same` in every note cannot be stored as new cards"
+    assert staged == here
+    assert staged["leftovers"] == []
+    assert len(staged["cards"]) == 41  # 40 recall cards and the one `same` card, matched as it changes
+
+
+def test_scratch_folders_of_killed_imports_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    from ckaquiz.store.staging import SCRATCH_PREFIX, remove_abandoned_scratch
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead, alive = int(finished.stdout), os.getpid()
+    for name in (f"{SCRATCH_PREFIX}{dead}-x1", f"{SCRATCH_PREFIX}{alive}-x2", f"{SCRATCH_PREFIX}odd", "notes"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "chunk-000.db").write_bytes(b"scratch")
+    remove_abandoned_scratch(tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        f"{SCRATCH_PREFIX}{alive}-x2",
+        f"{SCRATCH_PREFIX}odd",
+        "notes",
+    ]
+
+
+_LINE_PIECES = st.sampled_from(
+    ["a", "Z", "한", "ß", "1", "²", " ", "\t", "\u3000", "-", "* ", "+ ", "- ", "#", "[", "]", "[[", "](", "^",
+     "==", "**", "{{", "}}", "::", "?", "??", "http://x.y", "https://", "HTTP://", ":", "|", ">", "_", "`", "~",
+     "reference:", "REFERENCE: ", "https://k8s.io/a"]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(pieces=st.lists(_LINE_PIECES, max_size=8))
+def test_a_plain_line_is_a_study_line_whose_point_is_its_text(pieces: list[str]) -> None:
+    line = "".join(pieces).rstrip()
+    plain = markdown._PLAIN_POINT.fullmatch(line)
+    if plain is None:
+        return
+    assert markdown._is_study_line(markdown._Line(1, line, line, line))
+    styles = markdown.MarkdownOptions(cloze_styles=("highlight", "bold", "curly"))
+    assert [markdown._strip_cloze_markup(markdown.readable(point), styles) for point in key_points([line])] == [
+        plain.group(1)
+    ]
+    assert key_points([plain.group(1)]) == [plain.group(1)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    lines=st.lists(st.lists(_LINE_PIECES, max_size=4).map("".join), max_size=6),
+    separators=st.sampled_from([("?", "??"), ("+", "++"), ("::", ":::"), ("%%", "%")]),
+)
+def test_section_text_lookups_find_every_line_the_line_rules_find(
+    lines: list[str], separators: tuple[str, str]
+) -> None:
+    options = markdown.MarkdownOptions(
+        multiline_separator=separators[0],
+        multiline_reverse_separator=separators[1],
+        single_separator=separators[0],
+        double_separator=separators[1],
+    )
+    text = "\n".join(lines)
+    has_separator_line = any(line.strip() in separators for line in lines)
+    assert (markdown._separator_lines(options).search(f"\n{text}") is not None) == has_separator_line
+    if any(markdown._REFERENCE.match(line) for line in lines):
+        assert markdown._REFERENCE_LINE.search(f"\n{text}")
+    probe = markdown._split_probe(options)
+    for line in lines:
+        if markdown._inline_split(line, options) is not None:
+            assert markdown._may_split(text, options)
+            assert probe is None or probe in line

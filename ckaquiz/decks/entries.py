@@ -42,6 +42,8 @@ class EntryContext:
     tags: tuple[str, ...] = ()
     reference: str = ""
     scope: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    """Fields every card of the file carries (a note's path and date)."""
     allocator: IdAllocator = field(init=False)
 
     def __post_init__(self) -> None:

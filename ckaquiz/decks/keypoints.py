@@ -40,7 +40,15 @@ def table_cells(line: str) -> list[str]:
 
 def is_table_separator(line: str) -> bool:
     """The `|---|---|` line under a table header."""
-    return "-" in line and bool(_TABLE_SEPARATOR.match(line))
+    return "-" in line and line.lstrip()[:1] in _SEPARATOR_STARTS and bool(_TABLE_SEPARATOR.match(line))
+
+
+_SEPARATOR_STARTS = frozenset("|:-")
+"""The characters a table separator line can start with (after spaces)."""
+
+
+_RULED_STARTS = frozenset("#-*_|>[+")
+"""First characters for which a line may be a heading, rule, table row, quote, callout or list item."""
 
 
 def key_points(lines: list[str]) -> list[str]:
@@ -48,7 +56,12 @@ def key_points(lines: list[str]) -> list[str]:
     points: list[str] = []
     for index, line in enumerate(lines):
         text = line.strip()
-        if not text or (text.startswith("#") and text.lstrip("#").startswith(" ")):
+        if not text:
+            continue
+        if text[0] not in _RULED_STARTS and not text[0].isdigit():
+            points.append(text)  # a plain line: none of the rules below applies
+            continue
+        if text.startswith("#") and text.lstrip("#").startswith(" "):
             continue
         # The first-character tests only skip patterns that could not match the stripped text.
         if text[0] in "-*_" and _HORIZONTAL_RULE.match(text):

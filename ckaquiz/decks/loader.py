@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from ckaquiz.model import Deck, Problem
@@ -65,11 +65,12 @@ def parse_deck_text(
     options: MarkdownOptions | None = None,
 ) -> Deck:
     """Parse text by the file's suffix: YAML, CSV/TSV (explicitly imported files) or Markdown."""
-    if Path(path).suffix.lower() in DELIMITED_SUFFIXES:
+    suffix = PurePath(path).suffix.lower()
+    if suffix in DELIMITED_SUFFIXES:
         from ckaquiz.decks.delimited import parse_delimited
 
         return parse_delimited(text, path, deck_name=deck_name)
-    if Path(path).suffix.lower() in {".yaml", ".yml"}:
+    if suffix in {".yaml", ".yml"}:
         from ckaquiz.decks.yaml_deck import parse_yaml_deck
 
         return parse_yaml_deck(text, path, deck_name=deck_name)

@@ -10,10 +10,11 @@ callouts, plugin query blocks) is read here too; what differs between a deck and
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import yaml
@@ -90,6 +91,7 @@ class _Section:
     block_id: str = ""
     lines: list[_Line] = field(default_factory=list)
     intro: bool = False
+    fenced: bool = False
 
 
 def is_inline_tag(word: str) -> bool:
@@ -190,6 +192,8 @@ def _simple_frontmatter(text: str) -> dict[str, Any] | None:
     """
     if not yaml.__with_libyaml__ or len(text) > _LIBYAML_MAX_CHARACTERS or not _LIBYAML_DIFFERS.isdisjoint(text):
         return None
+    if text.lstrip().startswith("{") and (value := _json_frontmatter(text)) is not None:
+        return value
     try:
         node = yaml.compose(text, Loader=yaml.CSafeLoader)
         value = None if node is None else construct(node)
@@ -198,6 +202,32 @@ def _simple_frontmatter(text: str) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         return None
     return {str(key): item for key, item in value.items()}
+
+
+def _json_frontmatter(text: str) -> dict[str, Any] | None:
+    """A frontmatter written as a JSON object (Obsidian Digital Garden writes them), read as JSON.
+
+    YAML reads such an object to the same values as long as it holds no floats (YAML 1.1 reads
+    `1e3` as text), no escapes (the caller has already turned away backslashes) and no character
+    that YAML refuses to read: None otherwise.
+    """
+    if yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or not _yaml_reads_alike(value):
+        return None
+    return value
+
+
+def _yaml_reads_alike(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_yaml_reads_alike(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_yaml_reads_alike(item) for item in value)
+    return value is None or isinstance(value, str | bool | int)
 
 
 def tags_from_value(value: Any) -> list[str]:
@@ -255,7 +285,7 @@ def parse_markdown(
     options = options or MarkdownOptions()
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     frontmatter, body_start, problems = read_frontmatter(lines, path)
-    title = Path(path).stem
+    title = PurePath(path).stem
     name = deck_name or _text(frontmatter.get("deck")) or default_deck or title
     description = _text(frontmatter.get("description"))
     if frontmatter.get("ckaquiz") is False:
@@ -264,13 +294,6 @@ def parse_markdown(
         options = replace(options, title_in_prompt=False)  # a file that names its deck is a deck, not a note
     reference = _text(frontmatter.get("reference"))
     file_tags = tags_from_value(frontmatter.get("tags")) + tags_from_value(frontmatter.get("tag"))
-    context = EntryContext(
-        deck=name,
-        path=path,
-        tags=merge_tags(options.default_tags, file_tags),
-        reference=reference,
-        scope=scope if scope is not None else Path(path).name,
-    )
     classified = _classify(lines, body_start)
     for line in classified:
         if not line.in_fence:
@@ -278,6 +301,19 @@ def parse_markdown(
                 file_tags.extend(inline_tags(line.masked))
             if "[[" in line.masked:
                 file_tags.extend(tag_link_tags(line.masked, options.tag_folder))
+    note: dict[str, Any] = {"note": scope if scope is not None else PurePath(path).name}
+    dated = note_date(frontmatter, path)
+    if dated:
+        note["note_date"] = dated
+    # Every card carries all the note's tags and its note fields, given as they are made.
+    context = EntryContext(
+        deck=name,
+        path=path,
+        tags=merge_tags(options.default_tags, file_tags),
+        reference=reference,
+        scope=scope if scope is not None else PurePath(path).name,
+        fields=note,
+    )
     skip = {heading.casefold() for heading in options.skip_headings}
     cards: list[Card] = []
     for section in _sections(classified, title, options):
@@ -286,22 +322,12 @@ def parse_markdown(
         section_cards, section_problems = _section_cards(section, context, options)
         cards.extend(section_cards)
         problems.extend(section_problems)
-    all_tags = merge_tags(options.default_tags, file_tags)
-    dated = note_date(frontmatter, path)
-    extra: dict[str, Any] = {"note": scope if scope is not None else Path(path).name}
-    if dated:
-        extra["note_date"] = dated
-    merged: dict[tuple[str, ...], tuple[str, ...]] = {}  # most cards share their tags: merge them once
-    for card in cards:
-        if card.tags not in merged:
-            merged[card.tags] = merge_tags(all_tags, card.tags)
-    cards = [with_note(card, tags=merged[card.tags], fields=card.fields | extra) for card in cards]
     problems.extend(duplicate_id_problems(cards))
     return Deck(name=name, path=path, description=description, cards=tuple(cards), problems=tuple(problems))
 
 
-def with_note(card: Card, *, tags: tuple[str, ...], fields: dict[str, Any]) -> Card:
-    """The card with its note's tags and fields: `dataclasses.replace`, without its generic cost."""
+def with_note(card: Card, *, fields: dict[str, Any]) -> Card:
+    """The card with its note's fields: `dataclasses.replace`, without its generic cost."""
     return Card(
         id=card.id,
         deck=card.deck,
@@ -309,7 +335,7 @@ def with_note(card: Card, *, tags: tuple[str, ...], fields: dict[str, Any]) -> C
         prompt=card.prompt,
         answer=card.answer,
         source=card.source,
-        tags=tags,
+        tags=card.tags,
         key_points=card.key_points,
         sibling_key=card.sibling_key,
         explanation=card.explanation,
@@ -391,7 +417,11 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
     sections = [_Section(path=(title,), line=lines[0].number if lines else 1, intro=True)]
     append = sections[-1].lines.append
     for line in lines:
-        heading = None if line.in_fence or not line.masked.startswith("#") else _HEADING.match(line.masked)
+        if line.in_fence:
+            sections[-1].fenced = True
+            append(line)
+            continue
+        heading = _HEADING.match(line.masked) if line.masked.startswith("#") else None
         if heading is None:
             append(line)
             continue
@@ -421,6 +451,9 @@ def _is_study_line(line: _Line) -> bool:
     text = line.visible
     if "-" in text and is_table_separator(text):
         return True  # kept so the header row above it is recognised (it is no point itself)
+    head = text[:1]
+    if "[" not in text and "#" not in text and "http" not in text and not (head.isdigit() or head.isspace()):
+        return _ALPHANUMERIC.search(text) is not None  # nothing below would change the text
     if not text.strip() or ("[" in text and _TASK.match(text)):
         return False
     # Each substitution runs only when the text holds what its pattern needs.
@@ -443,98 +476,129 @@ def _section_cards(
 ) -> tuple[list[Card], list[Problem]]:
     cards: list[Card] = []
     problems: list[Problem] = []
-    content: list[_Line] = []
     consumed: set[int] = set()
     reference = context.reference
     has_code = False
     lines = section.lines
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if line.fence_opener:
-            block = [line]
-            index += 1
-            while index < len(lines) and lines[index].in_fence and not lines[index].fence_opener:
-                block.append(lines[index])
+    # What a section holds is looked up once in its whole text, so that the passes over its
+    # lines below run only where they can find something (most sections hold plain notes).
+    text = "\n".join([line.masked for line in lines])
+    if not section.fenced:
+        content = lines
+    else:
+        content = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            if line.fence_opener:
+                block = [line]
                 index += 1
-            if block[0].fence_info == "card":
-                entry_cards, entry_problems = _card_block(block, context)
-                cards.extend(entry_cards)
-                problems.extend(entry_problems)
-            elif block[0].fence_info not in QUERY_BLOCKS:
-                has_code = True
-                content.extend(block)
-            continue
-        reference_match = _REFERENCE.match(line.masked) if ":" in line.masked else None
-        if reference_match:
-            reference = reference_match.group(1).strip("<>")
-            consumed.add(line.number)
-        content.append(line)
-        index += 1
+                while index < len(lines) and lines[index].in_fence and not lines[index].fence_opener:
+                    block.append(lines[index])
+                    index += 1
+                if block[0].fence_info == "card":
+                    entry_cards, entry_problems = _card_block(block, context)
+                    cards.extend(entry_cards)
+                    problems.extend(entry_problems)
+                elif block[0].fence_info not in QUERY_BLOCKS:
+                    has_code = True
+                    content.extend(block)
+                continue
+            content.append(line)
+            index += 1
+    if _REFERENCE_LINE.search(f"\n{text}"):
+        for line in content:
+            reference_match = _REFERENCE.match(line.masked) if not line.in_fence and ":" in line.masked else None
+            if reference_match:
+                reference = reference_match.group(1).strip("<>")
+                consumed.add(line.number)
 
     section_context = _with_reference(context, reference)
     cloze_markers = _cloze_markers(options.cloze_styles)
-    separators = {options.multiline_separator: False, options.multiline_reverse_separator: True}
-    for start, separator_index, end in _multiline_spans(content, options):
-        question = "\n".join(line.visible for line in content[start:separator_index]).strip()
-        answer_lines = content[separator_index + 1 : end]
-        answer = "\n".join(line.visible for line in answer_lines).strip()
-        reverse = separators[content[separator_index].masked.strip()]
-        consumed.update(line.number for line in content[start:end])
-        if (
-            end < len(content)
-            and options.multiline_end_marker
-            and content[end].masked.strip() == options.multiline_end_marker
-        ):
-            consumed.add(content[end].number)
-        schedule = _sr_near(content, end - 1)
-        cards.extend(
-            _basic(section_context, question, answer, content[start].number, reverse=reverse, schedule=schedule)
-        )
+    if _separator_lines(options).search(f"\n{text}"):
+        separators = {options.multiline_separator: False, options.multiline_reverse_separator: True}
+        for start, separator_index, end in _multiline_spans(content, options):
+            question = "\n".join(line.visible for line in content[start:separator_index]).strip()
+            answer_lines = content[separator_index + 1 : end]
+            answer = "\n".join(line.visible for line in answer_lines).strip()
+            reverse = separators[content[separator_index].masked.strip()]
+            consumed.update(line.number for line in content[start:end])
+            if (
+                end < len(content)
+                and options.multiline_end_marker
+                and content[end].masked.strip() == options.multiline_end_marker
+            ):
+                consumed.add(content[end].number)
+            schedule = _sr_near(content, end - 1)
+            cards.extend(
+                _basic(section_context, question, answer, content[start].number, reverse=reverse, schedule=schedule)
+            )
 
-    for position, line in enumerate(content):
-        if line.number in consumed or line.in_fence:
-            continue
-        split = _inline_split(line.masked, options)
-        if split is not None:
-            at, width, reverse = split
-            question = line.visible[:at].strip()
-            answer = line.visible[at + width :].strip()
-            if question and answer:
-                consumed.add(line.number)
-                block_id = _BLOCK_ID.search(answer)
-                given = block_id.group(1) if block_id else None
-                if block_id:
-                    answer = answer[: block_id.start()].strip()
-                schedule = _sr_near(content, position)
-                cards.extend(
-                    _basic(
-                        section_context,
-                        _LIST_MARKER.sub("", question, count=1),
-                        answer,
-                        line.number,
-                        reverse=reverse,
-                        schedule=schedule,
-                        given_id=given,
-                    )
-                )
+    clozing = cloze_markers.search(text) is not None
+    if clozing or _may_split(text, options):
+        probe = _split_probe(options)
+        for position, line in enumerate(content):
+            masked = line.masked
+            if probe is not None and probe not in masked and not (clozing and cloze_markers.search(masked)):
+                continue  # neither an inline card nor a cloze can be in this line
+            if line.in_fence or (consumed and line.number in consumed):
                 continue
-        if cloze_markers.search(line.masked):
-            cards.extend(_clozes(section_context, line, options, _sr_near(content, position)))
+            split = _inline_split(masked, options)
+            if split is not None:
+                at, width, reverse = split
+                question = line.visible[:at].strip()
+                answer = line.visible[at + width :].strip()
+                if question and answer:
+                    consumed.add(line.number)
+                    block_id = _BLOCK_ID.search(answer)
+                    given = block_id.group(1) if block_id else None
+                    if block_id:
+                        answer = answer[: block_id.start()].strip()
+                    schedule = _sr_near(content, position)
+                    cards.extend(
+                        _basic(
+                            section_context,
+                            _LIST_MARKER.sub("", question, count=1),
+                            answer,
+                            line.number,
+                            reverse=reverse,
+                            schedule=schedule,
+                            given_id=given,
+                        )
+                    )
+                    continue
+            if clozing and cloze_markers.search(masked):
+                cards.extend(_clozes(section_context, line, options, _sr_near(content, position)))
 
-    cards.sort(key=lambda card: card.source.line)
-    point_lines = [
-        _BLOCK_ID.sub("", line.visible) if "^" in line.visible else line.visible
-        for line in content
-        if not line.in_fence and line.number not in consumed and _is_study_line(line)
-    ]
-    points = [_strip_cloze_markup(readable(point), options) for point in key_points(point_lines)]
-    if points or has_code:
-        section_lines = [
-            line.visible if not line.in_fence else line.raw
-            for line in content
-            if line.number not in consumed or line.in_fence
+    if len(cards) > 1:
+        cards.sort(key=_source_line)
+    point_lines: list[str] = []
+    keep = point_lines.append
+    for line in content:
+        if line.in_fence or (consumed and line.number in consumed):
+            continue
+        visible = line.visible
+        plain = _PLAIN_POINT.fullmatch(visible)
+        if plain:
+            keep(plain.group(1))  # a study line no rule changes but for its bullet
+        elif _is_study_line(line):
+            keep(_BLOCK_ID.sub("", visible) if "^" in visible else visible)
+    points = key_points(point_lines)
+    written = "\n".join(point_lines)
+    if "[" in written or cloze_markers.search(written):
+        points = [
+            _strip_cloze_markup(readable(point), options) if "[" in point or cloze_markers.search(point) else point
+            for point in points
         ]
+    if points or has_code:
+        if consumed or section.fenced:
+            section_lines = [
+                line.visible if not line.in_fence else line.raw
+                for line in content
+                if line.number not in consumed or line.in_fence
+            ]
+        else:
+            section_lines = [line.visible for line in content]
         answer = "\n".join(section_lines).strip("\n")
         prompt = PROMPT_SEPARATOR.join(section.path)
         if section.block_id:
@@ -555,9 +619,53 @@ def _section_cards(
                 key_points=tuple(points),
                 sibling_key=identity,
                 reference=reference,
+                fields=dict(context.fields),
             ),
         )
     return cards, problems
+
+
+_PLAIN_POINT = re.compile(r"[^\S\n]*(?:[-*+][^\S\n]+)?((?!https?://)[^\W\d_][^\[^=*{]*)")
+"""A line or bullet whose text starts with a letter outside a URL (a study line, whatever URLs or tags
+follow) and holds nothing a key point loses (links, block ids, cloze marks): group 1 is its key point,
+which `key_points` keeps as it is."""
+
+
+def _split_probe(options: MarkdownOptions) -> str | None:
+    """A text that every line holding an inline card separator holds (None: look at every line)."""
+    separators = [separator for separator in (options.single_separator, options.double_separator) if separator]
+    if not separators or any(" " in separator or "\n" in separator for separator in separators):
+        return None
+    shortest = min(separators, key=len)
+    return shortest if all(shortest in separator for separator in separators) else None
+
+
+def _source_line(card: Card) -> int:
+    return card.source.line
+
+
+_REFERENCE_LINE = re.compile(r"\n\s*(?i:reference):")
+"""Where a section may hold a `reference:` line (`_REFERENCE` then reads it line by line). It searches
+the text after a line break: a literal line break is found fast, `^` in multi-line mode is tried
+at every character."""
+
+
+@functools.lru_cache(maxsize=16)
+def _separator_lines(options: MarkdownOptions) -> re.Pattern[str]:
+    """A pattern finding a line that is only a multi-line separator in a section's text after a line break."""
+    separators = [options.multiline_separator, options.multiline_reverse_separator]
+    if not all(separators) or any("\n" in separator for separator in separators):
+        return re.compile("")  # unusual separators: always look line by line
+    alternatives = "|".join(re.escape(separator) for separator in sorted(separators, key=len, reverse=True))
+    return re.compile(rf"\n[^\S\n]*(?:{alternatives})[^\S\n]*(?:\n|\Z)")
+
+
+def _may_split(text: str, options: MarkdownOptions) -> bool:
+    """Whether a line of this text may hold an inline card separator (`_inline_split` decides)."""
+    for separator in (options.single_separator, options.double_separator):
+        if separator and (separator in text or " " in separator or "\n" in separator):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=16)
@@ -587,7 +695,12 @@ def _with_reference(context: EntryContext, reference: str) -> EntryContext:
     if reference == context.reference:
         return context
     scoped = EntryContext(
-        deck=context.deck, path=context.path, tags=context.tags, reference=reference, scope=context.scope
+        deck=context.deck,
+        path=context.path,
+        tags=context.tags,
+        reference=reference,
+        scope=context.scope,
+        fields=context.fields,
     )
     scoped.allocator = context.allocator
     return scoped
@@ -686,11 +799,12 @@ def _basic(
         tags=context.tags,
         sibling_key=identity,
         reference=context.reference,
-        fields=_sr_entry(schedule, 0),
+        fields=_sr_entry(schedule, 0) | context.fields,
     )
     if not reverse:
         return [card]
-    return [card, replace(card, id=f"{identity}:r", prompt=answer, answer=question, fields=_sr_entry(schedule, 1))]
+    reverse_fields = _sr_entry(schedule, 1) | context.fields
+    return [card, replace(card, id=f"{identity}:r", prompt=answer, answer=question, fields=reverse_fields)]
 
 
 def _clozes(context: EntryContext, line: _Line, options: MarkdownOptions, schedule: list[dict[str, Any]]) -> list[Card]:
@@ -728,7 +842,7 @@ def _clozes(context: EntryContext, line: _Line, options: MarkdownOptions, schedu
             tags=context.tags,
             sibling_key=identity,
             reference=context.reference,
-            fields={"full_text": full} | _sr_entry(schedule, number - 1),
+            fields={"full_text": full} | _sr_entry(schedule, number - 1) | context.fields,
         )
         for number, (prompt, answer, full) in enumerate(cloze_cards_text(cloze_text), start=1)
     ]
@@ -747,6 +861,7 @@ def _card_block(block: list[_Line], context: EntryContext) -> tuple[list[Card], 
         return [], [Problem(context.path, opener.number, "a ```card block must hold one card entry (a mapping)")]
     field_lines = {str(key.value): key.start_mark.line + 1 + opener.number for key, _ in node.value}
     entry = construct(node)
-    return build_entry_cards(
+    cards, problems = build_entry_cards(
         {str(key): value for key, value in entry.items()}, context, line=opener.number, field_lines=field_lines
     )
+    return [with_note(card, fields=card.fields | context.fields) for card in cards], problems

@@ -56,15 +56,19 @@ def content_hash(card: Card) -> str:
     return _content_values_and_hash(card)[1]
 
 
-def _content_values_and_hash(card: Card) -> tuple[tuple[Any, ...], str]:
+def _content_values_and_hash(
+    card: Card, fields_json: dict[tuple[tuple[str, str], ...], tuple[str, str]] | None = None
+) -> tuple[tuple[Any, ...], str]:
     """`_content_values(card)` and `content_hash(card)` at once: they share the tags' and key points' JSON.
 
     The sorted JSON of the fingerprint is written out key by key (in sorted order, with json's
-    default separators), each value by json's own encoders.
+    default separators), each value by json's own encoders. `fields_json` keeps the two JSON
+    texts of fields already seen: the cards of one note mostly share their fields.
     """
-    tags = _JSON_TEXT(card.tags)  # a tuple is written as the same JSON array as a list
-    key_points = _JSON_TEXT(card.key_points)
+    tags = _json_strings(card.tags)
+    key_points = _json_strings(card.key_points)
     kind = card.kind.value
+    fields, sorted_fields = _fields_json(card.fields, fields_json)
     values = (
         card.id,
         card.deck,
@@ -76,7 +80,7 @@ def _content_values_and_hash(card: Card) -> tuple[tuple[Any, ...], str]:
         card.sibling_key,
         card.explanation,
         card.reference,
-        _JSON_TEXT(card.fields),
+        fields,
     )
     payload = "".join(
         (
@@ -87,7 +91,7 @@ def _content_values_and_hash(card: Card) -> tuple[tuple[Any, ...], str]:
             ', "explanation": ',
             _json_string(card.explanation),
             ', "fields": ',
-            _SORTED_JSON_TEXT(card.fields),
+            sorted_fields,
             ', "id": ',
             _json_string(card.id),
             ', "key_points": ',
@@ -106,6 +110,28 @@ def _content_values_and_hash(card: Card) -> tuple[tuple[Any, ...], str]:
         )
     )
     return values, hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def _json_strings(items: tuple[str, ...]) -> str:
+    """`json.dumps(list(items), ensure_ascii=False)` for strings, without the encoder's cost per call."""
+    if not items:
+        return "[]"
+    if all(type(item) is str for item in items):
+        return "[" + ", ".join(map(_json_string, items)) + "]"
+    return _JSON_TEXT(items)
+
+
+def _fields_json(
+    fields: dict[str, Any], seen: dict[tuple[tuple[str, str], ...], tuple[str, str]] | None
+) -> tuple[str, str]:
+    """The JSON of a card's fields, as stored and sorted by key, from `seen` when only strings are in them."""
+    if seen is None or not all(type(value) is str for value in fields.values()):
+        return _JSON_TEXT(fields), _SORTED_JSON_TEXT(fields)
+    key = tuple(fields.items())
+    texts = seen.get(key)
+    if texts is None:
+        texts = seen[key] = (_JSON_TEXT(fields), _SORTED_JSON_TEXT(fields))
+    return texts
 
 
 SIMILARITY = 80.0
@@ -141,8 +167,9 @@ class PreparedFile:
 def prepare_file(path: str, cards: Iterable[Card], *, size: int, mtime_ns: int, problems: list[str]) -> PreparedFile:
     """A file's cards as new `cards` rows: content, place, fingerprint and schedule (seeded or new)."""
     rows = []
+    fields_json: dict[tuple[tuple[str, str], ...], tuple[str, str]] = {}
     for card in cards:
-        values, fingerprint = _content_values_and_hash(card)
+        values, fingerprint = _content_values_and_hash(card, fields_json)
         seeded = _seeded_schedule(card)
         schedule = _NEW_SCHEDULE_VALUES if seeded is None else _schedule_values(seeded)
         rows.append((*values, path, card.source.line, fingerprint, *schedule))

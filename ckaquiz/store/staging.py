@@ -1,0 +1,144 @@
+"""Staging a first import: worker processes write card rows into scratch databases; SQLite copies them.
+
+Handing 100,000 parsed cards back to the importing process as Python objects cost more than
+parsing them: every string was pickled, unpickled and bound into an INSERT again, all in one
+process while the workers waited for it. Instead each worker writes the rows of its share of
+the files (`PreparedFile`, see `prepare_file`) into a scratch SQLite file of its own, and the
+importing process attaches each finished file inside its one import transaction and copies it
+with `INSERT ... SELECT`, which moves rows inside SQLite without a Python object per value.
+Scratch files are written without a journal or syncs: they are thrown away whatever happens.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ckaquiz.store.database import PreparedFile, Store, SyncCounts, to_text
+
+MAXIMUM_CHUNKS = 10
+"""Scratch files attached to one transaction at most (SQLite attaches at most 10 databases)."""
+_ROW_COLUMNS = (
+    "id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation, reference, fields,"
+    " source_path, source_line, content_hash, state, step, stability, difficulty, due, last_review, reps, lapses"
+)
+"""The columns of a prepared row, in its order."""
+
+
+@dataclass(frozen=True)
+class StagedChunk:
+    """A scratch database holding the rows of consecutive files: where it is and what it holds."""
+
+    path: str
+    files: int
+    cards: int
+
+
+def write_chunk(path: Path, prepared: Iterable[PreparedFile]) -> StagedChunk:
+    """Write prepared files' rows (in their order) into a new scratch database at `path`."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    files = cards = 0
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute(f"CREATE TABLE cards ({_ROW_COLUMNS})")
+        connection.execute("CREATE TABLE files (path, size, mtime_ns, problems)")
+        connection.execute("BEGIN")
+        placeholders = ", ".join("?" * (_ROW_COLUMNS.count(",") + 1))
+        for item in prepared:
+            connection.executemany(f"INSERT INTO cards VALUES ({placeholders})", item.rows)
+            connection.execute(
+                "INSERT INTO files VALUES (?, ?, ?, ?)",
+                (item.path, item.size, item.mtime_ns, json.dumps(item.problems, ensure_ascii=False)),
+            )
+            files += 1
+            cards += len(item.rows)
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    return StagedChunk(path=str(path), files=files, cards=cards)
+
+
+def add_staged_files(
+    store: Store, source_id: int, chunks: Iterable[StagedChunk], *, now: datetime
+) -> SyncCounts | None:
+    """`Store.add_new_source_files` for rows staged in scratch databases, copied in the order given.
+
+    One transaction, as there: None, having written nothing, when the source is not fresh after
+    all or a card id is taken. Each chunk is copied as soon as it arrives, while the workers
+    go on with the next ones.
+    """
+    counts = SyncCounts()
+    stamp = to_text(now)
+    attached: list[str] = []
+    connection = store.connection
+    try:
+        with store.transaction():
+            if not store.is_fresh_source(source_id):  # checked under the write lock
+                return None
+            for chunk in chunks:
+                name = f"staged{len(attached)}"
+                connection.execute("ATTACH DATABASE ? AS " + name, (chunk.path,))
+                attached.append(name)
+                connection.execute(
+                    f"INSERT INTO cards ({_ROW_COLUMNS}, source_id, created_at, updated_at)"
+                    f" SELECT {_ROW_COLUMNS}, ?, ?, ? FROM {name}.cards ORDER BY rowid",
+                    (source_id, stamp, stamp),
+                )
+                connection.execute(
+                    "INSERT INTO files (source_id, path, size, mtime_ns, scanned_at, problems)"
+                    f" SELECT ?, path, size, mtime_ns, ?, problems FROM {name}.files ORDER BY rowid",
+                    (source_id, stamp),
+                )
+                counts.new += chunk.cards
+    except sqlite3.IntegrityError:
+        return None
+    finally:
+        for name in attached:  # a database attached in a transaction can only leave after it
+            connection.execute(f"DETACH DATABASE {name}")
+
+    return counts
+
+
+SCRATCH_PREFIX = ".ckaquiz-import-"
+
+
+@contextmanager
+def scratch_folder(store: Store) -> Iterator[Path]:
+    """A new folder for scratch databases beside the store's file (the disk it grows on), removed after.
+
+    Its name holds the importing process's id, so that the folder of an import killed outright
+    is found and removed by the next one.
+    """
+    import os
+    import tempfile
+
+    parent = Path(tempfile.gettempdir()) if store.path == ":memory:" else Path(store.path).parent
+    remove_abandoned_scratch(parent)
+    folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_abandoned_scratch(parent: Path) -> None:
+    """Remove the scratch folders in `parent` whose importing process no longer runs."""
+    import os
+
+    for folder in parent.glob(f"{SCRATCH_PREFIX}*"):
+        pid_text = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue  # another user's process, alive
