@@ -56,18 +56,16 @@ def content_hash(card: Card) -> str:
     return _content_values_and_hash(card)[1]
 
 
-def _content_values_and_hash(
-    card: Card, fields_json: dict[tuple[tuple[str, str], ...], tuple[str, str]] | None = None
-) -> tuple[tuple[Any, ...], str]:
+def _content_values_and_hash(card: Card, fields_json: dict[Any, Any] | None = None) -> tuple[tuple[Any, ...], str]:
     """`_content_values(card)` and `content_hash(card)` at once: they share the tags' and key points' JSON.
 
     The sorted JSON of the fingerprint is written out key by key (in sorted order, with json's
-    default separators), each value by json's own encoders. `fields_json` keeps the two JSON
-    texts of fields already seen: the cards of one note mostly share their fields.
+    default separators), each value by json's own encoders. `fields_json` keeps the JSON of
+    fields and tag tuples already seen: the cards of one note mostly share both.
     """
-    tags = _json_strings(card.tags)
+    tags = _json_strings(card.tags) if fields_json is None else _tags_json(card.tags, fields_json)
     key_points = _json_strings(card.key_points)
-    kind = card.kind.value
+    kind = _KIND_TEXT[card.kind]
     fields, sorted_fields = _fields_json(card.fields, fields_json)
     values = (
         card.id,
@@ -112,6 +110,19 @@ def _content_values_and_hash(
     return values, hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
+_KIND_TEXT = {kind: kind.value for kind in CardKind}
+"""Each kind's text, without the enum's `value` property on every card."""
+
+
+def _tags_json(tags: tuple[str, ...], seen: dict[Any, Any]) -> str:
+    """The JSON of a tag tuple, once per tuple object: the cards of one note share theirs."""
+    key = ("tags", id(tags))
+    found = seen.get(key)
+    if found is None or found[0] is not tags:
+        found = seen[key] = (tags, _json_strings(tags))
+    return str(found[1])
+
+
 def _json_strings(items: tuple[str, ...]) -> str:
     """`json.dumps(list(items), ensure_ascii=False)` for strings, without the encoder's cost per call."""
     if not items:
@@ -121,9 +132,7 @@ def _json_strings(items: tuple[str, ...]) -> str:
     return _JSON_TEXT(items)
 
 
-def _fields_json(
-    fields: dict[str, Any], seen: dict[tuple[tuple[str, str], ...], tuple[str, str]] | None
-) -> tuple[str, str]:
+def _fields_json(fields: dict[str, Any], seen: dict[Any, Any] | None) -> tuple[str, str]:
     """The JSON of a card's fields, as stored and sorted by key, from `seen` when only strings are in them."""
     if seen is None or not all(type(value) is str for value in fields.values()):
         return _JSON_TEXT(fields), _SORTED_JSON_TEXT(fields)
@@ -167,7 +176,7 @@ class PreparedFile:
 def prepare_file(path: str, cards: Iterable[Card], *, size: int, mtime_ns: int, problems: list[str]) -> PreparedFile:
     """A file's cards as new `cards` rows: content, place, fingerprint and schedule (seeded or new)."""
     rows = []
-    fields_json: dict[tuple[tuple[str, str], ...], tuple[str, str]] = {}
+    fields_json: dict[Any, Any] = {}
     for card in cards:
         values, fingerprint = _content_values_and_hash(card, fields_json)
         seeded = _seeded_schedule(card)
