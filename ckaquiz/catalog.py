@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from json.encoder import encode_basestring as _json_string  # json's C string encoder when it has one
@@ -76,16 +76,35 @@ def iter_matching_cards(
     return collection.store.iter_cards_by_numbers(numbers)
 
 
+def iter_matching_records(
+    collection: Collection, filters: Filters, *, include_retired: bool = False
+) -> Iterator[dict[str, Any]]:
+    """`card_record` of each card `iter_matching_cards` gives, made from its stored row (`record_of_row`)."""
+
+    def accept(deck: str, tags: tuple[str, ...], note_date: object) -> bool:
+        return filters.matches_values(deck=deck, tags=tags, note_date=note_date)
+
+    numbers = collection.store.matching_numbers(
+        accept, decks=filters.decks, include_retired=include_retired, note_dates=filters.by_date
+    )
+    return (record_of_row(row) for row in collection.store.iter_card_rows(numbers))
+
+
 def write_cards_json(cards: Iterable[StoredCard], stream: TextIO) -> None:
-    """Write `json.dumps([card_record(...), ...], ensure_ascii=False, indent=1)` and a newline, card by card.
+    """Write `json.dumps([card_record(...), ...], ensure_ascii=False, indent=1)` and a newline."""
+    write_records_json((card_record(stored) for stored in cards), stream)
+
+
+def write_records_json(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
+    """Write `json.dumps([record, ...], ensure_ascii=False, indent=1)` and a newline, record by record.
 
     Written record by record, so the listing never sits in memory whole, and by `indented_json`
     (json's own indented writer is pure Python, and the slowest part of a long listing).
     """
     separator = "[\n "
-    for stored in cards:
+    for record in records:
         stream.write(separator)
-        stream.write(indented_json(card_record(stored), " "))
+        stream.write(indented_json(record, " "))
         separator = ",\n "
     stream.write("[]\n" if separator == "[\n " else "\n]\n")
 
@@ -178,6 +197,32 @@ def card_record(stored: StoredCard) -> dict[str, Any]:
         "explanation": card.explanation or None,
         "key_points": list(card.key_points),
         "active": stored.active,
+    }
+
+
+def record_of_row(row: Sequence[Any]) -> dict[str, Any]:
+    """`card_record(stored_card(row))` read straight off a stored row (`CARD_COLUMNS`), without building
+    the card: a listing of many cards is mostly that building. A test holds the two equal."""
+    (_, card_id, deck, kind, prompt, answer, tags, key_points, _, explanation, reference, _, path, line, active,
+     state, _, stability, difficulty, due, _, reps, lapses) = row  # fmt: skip
+    return {
+        "id": card_id,
+        "deck": deck,
+        "kind": kind,
+        "prompt": prompt,
+        "answer": answer,
+        "tags": json.loads(tags),
+        "source": {"path": path, "line": line},
+        "state": state,
+        "due": due,  # stored as `to_text` writes it
+        "reps": reps,
+        "lapses": lapses,
+        "stability": stability,
+        "difficulty": difficulty,
+        "reference": reference or None,
+        "explanation": explanation or None,
+        "key_points": json.loads(key_points),
+        "active": bool(active),
     }
 
 

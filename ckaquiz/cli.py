@@ -335,7 +335,7 @@ def cards(
     retired: Annotated[bool, typer.Option("--retired", help="Include retired cards.")] = False,
 ) -> None:
     """List cards with their scheduling state."""
-    from ckaquiz.catalog import iter_matching_cards, matching_cards, validate_filters, write_cards_json
+    from ckaquiz.catalog import iter_matching_records, matching_cards, validate_filters, write_records_json
 
     shared = _shared(context)
     try:
@@ -343,7 +343,7 @@ def cards(
         filters = _filters(deck, tag)
         validate_filters(shared.collection, filters)
         if as_json:  # streamed: a listing of 100,000 cards never sits in memory whole
-            write_cards_json(iter_matching_cards(shared.collection, filters, include_retired=retired), sys.stdout)
+            write_records_json(iter_matching_records(shared.collection, filters, include_retired=retired), sys.stdout)
             return
         found = matching_cards(shared.collection, filters, include_retired=retired)
     except CkaquizError as error:

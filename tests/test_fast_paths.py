@@ -381,6 +381,19 @@ def test_cards_json_is_json_dumps_of_the_records(studied: Collection) -> None:
     assert empty.getvalue() == "[]\n"
 
 
+@pytest.mark.parametrize("filters", FILTERS, ids=repr)
+def test_records_read_off_rows_are_the_records_of_the_cards(studied: Collection, filters: Filters) -> None:
+    from ckaquiz.catalog import card_record, iter_matching_records
+    from ckaquiz.store.database import CARD_COLUMNS
+
+    assert CARD_COLUMNS[:3] == ("number", "id", "deck") and len(CARD_COLUMNS) == 23  # as record_of_row unpacks
+    for retired in (False, True):
+        expected = [card_record(stored) for stored in matching_cards(studied, filters, include_retired=retired)]
+        assert list(iter_matching_records(studied, filters, include_retired=retired)) == expected
+    if not filters.tags:
+        assert any(record["due"] for record in expected), "some cards have a due time to copy"
+
+
 json_values = st.recursive(
     st.none()
     | st.booleans()

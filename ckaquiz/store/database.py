@@ -28,6 +28,8 @@ _CARD_COLUMNS = (
     "number, id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation, reference, fields, "
     "source_path, source_line, active, state, step, stability, difficulty, due, last_review, reps, lapses"
 )
+CARD_COLUMNS = tuple(name.strip() for name in _CARD_COLUMNS.split(","))
+"""The columns of a card row (`stored_card`, `Store.iter_card_rows`), in their order."""
 
 
 def to_text(moment: datetime | None) -> str | None:
@@ -645,7 +647,7 @@ class Store:
         """Cards narrowed in SQL by deck, state and due time (tags are matched by the caller)."""
         where, parameters = _card_conditions(decks, states, due_before, None, include_retired)
         ordering = {"number": "number", "due": "due, number"}[order]
-        rows = self.connection.execute(f"SELECT {_CARD_COLUMNS} FROM cards{where} ORDER BY {ordering}", parameters)
+        rows = self._plain_rows(f"SELECT {_CARD_COLUMNS} FROM cards{where} ORDER BY {ordering}", parameters)
         return [stored_card(row) for row in rows]
 
     def card_summaries(
@@ -682,15 +684,20 @@ class Store:
         """The cards with these row numbers, in the order given (numbers not found are left out)."""
         return list(self.iter_cards_by_numbers(numbers))
 
-    def iter_cards_by_numbers(self, numbers: Iterable[int], *, chunk: int = 500) -> Iterator[StoredCard]:
+    def iter_cards_by_numbers(self, numbers: Iterable[int]) -> Iterator[StoredCard]:
         """`cards_by_numbers`, read and built a chunk at a time (a long listing never sits in memory whole)."""
+        return (stored_card(row) for row in self.iter_card_rows(numbers))
+
+    def iter_card_rows(self, numbers: Iterable[int], *, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
+        """The rows (plain tuples of `CARD_COLUMNS`) of the cards with these numbers, in the order given,
+        read a chunk at a time; numbers not found are left out."""
         wanted = list(numbers)
         for start in range(0, len(wanted), chunk):
             part = wanted[start : start + chunk]
-            rows = self.connection.execute(
+            rows = self._plain_rows(
                 f"SELECT {_CARD_COLUMNS} FROM cards WHERE number IN ({', '.join('?' * len(part))})", part
             )
-            found = {row["number"]: stored_card(row) for row in rows}
+            found = {row[0]: row for row in rows}
             yield from (found[number] for number in part if number in found)
 
     def matching_numbers(
@@ -1188,23 +1195,58 @@ def _card_conditions(
     return where, parameters
 
 
-def stored_card(row: sqlite3.Row) -> StoredCard:
-    """Build a StoredCard from a row of `_CARD_COLUMNS`."""
+def stored_card(row: Sequence[Any]) -> StoredCard:
+    """Build a StoredCard from a row of `_CARD_COLUMNS`: a `sqlite3.Row` or, faster to read, a plain tuple."""
+    (
+        number,
+        card_id,
+        deck,
+        kind,
+        prompt,
+        answer,
+        tags,
+        key_points,
+        sibling_key,
+        explanation,
+        reference,
+        fields,
+        source_path,
+        source_line,
+        active,
+        state,
+        step,
+        stability,
+        difficulty,
+        due,
+        last_review,
+        reps,
+        lapses,
+    ) = row
     card = Card(
-        id=row["id"],
-        deck=row["deck"],
-        kind=_CARD_KINDS[row["kind"]],
-        prompt=row["prompt"],
-        answer=row["answer"],
-        source=SourceLocation(row["source_path"], row["source_line"]),
-        tags=_tag_tuple(row["tags"]),
-        key_points=tuple(json.loads(row["key_points"])),
-        sibling_key=row["sibling_key"],
-        explanation=row["explanation"],
-        reference=row["reference"],
-        fields=json.loads(row["fields"]),
+        id=card_id,
+        deck=deck,
+        kind=_CARD_KINDS[kind],
+        prompt=prompt,
+        answer=answer,
+        source=SourceLocation(source_path, source_line),
+        tags=_tag_tuple(tags),
+        key_points=tuple(json.loads(key_points)),
+        sibling_key=sibling_key,
+        explanation=explanation,
+        reference=reference,
+        fields=json.loads(fields),
     )
-    return StoredCard(number=row["number"], card=card, schedule=_schedule(row), active=bool(row["active"]))
+    schedule = Schedule(
+        state=_CARD_STATES[state],
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=None if due is None else datetime.fromisoformat(due),
+        last_review=None if last_review is None else datetime.fromisoformat(last_review),
+        reps=reps,
+        lapses=lapses,
+    )
+    return StoredCard(number=number, card=card, schedule=schedule, active=bool(active))
 
 
 def _statements(script: str) -> list[str]:
