@@ -6,12 +6,43 @@ live `Review`; `attempt_summaries` against the attempts table joined to the revi
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import datetime
 from typing import Any
 
-from ckaquiz.model import Rating
+from ckaquiz.model import CardKind, Rating
 from ckaquiz.stats import answer_was_mature, is_review_answer
 from ckaquiz.store import Store
 from ckaquiz.store.database import to_text
+
+
+def add_attempt(
+    store: Store,
+    connection: sqlite3.Connection,
+    *,
+    review_id: int | None,
+    card_id: str,
+    score: float | None,
+    at: datetime,
+    rating: Rating | None = None,
+    kind: CardKind = CardKind.RECALL,
+    response: str = "what I remember",
+    duration_ms: int = 1000,
+) -> None:
+    """Record one attempt in the open transaction, graded `rating` (suggested and final)."""
+    store.record_attempt_in_transaction(
+        connection,
+        review_id=review_id,
+        card_id=card_id,
+        kind=kind,
+        response=response,
+        duration_ms=duration_ms,
+        result={},
+        score=score,
+        suggested=rating,
+        final=rating,
+        now=at,
+    )
 
 
 def hours_by_hand(store: Store) -> dict[tuple[str, int, int], tuple[int, int]]:

@@ -44,7 +44,7 @@ from ckaquiz.stats import (
 from ckaquiz.store.history import ScoredAttempt
 from tests.conftest import FrozenClock
 from tests.stats_helpers import simulate, utc_timezone  # noqa: F401
-from tests.summary_helpers import assert_summaries_hold
+from tests.summary_helpers import add_attempt, assert_summaries_hold
 
 ZONES = ["UTC", "Asia/Kolkata", "America/New_York", "Australia/Lord_Howe"]
 MICROSECOND = timedelta(microseconds=1)
@@ -229,18 +229,15 @@ def record(
     with store.transaction() as connection:
         review_id = store.record_review_in_transaction(connection, review, stored.number)
         if score is not None:
-            store.record_attempt_in_transaction(
+            add_attempt(
+                store,
                 connection,
                 review_id=review_id,
                 card_id=card_id,
-                kind=CardKind.RECALL,
-                response="what I remember",
-                duration_ms=4321,
-                result={},
                 score=score,
-                suggested=rating,
-                final=rating,
-                now=at,
+                at=at,
+                rating=rating,
+                duration_ms=4321,
             )
     return review_id
 

@@ -18,6 +18,7 @@ from ckaquiz.model import CardKind, CardState, Rating, Review, Schedule
 from ckaquiz.store import Store
 from ckaquiz.store.database import to_text
 from tests.summary_helpers import (
+    add_attempt,
     assert_summaries_hold,
     attempt_summaries_by_hand,
     attempt_summaries_table,
@@ -74,18 +75,8 @@ def answer(
     with store.transaction() as connection:
         review_id = store.record_review_in_transaction(connection, review, number)
         for _ in range(attempts if score is not None else 0):
-            store.record_attempt_in_transaction(
-                connection,
-                review_id=review_id,
-                card_id=card,
-                kind=CardKind.RECALL,
-                response="what I remember",
-                duration_ms=1000,
-                result={},
-                score=score,
-                suggested=rating,
-                final=rating,
-                now=attempt_at or at,
+            add_attempt(
+                store, connection, review_id=review_id, card_id=card, score=score, at=attempt_at or at, rating=rating
             )
     return review_id
 
@@ -227,18 +218,16 @@ def test_attempts_without_a_score_or_a_review(store: Store) -> None:
     answer(store, "a", 1, Rating.GOOD, START, review_schedule(DAY, at=START))  # no attempt
     with store.transaction() as connection:
         for score, card in ((None, "a"), (0.4, "a"), (None, "b"), (0.6, "c")):
-            store.record_attempt_in_transaction(
+            add_attempt(
+                store,
                 connection,
                 review_id=None,
                 card_id=card,
+                score=score,
+                at=START,
                 kind=CardKind.COMMAND,
                 response="kubectl get pods",
                 duration_ms=10,
-                result={},
-                score=score,
-                suggested=None,
-                final=None,
-                now=START,
             )
     assert_summaries_hold(store)
     assert set(attempt_summaries_table(store)) == {("command", "a"), ("command", "c")}
