@@ -244,8 +244,12 @@ def import_command(
         collection = shared.collection
         collection.ensure_builtin_source()
         for path in paths:
-            with _progress(shared) as progress:
-                source, report = collection.import_path(path, deck=deck, options=options, progress=progress)
+            try:
+                with _progress(shared) as progress:
+                    source, report = collection.import_path(path, deck=deck, options=options, progress=progress)
+            except KeyboardInterrupt:  # the scan is one transaction: it was rolled back whole
+                typer.echo(f"interrupted: nothing read from {path} was stored; the next command reads it", err=True)
+                raise typer.Exit(130) from None
             counts = report.counts
             typer.echo(
                 f"imported {source.name!r} from {path}: {report.files_read} notes read, "
