@@ -578,6 +578,8 @@ def _section_cards(
         if line.in_fence or (consumed and line.number in consumed):
             continue
         visible = line.visible
+        if not visible:
+            continue  # a blank line (visible text is stripped on the right)
         plain = _PLAIN_POINT.fullmatch(visible)
         if plain:
             keep(plain.group(1))  # a study line no rule changes but for its bullet
@@ -625,10 +627,10 @@ def _section_cards(
     return cards, problems
 
 
-_PLAIN_POINT = re.compile(r"[^\S\n]*(?:[-*+][^\S\n]+)?((?!https?://)[^\W\d_][^\[^=*{]*)")
-"""A line or bullet whose text starts with a letter outside a URL (a study line, whatever URLs or tags
-follow) and holds nothing a key point loses (links, block ids, cloze marks): group 1 is its key point,
-which `key_points` keeps as it is."""
+_PLAIN_POINT = re.compile(r"[^\S\n]*(?:[-*+][^\S\n]+)?(`?(?!https?://)[^\W\d_][^\[^=*{]*)")
+"""A line or bullet whose text starts with a letter outside a URL, or code starting so (a study line,
+whatever URLs or tags follow), and holds nothing a key point loses (links, block ids, cloze marks):
+group 1 is its key point, which `key_points` keeps as it is."""
 
 
 def _split_probe(options: MarkdownOptions) -> str | None:
