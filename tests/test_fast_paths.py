@@ -629,10 +629,11 @@ def test_section_text_lookups_find_every_line_the_line_rules_find(
     )
     text = "\n".join(lines)
     has_separator_line = any(line.strip() in separators for line in lines)
-    assert (markdown._separator_lines(options).search(f"\n{text}") is not None) == has_separator_line
+    found = markdown._separator_lines(*separators).search(f"\n{text}")
+    assert (found is not None) == has_separator_line
     if any(markdown._REFERENCE.match(line) for line in lines):
         assert markdown._REFERENCE_LINE.search(f"\n{text}")
-    probe = markdown._split_probe(options)
+    probe = markdown._split_probe(*separators)
     for line in lines:
         if markdown._inline_split(line, options) is not None:
             assert markdown._may_split(text, options)

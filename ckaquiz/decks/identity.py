@@ -25,8 +25,9 @@ def slugify(name: str) -> str:
 
 def normalise_for_identity(text: str) -> str:
     """Text with case, Unicode form and runs of whitespace evened out."""
-    # str.split() splits on exactly the characters the regex `\s` matches, and drops the ends.
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    # str.split() splits on exactly the characters the regex `\s` matches, and drops the ends;
+    # ASCII text is in NFC already.
+    return " ".join((text if text.isascii() else unicodedata.normalize("NFC", text)).casefold().split())
 
 
 def derived_id(deck: str, basis: str, *, occurrence: int = 1) -> str:
@@ -56,17 +57,17 @@ class IdAllocator:
         self.deck = deck
         self.scope = scope
         self._scope_key = normalise_for_identity(scope)
+        self._prefix = f"{slugify(deck)}:"
         self._seen: dict[str, int] = {}
 
     def allocate(self, basis: str) -> str:
-        """The derived id for this basis, distinct from earlier ones in the same file."""
+        """The derived id for this basis, distinct from earlier ones in the same file (`derived_id`)."""
         key = normalise_for_identity(basis)
         count = self._seen.get(key, 0) + 1
         self._seen[key] = count
-        if not self.scope:
-            return _id_from_normalised(self.deck, key, count)
         # Normalising `scope + "\n" + basis` gives the two normalised parts joined by one space
         # (the newline is whitespace, and NFC and case folding never reach across it), so
         # each part is normalised once, not the whole path again for every card.
-        scoped = " ".join(part for part in (self._scope_key, key) if part)
-        return _id_from_normalised(self.deck, scoped, count)
+        scoped = f"{self._scope_key} {key}" if self._scope_key and key else self._scope_key or key
+        digest = hashlib.sha1(scoped.encode("utf-8")).hexdigest()[:10]
+        return f"{self._prefix}{digest}-{count}" if count > 1 else f"{self._prefix}{digest}"

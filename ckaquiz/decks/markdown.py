@@ -515,7 +515,7 @@ def _section_cards(
 
     section_context = _with_reference(context, reference)
     cloze_markers = _cloze_markers(options.cloze_styles)
-    if _separator_lines(options).search(f"\n{text}"):
+    if _separator_lines(options.multiline_separator, options.multiline_reverse_separator).search(f"\n{text}"):
         separators = {options.multiline_separator: False, options.multiline_reverse_separator: True}
         for start, separator_index, end in _multiline_spans(content, options):
             question = "\n".join(line.visible for line in content[start:separator_index]).strip()
@@ -536,7 +536,7 @@ def _section_cards(
 
     clozing = cloze_markers.search(text) is not None
     if clozing or _may_split(text, options):
-        probe = _split_probe(options)
+        probe = _split_probe(options.single_separator, options.double_separator)
         for position, line in enumerate(content):
             masked = line.masked
             if probe is not None and probe not in masked and not (clozing and cloze_markers.search(masked)):
@@ -633,9 +633,10 @@ whatever URLs or tags follow), and holds nothing a key point loses (links, block
 group 1 is its key point, which `key_points` keeps as it is."""
 
 
-def _split_probe(options: MarkdownOptions) -> str | None:
-    """A text that every line holding an inline card separator holds (None: look at every line)."""
-    separators = [separator for separator in (options.single_separator, options.double_separator) if separator]
+@functools.lru_cache(maxsize=16)
+def _split_probe(single: str, double: str) -> str | None:
+    """A text that every line holding one of these inline card separators holds (None: look at every line)."""
+    separators = [separator for separator in (single, double) if separator]
     if not separators or any(" " in separator or "\n" in separator for separator in separators):
         return None
     shortest = min(separators, key=len)
@@ -653,9 +654,10 @@ at every character."""
 
 
 @functools.lru_cache(maxsize=16)
-def _separator_lines(options: MarkdownOptions) -> re.Pattern[str]:
-    """A pattern finding a line that is only a multi-line separator in a section's text after a line break."""
-    separators = [options.multiline_separator, options.multiline_reverse_separator]
+def _separator_lines(single: str, double: str) -> re.Pattern[str]:
+    """A pattern finding a line that is only one of these multi-line separators in a section's text after a
+    line break (the separators are looked up by text, not by options: hashing options costs more)."""
+    separators = [single, double]
     if not all(separators) or any("\n" in separator for separator in separators):
         return re.compile("")  # unusual separators: always look line by line
     alternatives = "|".join(re.escape(separator) for separator in sorted(separators, key=len, reverse=True))
