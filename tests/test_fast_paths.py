@@ -638,3 +638,13 @@ def test_section_text_lookups_find_every_line_the_line_rules_find(
         if markdown._inline_split(line, options) is not None:
             assert markdown._may_split(text, options)
             assert probe is None or probe in line
+
+
+@settings(max_examples=500, deadline=None)
+@given(fields=st.dictionaries(st.text(max_size=6), st.text(max_size=8), max_size=4))
+def test_text_fields_are_written_as_json_writes_them(fields: dict[str, str]) -> None:
+    from ckaquiz.store.database import _fields_json
+
+    expected = (json.dumps(fields, ensure_ascii=False), json.dumps(fields, ensure_ascii=False, sort_keys=True))
+    assert _fields_json(fields, {}) == expected
+    assert _fields_json(fields, None) == expected

@@ -123,15 +123,15 @@ def _read_deck_file(
     shown = display_path or str(path)
     name = deck_name or path.stem
     try:
-        size = path.stat().st_size
-        if size > MAX_DECK_BYTES:
+        with open(path, "rb") as file:  # no stat first: one byte more than the limit tells
+            data = file.read(MAX_DECK_BYTES + 1)
+        if len(data) > MAX_DECK_BYTES:
             limit = MAX_DECK_BYTES // (1024 * 1024)
             return Deck(
                 name=name,
                 path=shown,
                 problems=(Problem(shown, 1, f"skipped: larger than {limit} MB"),),
             )
-        data = path.read_bytes()
     except OSError as error:
         return Deck(name=name, path=shown, problems=(Problem(shown, 1, f"cannot read: {error.strerror}"),))
     text, problem = decode_deck_bytes(data, shown)

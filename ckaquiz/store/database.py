@@ -141,8 +141,16 @@ def _fields_json(fields: dict[str, Any], seen: dict[Any, Any] | None) -> tuple[s
     key = tuple(fields.items())
     texts = seen.get(key)
     if texts is None:
-        texts = seen[key] = (_JSON_TEXT(fields), _SORTED_JSON_TEXT(fields))
+        if all(type(name) is str for name in fields):  # written out as json writes them
+            texts = seen[key] = (_json_pairs(fields.items()), _json_pairs(sorted(fields.items())))
+        else:
+            texts = seen[key] = (_JSON_TEXT(fields), _SORTED_JSON_TEXT(fields))
     return texts
+
+
+def _json_pairs(pairs: Iterable[tuple[str, str]]) -> str:
+    """A JSON object of text keys and values, with json's default separators."""
+    return "{" + ", ".join([f"{_json_string(name)}: {_json_string(value)}" for name, value in pairs]) + "}"
 
 
 SIMILARITY = 80.0
