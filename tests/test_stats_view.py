@@ -105,6 +105,12 @@ def test_forecast_with_nothing_due() -> None:
     )
 
 
+def test_one_card_due_reads_as_one_card() -> None:
+    counts = (1,) + (0,) * 29
+    first_line = render(forecast_view(Forecast(start=date(2025, 3, 19), counts=counts, overdue=0))).splitlines()[0]
+    assert first_line == "1 card due in the next 30 days (1 today)"
+
+
 def test_retention_table() -> None:
     rows = (
         RetentionRow("day", 1, Tally(3, 1), Tally(0, 0)),

@@ -117,9 +117,9 @@ def heatmap_view(calendar: Calendar) -> Text:
     text.append("    less ")
     for level, mark in enumerate(HEAT_LEVELS):
         text.append(mark, style=HEAT_STYLES[level])
-    text.append(f" more · {highest} answers on the busiest day\n")
+    text.append(f" more · {_plural(highest, 'answer')} on the busiest day\n")
     text.append(
-        f"{sum(calendar.counts)} answers on {calendar.days_studied} days · "
+        f"{_plural(sum(calendar.counts), 'answer')} on {_days(calendar.days_studied)} · "
         f"streak: {_days(calendar.current_streak)} now, longest {_days(calendar.longest_streak)}"
     )
     return text
@@ -138,7 +138,8 @@ def forecast_view(forecast: Forecast) -> Text:
     total = sum(forecast.counts)
     text = Text()
     overdue = f", {forecast.overdue} of them overdue" if forecast.overdue else ""
-    text.append(f"{total} cards due in the next {len(forecast.counts)} days ({forecast.counts[0]} today{overdue})")
+    days = len(forecast.counts)
+    text.append(f"{_plural(total, 'card')} due in the next {days} days ({forecast.counts[0]} today{overdue})")
     highest = max(forecast.counts, default=0)
     if highest == 0:
         return text
