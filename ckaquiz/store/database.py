@@ -59,7 +59,7 @@ def content_hash(card: Card) -> str:
 
 
 def _content_values_and_hash(card: Card, fields_json: dict[Any, Any] | None = None) -> tuple[tuple[Any, ...], str]:
-    """`_content_values(card)` and `content_hash(card)` at once: they share the tags' and key points' JSON.
+    """A card's content as `cards` row values, and `content_hash(card)`: they share the tags' and key points' JSON.
 
     The sorted JSON of the fingerprint is written out key by key (in sorted order, with json's
     default separators), each value by json's own encoders. `fields_json` keeps the JSON of
@@ -526,13 +526,13 @@ class Store:
                 else:
                     matched.append((scan, card, None))
             for scan, card, row in matched:
-                fingerprint = content_hash(card)
+                values, fingerprint = _content_values_and_hash(card)
                 if row is None:
                     connection.execute(
                         "INSERT INTO cards (id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation,"
                         " reference, fields, source_id, source_path, source_line, content_hash, created_at, updated_at)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (*_content_values(card), source_id, scan.path, card.source.line, fingerprint, stamp, stamp),
+                        (*values, source_id, scan.path, card.source.line, fingerprint, stamp, stamp),
                     )
                     seeded = _seeded_schedule(card)
                     if seeded is not None:
@@ -553,7 +553,7 @@ class Store:
                     "UPDATE cards SET deck=?, kind=?, prompt=?, answer=?, tags=?, key_points=?, sibling_key=?,"
                     " explanation=?, reference=?, fields=?, source_id=?, source_path=?, source_line=?,"
                     " content_hash=?, active=1, retired_at=NULL, updated_at=? WHERE id=?",
-                    (*_content_values(card)[1:], source_id, scan.path, card.source.line, fingerprint, stamp, card.id),
+                    (*values[1:], source_id, scan.path, card.source.line, fingerprint, stamp, card.id),
                 )
                 if not row["active"]:
                     counts.revived += 1
@@ -1270,22 +1270,6 @@ def _statements(script: str) -> list[str]:
     if buffer.strip():
         statements.append(buffer.strip())
     return statements
-
-
-def _content_values(card: Card) -> tuple[Any, ...]:
-    return (
-        card.id,
-        card.deck,
-        card.kind.value,
-        card.prompt,
-        card.answer,
-        _JSON_TEXT(card.tags),  # a tuple is written as the same JSON array as a list
-        _JSON_TEXT(card.key_points),
-        card.sibling_key,
-        card.explanation,
-        card.reference,
-        _JSON_TEXT(card.fields),
-    )
 
 
 def _schedule_values(schedule: Schedule) -> tuple[Any, ...]:
