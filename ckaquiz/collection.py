@@ -244,19 +244,14 @@ def scan_source(
 
     counts: SyncCounts | None = None
     if changed and not known and store.is_fresh_source(source.id):
-        # Nothing to match yet (a first import): store rows prepared while parsing, file by file.
+        # Nothing to match yet (a first import): rows prepared while parsing are staged in
+        # scratch databases that SQLite copies, without per-card matching.
         files_read = report.files_read
-        workers = worker_count(changed)
-        if workers > 1:  # many files: workers stage their rows in scratch databases that SQLite copies
-            with (
-                scratch_folder(store) as folder,
-                staging(job, changed, folder, workers=workers, chunks=MAXIMUM_CHUNKS) as staged,
-            ):
-                counts = add_staged_files(store, source.id, staged_chunks(staged), now=now)
-        else:
-            with reading(job, changed) as results:
-                prepared = (result for result in read(results) if isinstance(result, PreparedFile))
-                counts = store.add_new_source_files(source.id, prepared, now=now)
+        with (
+            scratch_folder(store) as folder,
+            staging(job, changed, folder, workers=worker_count(changed), chunks=MAXIMUM_CHUNKS) as staged,
+        ):
+            counts = add_staged_files(store, source.id, staged_chunks(staged), now=now)
         if counts is None:
             report.files_read = files_read  # an id was taken after all: read again and match
     if counts is None and (changed or removed):

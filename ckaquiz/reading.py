@@ -4,8 +4,9 @@ Parsing is pure Python and bound by the processor, so a big scan (a whole vault 
 import) is shared among the machine's cores. Workers are forked from the command's own
 process before it opens a transaction, so they start at once with every module imported;
 they only read, parse and prepare rows, never touch the collection's database, and send back
-plain data, or, on a first import (`staging`), write the rows into scratch databases of their
-own that the command copies (`ckaquiz.store.staging`). Small scans, one-core machines,
+plain data, or, on a first import (`staging`), write the rows into scratch databases that the
+command copies (`ckaquiz.store.staging`); a first import that reads in this process stages
+its rows the same way. Small scans, one-core machines,
 platforms other than Linux and processes that already run other threads (where fork is
 unsafe) read in this process instead, with the same results in the same order.
 """
@@ -24,10 +25,10 @@ from typing import TYPE_CHECKING
 
 from ckaquiz.decks.loader import load_deck_file
 from ckaquiz.store.database import FileScan, PreparedFile, prepare_file
+from ckaquiz.store.staging import StagedChunk, write_chunk
 
 if TYPE_CHECKING:
     from ckaquiz.decks.markdown import MarkdownOptions
-    from ckaquiz.store.staging import StagedChunk
 
 PARALLEL_MINIMUM_FILES = 64
 PARALLEL_MINIMUM_BYTES = 1_000_000
@@ -126,14 +127,22 @@ def chunks_by_size(files: Sequence[FileToRead], count: int) -> list[list[FileToR
 def staging(
     job: ReadJob, files: Sequence[FileToRead], folder: Path, *, workers: int, chunks: int
 ) -> Iterator[Iterator[tuple[list[FileToRead], StagedChunk]]]:
-    """Files read in worker processes, their rows written to scratch databases in `folder`
-    (`ckaquiz.store.staging`): each run of files with its scratch database, in the order given."""
-    import multiprocessing
-
+    """Files read (in worker processes when `workers` > 1), their rows written to scratch databases
+    in `folder` (`ckaquiz.store.staging`): each run of files with its scratch database, in order."""
     runs = chunks_by_size(files, chunks)
     tasks = [(folder / f"chunk-{index:03d}.db", run) for index, run in enumerate(runs)]
+    if workers < 2:
+        yield ((run, stage_run(job, path, run)) for path, run in tasks)
+        return
+    import multiprocessing
+
     with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(job,)) as pool:
         yield zip(runs, pool.imap(_stage_in_worker, tasks), strict=True)
+
+
+def stage_run(job: ReadJob, path: Path, run: list[FileToRead]) -> StagedChunk:
+    """Read a run of files and write their rows into a new scratch database at `path`."""
+    return write_chunk(path, (prepared for item in run if isinstance(prepared := read_file(job, item), PreparedFile)))
 
 
 _job: ReadJob | None = None
@@ -151,9 +160,5 @@ def _read_in_worker(item: FileToRead) -> FileScan | PreparedFile:
 
 
 def _stage_in_worker(task: tuple[Path, list[FileToRead]]) -> StagedChunk:
-    from ckaquiz.store.staging import write_chunk
-
     assert _job is not None
-    job = _job
-    path, run = task
-    return write_chunk(path, (prepared for item in run if isinstance(prepared := read_file(job, item), PreparedFile)))
+    return stage_run(_job, *task)

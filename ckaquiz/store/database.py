@@ -195,10 +195,6 @@ def prepare_file(path: str, cards: Iterable[Card], *, size: int, mtime_ns: int, 
     return PreparedFile(path=path, size=size, mtime_ns=mtime_ns, problems=problems, rows=rows)
 
 
-class _NotFresh(Exception):
-    """The source already has cards or files: `sync_source` must match them."""
-
-
 @dataclass(frozen=True)
 class StoredCard:
     """A card as the store holds it: content, its scheduling state, and its row number."""
@@ -591,47 +587,6 @@ class Store:
             (source_id, source_id),
         ).fetchone()
         return row is None
-
-    def add_new_source_files(
-        self, source_id: int, files: Iterable[PreparedFile], *, now: datetime
-    ) -> SyncCounts | None:
-        """Store the files of a source that has no cards and no scanned files yet, in one transaction.
-
-        What `sync_source` does for such a source (nothing to match: every card is new, numbered
-        in file order), without its per-card matching. Returns None, having written nothing,
-        when the source is not fresh after all or a card id is taken (by another source, or
-        twice among these files): `sync_source` then decides, exactly as it always has.
-        """
-        counts = SyncCounts()
-        stamp = to_text(now)
-        try:
-            with self.transaction() as connection:
-                if not self.is_fresh_source(source_id):  # checked again under the write lock
-                    raise _NotFresh
-                for prepared in files:
-                    connection.executemany(
-                        "INSERT INTO cards (id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation,"
-                        " reference, fields, source_path, source_line, content_hash, state, step, stability,"
-                        " difficulty, due, last_review, reps, lapses, source_id, created_at, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [(*row, source_id, stamp, stamp) for row in prepared.rows],
-                    )
-                    connection.execute(
-                        "INSERT INTO files (source_id, path, size, mtime_ns, scanned_at, problems)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        (
-                            source_id,
-                            prepared.path,
-                            prepared.size,
-                            prepared.mtime_ns,
-                            stamp,
-                            json.dumps(prepared.problems, ensure_ascii=False),
-                        ),
-                    )
-                    counts.new += len(prepared.rows)
-        except (_NotFresh, sqlite3.IntegrityError):
-            return None
-        return counts
 
     def card(self, card_id: str) -> StoredCard | None:
         """One card by id, active or retired."""

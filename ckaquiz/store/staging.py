@@ -7,13 +7,16 @@ the files (`PreparedFile`, see `prepare_file`) into a scratch SQLite file of its
 importing process attaches each finished file inside its one import transaction and copies it
 with `INSERT ... SELECT`, which moves rows inside SQLite without a Python object per value.
 Scratch files are written without a journal or syncs: they are thrown away whatever happens.
+A first import read in the importing process itself (a few files, one core) stages the same way.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,11 +71,13 @@ def write_chunk(path: Path, prepared: Iterable[PreparedFile]) -> StagedChunk:
 def add_staged_files(
     store: Store, source_id: int, chunks: Iterable[StagedChunk], *, now: datetime
 ) -> SyncCounts | None:
-    """`Store.add_new_source_files` for rows staged in scratch databases, copied in the order given.
+    """Store the files of a source that has no cards and no scanned files yet, from rows staged in
+    scratch databases, copied in the order given (cards are numbered in file order).
 
-    One transaction, as there: None, having written nothing, when the source is not fresh after
-    all or a card id is taken. Each chunk is copied as soon as it arrives, while the workers
-    go on with the next ones.
+    What `Store.sync_source` does for such a source, without its per-card matching, in one
+    transaction. Returns None, having written nothing, when the source is not fresh after all
+    or a card id is taken (by another source, or twice among these files): `sync_source` then
+    decides. Each chunk is copied as soon as it arrives, while the workers go on with the next.
     """
     counts = SyncCounts()
     stamp = to_text(now)
@@ -116,9 +121,6 @@ def scratch_folder(store: Store) -> Iterator[Path]:
     Its name holds the importing process's id, so that the folder of an import killed outright
     is found and removed by the next one.
     """
-    import os
-    import tempfile
-
     parent = Path(tempfile.gettempdir()) if store.path == ":memory:" else Path(store.path).parent
     remove_abandoned_scratch(parent)
     folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=parent))
@@ -130,8 +132,6 @@ def scratch_folder(store: Store) -> Iterator[Path]:
 
 def remove_abandoned_scratch(parent: Path) -> None:
     """Remove the scratch folders in `parent` whose importing process no longer runs."""
-    import os
-
     for folder in parent.glob(f"{SCRATCH_PREFIX}*"):
         pid_text = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
         if not pid_text.isdigit():
