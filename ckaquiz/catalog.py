@@ -90,11 +90,6 @@ def iter_matching_records(
     return (record_of_row(row) for row in collection.store.iter_card_rows(numbers))
 
 
-def write_cards_json(cards: Iterable[StoredCard], stream: TextIO) -> None:
-    """Write `json.dumps([card_record(...), ...], ensure_ascii=False, indent=1)` and a newline."""
-    write_records_json((card_record(stored) for stored in cards), stream)
-
-
 def write_records_json(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
     """Write `json.dumps([record, ...], ensure_ascii=False, indent=1)` and a newline, record by record.
 

@@ -106,24 +106,6 @@ class Card:
             "source": {"path": self.source.path, "line": self.source.line},
         }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Card:
-        """Rebuild a card from `to_dict` output."""
-        return cls(
-            id=data["id"],
-            deck=data["deck"],
-            kind=CardKind(data["kind"]),
-            prompt=data["prompt"],
-            answer=data["answer"],
-            source=SourceLocation(data["source"]["path"], int(data["source"]["line"])),
-            tags=tuple(data.get("tags", ())),
-            key_points=tuple(data.get("key_points", ())),
-            sibling_key=data.get("sibling_key", ""),
-            explanation=data.get("explanation", ""),
-            reference=data.get("reference", ""),
-            fields=dict(data.get("fields", {})),
-        )
-
 
 @dataclass(frozen=True)
 class Problem:

@@ -25,7 +25,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ckaquiz.catalog import indented_json, matching_cards, write_cards_json
+from ckaquiz.catalog import card_record, indented_json, matching_cards, write_records_json
 from ckaquiz.collection import Collection
 from ckaquiz.decks import markdown
 from ckaquiz.decks.identity import IdAllocator, derived_id
@@ -370,20 +370,18 @@ def test_todays_queue_is_the_queue_of_every_card_read(
 def test_cards_json_is_json_dumps_of_the_records(studied: Collection) -> None:
     import io
 
-    from ckaquiz.catalog import card_record
-
     cards = studied.store.cards(include_retired=True)
     written = io.StringIO()
-    write_cards_json(cards, written)
+    write_records_json((card_record(stored) for stored in cards), written)
     assert written.getvalue() == json.dumps([card_record(stored) for stored in cards], ensure_ascii=False, indent=1) + "\n"
     empty = io.StringIO()
-    write_cards_json([], empty)
+    write_records_json([], empty)
     assert empty.getvalue() == "[]\n"
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=repr)
 def test_records_read_off_rows_are_the_records_of_the_cards(studied: Collection, filters: Filters) -> None:
-    from ckaquiz.catalog import card_record, iter_matching_records
+    from ckaquiz.catalog import iter_matching_records
     from ckaquiz.store.database import CARD_COLUMNS
 
     assert CARD_COLUMNS[:3] == ("number", "id", "deck") and len(CARD_COLUMNS) == 23  # as record_of_row unpacks
