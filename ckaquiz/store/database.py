@@ -58,17 +58,17 @@ def content_hash(card: Card) -> str:
     return _content_values_and_hash(card)[1]
 
 
-def _content_values_and_hash(card: Card, fields_json: dict[Any, Any] | None = None) -> tuple[tuple[Any, ...], str]:
+def _content_values_and_hash(card: Card, json_seen: dict[Any, Any] | None = None) -> tuple[tuple[Any, ...], str]:
     """A card's content as `cards` row values, and `content_hash(card)`: they share the tags' and key points' JSON.
 
     The sorted JSON of the fingerprint is written out key by key (in sorted order, with json's
-    default separators), each value by json's own encoders. `fields_json` keeps the JSON of
+    default separators), each value by json's own encoders. `json_seen` keeps the JSON of
     fields and tag tuples already seen: the cards of one note mostly share both.
     """
-    tags = _json_strings(card.tags) if fields_json is None else _tags_json(card.tags, fields_json)
+    tags = _json_strings(card.tags) if json_seen is None else _tags_json(card.tags, json_seen)
     key_points = _json_strings(card.key_points)
     kind = _KIND_TEXT[card.kind]
-    fields, sorted_fields = _fields_json(card.fields, fields_json)
+    fields, sorted_fields = _fields_json(card.fields, json_seen)
     values = (
         card.id,
         card.deck,
@@ -186,9 +186,9 @@ class PreparedFile:
 def prepare_file(path: str, cards: Iterable[Card], *, size: int, mtime_ns: int, problems: list[str]) -> PreparedFile:
     """A file's cards as new `cards` rows: content, place, fingerprint and schedule (seeded or new)."""
     rows = []
-    fields_json: dict[Any, Any] = {}
+    json_seen: dict[Any, Any] = {}
     for card in cards:
-        values, fingerprint = _content_values_and_hash(card, fields_json)
+        values, fingerprint = _content_values_and_hash(card, json_seen)
         seeded = _seeded_schedule(card)
         schedule = _NEW_SCHEDULE_VALUES if seeded is None else _schedule_values(seeded)
         rows.append((*values, path, card.source.line, fingerprint, *schedule))
