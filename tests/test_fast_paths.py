@@ -17,7 +17,7 @@ import subprocess
 import sys
 import textwrap
 from datetime import timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pytest
@@ -30,7 +30,8 @@ from ckaquiz.collection import Collection
 from ckaquiz.decks import markdown
 from ckaquiz.decks.identity import IdAllocator, derived_id
 from ckaquiz.decks.keypoints import key_points
-from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck_name
+from ckaquiz.decks.filenames import file_name, split_suffix
+from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, _read_capped, is_deck_file, is_deck_name
 from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
 from ckaquiz.filters import Filters
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
@@ -183,6 +184,35 @@ def test_frontmatter_that_might_differ_goes_to_pyyaml(text: str) -> None:
 def test_deck_names_as_deck_files(name: str) -> None:
     assert is_deck_name(name) == is_deck_file(Path("folder") / name)
     assert DECK_SUFFIXES and NOT_DECKS
+
+
+_PATH_PARTS = st.sampled_from(["a", "b.md", ".md", "x.", "..", ".", "a.b.c", "노트 1.md", "", " ", "a..md"])
+
+
+@given(st.lists(_PATH_PARTS, min_size=1, max_size=4), st.booleans(), st.booleans())
+def test_file_names_split_as_pathlib_splits_them(parts: list[str], absolute: bool, trailing: bool) -> None:
+    path = ("/" if absolute else "") + "/".join(parts) + ("/" if trailing else "")
+    pure = PurePath(path)
+    if pure.name in {"", ".", ".."} or parts[-1] in {".", ""}:
+        return  # pathlib folds a trailing `.` or empty part away: never a file's path
+    assert file_name(path) == pure.name
+    assert split_suffix(file_name(path)) == (pure.stem, pure.suffix)
+
+
+def test_a_capped_read_reads_a_file_whole_up_to_its_cap(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_bytes("# 노트\n".encode() * 1000)
+    assert _read_capped(note, 10**6) == note.read_bytes()
+    assert _read_capped(note, 10) == note.read_bytes()[:10]
+    assert _read_capped(note, len(note.read_bytes())) == note.read_bytes()
+    empty = tmp_path / "empty.md"
+    empty.touch()
+    assert _read_capped(empty, 100) == b""
+    proc = Path("/proc/self/status")
+    if proc.exists():  # its stat says it is empty, but it is not: read to its end
+        assert _read_capped(proc, 10**6).startswith(b"Name:")
+    with pytest.raises(IsADirectoryError):
+        _read_capped(tmp_path, 100)
 
 
 def test_walking_a_vault_as_text_finds_what_walking_it_as_paths_finds(vault: Path) -> None:

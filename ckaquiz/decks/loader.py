@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ckaquiz.decks.filenames import file_name, split_suffix
 from ckaquiz.model import Deck, Problem
 
 if TYPE_CHECKING:  # the parsers (and yaml) are imported when a file is read, not to list files
@@ -29,9 +31,7 @@ def is_deck_file(path: Path) -> bool:
 
 def is_deck_name(name: str) -> bool:
     """`is_deck_file` for a file name alone (a vault has thousands: no Path made for each)."""
-    dot = name.rfind(".")
-    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # exactly `PurePath.suffix`
-    return suffix.lower() in DECK_SUFFIXES and name.lower() not in NOT_DECKS
+    return split_suffix(name)[1].lower() in DECK_SUFFIXES and name.lower() not in NOT_DECKS
 
 
 def find_deck_files(folder: Path) -> Iterator[Path]:
@@ -65,7 +65,7 @@ def parse_deck_text(
     options: MarkdownOptions | None = None,
 ) -> Deck:
     """Parse text by the file's suffix: YAML, CSV/TSV (explicitly imported files) or Markdown."""
-    suffix = PurePath(path).suffix.lower()
+    suffix = split_suffix(file_name(path))[1].lower()
     if suffix in DELIMITED_SUFFIXES:
         from ckaquiz.decks.delimited import parse_delimited
 
@@ -123,8 +123,7 @@ def _read_deck_file(
     shown = display_path or str(path)
     name = deck_name or path.stem
     try:
-        with open(path, "rb") as file:  # no stat first: one byte more than the limit tells
-            data = file.read(MAX_DECK_BYTES + 1)
+        data = _read_capped(path, MAX_DECK_BYTES + 1)
         if len(data) > MAX_DECK_BYTES:
             limit = MAX_DECK_BYTES // (1024 * 1024)
             return Deck(
@@ -144,6 +143,28 @@ def _read_deck_file(
         )
     except RecursionError:
         return Deck(name=name, path=shown, problems=(Problem(shown, 1, "skipped: nested too deeply"),))
+
+
+def _read_capped(path: Path, limit: int) -> bytes:
+    """The file's bytes, `limit` at most.
+
+    Sized by the open file's own stat: `read(limit)` on a buffered file allocates `limit`
+    bytes first (20 MB for every note of a vault), and the `io` objects cost more than the read.
+    """
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        wanted = min(os.fstat(descriptor).st_size + 1, limit)
+        data = os.read(descriptor, wanted)
+        if len(data) == wanted < limit:  # more than its stat said (growing, or a special file)
+            parts = [data]
+            seen = len(data)
+            while seen < limit and (more := os.read(descriptor, min(limit - seen, 1 << 20))):
+                parts.append(more)
+                seen += len(more)
+            data = b"".join(parts)
+        return data
+    finally:
+        os.close(descriptor)
 
 
 def load_decks(paths: Iterable[Path]) -> list[Deck]:

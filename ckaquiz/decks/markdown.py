@@ -14,12 +14,13 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ckaquiz.decks.entries import MAX_DELETIONS, EntryContext, build_entry_cards, cloze_cards_text, merge_tags
+from ckaquiz.decks.filenames import file_name, split_suffix
 from ckaquiz.decks.identity import explicit_id
 from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
 from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, safe_compose
@@ -249,7 +250,7 @@ def note_date(frontmatter: dict[str, Any], path: str) -> str | None:
             return value.isoformat()[:10]
         if isinstance(value, str) and (match := _DATE.search(value)):
             return match.group(1)
-    match = _DATE.search(Path(path).name)
+    match = _DATE.search(file_name(path))
     return match.group(1) if match else None
 
 
@@ -285,7 +286,8 @@ def parse_markdown(
     options = options or MarkdownOptions()
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     frontmatter, body_start, problems = read_frontmatter(lines, path)
-    title = PurePath(path).stem
+    base_name = file_name(path)
+    title = split_suffix(base_name)[0]
     name = deck_name or _text(frontmatter.get("deck")) or default_deck or title
     description = _text(frontmatter.get("description"))
     if frontmatter.get("ckaquiz") is False:
@@ -301,7 +303,7 @@ def parse_markdown(
                 file_tags.extend(inline_tags(line.masked))
             if "[[" in line.masked:
                 file_tags.extend(tag_link_tags(line.masked, options.tag_folder))
-    note: dict[str, Any] = {"note": scope if scope is not None else PurePath(path).name}
+    note: dict[str, Any] = {"note": scope if scope is not None else base_name}
     dated = note_date(frontmatter, path)
     if dated:
         note["note_date"] = dated
@@ -311,7 +313,7 @@ def parse_markdown(
         path=path,
         tags=merge_tags(options.default_tags, file_tags),
         reference=reference,
-        scope=scope if scope is not None else PurePath(path).name,
+        scope=scope if scope is not None else base_name,
         fields=note,
     )
     skip = {heading.casefold() for heading in options.skip_headings}
