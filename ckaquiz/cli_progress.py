@@ -83,10 +83,7 @@ def stats(
     except CkaquizError as error:
         raise _fail(str(error)) from None
     if as_json:
-        from ckaquiz.catalog import indented_json
-
-        # json.dumps(..., ensure_ascii=False, indent=1), byte for byte, without json's pure-Python indented writer
-        sys.stdout.write(indented_json(found.to_dict()) + "\n")
+        found.write_json(sys.stdout)
         return
     from ckaquiz.ui.stats_view import stats_view
 

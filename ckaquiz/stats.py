@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from math import fsum
 from statistics import fmean
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ckaquiz.clock import study_day_start
 from ckaquiz.config import Settings
@@ -640,14 +640,14 @@ class TopicProgress:
     @property
     def average(self) -> float:
         self._refuse_shortened()
-        return fmean(score for _, score in self.attempts)
+        return fsum([score for _, score in self.attempts]) / len(self.attempts)  # what fmean computes
 
     def _refuse_shortened(self) -> None:
         if self.left_out:
             raise ValueError(f"{self.card_id}: {self.left_out} attempts were left out; the topic has no average")
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON view."""
+    def to_dict(self, *, attempts: bool = True) -> dict[str, Any]:
+        """The JSON view (with an empty list of attempts for `attempts=False`)."""
         self._refuse_shortened()
         return {
             "card_id": self.card_id,
@@ -656,8 +656,27 @@ class TopicProgress:
             "first": round(self.first, 4),
             "last": round(self.last, 4),
             "average": round(self.average, 4),
-            "attempts": [{"at": moment.isoformat(), "coverage": round(score, 4)} for moment, score in self.attempts],
+            "attempts": [{"at": moment.isoformat(), "coverage": round(score, 4)} for moment, score in self.attempts]
+            if attempts
+            else [],
         }
+
+    def json_text(self, prefix: str) -> str:
+        """`indented_json(self.to_dict(), prefix)`, each attempt written straight from its pair."""
+        from ckaquiz.catalog import indented_json
+
+        text = indented_json(self.to_dict(attempts=False), prefix)
+        if not self.attempts:
+            return text
+        head, tail = text.rsplit('"attempts": []', 1)  # the last key: any other text has its quotes escaped
+        opening = f'\n{prefix}  {{\n{prefix}   "at": '
+        middle = f',\n{prefix}   "coverage": '
+        closing = f"\n{prefix}  }}"
+        items = [
+            "".join((opening, indented_json(moment.isoformat()), middle, indented_json(round(score, 4)), closing))
+            for moment, score in self.attempts
+        ]
+        return "".join((head, '"attempts": [', ",".join(items), f"\n{prefix} ]", tail))
 
 
 def recall_progress(
@@ -715,8 +734,9 @@ class Stats:
         """How many topics recall progress has, shown or not."""
         return len(self.recall_progress) if self.recall_topic_count is None else self.recall_topic_count
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of `ckaquiz stats --json` (documented in docs/stats.md)."""
+    def to_dict(self, *, recall_progress: bool = True) -> dict[str, Any]:
+        """The JSON shape of `ckaquiz stats --json` (documented in docs/stats.md); `recall_progress=False`
+        leaves its list empty."""
         if self.recall_topics != len(self.recall_progress):
             raise ValueError("these stats keep only the recall topics the screen shows; they have no JSON view")
         return {
@@ -737,8 +757,28 @@ class Stats:
             },
             "leeches": {"lapses": self.leech_lapses, "cards": [leech.to_dict() for leech in self.leeches]},
             "readiness": None if self.readiness is None else self.readiness.to_dict(),
-            "recall_progress": [topic.to_dict() for topic in self.recall_progress],
+            "recall_progress": [topic.to_dict() for topic in self.recall_progress] if recall_progress else [],
         }
+
+    def write_json(self, out: TextIO) -> None:
+        """Write `json.dumps(self.to_dict(), ensure_ascii=False, indent=1)` and a line break, topic by topic.
+
+        With every attempt of a long history listed, the whole text and the dicts behind it came to
+        hundreds of MB (640 MB for 450,000 attempts); written this way, one topic's are held at a time.
+        """
+        from ckaquiz.catalog import indented_json
+
+        text = indented_json(self.to_dict(recall_progress=False))
+        if not self.recall_progress:
+            out.write(text + "\n")
+            return
+        head, tail = text.rsplit('"recall_progress": []', 1)  # the last key
+        out.write(head + '"recall_progress": [')
+        separator = "\n  "
+        for topic in self.recall_progress:
+            out.write(separator + topic.json_text("  "))
+            separator = ",\n  "
+        out.write("\n ]" + tail + "\n")
 
 
 def collect_stats(
@@ -927,14 +967,15 @@ def collect_stats(
 
     # recall progress: every attempt of every topic, or what the screen shows ---------------------
     if shown_topics is None:
-        attempts: dict[str, list[tuple[str, float]]] = {}
+        attempts: dict[str, list[tuple[datetime, float]]] = {}
         if recall_ids:
+            parse = datetime.fromisoformat  # as each row comes: the texts of 100,000s of attempts are not kept
             for card_id, created_at, score in store.scored_attempt_rows(CardKind.RECALL):
                 if card_id in recall_ids:
                     points = attempts.get(card_id)
                     if points is None:
                         points = attempts[card_id] = []
-                    points.append((created_at, score))
+                    points.append((parse(created_at), score))
         prompts = store.recall_prompts() if attempts else {}
         progress = _recall_progress_of(prompts, attempts)
         topic_count = len(progress)
@@ -977,20 +1018,18 @@ def collect_stats(
 
 def _recall_progress_of(
     prompts: Mapping[str, tuple[str, str]],
-    attempts: Mapping[str, list[tuple[str, float]]],
+    attempts: Mapping[str, list[tuple[datetime, float]]],
     *,
     minimum_attempts: int = RECALL_PROGRESS_MINIMUM_ATTEMPTS,
 ) -> tuple[TopicProgress, ...]:
-    """`recall_progress` from each recall card's (prompt, deck) and its attempts (created_at text, score)
-    in the order `Store.scored_attempt_rows` gives them; only the topics shown have their times parsed."""
+    """`recall_progress` from each recall card's (prompt, deck) and its attempts (time, score)."""
     topics = []
     for card_id, points in attempts.items():
         if len(points) < minimum_attempts or card_id not in prompts:
             continue
         prompt, deck = prompts[card_id]
-        parsed = [(datetime.fromisoformat(moment), score) for moment, score in points]
-        parsed.sort(key=_moment)
-        topics.append(TopicProgress(card_id=card_id, topic=prompt, deck=deck, attempts=tuple(parsed)))
+        points.sort(key=_moment)
+        topics.append(TopicProgress(card_id=card_id, topic=prompt, deck=deck, attempts=tuple(points)))
     return tuple(sorted(topics, key=lambda topic: (topic.last, topic.topic.casefold())))
 
 

@@ -79,6 +79,30 @@ def test_stats_json_is_the_documented_object(
 
 
 @pytest.mark.usefixtures("utc_timezone")
+@pytest.mark.parametrize("arguments", [[], ["--tag", "cka"], ["--tag", "access-modes"]])
+def test_stats_json_is_written_as_json_dumps_writes_it(
+    collection: Collection,
+    clock: FrozenClock,
+    tmp_path: Path,
+    app: typer.Typer,
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: list[str],
+) -> None:
+    """Topic by topic as it is written, the text is still that of json.dumps with indent=1, byte for byte."""
+    simulate(collection, clock, tmp_path)
+    for name, value in environment_now(clock).items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(app, ["stats", "--json", *arguments])
+    assert result.exit_code == 0, result.output
+    from ckaquiz.filters import Filters
+
+    tags = tuple(arguments[1:])
+    found = collect_stats(collection, Filters(tags=tags))
+    assert bool(found.recall_progress) == (tags != ("access-modes",))
+    assert result.stdout == json.dumps(found.to_dict(), ensure_ascii=False, indent=1) + "\n"
+
+
+@pytest.mark.usefixtures("utc_timezone")
 def test_stats_screen_at_80_columns(
     collection: Collection, clock: FrozenClock, tmp_path: Path, app: typer.Typer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
