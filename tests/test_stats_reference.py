@@ -43,7 +43,7 @@ from ckaquiz.stats import (
 )
 from ckaquiz.store.history import ScoredAttempt
 from tests.conftest import FrozenClock
-from tests.stats_helpers import simulate, utc_timezone  # noqa: F401
+from tests.stats_helpers import DAYS, START, simulate, utc_timezone  # noqa: F401
 from tests.summary_helpers import add_attempt, assert_summaries_hold
 
 ZONES = ["UTC", "Asia/Kolkata", "America/New_York", "Australia/Lord_Howe"]
@@ -132,7 +132,7 @@ def assert_shortened_stats(collection: Collection, filters: Filters, full: Stats
     "filters",
     [
         Filters(),
-        Filters(decks=("storage", "trouble", "aws")),  # every card, counted over the log instead of the summary
+        Filters(decks=("storage", "trouble", "aws")),  # every card: the summary less an empty complement
         Filters(tags=("cka",)),
         Filters(decks=("aws",)),
         Filters(tags=("hard stuff",)),
@@ -163,6 +163,38 @@ def test_the_summary_and_the_log_give_the_same_stats(
     assert [(spot.name, spot.answers, spot.lapses) for spot in unfiltered.weakest_tags] == [
         (spot.name, spot.answers, spot.lapses) for spot in counted.weakest_tags
     ]
+
+
+@pytest.mark.usefixtures("utc_timezone")
+def test_a_scope_and_its_complement_count_the_same_reviews(
+    collection: Collection, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """Filtered stats count a scope's reviews over the log, or (most cards kept) the summary less the
+    other cards' reviews: both ways give the same hours, days and cards studied."""
+    simulate(collection, clock, tmp_path)
+    store = collection.store
+    numbers = [number for (number,) in store.connection.execute("SELECT number FROM cards ORDER BY number")]
+    studied = {number for (number,) in store.connection.execute("SELECT DISTINCT card_number FROM reviews")}
+    assert len(studied) > 10
+    start, end = START - timedelta(days=1), clock.moment + timedelta(days=1)
+    days = sorted({study_day(START + timedelta(days=offset), day_starts_at=4) for offset in range(DAYS)})
+    subsets = [numbers[::3], numbers[1::2], numbers[:-1], numbers[:1], [], numbers, sorted(studied)[:5]]
+    for subset in subsets:
+        seen = []
+        for complement in (False, True, None):
+            with store.stats_scope(subset, complement=complement) as scope:
+                seen.append(
+                    (
+                        sorted(store.review_hours(scope=scope)),
+                        sorted(store.review_days_between(start, end, day_starts_at=4, scope=scope)),
+                        [store.cards_studied_on(day, day_starts_at=4, scope=scope) for day in days],
+                    )
+                )
+        assert seen[0] == seen[1] == seen[2]
+        answers = sum(row[3] for row in seen[0][0])
+        listed = ",".join(map(str, subset)) or "NULL"
+        query = f"SELECT count(*) FROM reviews WHERE undone_at IS NULL AND card_number IN ({listed})"
+        assert answers == store.connection.execute(query).fetchone()[0]
 
 
 # a log made at the edges ------------------------------------------------------------------------------

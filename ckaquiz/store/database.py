@@ -206,6 +206,15 @@ class StoredCard:
 
 
 @dataclass(frozen=True)
+class ReviewScope:
+    """Which reviews filtered stats count (`Store.stats_scope`): all of them, those of the cards in
+    the temporary table `stats_cards`, or (`complement`) those of every card not in it."""
+
+    complement: bool = False
+    everything: bool = True
+
+
+@dataclass(frozen=True)
 class SourceRecord:
     """A registered deck source: the built-in decks, a deck file, a folder or a vault."""
 
@@ -740,61 +749,92 @@ class Store:
         return self._plain_rows(f"SELECT {columns} FROM cards{where} ORDER BY number", [*values, *parameters])
 
     @contextmanager
-    def stats_scope(self, card_numbers: Iterable[int] | None) -> Iterator[str]:
-        """A condition on `reviews` keeping the reviews of these cards (all reviews for None), for
-        `review_hours`, `review_days_between` and `cards_studied_on`; the numbers live in a temporary table.
+    def stats_scope(
+        self, card_numbers: Sequence[int] | None, *, complement: bool | None = None
+    ) -> Iterator[ReviewScope]:
+        """Which reviews `review_hours`, `review_days_between` and `cards_studied_on` count: those of
+        these cards (all reviews for None). A review's `card_number` is the row of the card its
+        `card_id` names (cards are never deleted).
 
-        A review's `card_number` is the row of the card its `card_id` names (cards are never deleted).
+        The numbers go into a temporary table. When they are most cards (`complement` None: more than
+        half of them; True or False forces it), the table holds every other card instead, and hours
+        are the summary's counts less that complement's: a filter that keeps nearly everything then
+        reads few log rows instead of all of them.
         """
         if card_numbers is None:
-            yield ""
+            yield ReviewScope()
             return
+        numbers: Iterable[int] = card_numbers
+        if complement is None:
+            complement = len(card_numbers) * 2 > self.connection.execute("SELECT count(*) FROM cards").fetchone()[0]
+        if complement:
+            kept = set(card_numbers)
+            numbers = (number for (number,) in self._plain_rows("SELECT number FROM cards", []) if number not in kept)
         self.connection.execute("CREATE TEMP TABLE IF NOT EXISTS stats_cards (number INTEGER PRIMARY KEY)")
         self.connection.execute("DELETE FROM temp.stats_cards")
         self.connection.executemany(
-            "INSERT OR IGNORE INTO temp.stats_cards (number) VALUES (?)", ((number,) for number in card_numbers)
+            "INSERT OR IGNORE INTO temp.stats_cards (number) VALUES (?)", ((number,) for number in numbers)
         )
         try:
-            yield " AND card_number IN (SELECT number FROM temp.stats_cards)"
+            yield ReviewScope(complement=complement, everything=False)
         finally:
             self.connection.execute("DROP TABLE IF EXISTS temp.stats_cards")
 
-    def review_hours(self, *, scope: str = "") -> list[tuple[Any, ...]]:
+    def review_hours(self, *, scope: ReviewScope | None = None) -> list[tuple[Any, ...]]:
         """Live (not undone) reviews counted per UTC hour (`YYYY-MM-DDTHH`), Again or not, and kind
         (0: not in review state before the answer, 1: young review answer, 2: mature review answer):
         rows of (hour, again, kind, answers, total duration_ms).
 
-        All reviews (no scope) are read from `review_hour_counts`, the same grouping kept up to date by
+        All reviews are read from `review_hour_counts`, the same grouping kept up to date by
         triggers as reviews are written and undone (migration 0003): a few thousand rows instead of the
-        whole log. A scope is counted over the log itself.
+        whole log. The reviews of some cards are counted over the log; those of all but some cards
+        (`ReviewScope.complement`) are the summary less the others' counts over the log.
         """
-        if not scope:
-            return self._plain_rows(
-                "SELECT hour, again, kind, answers, duration_ms FROM review_hour_counts", []
-            ).fetchall()
+        everything = (
+            [
+                (row[0], row[1], row[2], row[3], row[4])
+                for row in self._plain_rows(
+                    "SELECT hour, again, kind, answers, duration_ms FROM review_hour_counts", []
+                ).fetchall()
+            ]
+            if scope is None or scope.everything or scope.complement
+            else []
+        )
+        if scope is None or scope.everything:
+            return everything
         query = (
             f"SELECT substr(reviewed_at, 1, 13) AS hour, rating = 1 AS again, {_ANSWER_KIND_SQL} AS kind,"
-            f" count(*), total(duration_ms) FROM reviews WHERE undone_at IS NULL{scope} GROUP BY hour, again, kind"
+            " count(*), total(duration_ms) FROM reviews WHERE undone_at IS NULL"
+            " AND card_number IN (SELECT number FROM temp.stats_cards) GROUP BY hour, again, kind"
         )
-        return [(row[0], row[1], row[2], row[3], int(row[4])) for row in self._plain_rows(query, [])]
+        counted = [(row[0], row[1], row[2], row[3], int(row[4])) for row in self._plain_rows(query, [])]
+        if not scope.complement:
+            return counted
+        others = {(hour, again, kind): (answers, milliseconds) for hour, again, kind, answers, milliseconds in counted}
+        kept = []
+        for hour, again, kind, answers, milliseconds in everything:
+            other_answers, other_milliseconds = others.get((hour, again, kind), (0, 0))
+            if answers > other_answers:
+                kept.append((hour, again, kind, answers - other_answers, milliseconds - other_milliseconds))
+        return kept
 
     def review_days_between(
-        self, start: datetime, end: datetime, *, day_starts_at: int, scope: str = ""
+        self, start: datetime, end: datetime, *, day_starts_at: int, scope: ReviewScope | None = None
     ) -> list[tuple[Any, ...]]:
         """`review_hours` for the reviews from `start` (inclusive) to `end`, by study day instead of hour."""
         query = (
             f"SELECT {_study_day_sql('reviewed_at')} AS day, rating = 1 AS again, {_ANSWER_KIND_SQL} AS kind,"
             " count(*), total(duration_ms) FROM reviews WHERE undone_at IS NULL AND reviewed_at >= ?"
-            f" AND reviewed_at < ?{scope} GROUP BY day, again, kind"
+            f" AND reviewed_at < ?{_scope_condition(scope)} GROUP BY day, again, kind"
         )
         parameters = [_day_shift(day_starts_at), to_text(start), to_text(end)]
         return [(row[0], row[1], row[2], row[3], int(row[4])) for row in self._plain_rows(query, parameters)]
 
-    def cards_studied_on(self, day: date, *, day_starts_at: int, scope: str = "") -> int:
+    def cards_studied_on(self, day: date, *, day_starts_at: int, scope: ReviewScope | None = None) -> int:
         """Distinct cards with a live review on this study day."""
         query = (
             "SELECT count(DISTINCT card_number) FROM reviews WHERE undone_at IS NULL AND reviewed_at >= ?"
-            f" AND reviewed_at < ? AND {_study_day_sql('reviewed_at')} = ?{scope}"
+            f" AND reviewed_at < ? AND {_study_day_sql('reviewed_at')} = ?{_scope_condition(scope)}"
         )
         parameters = [_lower_bound(day), _upper_bound(day), _day_shift(day_starts_at), day.isoformat()]
         return int(self._plain_rows(query, parameters).fetchone()[0])
@@ -1054,6 +1094,13 @@ _CARD_KINDS = {kind.value: kind for kind in CardKind}
 def _tag_tuple(text: str) -> tuple[str, ...]:
     """A card's tags from their JSON; cards share few tag sets, and a tuple can be shared."""
     return tuple(json.loads(text))
+
+
+def _scope_condition(scope: ReviewScope | None) -> str:
+    """The SQL condition on `reviews` that keeps the reviews a scope counts (empty: all)."""
+    if scope is None or scope.everything:
+        return ""
+    return f" AND card_number {'NOT IN' if scope.complement else 'IN'} (SELECT number FROM temp.stats_cards)"
 
 
 def _study_day_sql(column: str) -> str:
