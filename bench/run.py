@@ -73,6 +73,8 @@ class Figure:
     peaks_kb: list[int] = field(default_factory=list)
     measured: bool = True
     is_floor: bool = False
+    memory_only: bool = False
+    """No time target of the issue's: only peak memory is judged."""
 
     @property
     def median(self) -> float:
@@ -403,6 +405,14 @@ def bench_size(notes: int, reviews: int, runs: int, work: Path, *, log: Callable
     else:
         stats.measured = False
         stats.note = "not measured: this ckaquiz has no `stats` command yet"
+    for arguments in (["--tag", FILTER_TAG], ["--json"]):
+        shown_arguments = " ".join(arguments)
+        extra = result.add(Figure(f"`ckaquiz stats {shown_arguments}`", floor=start_floor.name, memory_only=True))
+        if stats.measured:
+            measure(extra, runs, lambda arguments=arguments: run([*CKAQUIZ, "stats", *arguments], environment))
+        else:
+            extra.measured = False
+            extra.note = stats.note
     tagged = result.add(Figure(f"`ckaquiz cards --tag {FILTER_TAG} --json`", target=1.0, floor=start_floor.name))
     measure(tagged, runs, lambda: run([*CKAQUIZ, "cards", "--tag", FILTER_TAG, "--json"], environment))
     shown = json.loads(run([*CKAQUIZ, "cards", "--tag", FILTER_TAG, "--json"], environment).stdout or "[]")
@@ -462,7 +472,7 @@ def verdict(figure: Figure, result: Result) -> tuple[str, str, str]:
         versus = markdown_it.median / figure.median if markdown_it and markdown_it.samples else None
         met &= speed >= 10.0 and (versus is None or versus >= 5.0)
         ratio_text += f"; {speed:.1f} MB/s" + (f"; {versus:.1f}× faster than markdown-it" if versus else "")
-    if figure.is_floor or not parts:
+    if figure.is_floor or not (parts or figure.memory_only):
         return "-", ratio_text, figure.note
     peak_mb = max(figure.peaks_kb) / 1024 if figure.peaks_kb else 0.0
     parts.append(f"≤ {MEMORY_TARGET_MB:.0f} MB")
