@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -69,6 +70,24 @@ def test_three_cards_graded_with_keys_then_quit(terminal_home: Path) -> None:
     database = sqlite3.connect(terminal_home / "ckaquiz.db")
     rows = database.execute("SELECT card_id, rating FROM reviews ORDER BY id").fetchall()
     assert rows == [("terminal:first", 3), ("terminal:second", 1), ("terminal:third", 4)]
+
+
+def test_a_grade_picked_by_its_key_stays_on_the_prompt_line(terminal_home: Path) -> None:
+    """As with Enter, the grade chosen with 1-4 is left on the screen, so the scrollback tells what was given."""
+    child = spawn(terminal_home, "study")
+    child.expect("Which component runs static pods")
+    child.expect("Enter to reveal")
+    child.send("\r")
+    child.expect("Easy")
+    child.expect("Quit")
+    child.send("3")
+    child.expect("Which taint effect")
+    after_key = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
+    assert "Good" in after_key
+    assert "Again" not in after_key  # the menu was not drawn again: only the answer was written
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
 
 
 def test_undo_with_u_takes_back_the_last_grade(terminal_home: Path) -> None:

@@ -124,17 +124,22 @@ def grade_prompt(labels: dict[Rating, str], suggested: Rating | None = None, **p
         default=default,
         **prompt_options,
     )
-    immediate = KeyBindings()
-    for choice in choices:
-        _bind_immediate(immediate, str(choice.shortcut_key), choice.value)
+    from questionary.prompts.common import InquirerControl
+
     application = question.application
+    control = next(found for found in application.layout.find_all_controls() if isinstance(found, InquirerControl))
+    immediate = KeyBindings()
+    for index, choice in enumerate(choices):
+        _bind_immediate(immediate, control, index, str(choice.shortcut_key), choice.value)
     application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), immediate])
     return question.unsafe_ask()
 
 
-def _bind_immediate(bindings: Any, key: str, value: Any) -> None:
+def _bind_immediate(bindings: Any, control: Any, index: int, key: str, value: Any) -> None:
     @bindings.add(key, eager=True)  # type: ignore[untyped-decorator]
     def _pick(event: Any) -> None:
+        control.pointed_at = index  # answered on this choice, so the prompt line keeps it (as Enter does)
+        control.is_answered = True
         event.app.exit(result=value)
 
 
