@@ -250,11 +250,14 @@ def import_command(
             except KeyboardInterrupt:  # the scan is one transaction: it was rolled back whole
                 typer.echo(f"interrupted: nothing read from {path} was stored; the next command reads it", err=True)
                 raise typer.Exit(130) from None
+            from ckaquiz.ui.text import plural
+
             counts = report.counts
+            skipped = f" ({report.files_unchanged} unchanged since the last scan)" if report.files_unchanged else ""
             typer.echo(
-                f"imported {source.name!r} from {path}: {report.files_read} notes read, "
-                f"{counts.new} new, {counts.changed} changed, {counts.unchanged} unchanged, "
-                f"{counts.retired} retired cards, {len(report.problems)} warnings"
+                f"imported {source.name!r} from {path}: {plural(report.files_read, 'file')} read{skipped}; "
+                f"cards: {counts.new} new, {counts.changed} changed, {counts.unchanged} unchanged, "
+                f"{counts.retired} retired; {plural(len(report.problems), 'warning')}"
             )
             _warn(report.problems)
     except CkaquizError as error:

@@ -62,8 +62,14 @@ def test_import_then_cards_json_contract(isolated_home: Path, tmp_path: Path) ->
     shutil.copy(FIXTURES / "decks" / "admission.yaml", deck)
     imported = run_cli("import", str(deck))
     assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.startswith("imported 'admission' from")
-    assert "9 new" in imported.stdout
+    assert imported.stdout == (
+        f"imported 'admission' from {deck}: 1 file read; cards: 9 new, 0 changed, 0 unchanged, 0 retired; 0 warnings\n"
+    )
+    again = run_cli("import", str(deck))
+    assert again.stdout == (
+        f"imported 'admission' from {deck}: 0 files read (1 unchanged since the last scan);"
+        " cards: 0 new, 0 changed, 0 unchanged, 0 retired; 0 warnings\n"
+    )
     result = run_cli("cards", "--json", "--tag", "NAMESPACES")
     assert result.returncode == 0, result.stderr
     cards = json.loads(result.stdout)

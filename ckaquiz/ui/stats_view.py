@@ -28,7 +28,7 @@ from ckaquiz.stats import (
     TopicProgress,
     WeakSpot,
 )
-from ckaquiz.ui.text import neutralise, one_line
+from ckaquiz.ui.text import neutralise, one_line, plural
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -72,8 +72,8 @@ def _filters_line(stats: Stats) -> Text:
 def today_view(today: Today) -> Text:
     """One line: cards studied, answers, time spent, again rate, still due."""
     text = Text()
-    text.append(f"{_plural(today.cards_studied, 'card')} studied", style="bold")
-    text.append(f" ({_plural(today.answers, 'answer')}) in {duration(today.seconds)}")
+    text.append(f"{plural(today.cards_studied, 'card')} studied", style="bold")
+    text.append(f" ({plural(today.answers, 'answer')}) in {duration(today.seconds)}")
     text.append(" · again ")
     text.append(percent(today.again_rate), style="red" if today.again else "")
     text.append(" · ")
@@ -117,20 +117,16 @@ def heatmap_view(calendar: Calendar) -> Text:
     text.append("    less ")
     for level, mark in enumerate(HEAT_LEVELS):
         text.append(mark, style=HEAT_STYLES[level])
-    text.append(f" more · {_plural(highest, 'answer')} on the busiest day\n")
+    text.append(f" more · {plural(highest, 'answer')} on the busiest day\n")
     text.append(
-        f"{_plural(sum(calendar.counts), 'answer')} on {_days(calendar.days_studied)} · "
+        f"{plural(sum(calendar.counts), 'answer')} on {_days(calendar.days_studied)} · "
         f"streak: {_days(calendar.current_streak)} now, longest {_days(calendar.longest_streak)}"
     )
     return text
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def _days(count: int) -> str:
-    return _plural(count, "day")
+    return plural(count, "day")
 
 
 def forecast_view(forecast: Forecast) -> Text:
@@ -139,7 +135,7 @@ def forecast_view(forecast: Forecast) -> Text:
     text = Text()
     overdue = f", {forecast.overdue} of them overdue" if forecast.overdue else ""
     days = len(forecast.counts)
-    text.append(f"{_plural(total, 'card')} due in the next {days} days ({forecast.counts[0]} today{overdue})")
+    text.append(f"{plural(total, 'card')} due in the next {days} days ({forecast.counts[0]} today{overdue})")
     highest = max(forecast.counts, default=0)
     if highest == 0:
         return text
@@ -205,7 +201,7 @@ def weak_spots_view(title: str, spots: Sequence[WeakSpot]) -> Text:
         text.append(f"{one_line(spot.name, 30):<30}", style="bold")
         text.append(
             f" {percent(spot.answers.rate):>6} of {spot.answers.answered:>4} · {spot.lapses:>3} lapses"
-            f" · {_plural(spot.cards, 'card')}"
+            f" · {plural(spot.cards, 'card')}"
         )
         text.append("\n    ")
         text.append(spot.command, style="cyan")
