@@ -156,10 +156,11 @@ def study(
     deck: DeckOption = [],
     tag: TagOption = [],
     limit: LimitOption = None,
+    editor: EditorOption = False,
     plain: PlainOption = False,
 ) -> None:
     """Study what is due now: learning cards, due reviews (most overdue first), then new cards."""
-    _run_session(context, mode="study", deck=deck, tag=tag, limit=limit, shuffle=False, plain=plain)
+    _run_session(context, mode="study", deck=deck, tag=tag, limit=limit, shuffle=False, plain=plain, use_editor=editor)
 
 
 @app.command()

@@ -28,9 +28,9 @@ cards:
 """
 
 
-def spawn(home: Path, *arguments: str) -> pexpect.spawn:
+def spawn(home: Path, *arguments: str, **variables: str) -> pexpect.spawn:
     environment = dict(os.environ, CKAQUIZ_HOME=str(home), TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1",
-                       CKAQUIZ_NOW="2025-03-19T09:00:00+00:00", COLUMNS="120", LINES="40")
+                       CKAQUIZ_NOW="2025-03-19T09:00:00+00:00", COLUMNS="120", LINES="40", **variables)
     child = pexpect.spawn(sys.executable, ["-m", "ckaquiz", *arguments], env=environment, encoding="utf-8",
                           dimensions=(40, 120), timeout=20)
     return child
@@ -88,6 +88,30 @@ def test_a_grade_picked_by_its_key_stays_on_the_prompt_line(terminal_home: Path)
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
+
+
+def test_ctrl_c_inside_the_external_editor_is_the_editors(terminal_home: Path, tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the terminal; one pressed in `$EDITOR` (vim users press it to
+    leave insert mode) neither kills the editor nor ends the session."""
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        '#!/bin/sh\nkill -INT "$PPID"\nsleep 0.3\nprintf "created by the kubelet\\n" > "$1"\n', encoding="utf-8"
+    )
+    editor.chmod(0o755)
+    child = spawn(terminal_home, "study", "--editor", EDITOR=str(editor))
+    while (seen := child.expect(["Enter to reveal", "coverage", "session summary"])) != 2:
+        if seen == 0:
+            child.send("\r")
+        child.expect("Quit")  # for the recall card: its answer came back from the editor and was scored
+        child.send("3")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    database = sqlite3.connect(terminal_home / "ckaquiz.db")
+    graded = database.execute("SELECT DISTINCT card_id FROM reviews ORDER BY card_id").fetchall()
+    assert graded == [("terminal:first",), ("terminal:fourth",), ("terminal:second",), ("terminal:third",)]
+    response = database.execute("SELECT response FROM attempts WHERE card_id = 'terminal:fourth'").fetchone()
+    assert response == ("created by the kubelet\n",)
 
 
 def test_undo_with_u_takes_back_the_last_grade(terminal_home: Path) -> None:

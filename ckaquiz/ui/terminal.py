@@ -2,11 +2,22 @@
 
 Keys: 1-4 (or arrows and Enter) grade, `u` undoes the last grade, `q` ends the session;
 Ctrl-C ends it cleanly too. In the editors, Ctrl-D (or Esc then Enter) submits.
+
+Ctrl-C between prompts is only remembered (`CtrlC`), and the next prompt ends the session as
+soon as it is drawn: Python drops a KeyboardInterrupt raised inside a weakref callback
+or `__del__` ("Exception ignored in ..."), which garbage collection runs at any moment, and such
+a Ctrl-C, pressed as the next card was being drawn, was lost. Prompts run with prompt_toolkit's
+own SIGINT handling off for the same reason: it queued the signal as a key of a prompt that had
+not started yet, or had just ended. While a prompt reads the terminal, Ctrl-C is its key `c-c`.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
+from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 from rich.console import Console
@@ -15,6 +26,38 @@ from rich.text import Text
 from ckaquiz.model import CardKind, Rating
 from ckaquiz.session import QueueItem, Session, Summary
 from ckaquiz.ui import render
+
+
+class CtrlC:
+    """Ctrl-C during a session, remembered: prompts that start after it end at once (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+
+    def remember(self, signal_number: int, frame: FrameType | None) -> None:
+        """The SIGINT handler while a session runs."""
+        self.pressed = True
+
+    def check(self) -> None:
+        """KeyboardInterrupt if Ctrl-C came since the last check."""
+        if self.pressed:
+            self.pressed = False
+            raise KeyboardInterrupt
+
+    def watch(self, application: Any) -> None:
+        """End `application` with KeyboardInterrupt once drawn, if Ctrl-C came before it read the terminal.
+
+        Its first drawing comes after it has put the terminal in raw mode, where Ctrl-C is a key:
+        a Ctrl-C from before is either seen here or will not be lost to the prompt.
+        """
+
+        def stop_if_pressed(drawn: Any) -> None:
+            if self.pressed and not drawn.is_done:
+                self.pressed = False
+                drawn.exit(exception=KeyboardInterrupt())
+
+        application.after_render += stop_if_pressed
+
 
 UNDO = "undo"
 QUIT = "quit"
@@ -29,15 +72,21 @@ class TerminalFrontEnd:
         self.console = console
         self.use_editor = use_editor
         self.started = time.monotonic()
+        self.ctrl_c = CtrlC()
 
     def run(self) -> Summary:
         """Show cards until done, `q` or Ctrl-C, then print the summary."""
+        handling = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, self.ctrl_c.remember) if handling else None
         try:
             while (item := self.session.next_card()) is not None:
                 if not self._show(item):
                     break
         except (KeyboardInterrupt, EOFError):
             self.console.print("[dim]session ended[/]")
+        finally:
+            if handling:
+                signal.signal(signal.SIGINT, previous)
         summary = self.session.finish()
         self.console.print(render.summary_panel(summary))
         return summary
@@ -55,7 +104,9 @@ class TerminalFrontEnd:
         assessment = self.session.assess(response, seconds_taken=seconds)
         while card.kind is CardKind.MANIFEST and assessment is not None and "error" in assessment.result:
             self.console.print(Text(f"{assessment.result['error']} - fix it, or submit it empty to see the answer"))
-            response = editor("fix the manifest (Ctrl-D or Esc Enter submits)", default=response)
+            response = editor(
+                "fix the manifest (Ctrl-D or Esc Enter submits)", default=response, watch=self.ctrl_c.watch
+            )
             if not response.strip():
                 break
             seconds = time.monotonic() - started
@@ -85,27 +136,40 @@ class TerminalFrontEnd:
         if card.kind in (CardKind.RECALL, CardKind.MANIFEST):
             hint = "write everything you remember" if card.kind is CardKind.RECALL else "write the manifest"
             if self.use_editor:
-                return external_editor(hint)
-            return editor(f"{hint} (Ctrl-D or Esc Enter submits)")
+                self.ctrl_c.check()
+                written = external_editor(hint)
+                self.ctrl_c.pressed = False  # Ctrl-C in the editor was the editor's (vim users press it often)
+                return written
+            return editor(f"{hint} (Ctrl-D or Esc Enter submits)", watch=self.ctrl_c.watch)
         if card.kind is CardKind.COMMAND:
-            return line_prompt("$ ")
-        return line_prompt("your answer (optional), Enter to reveal: ")
+            return line_prompt("$ ", watch=self.ctrl_c.watch)
+        return line_prompt("your answer (optional), Enter to reveal: ", watch=self.ctrl_c.watch)
 
     def _choose(self, item: QueueItem) -> str:
         import questionary
 
         shuffled = list(item.options)
         if len(item.card.fields.get("answers", [])) > 1:
-            picked = questionary.checkbox("pick every right option", choices=shuffled).unsafe_ask()
+            question = questionary.checkbox("pick every right option", choices=shuffled)
+            self.ctrl_c.watch(question.application)
+            picked = question.application.run(handle_sigint=False)
             return "\n".join(picked or [])
-        chosen = questionary.select("pick one", choices=shuffled, use_shortcuts=len(shuffled) <= 9).unsafe_ask()
+        question = questionary.select("pick one", choices=shuffled, use_shortcuts=len(shuffled) <= 9)
+        self.ctrl_c.watch(question.application)
+        chosen = question.application.run(handle_sigint=False)
         return str(chosen or "")
 
     def _grade(self, item: QueueItem, suggested: Rating | None) -> Any:
-        return grade_prompt(render.grade_labels(item.intervals()), suggested)
+        return grade_prompt(render.grade_labels(item.intervals()), suggested, watch=self.ctrl_c.watch)
 
 
-def grade_prompt(labels: dict[Rating, str], suggested: Rating | None = None, **prompt_options: Any) -> Any:
+def grade_prompt(
+    labels: dict[Rating, str],
+    suggested: Rating | None = None,
+    *,
+    watch: Callable[[Any], None] | None = None,
+    **prompt_options: Any,
+) -> Any:
     """Ask for a grade: 1-4 pick at once, arrows and Enter too, `u` undo, `s` skip, `q` quit."""
     import questionary
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
@@ -132,7 +196,9 @@ def grade_prompt(labels: dict[Rating, str], suggested: Rating | None = None, **p
     for index, choice in enumerate(choices):
         _bind_immediate(immediate, control, index, str(choice.shortcut_key), choice.value)
     application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), immediate])
-    return question.unsafe_ask()
+    if watch is not None:
+        watch(application)
+    return application.run(handle_sigint=False)
 
 
 def _bind_immediate(bindings: Any, control: Any, index: int, key: str, value: Any) -> None:
@@ -143,14 +209,19 @@ def _bind_immediate(bindings: Any, control: Any, index: int, key: str, value: An
         event.app.exit(result=value)
 
 
-def line_prompt(message: str, **prompt_options: Any) -> str:
+def line_prompt(message: str, *, watch: Callable[[Any], None] | None = None, **prompt_options: Any) -> str:
     """One line of input (Korean and other wide text work)."""
-    from prompt_toolkit import prompt
+    from prompt_toolkit import PromptSession
 
-    return str(prompt(message, **prompt_options))
+    session: PromptSession[str] = PromptSession(message, **prompt_options)
+    if watch is not None:
+        watch(session.app)
+    return str(session.prompt(handle_sigint=False))
 
 
-def editor(message: str, default: str = "", **prompt_options: Any) -> str:
+def editor(
+    message: str, default: str = "", *, watch: Callable[[Any], None] | None = None, **prompt_options: Any
+) -> str:
     """A blank multi-line editor with a running timer in the bottom bar."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.key_binding import KeyBindings
@@ -167,8 +238,11 @@ def editor(message: str, default: str = "", **prompt_options: Any) -> str:
 
     print(message)
     session: PromptSession[str] = PromptSession(**prompt_options)
+    if watch is not None:
+        watch(session.app)
     return session.prompt(
         "",
+        handle_sigint=False,
         default=default,
         multiline=True,
         key_bindings=bindings,
