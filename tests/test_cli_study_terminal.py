@@ -36,6 +36,15 @@ def spawn(home: Path, *arguments: str, **variables: str) -> pexpect.spawn:
     return child
 
 
+def reveal_and_grade(child: pexpect.spawn, key: str) -> None:
+    """At a basic card: reveal its answer with Enter, then press `key` at the grade menu."""
+    child.expect("Enter to reveal")
+    child.send("\r")
+    child.expect("Easy")
+    child.expect("Quit")
+    child.send(key)
+
+
 @pytest.fixture
 def terminal_home(isolated_home: Path, tmp_path: Path) -> Path:
     isolated_home.mkdir(parents=True)
@@ -50,11 +59,7 @@ def test_three_cards_graded_with_keys_then_quit(terminal_home: Path) -> None:
     child = spawn(terminal_home, "study")
     for prompt, key in [("Which component runs static pods", "3"), ("Which taint effect", "1"), ("스태틱 파드를", "4")]:
         child.expect(prompt)
-        child.expect("Enter to reveal")
-        child.send("\r")
-        child.expect("Again")
-        child.expect("Easy")
-        child.send(key)
+        reveal_and_grade(child, key)
     child.expect("Static pods")
     child.expect("submits")
     child.send("kubelet 이 만든다")
@@ -76,11 +81,7 @@ def test_a_grade_picked_by_its_key_stays_on_the_prompt_line(terminal_home: Path)
     """As with Enter, the grade chosen with 1-4 is left on the screen, so the scrollback tells what was given."""
     child = spawn(terminal_home, "study")
     child.expect("Which component runs static pods")
-    child.expect("Enter to reveal")
-    child.send("\r")
-    child.expect("Easy")
-    child.expect("Quit")
-    child.send("3")
+    reveal_and_grade(child, "3")
     child.expect("Which taint effect")
     after_key = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
     assert "Good" in after_key
@@ -116,21 +117,12 @@ def test_ctrl_c_inside_the_external_editor_is_the_editors(terminal_home: Path, t
 
 def test_undo_with_u_takes_back_the_last_grade(terminal_home: Path) -> None:
     child = spawn(terminal_home, "study")
-    child.expect("Enter to reveal")
-    child.send("\r")
-    child.expect("Easy")
-    child.send("2")
+    reveal_and_grade(child, "2")
     child.expect("Which taint effect")
-    child.expect("Enter to reveal")
-    child.send("\r")
-    child.expect("Easy")
-    child.send("u")
+    reveal_and_grade(child, "u")
     child.expect("undone")
     child.expect("Which component runs static pods")
-    child.expect("Enter to reveal")
-    child.send("\r")
-    child.expect("Easy")
-    child.send("4")
+    reveal_and_grade(child, "4")
     child.expect("Which taint effect")
     child.sendcontrol("c")
     child.expect("session summary")
