@@ -37,12 +37,16 @@ app = typer.Typer(
 sources_app = typer.Typer(help="List or remove registered deck sources.", invoke_without_command=True)
 app.add_typer(sources_app, name="sources")
 
-LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="At most this many cards.")]
+LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many cards.")]
 SinceOption = Annotated[
     str | None,
-    typer.Option("--since", help="Only notes dated on or after this day (YYYY-MM-DD, today, yesterday, Nd)."),
+    typer.Option(
+        "--since", metavar="DAY", help="Only notes dated on or after this day (YYYY-MM-DD, today, yesterday, Nd)."
+    ),
 ]
-UntilOption = Annotated[str | None, typer.Option("--until", help="Only notes dated on or before this day.")]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", metavar="DAY", help="Only notes dated on or before this day.")
+]
 EditorOption = Annotated[
     bool, typer.Option("--editor", help="Write recall and manifest answers in $EDITOR instead of the built-in editor.")
 ]
@@ -196,32 +200,51 @@ def review(
 @app.command("import")
 def import_command(
     context: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Deck files, folders of decks, Obsidian vaults or single notes.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH", help="Deck files, folders of decks, Obsidian vaults or single notes."),
+    ],
     deck: Annotated[
-        str | None, typer.Option("--deck", "-d", help="Deck name (default: the deck's own, or the file/folder name).")
+        str | None,
+        typer.Option(
+            "--deck", "-d", metavar="NAME", help="Deck name (default: the deck's own, or the file/folder name)."
+        ),
     ] = None,
-    exclude: Annotated[list[str], typer.Option("--exclude", help="Skip notes or folders matching this glob.")] = [],
+    exclude: Annotated[
+        list[str], typer.Option("--exclude", metavar="GLOB", help="Skip notes or folders matching this glob.")
+    ] = [],
     tag_folder: Annotated[
-        str | None, typer.Option("--tag-folder", help="Folder whose links are tags (default: any folder named *Tags*).")
+        str | None,
+        typer.Option(
+            "--tag-folder", metavar="FOLDER", help="Folder whose links are tags (default: any folder named *Tags*)."
+        ),
     ] = None,
-    skip_heading: Annotated[list[str], typer.Option("--skip-heading", help="Skip sections with this heading.")] = [],
+    skip_heading: Annotated[
+        list[str], typer.Option("--skip-heading", metavar="HEADING", help="Skip sections with this heading.")
+    ] = [],
     card_separator: Annotated[
-        str | None, typer.Option("--card-separator", help="Single-line card separator (::).")
+        str | None, typer.Option("--card-separator", metavar="TEXT", help="Single-line card separator (::).")
     ] = None,
     reversed_card_separator: Annotated[
-        str | None, typer.Option("--reversed-card-separator", help="Two-way single-line separator (:::).")
+        str | None,
+        typer.Option("--reversed-card-separator", metavar="TEXT", help="Two-way single-line separator (:::)."),
     ] = None,
     multiline_separator: Annotated[
-        str | None, typer.Option("--multiline-separator", help="Multi-line card separator line (?).")
+        str | None, typer.Option("--multiline-separator", metavar="TEXT", help="Multi-line card separator line (?).")
     ] = None,
     multiline_reversed_separator: Annotated[
-        str | None, typer.Option("--multiline-reversed-separator", help="Two-way multi-line separator line (??).")
+        str | None,
+        typer.Option("--multiline-reversed-separator", metavar="TEXT", help="Two-way multi-line separator line (??)."),
     ] = None,
     multiline_end_marker: Annotated[
-        str | None, typer.Option("--multiline-end-marker", help="Line that ends a multi-line card (default: blank).")
+        str | None,
+        typer.Option(
+            "--multiline-end-marker", metavar="TEXT", help="Line that ends a multi-line card (default: blank)."
+        ),
     ] = None,
     cloze: Annotated[
-        list[str], typer.Option("--cloze", help="Cloze styles: highlight (==x==), bold (**x**), curly ({{x}}).")
+        list[str],
+        typer.Option("--cloze", metavar="STYLE", help="Cloze styles: highlight (==x==), bold (**x**), curly ({{x}})."),
     ] = [],
 ) -> None:
     """Register decks or Obsidian notes; they are re-read whenever they change, never written to."""
@@ -298,7 +321,11 @@ def decks(
     tag: TagOption = [],
     markdown: Annotated[
         Path | None,
-        typer.Option("--markdown", help="Print a Markdown summary of the deck files in this folder (decks/README.md)."),
+        typer.Option(
+            "--markdown",
+            metavar="FILE",
+            help="Print a Markdown summary of the deck files in this folder (decks/README.md).",
+        ),
     ] = None,
 ) -> None:
     """A table of decks with total, new, learning and due-today counts."""
@@ -380,7 +407,7 @@ def check(
     context: typer.Context,
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Deck files or folders (default: every registered source)."),
+        typer.Argument(metavar="PATH", help="Deck files or folders (default: every registered source)."),
     ] = None,
 ) -> None:
     """Validate decks: print each problem as `file:line: message`; exit 1 if there are any."""
@@ -409,9 +436,10 @@ def check(
 @app.command()
 def score(
     context: typer.Context,
-    card_id: Annotated[str, typer.Argument(help="The card's id (see `ckaquiz cards`).")],
+    card_id: Annotated[str, typer.Argument(metavar="CARD_ID", help="The card's id (see `ckaquiz cards`).")],
     file: Annotated[
-        Path | None, typer.Option("--file", "-f", help="Read the answer from this file (default: stdin).")
+        Path | None,
+        typer.Option("--file", "-f", metavar="FILE", help="Read the answer from this file (default: stdin)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print coverage, suggested and points as JSON.")] = False,
 ) -> None:
@@ -445,7 +473,7 @@ def score(
 @app.command()
 def history(
     context: typer.Context,
-    card_id: Annotated[str, typer.Argument(help="The card's id (see `ckaquiz cards`).")],
+    card_id: Annotated[str, typer.Argument(metavar="CARD_ID", help="The card's id (see `ckaquiz cards`).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the attempts as JSON.")] = False,
 ) -> None:
     """A card's attempts over time: date, coverage or score, grades, and points still missed."""
@@ -502,7 +530,9 @@ def sources_list(context: typer.Context) -> None:
 
 
 @sources_app.command("remove")
-def sources_remove(context: typer.Context, name: Annotated[str, typer.Argument(help="The source's name.")]) -> None:
+def sources_remove(
+    context: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME", help="The source's name.")]
+) -> None:
     """Unregister a source: its cards are retired, their review history kept."""
     shared = _shared(context)
     try:

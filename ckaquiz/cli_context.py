@@ -12,12 +12,15 @@ if TYPE_CHECKING:
 
     from ckaquiz.collection import Collection
 
-DeckOption = Annotated[list[str], typer.Option("--deck", "-d", help="Only cards of this deck (repeatable).")]
+DeckOption = Annotated[
+    list[str], typer.Option("--deck", "-d", metavar="DECK", help="Only cards of this deck (repeatable).")
+]
 TagOption = Annotated[
     list[str],
     typer.Option(
         "--tag",
         "-t",
+        metavar="TAG",
         help="Only cards with this tag; nested (cka matches cka/storage) and globs (2025-03*).",
     ),
 ]

@@ -154,7 +154,7 @@ def _optimization_view(result: Optimization) -> RenderableType:
 
 export_app = typer.Typer(help="Export cards to Anki, CSV or JSON.", no_args_is_help=True)
 
-FileArgument = Annotated[Path, typer.Argument(help="The file to write.", dir_okay=False)]
+FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The file to write.", dir_okay=False)]
 
 
 def _export_cards(
@@ -170,7 +170,9 @@ def _export_cards(
 @export_app.command("anki")
 def export_anki(
     context: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The Anki package to write (FILE.apkg).", dir_okay=False)],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The Anki package to write (FILE.apkg).", dir_okay=False)
+    ],
     deck: DeckOption = [],
     tag: TagOption = [],
     force: ForceOption = False,

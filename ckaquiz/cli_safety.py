@@ -23,7 +23,9 @@ def _fail(message: str) -> typer.Exit:
 def backup(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Where to write the copy (default: backups/ckaquiz-DATE-TIME.db in the data folder)."),
+        typer.Argument(
+            metavar="FILE", help="Where to write the copy (default: backups/ckaquiz-DATE-TIME.db in the data folder)."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
@@ -46,7 +48,7 @@ def backup(
 
 
 def restore(
-    file: Annotated[Path, typer.Argument(help="The backup to put in place of the database.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup to put in place of the database.")],
 ) -> None:
     """Replace the database with a backup, after checking it; the replaced database is kept in backups/."""
     from ckaquiz.backup import backups_folder, keep_setting, restore_backup

@@ -35,6 +35,19 @@ def test_every_command_has_help() -> None:
         assert "Usage" in result.output
 
 
+def test_options_name_what_they_take() -> None:
+    """Each option's value is named for what it is (DECK, TAG, N, DAY), not by typer's type (<list[str]>)."""
+    commands = [["study"], ["review"], ["import"], ["decks"], ["cards"], ["check"], ["score"], ["history"],
+                ["stats"], ["backup"], ["restore"], ["export", "csv"], ["export", "anki"], ["sources", "remove"]]
+    for command in commands:
+        text = runner.invoke(app, [*command, "--help"], terminal_width=150).output
+        options = [line for line in text.splitlines() if line.lstrip().startswith("-")]
+        assert not [line for line in options if "<" in line.split("  ")[0]], (command, options)
+    study = runner.invoke(app, ["review", "--help"], terminal_width=150).output
+    for shown in ("--deck DECK", "--tag TAG", "--limit N", "--since DAY"):
+        assert shown in study
+
+
 def test_check_reports_every_problem_and_exits_1() -> None:
     result = runner.invoke(app, ["check", str(FIXTURES / "decks")])
     assert result.exit_code == 1
