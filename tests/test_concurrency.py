@@ -81,6 +81,9 @@ def test_two_sessions_and_an_import_at_once(isolated_home: Path, tmp_path: Path,
     # every review a session reported is in the log, under that session
     assert sorted(logged.values()) == sorted(count for count in reported if count)
     if not fresh:
-        assert max(reported) == GRADES  # the other may find cards already answered by the first
+        # The session that builds its queue first finds every card new and shows each, whatever the
+        # other then does to it. Neither need reach GRADES (a card both answered Good graduates and is
+        # not shown a third time), and the later one may find nothing left to study.
+        assert max(reported) >= CARDS
     imported = results[2][1]
     assert imported.count("imported ") == 2
