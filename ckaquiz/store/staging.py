@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import tempfile
@@ -124,8 +125,11 @@ def scratch_folder(store: Store) -> Iterator[Path]:
     """
     parent = Path(tempfile.gettempdir()) if store.path == ":memory:" else Path(store.path).parent
     remove_abandoned_scratch(parent)
-    folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=parent))
+    folder = parent / f"{SCRATCH_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    while folder.exists():  # only this process makes names with its id: a free one stays free
+        folder = parent / f"{SCRATCH_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
     try:
+        folder.mkdir(mode=0o700)  # named before it is made: Ctrl-C at any moment after leaves nothing behind
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
