@@ -74,7 +74,7 @@ class Figure:
     measured: bool = True
     is_floor: bool = False
     memory_only: bool = False
-    """No time target of the issue's: only peak memory is judged."""
+    """No time target is set for it: only its peak memory is judged."""
 
     @property
     def median(self) -> float:
