@@ -367,6 +367,11 @@ def true_retention(reviews: Iterable[Review], *, today: date, day_starts_at: int
         for period, days in RETENTION_PERIODS:
             if 0 <= age < days:
                 tallies[period][slot] += 1
+    return _retention_rows(tallies)
+
+
+def _retention_rows(tallies: Mapping[str, Sequence[int]]) -> tuple[RetentionRow, ...]:
+    """Each period's row from its answers: young passed, young Again, mature passed, mature Again."""
     return tuple(
         RetentionRow(
             period=period,
@@ -994,15 +999,7 @@ def collect_stats(
         ),
         calendar=Calendar(start=calendar_start, counts=tuple(calendar), current_streak=current, longest_streak=longest),
         forecast=Forecast(start=today, counts=tuple(forecast), overdue=overdue),
-        retention=tuple(
-            RetentionRow(
-                period=period,
-                days=length,
-                young=Tally(retention[period][0], retention[period][1]),
-                mature=Tally(retention[period][2], retention[period][3]),
-            )
-            for period, length in RETENTION_PERIODS
-        ),
+        retention=_retention_rows(retention),
         average_recall=average_recall,
         recalled_cards=recalled_cards,
         cards=CardCounts(**counts),
