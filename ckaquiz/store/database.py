@@ -207,11 +207,10 @@ class StoredCard:
 
 @dataclass(frozen=True)
 class ReviewScope:
-    """Which reviews filtered stats count (`Store.stats_scope`): all of them, those of the cards in
+    """The reviews filtered stats count (`Store.stats_scope`; None: all of them): those of the cards in
     the temporary table `stats_cards`, or (`complement`) those of every card not in it."""
 
     complement: bool = False
-    everything: bool = True
 
 
 @dataclass(frozen=True)
@@ -751,7 +750,7 @@ class Store:
     @contextmanager
     def stats_scope(
         self, card_numbers: Sequence[int] | None, *, complement: bool | None = None
-    ) -> Iterator[ReviewScope]:
+    ) -> Iterator[ReviewScope | None]:
         """Which reviews `review_hours`, `review_days_between` and `cards_studied_on` count: those of
         these cards (all reviews for None). A review's `card_number` is the row of the card its
         `card_id` names (cards are never deleted).
@@ -762,7 +761,7 @@ class Store:
         reads few log rows instead of all of them.
         """
         if card_numbers is None:
-            yield ReviewScope()
+            yield None
             return
         numbers: Iterable[int] = card_numbers
         if complement is None:
@@ -776,7 +775,7 @@ class Store:
             "INSERT OR IGNORE INTO temp.stats_cards (number) VALUES (?)", ((number,) for number in numbers)
         )
         try:
-            yield ReviewScope(complement=complement, everything=False)
+            yield ReviewScope(complement=complement)
         finally:
             self.connection.execute("DROP TABLE IF EXISTS temp.stats_cards")
 
@@ -790,18 +789,9 @@ class Store:
         whole log. The reviews of some cards are counted over the log; those of all but some cards
         (`ReviewScope.complement`) are the summary less the others' counts over the log.
         """
-        everything = (
-            [
-                (row[0], row[1], row[2], row[3], row[4])
-                for row in self._plain_rows(
-                    "SELECT hour, again, kind, answers, duration_ms FROM review_hour_counts", []
-                ).fetchall()
-            ]
-            if scope is None or scope.everything or scope.complement
-            else []
-        )
-        if scope is None or scope.everything:
-            return everything
+        summary = "SELECT hour, again, kind, answers, duration_ms FROM review_hour_counts"
+        if scope is None:
+            return self._plain_rows(summary, []).fetchall()
         query = (
             f"SELECT substr(reviewed_at, 1, 13) AS hour, rating = 1 AS again, {_ANSWER_KIND_SQL} AS kind,"
             " count(*), total(duration_ms) FROM reviews WHERE undone_at IS NULL"
@@ -812,7 +802,7 @@ class Store:
             return counted
         others = {(hour, again, kind): (answers, milliseconds) for hour, again, kind, answers, milliseconds in counted}
         kept = []
-        for hour, again, kind, answers, milliseconds in everything:
+        for hour, again, kind, answers, milliseconds in self._plain_rows(summary, []):
             other_answers, other_milliseconds = others.get((hour, again, kind), (0, 0))
             if answers > other_answers:
                 kept.append((hour, again, kind, answers - other_answers, milliseconds - other_milliseconds))
@@ -1098,7 +1088,7 @@ def _tag_tuple(text: str) -> tuple[str, ...]:
 
 def _scope_condition(scope: ReviewScope | None) -> str:
     """The SQL condition on `reviews` that keeps the reviews a scope counts (empty: all)."""
-    if scope is None or scope.everything:
+    if scope is None:
         return ""
     return f" AND card_number {'NOT IN' if scope.complement else 'IN'} (SELECT number FROM temp.stats_cards)"
 
