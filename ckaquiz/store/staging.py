@@ -37,17 +37,16 @@ _ROW_COLUMNS = (
 
 @dataclass(frozen=True)
 class StagedChunk:
-    """A scratch database holding the rows of consecutive files: where it is and what it holds."""
+    """A scratch database holding the rows of consecutive files: where it is and how many cards it holds."""
 
     path: str
-    files: int
     cards: int
 
 
 def write_chunk(path: Path, prepared: Iterable[PreparedFile]) -> StagedChunk:
     """Write prepared files' rows (in their order) into a new scratch database at `path`."""
     connection = sqlite3.connect(path, isolation_level=None)
-    files = cards = 0
+    cards = 0
     try:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
@@ -62,12 +61,11 @@ def write_chunk(path: Path, prepared: Iterable[PreparedFile]) -> StagedChunk:
                 "INSERT INTO files VALUES (?, ?, ?, ?)",
                 (item.path, item.size, item.mtime_ns, json.dumps(item.problems, ensure_ascii=False)),
             )
-            files += 1
             cards += len(item.rows)
         connection.execute("COMMIT")
     finally:
         connection.close()
-    return StagedChunk(path=str(path), files=files, cards=cards)
+    return StagedChunk(path=str(path), cards=cards)
 
 
 def add_staged_files(
@@ -125,9 +123,8 @@ def scratch_folder(store: Store) -> Iterator[Path]:
     """
     parent = Path(tempfile.gettempdir()) if store.path == ":memory:" else Path(store.path).parent
     remove_abandoned_scratch(parent)
-    folder = parent / f"{SCRATCH_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
-    while folder.exists():  # only this process makes names with its id: a free one stays free
-        folder = parent / f"{SCRATCH_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    while (folder := parent / f"{SCRATCH_PREFIX}{os.getpid()}-{secrets.token_hex(4)}").exists():
+        continue  # only this process makes names with its id: a free one stays free
     try:
         folder.mkdir(mode=0o700)  # named before it is made: Ctrl-C at any moment after leaves nothing behind
         yield folder
