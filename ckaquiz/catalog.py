@@ -66,28 +66,26 @@ def iter_matching_cards(
     collection: Collection, filters: Filters, *, include_retired: bool = False
 ) -> Iterator[StoredCard]:
     """`matching_cards`, read a chunk at a time: only the matching cards' content is ever read."""
-
-    def accept(deck: str, tags: tuple[str, ...], note_date: object) -> bool:
-        return filters.matches_values(deck=deck, tags=tags, note_date=note_date)
-
-    numbers = collection.store.matching_numbers(
-        accept, decks=filters.decks, include_retired=include_retired, note_dates=filters.by_date
-    )
-    return collection.store.iter_cards_by_numbers(numbers)
+    return collection.store.iter_cards_by_numbers(_matching_numbers(collection, filters, include_retired))
 
 
 def iter_matching_records(
     collection: Collection, filters: Filters, *, include_retired: bool = False
 ) -> Iterator[dict[str, Any]]:
     """`card_record` of each card `iter_matching_cards` gives, made from its stored row (`record_of_row`)."""
+    numbers = _matching_numbers(collection, filters, include_retired)
+    return (record_of_row(row) for row in collection.store.iter_card_rows(numbers))
+
+
+def _matching_numbers(collection: Collection, filters: Filters, include_retired: bool) -> list[int]:
+    """The row numbers of the cards passing the filters, judged on their stored summaries."""
 
     def accept(deck: str, tags: tuple[str, ...], note_date: object) -> bool:
         return filters.matches_values(deck=deck, tags=tags, note_date=note_date)
 
-    numbers = collection.store.matching_numbers(
+    return collection.store.matching_numbers(
         accept, decks=filters.decks, include_retired=include_retired, note_dates=filters.by_date
     )
-    return (record_of_row(row) for row in collection.store.iter_card_rows(numbers))
 
 
 def write_records_json(records: Iterable[dict[str, Any]], stream: TextIO) -> None:

@@ -19,6 +19,7 @@ from ckaquiz import __version__
 from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, shared_context
 from ckaquiz.cli_startup import install as install_startup_shortcuts
 from ckaquiz.errors import CkaquizError
+from ckaquiz.ui.plurals import plural
 
 if TYPE_CHECKING:
     from ckaquiz.collection import ScanReport
@@ -76,14 +77,6 @@ def main_callback(
     context.call_on_close(shared.close)
 
 
-def _shared(context: typer.Context) -> Context:
-    return shared_context(context)
-
-
-def _fail(message: str) -> typer.Exit:
-    return fail(message)
-
-
 def _warn(problems: list[str]) -> None:
     for problem in problems:
         sys.stderr.write(f"warning: {problem}\n")
@@ -126,7 +119,7 @@ def _run_session(
     from ckaquiz.catalog import validate_filters
     from ckaquiz.session import Mode, Session
 
-    shared = _shared(context)
+    shared = shared_context(context)
     try:
         collection = shared.collection
         _refresh(shared)
@@ -151,7 +144,7 @@ def _run_session(
 
             PlainFrontEnd(session, sys.stdin, sys.stdout).run()
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
 
 
 @app.command()
@@ -248,7 +241,7 @@ def import_command(
     ] = [],
 ) -> None:
     """Register decks or Obsidian notes; they are re-read whenever they change, never written to."""
-    shared = _shared(context)
+    shared = shared_context(context)
     options: dict[str, Any] = {
         "exclude": exclude,
         "tag_folder": tag_folder,
@@ -262,7 +255,7 @@ def import_command(
     }
     unknown = [style for style in cloze if style not in {"highlight", "bold", "curly"}]
     if unknown:
-        raise _fail(f"unknown cloze style {unknown[0]!r} (use highlight, bold or curly)")
+        raise fail(f"unknown cloze style {unknown[0]!r} (use highlight, bold or curly)")
     options = {key: value for key, value in options.items() if value not in (None, [])}
     try:
         collection = shared.collection
@@ -274,8 +267,6 @@ def import_command(
             except KeyboardInterrupt:  # the scan is one transaction: it was rolled back whole
                 typer.echo(f"interrupted: nothing read from {path} was stored; the next command reads it", err=True)
                 raise typer.Exit(130) from None
-            from ckaquiz.ui.text import plural
-
             counts = report.counts
             skipped = f" ({report.files_unchanged} unchanged since the last scan)" if report.files_unchanged else ""
             typer.echo(
@@ -285,7 +276,7 @@ def import_command(
             )
             _warn(report.problems)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
 
 
 @contextmanager
@@ -336,17 +327,17 @@ def decks(
 
     if markdown is not None:
         if not markdown.exists():
-            raise _fail(f"{markdown}: no such file or folder")
+            raise fail(f"{markdown}: no such file or folder")
         sys.stdout.write(deck_summary_markdown([markdown]))
         return
-    shared = _shared(context)
+    shared = shared_context(context)
     try:
         _refresh(shared)
         filters = _filters([], tag)
         validate_filters(shared.collection, filters)
         rows = deck_rows(shared.collection, filters)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     table = Table(title="decks")
     for column in ("deck", "total", "new", "learning", "due today"):
         table.add_column(column, justify="left" if column == "deck" else "right")
@@ -372,7 +363,7 @@ def cards(
     """List cards with their scheduling state."""
     from ckaquiz.catalog import iter_matching_records, matching_cards, validate_filters, write_records_json
 
-    shared = _shared(context)
+    shared = shared_context(context)
     try:
         _refresh(shared)
         filters = _filters(deck, tag)
@@ -382,7 +373,7 @@ def cards(
             return
         found = matching_cards(shared.collection, filters, include_retired=retired)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     from rich.table import Table
 
     from ckaquiz.ui.render import format_due
@@ -413,7 +404,7 @@ def check(
     """Validate decks: print each problem as `file:line: message`; exit 1 if there are any."""
     from ckaquiz.catalog import check_paths
 
-    shared = _shared(context)
+    shared = shared_context(context)
     targets = list(paths or [])
     if not targets:
         try:
@@ -421,10 +412,10 @@ def check(
             collection.ensure_builtin_source()
             targets = [Path(source.path) for source in collection.store.sources()]
         except CkaquizError as error:
-            raise _fail(str(error)) from None
+            raise fail(str(error)) from None
     missing = [path for path in targets if not path.exists()]
     if missing:
-        raise _fail(f"{missing[0]}: no such file or folder")
+        raise fail(f"{missing[0]}: no such file or folder")
     count, problems = check_paths(targets)
     for problem in problems:
         typer.echo(str(problem))
@@ -446,22 +437,22 @@ def score(
     """Score an answer against a card without recording anything (recall, choice, command, manifest)."""
     from ckaquiz.assessment import assess_response
 
-    shared = _shared(context)
+    shared = shared_context(context)
     try:
         collection = shared.collection
         _refresh(shared)
         stored = collection.store.card(card_id)
         if stored is None:
-            raise _fail(f"no card with id {card_id!r} (see `ckaquiz cards`)")
+            raise fail(f"no card with id {card_id!r} (see `ckaquiz cards`)")
         try:
             text = file.read_text(encoding="utf-8") if file is not None else sys.stdin.read()
         except (OSError, UnicodeDecodeError) as error:
-            raise _fail(f"{file}: cannot read ({error})") from None
+            raise fail(f"{file}: cannot read ({error})") from None
         assessment = assess_response(stored.card, text, 0.0, collection.settings)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     if assessment is None:
-        raise _fail(f"{stored.card.kind.value} cards are graded by the learner alone; nothing to score")
+        raise fail(f"{stored.card.kind.value} cards are graded by the learner alone; nothing to score")
     if as_json:
         payload = assessment.result | {"coverage": round(assessment.score, 3), "suggested": assessment.suggested.label}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
@@ -483,15 +474,15 @@ def history(
     from ckaquiz.ui.render import format_due
     from ckaquiz.ui.text import one_line, plain_cell
 
-    shared = _shared(context)
+    shared = shared_context(context)
     try:
         store = shared.collection.store
         stored = store.card(card_id)
         if stored is None:
-            raise _fail(f"no card with id {card_id!r} (see `ckaquiz cards`)")
+            raise fail(f"no card with id {card_id!r} (see `ckaquiz cards`)")
         attempts = store.attempts(card_id)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     if as_json:
         typer.echo(json.dumps(attempts, ensure_ascii=False, indent=1))
         return
@@ -519,11 +510,11 @@ def sources_list(context: typer.Context) -> None:
     """List registered deck sources."""
     if context.invoked_subcommand is not None:
         return
-    shared = _shared(context)
+    shared = shared_context(context)
     try:
         registered = shared.collection.store.sources()
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     for source in registered:
         kind = "built-in" if source.builtin else "user"
         typer.echo(f"{source.name}\t{kind}\t{source.path}")
@@ -534,14 +525,14 @@ def sources_remove(
     context: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME", help="The source's name.")]
 ) -> None:
     """Unregister a source: its cards are retired, their review history kept."""
-    shared = _shared(context)
+    shared = shared_context(context)
     try:
         store = shared.collection.store
         if store.source(name) is None:
-            raise _fail(f"no source named {name!r} (see `ckaquiz sources`)")
+            raise fail(f"no source named {name!r} (see `ckaquiz sources`)")
         retired = store.deactivate_source(name, now=shared.collection.now())
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     typer.echo(f"removed {name}: {retired} cards retired (history kept)")
 
 

@@ -14,6 +14,7 @@ import typer
 
 from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, shared_context
 from ckaquiz.errors import CkaquizError
+from ckaquiz.ui.plurals import plural
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -28,22 +29,7 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the file i
 ReviewsOption = Annotated[bool, typer.Option("--reviews", help="Also export the review log of these cards.")]
 
 
-Shared = Context
-
-
-def _shared(context: typer.Context) -> Context:
-    return shared_context(context)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _fail(message: str) -> typer.Exit:
-    return fail(message)
-
-
-def _refreshed_collection(shared: Shared) -> Collection:
+def _refreshed_collection(shared: Context) -> Collection:
     collection = shared.collection
     report = collection.refresh()
     for problem in report.problems:
@@ -69,7 +55,7 @@ def stats(
     """Progress: today, a year of reviews, the due forecast, true retention, weak spots, leeches, CKA readiness."""
     from ckaquiz.stats import collect_stats
 
-    shared = _shared(context)
+    shared = shared_context(context)
     topics: int | None = None  # --json lists every recall topic and attempt
     attempts: int | None = None
     if not as_json:  # the screen shows a few topics and their last attempts: only those are read in full
@@ -81,7 +67,7 @@ def stats(
         filters = _filters(collection, deck, tag)
         found = collect_stats(collection, filters, shown_topics=topics, shown_attempts=attempts)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     if as_json:
         found.write_json(sys.stdout)
         return
@@ -98,12 +84,12 @@ def optimize(
     from ckaquiz.optimize import optimize as fit_collection
     from ckaquiz.optimize import save_parameters
 
-    shared = _shared(context)
+    shared = shared_context(context)
     try:
         collection = shared.collection
         result = fit_collection(collection)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     shared.console.print(_optimization_view(result))
     if not yes:
         try:
@@ -116,7 +102,7 @@ def optimize(
     try:
         path = save_parameters(collection.home, result.new)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     typer.echo(f"saved to {path}")
 
 
@@ -162,7 +148,7 @@ def _export_cards(
 ) -> tuple[Collection, Filters, list[StoredCard]]:
     from ckaquiz.catalog import matching_cards
 
-    collection = _refreshed_collection(_shared(context))
+    collection = _refreshed_collection(shared_context(context))
     filters = _filters(collection, deck, tag)
     return collection, filters, matching_cards(collection, filters)
 
@@ -184,10 +170,10 @@ def export_anki(
         collection, _, cards = _export_cards(context, deck, tag)
         summary = write_package(cards, file, now=collection.now(), force=force)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     typer.echo(
-        f"exported {_count(summary.cards, 'card')} as {_count(summary.notes, 'note')}"
-        f" in {_count(summary.decks, 'deck')} to {summary.path}"
+        f"exported {plural(summary.cards, 'card')} as {plural(summary.notes, 'note')}"
+        f" in {plural(summary.decks, 'deck')} to {summary.path}"
     )
 
 
@@ -208,10 +194,10 @@ def export_csv(
         log = _review_log(collection, filters) if reviews else None
         summary = write_csv(cards, file, reviews=log, force=force)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
-    typer.echo(f"exported {_count(summary.cards, 'card')} to {summary.path}")
+        raise fail(str(error)) from None
+    typer.echo(f"exported {plural(summary.cards, 'card')} to {summary.path}")
     if summary.reviews_path is not None:
-        typer.echo(f"exported {_count(summary.reviews, 'review')} to {summary.reviews_path}")
+        typer.echo(f"exported {plural(summary.reviews, 'review')} to {summary.reviews_path}")
 
 
 @export_app.command("json")
@@ -231,9 +217,9 @@ def export_json(
         log = _review_log(collection, filters) if reviews else None
         summary = write_json(cards, file, now=collection.now(), filters=filters.to_dict(), reviews=log, force=force)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
-    extra = f" and {_count(summary.reviews, 'review')}" if reviews else ""
-    typer.echo(f"exported {_count(summary.cards, 'card')}{extra} to {summary.path}")
+        raise fail(str(error)) from None
+    extra = f" and {plural(summary.reviews, 'review')}" if reviews else ""
+    typer.echo(f"exported {plural(summary.cards, 'card')}{extra} to {summary.path}")
 
 
 def _review_log(collection: Collection, filters: Filters) -> list[Review]:

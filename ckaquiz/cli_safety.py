@@ -6,18 +6,13 @@ cannot be opened, and restoring it is exactly what these commands are for.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ckaquiz.cli_context import fail
 from ckaquiz.errors import CkaquizError
-
-
-def _fail(message: str) -> typer.Exit:
-    sys.stderr.write(f"error: {message}\n")
-    return typer.Exit(1)
 
 
 def backup(
@@ -43,7 +38,7 @@ def backup(
         else:
             made = make_backup(database, file.expanduser(), overwrite=force)
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     typer.echo(f"backed up {database} to {made}")
 
 
@@ -63,7 +58,7 @@ def restore(
             database, file.expanduser(), backups_folder(home), now=clock_from_environment()(), keep=keep
         )
     except CkaquizError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     restored = result.restored
     kept = f"; the replaced database is kept as {result.replaced}" if result.replaced is not None else ""
     typer.echo(f"restored {database} from {file} ({restored.reviews} reviews, schema {restored.schema_version}){kept}")

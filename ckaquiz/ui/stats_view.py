@@ -28,7 +28,8 @@ from ckaquiz.stats import (
     TopicProgress,
     WeakSpot,
 )
-from ckaquiz.ui.text import neutralise, one_line, plural
+from ckaquiz.ui.plurals import plural
+from ckaquiz.ui.text import neutralise, one_line
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -11,11 +11,6 @@ from rich.text import Text
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def plural(count: int, noun: str) -> str:
-    """`1 card`, `2 cards`: a count with its noun (one that takes an s)."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def neutralise(text: str) -> str:
     """Drop escape sequences and control characters (tabs and newlines stay), in NFC form.
 
