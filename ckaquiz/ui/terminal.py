@@ -58,6 +58,11 @@ class CtrlC:
 
         application.after_render += stop_if_pressed
 
+    def ask(self, application: Any) -> Any:
+        """Run a prompt's application, watched, without prompt_toolkit's own SIGINT handling."""
+        self.watch(application)
+        return application.run(handle_sigint=False)
+
 
 UNDO = "undo"
 QUIT = "quit"
@@ -138,7 +143,7 @@ class TerminalFrontEnd:
             if self.use_editor:
                 self.ctrl_c.check()
                 written = external_editor(hint)
-                self.ctrl_c.pressed = False  # Ctrl-C in the editor was the editor's (vim users press it often)
+                self.ctrl_c.pressed = False  # a Ctrl-C in the editor was the editor's (vim users press it often)
                 return written
             return editor(f"{hint} (Ctrl-D or Esc Enter submits)", watch=self.ctrl_c.watch)
         if card.kind is CardKind.COMMAND:
@@ -150,14 +155,10 @@ class TerminalFrontEnd:
 
         shuffled = list(item.options)
         if len(item.card.fields.get("answers", [])) > 1:
-            question = questionary.checkbox("pick every right option", choices=shuffled)
-            self.ctrl_c.watch(question.application)
-            picked = question.application.run(handle_sigint=False)
+            picked = self.ctrl_c.ask(questionary.checkbox("pick every right option", choices=shuffled).application)
             return "\n".join(picked or [])
         question = questionary.select("pick one", choices=shuffled, use_shortcuts=len(shuffled) <= 9)
-        self.ctrl_c.watch(question.application)
-        chosen = question.application.run(handle_sigint=False)
-        return str(chosen or "")
+        return str(self.ctrl_c.ask(question.application) or "")
 
     def _grade(self, item: QueueItem, suggested: Rating | None) -> Any:
         return grade_prompt(render.grade_labels(item.intervals()), suggested, watch=self.ctrl_c.watch)
