@@ -454,7 +454,8 @@ def score(
     if assessment is None:
         raise fail(f"{stored.card.kind.value} cards are graded by the learner alone; nothing to score")
     if as_json:
-        payload = assessment.result | {"coverage": round(assessment.score, 3), "suggested": assessment.suggested.label}
+        suggested = assessment.suggested.label if assessment.suggested is not None else None
+        payload = assessment.result | {"coverage": round(assessment.score, 3), "suggested": suggested}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
         return
     for line in assessment.lines:
@@ -543,10 +544,19 @@ register_progress(app)
 register_safety(app)
 
 
+def _tolerant_stdin() -> None:
+    """Bytes on standard input that are not UTF-8 become U+FFFD instead of ending the command."""
+    import io
+
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
+
+
 def main() -> Any:
     """Entry point of the `ckaquiz` console script."""
     import sqlite3
 
+    _tolerant_stdin()
     try:
         return app()
     except sqlite3.DatabaseError as error:

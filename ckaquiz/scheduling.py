@@ -7,6 +7,7 @@ reproducible results.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from typing import NamedTuple
 import fsrs
 
 from ckaquiz.config import Settings
-from ckaquiz.model import CardState, Rating, Schedule
+from ckaquiz.model import CardState, Rating, Review, Schedule
 
 _STATE_TO_FSRS = {
     CardState.LEARNING: fsrs.State.Learning,
@@ -26,9 +27,33 @@ _STATE_TO_FSRS = {
 _STATE_FROM_FSRS = {value: key for key, value in _STATE_TO_FSRS.items()}
 
 
+class _SeededScheduler(fsrs.Scheduler):
+    """py-fsrs's scheduler with its interval fuzz drawn from a seed instead of the global random state.
+
+    The seed names the card and its review number, so the four previews of one showing share one
+    draw, and replaying a card's log (after an undo) gives every review the interval it had.
+    The fuzz range is py-fsrs's own (`FUZZ_RANGES`); only where the draw comes from differs.
+    """
+
+    fuzz_seed = ""
+
+    def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
+        days = interval.days
+        if days < 2.5:
+            return interval
+        spread = 1.0 + sum(
+            band["factor"] * max(min(float(days), band["end"]) - band["start"], 0.0)
+            for band in fsrs.scheduler.FUZZ_RANGES
+        )
+        highest = min(round(days + spread), self.maximum_interval)
+        lowest = min(max(2, round(days - spread)), highest)
+        drawn = random.Random(self.fuzz_seed).random() * (highest - lowest + 1) + lowest
+        return timedelta(days=min(round(drawn), self.maximum_interval))
+
+
 def make_scheduler(settings: Settings) -> fsrs.Scheduler:
-    """An FSRS-6 scheduler configured from the learner's settings."""
-    return fsrs.Scheduler(
+    """An FSRS-6 scheduler configured from the learner's settings (fuzz seeded per card and review)."""
+    return _SeededScheduler(
         parameters=settings.parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
         desired_retention=settings.desired_retention,
         learning_steps=tuple(timedelta(seconds=seconds) for seconds in settings.learning_steps),
@@ -63,6 +88,8 @@ def review(
     duration_ms: int | None = None,
 ) -> Schedule:
     """The schedule after answering with `rating` at `now`."""
+    if isinstance(scheduler, _SeededScheduler):
+        scheduler.fuzz_seed = f"{card_number}:{schedule.reps}"
     updated, _ = scheduler.review_card(
         to_fsrs(card_number, schedule, now),
         fsrs.Rating(int(rating)),
@@ -85,6 +112,21 @@ def review(
 def preview(scheduler: fsrs.Scheduler, card_number: int, schedule: Schedule, now: datetime) -> dict[Rating, Schedule]:
     """The schedule each grade would give; the session answers with exactly these, fuzz included."""
     return {rating: review(scheduler, card_number, schedule, rating, now) for rating in Rating}
+
+
+def replay(scheduler: fsrs.Scheduler, card_number: int, first: Schedule, reviews: Iterable[Review]) -> Schedule:
+    """The schedule a card's reviews give, applied in the order given from its state `first`.
+
+    A review whose stored `before` is the state reached so far keeps its stored `after`, the very
+    intervals shown when it was given (so a change of settings never rewrites history); any other
+    (a review given meanwhile by another session, or one after an undone review) is computed anew.
+    """
+    state = first
+    for answer in reviews:
+        state = answer.after if answer.before == state else review(
+            scheduler, card_number, state, answer.rating, answer.reviewed_at
+        )
+    return state
 
 
 def retrievability(scheduler: fsrs.Scheduler, card_number: int, schedule: Schedule, now: datetime) -> float:

@@ -966,17 +966,38 @@ class Store:
             raise StoreError(f"card #{card_number} is not in the database")
         return _schedule(row)
 
-    def undo_review(self, review_id: int, *, now: datetime) -> Review:
-        """Mark a review undone and put the card's schedule back as it was before it."""
+    def undo_review(
+        self,
+        review_id: int,
+        *,
+        now: datetime,
+        session_id: str | None = None,
+        replay: Callable[[Schedule, list[Review]], Schedule] | None = None,
+    ) -> Review:
+        """Mark a review undone and derive the card's schedule again from the reviews left.
+
+        `replay(first, reviews)` gets the card's state before its first review ever and its remaining
+        reviews in time order, inside the same transaction, so a grade given meanwhile by another
+        session is kept. Without it the schedule goes back to the undone review's `before`.
+        `session_id` refuses to undo another session's review.
+        """
         with self.transaction() as connection:
             row = connection.execute(
                 "SELECT * FROM reviews WHERE id = ? AND undone_at IS NULL", (review_id,)
             ).fetchone()
-            if row is None:
+            if row is None or (session_id is not None and row["session_id"] != session_id):
                 raise StoreError(f"review {review_id} cannot be undone")
             review = _review(row)
+            card_number = int(row["card_number"])
             connection.execute("UPDATE reviews SET undone_at = ? WHERE id = ?", (to_text(now), review_id))
-            self.set_schedule_in_transaction(connection, int(row["card_number"]), review.before)
+            schedule = review.before
+            if replay is not None:
+                rows = connection.execute(
+                    "SELECT * FROM reviews WHERE card_number = ? ORDER BY reviewed_at, id", (card_number,)
+                ).fetchall()
+                first = _review(rows[0]).before
+                schedule = replay(first, [_review(other) for other in rows if other["undone_at"] is None])
+            self.set_schedule_in_transaction(connection, card_number, schedule)
         return review
 
     def reviews(
