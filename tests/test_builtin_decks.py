@@ -96,3 +96,99 @@ def test_non_editable_wheel_ships_the_decks(tmp_path: Path) -> None:
         names = archive.namelist()
     assert "ckaquiz/builtin_decks/cka/static-pods.md" in names
     assert "ckaquiz/builtin_decks/cka/admission-control.yaml" in names
+
+
+# --- The Korean deck (cka-ko) ---------------------------------------------------------------
+# Korean text follows the glossary of the Korean Kubernetes documentation (kubernetes.io/ko);
+# commands, field names and YAML stay in English.
+
+import re  # noqa: E402  (kept with the Korean-deck block so the file's head stays as it is)
+
+KOREAN_MINIMUM = 250
+KOREAN_SHARE_TOLERANCE = 0.05
+KOREAN_BANNED_FORMS = [
+    "축출(preemption)",  # preemption is 선점; 축출 is eviction
+    "포드",  # pod is 파드
+    "라벨",  # label is 레이블
+    "주석(annotation)",  # annotation is 어노테이션
+    "정적 파드",  # static pod is 스태틱(static) 파드
+    "정적 Pod",
+    "존(zone)",  # zone is 영역(zone)
+    "용인(toleration)",  # toleration is 톨러레이션
+]
+_KOREAN_PARTICLE = "(?:을|를|이|가|은|는|의|에|에서|로|으로|와|과|도|만|이다|다)"
+_ENGLISH_TERM_IN_SENTENCE = re.compile(
+    r"(?<![A-Za-z])(?:Pods?|pods?|[Nn]odes?|Services?|Deployments?|DaemonSets?|StatefulSets?|[Nn]amespaces?"
+    r"|[Ll]abels?|[Aa]nnotations?|[Tt]aints?|[Tt]olerations?|Ingress|PersistentVolumes?|StorageClass|NetworkPolicy)"
+    + _KOREAN_PARTICLE
+)
+"""An English object name written straight into a Korean sentence (`Pod를`): the glossary word belongs there."""
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+_RAW_CLOZE = re.compile(r"==[^=\n]+==|\{\{[^}\n]+\}\}")
+
+
+@pytest.fixture(scope="module")
+def korean(shipped: list[Card]) -> list[Card]:
+    return [card for card in shipped if card.deck == "cka-ko"]
+
+
+def _korean_prose(card: Card) -> str:
+    """What a learner reads as Korean sentences: the card's text without code spans, code blocks or YAML answers."""
+    parts = [card.prompt, card.explanation, *card.key_points]
+    if card.kind.value not in {"command", "manifest"}:
+        parts.append(card.answer)
+    return _CODE.sub(" ", "\n".join(parts))
+
+
+def test_korean_deck_is_big_enough_and_weighted_like_the_exam(korean: list[Card]) -> None:
+    assert len(korean) >= KOREAN_MINIMUM
+    assert [card.id for card in korean if sum(tag in DOMAIN_SHARE for tag in card.tags) != 1] == []
+    counts = Counter(tag for card in korean for tag in card.tags if tag in DOMAIN_SHARE)
+    shares = {domain: counts[domain] / len(korean) for domain in DOMAIN_SHARE}
+    assert {
+        domain: round(share, 3)
+        for domain, share in shares.items()
+        if abs(share - DOMAIN_SHARE[domain]) > KOREAN_SHARE_TOLERANCE
+    } == {}
+
+
+def test_korean_deck_is_written_in_korean(korean: list[Card]) -> None:
+    hangul = re.compile("[\uac00-\ud7a3]")
+    assert [card.id for card in korean if not hangul.search(card.prompt + card.answer)] == []
+
+
+@pytest.mark.parametrize("banned", KOREAN_BANNED_FORMS)
+def test_korean_deck_uses_the_korean_documentation_glossary(korean: list[Card], banned: str) -> None:
+    assert [card.id for card in korean if banned in _korean_prose(card)] == []
+
+
+def test_korean_sentences_use_the_glossary_word_not_the_english_object_name(korean: list[Card]) -> None:
+    found: dict[str, str] = {}
+    for card in korean:
+        match = _ENGLISH_TERM_IN_SENTENCE.search(_korean_prose(card))
+        if match:
+            found[card.id] = match.group(0)
+    assert found == {}
+
+
+def test_korean_recall_answers_and_key_points_hold_no_raw_cloze_markup(korean: list[Card]) -> None:
+    recall = [card for card in korean if card.kind.value == "recall"]
+    assert recall
+    leaking = [
+        card.id
+        for card in recall
+        if _RAW_CLOZE.search(card.answer) or any(_RAW_CLOZE.search(point) for point in card.key_points)
+    ]
+    assert leaking == []
+
+
+def test_korean_questions_keep_one_register(korean: list[Card]) -> None:
+    # Questions end in 평서체 (`~는가?`, `~인가?`, `~는?`) and tasks in `~하라`; polite endings are not mixed in.
+    polite = re.compile(r"(?:나요|까요|습니까|세요|시오)[?.]?\s*$")
+    assert [card.id for card in korean if polite.search(card.prompt.strip())] == []
+
+
+def test_korean_namespace_plugins_are_not_taught_as_deprecated(korean: list[Card]) -> None:
+    namespace_cards = [card for card in korean if "NamespaceExists" in card.prompt + card.answer]
+    assert namespace_cards
+    assert [card.id for card in namespace_cards if "deprecated" in (card.prompt + card.answer).lower()] == []
