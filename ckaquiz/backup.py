@@ -158,7 +158,6 @@ def ensure_daily_backup(database_path: Path, backups_folder: Path, *, today: dat
     target = daily_backup_path(backups_folder, today)
     if target.exists() or not database_path.is_file():
         return None
-    refuse_damaged_file(database_path, hint=restore_hint)
     made = make_backup(database_path, target, overwrite=True, check_source=True)
     prune_backups(backups_folder, retention=retention, today=today, protect=(made,))
     return made
@@ -173,8 +172,6 @@ def backup_now(database_path: Path, backups_folder: Path, *, now: datetime, rete
     while target.exists():
         counter += 1
         target = backups_folder / f"ckaquiz-{stamp}-{counter}.db"
-    if database_path.is_file():
-        refuse_damaged_file(database_path, hint=restore_hint)
     made = make_backup(database_path, target, check_source=True)
     prune_backups(backups_folder, retention=retention, today=local.date(), protect=(made,))
     return made
@@ -194,6 +191,8 @@ def make_backup(database_path: Path, destination: Path, *, overwrite: bool = Fal
         raise StoreError(f"{destination} already exists (use --force to overwrite it)")
     if destination.resolve() == database_path.resolve():
         raise StoreError(f"{destination} is the database itself")
+    if check_source:
+        refuse_damaged_file(database_path, hint=restore_hint)
     temporary = destination.parent / f"{_TEMPORARY_PREFIX}{os.getpid()}-{time.monotonic_ns()}.tmp"
     try:
         _make_private_folder(destination.parent)

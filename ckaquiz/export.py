@@ -97,17 +97,11 @@ def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     os.close(handle)
     try:
         write(Path(temporary))
-        os.chmod(temporary, 0o666 & ~_umask())
+        os.chmod(temporary, 0o600)  # the review log is the learner's own: readable by them only, whatever the umask
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def reviews_path_for(path: Path) -> Path:

@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 
 from ckaquiz.backup import (
+    Retention,
     check_database_file,
     daily_backup_path,
     ensure_daily_backup,
-    Retention,
-    retention_setting,
     list_backups,
     make_backup,
     newest_backup,
     prune_backups,
     restore_backup,
+    retention_setting,
 )
 from ckaquiz.config import settings_from_mapping
 from ckaquiz.errors import ConfigError, StoreError
@@ -87,7 +87,7 @@ def test_no_backup_without_a_database(tmp_path: Path) -> None:
 def test_an_empty_database_is_refused_not_backed_up_as_new(tmp_path: Path) -> None:
     folder = tmp_path / "backups"
     (tmp_path / "empty.db").touch()
-    with pytest.raises(StoreError, match="empty.db is damaged, cannot open the database .the file is empty."):
+    with pytest.raises(StoreError, match=r"empty\.db is damaged, cannot open the database \(the file is empty\)"):
         ensure_daily_backup(tmp_path / "empty.db", folder, today=TODAY, retention=KEEP)
     assert not folder.exists()
     assert (tmp_path / "empty.db").stat().st_size == 0

@@ -59,12 +59,17 @@ def refuse_missing_database(database: Path, *, earlier_backups: bool, hint: Hint
     marker = marker_path(database)
     if database.is_symlink():
         target = os.readlink(database)
-        raise StoreError(f"{database} is a link to {target}, which does not exist; {hint(database)}")
-    if marker.exists() or earlier_backups:
+        raise StoreError(f"{database} is a link to {target}, which does not exist; fix or remove the link")
+    if earlier_backups:
         sign = f"{marker} says one was created here" if marker.exists() else "there are backups of it"
         raise StoreError(
-            f"{database} is missing ({sign}); {hint(database)}, or delete {marker.name} and move backups/"
-            " aside to start a new database"
+            f"{database} is missing ({sign}); {hint(database)}"
+            f" (or move backups/ aside and delete {marker.name} to start a new database)"
+        )
+    if marker.exists():
+        raise StoreError(
+            f"{database} is missing ({marker} says one was created here); put your copy back with"
+            f" `ckaquiz restore FILE`, or delete {marker.name} to start a new database"
         )
 
 
