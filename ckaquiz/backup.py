@@ -294,7 +294,7 @@ def clear_partial_copies(home: Path) -> list[Path]:
                 continue
             path = folder / name
             try:
-                if _process_alive(int(match.group(1))) and path.stat().st_mtime >= cutoff:
+                if process_alive(int(match.group(1))) and path.stat().st_mtime >= cutoff:
                     continue  # another process is still writing it
                 path.unlink()
             except OSError:
@@ -303,7 +303,8 @@ def clear_partial_copies(home: Path) -> list[Path]:
     return removed
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (ours included): its temporary files are still in use."""
     if pid == os.getpid():
         return True
     try:
