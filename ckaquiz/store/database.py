@@ -1381,9 +1381,17 @@ def prepare_database(file: Path) -> Preparation:
     from ckaquiz.backup import BACKUPS_FOLDER_NAME, has_backups
 
     if not file.exists():
-        refuse_missing_database(file, earlier_backups=has_backups(file.parent / BACKUPS_FOLDER_NAME), hint=_hint_for)
-        _create_database(file)
-        return Preparation(created=True, notices=[])
+        try:
+            refuse_missing_database(
+                file, earlier_backups=has_backups(file.parent / BACKUPS_FOLDER_NAME), hint=_hint_for
+            )
+        except StoreError:
+            if not file.exists():
+                raise
+            # another process made the database (and its marker) between the two looks: open theirs
+        else:
+            _create_database(file)
+            return Preparation(created=True, notices=[])
     if file.is_dir():
         raise StoreError(f"{file} is a folder, not a database")
     refuse_damaged_file(file, hint=_hint_for)
