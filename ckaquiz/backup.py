@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import shlex
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ KEEP_SETTING = "backups_keep"
 BUSY_TIMEOUT_SECONDS = 30.0
 _BACKUP_NAME = re.compile(r"^ckaquiz-(\d{4}-\d{2}-\d{2})(?:-(\d{6}))?(.*)\.db$")
 _TEMPORARY_PREFIX = ".ckaquiz-partial-"
+_SCRATCH_FOLDER_NAME = re.compile(r"^\.ckaquiz-walcheck-(\d+)-")
 _TEMPORARY_NAME = re.compile(r"^\.ckaquiz-(?:partial|new)-(\d+)-\d+\.(?:tmp|db)(?:-journal|-wal|-shm)?$")
 _STALE_TEMPORARY_SECONDS = 3600
 DAMAGED_SUFFIX = "-damaged"
@@ -289,14 +291,17 @@ def clear_partial_copies(home: Path) -> list[Path]:
         except OSError:
             continue
         for name in names:
-            match = _TEMPORARY_NAME.match(name)
+            match = _TEMPORARY_NAME.match(name) or _SCRATCH_FOLDER_NAME.match(name)
             if match is None:
                 continue
             path = folder / name
             try:
                 if process_alive(int(match.group(1))) and path.stat().st_mtime >= cutoff:
                     continue  # another process is still writing it
-                path.unlink()
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
             except OSError:
                 continue
             removed.append(path)

@@ -202,6 +202,9 @@ def test_partial_copies_of_a_killed_run_are_removed_on_the_next_start(isolated_h
         backups / f".ckaquiz-partial-{gone}-2.tmp-wal",
         isolated_home / f".ckaquiz-new-{gone}-3.db",
     ]
+    scratch = isolated_home / f".ckaquiz-walcheck-{gone}-x1y2"  # copies made to judge a log, then killed
+    scratch.mkdir()
+    (scratch / "replayed.db").write_bytes(b"a copy" * 100)
     in_use = backups / f".ckaquiz-partial-{os.getpid()}-4.tmp"  # this process is alive: its copy stays
     for path in [*abandoned, in_use]:
         path.write_bytes(b"half a copy" * 100)
@@ -209,6 +212,7 @@ def test_partial_copies_of_a_killed_run_are_removed_on_the_next_start(isolated_h
     unrelated.write_text("mine", encoding="utf-8")
     assert run_cli("cards").returncode == 0
     assert [path for path in abandoned if path.exists()] == []
+    assert not scratch.exists()
     assert in_use.exists() and unrelated.exists()
     hour_ago = datetime.now(UTC).timestamp() - 7200
     os.utime(in_use, (hour_ago, hour_ago))  # old enough that its process id may have been reused

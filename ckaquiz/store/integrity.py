@@ -180,7 +180,8 @@ def _log_in_use(database: Path) -> bool:
 
 def _log_damages(database: Path, wal: Path) -> bool:
     """Whether replaying the log damages a database that is intact without it (checked on copies)."""
-    with tempfile.TemporaryDirectory(prefix=".ckaquiz-walcheck-", dir=database.parent) as scratch:
+    prefix = f".ckaquiz-walcheck-{os.getpid()}-"  # the next start removes it if this process is killed
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=database.parent) as scratch:
         alone = Path(scratch) / "alone.db"
         replayed = Path(scratch) / "replayed.db"
         shutil.copyfile(database, alone)
