@@ -559,6 +559,9 @@ def main() -> Any:
     _tolerant_stdin()
     try:
         return app()
+    except CkaquizError as error:  # a command that let one through still ends in one line
+        sys.stderr.write(f"error: {error}\n")
+        raise SystemExit(1) from None
     except sqlite3.DatabaseError as error:
         # Damage found in the middle of a command (inside a page) still gets one line and the way out.
         from ckaquiz.backup import restore_hint

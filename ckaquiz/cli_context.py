@@ -47,6 +47,8 @@ class Context:
             from ckaquiz.collection import Collection
 
             self._collection = Collection.open()
+            for notice in self._collection.notices:
+                sys.stderr.write(f"warning: {notice}\n")
         return self._collection
 
     def close(self) -> None:
