@@ -50,12 +50,12 @@ _CLOZE_STYLES = {
     "curly": re.compile(r"\{\{(?!\{)((?:(?!\{\{|\}\}).)+?)\}\}"),
 }
 _CLOZE_DELETION = re.compile(r"\{\{((?:(?!\{\{|\}\}).)+?)\}\}")
-MAX_NOTE_LINES = 100_000
-"""Lines of one note: reading a line costs about a microsecond and a hundred bytes, so this keeps a
-note under a second and a few dozen megabytes (five megabytes of blank lines would take a minute)."""
+MAX_NOTE_LINES = 200_000
+"""Lines of one note: reading a line costs a few microseconds and a hundred bytes, so this keeps a
+note to a second or two and a few dozen megabytes (five megabytes of blank lines took minutes)."""
 MAX_SECTION_LINES = 5_000
 MAX_SECTION_CHARACTERS = 200_000
-"""A heading's section longer than either makes no recall card (its inline cards still load):
+"""A heading's section longer than either (blank lines not counted) makes no recall card (its inline cards still load):
 nobody recalls five thousand lines from a blank page, and the answer is shown whole."""
 MAX_CLOZE_LINE = 10_000
 """Longer lines make no cloze cards: every card of a line repeats the whole line."""
@@ -689,7 +689,9 @@ def _oversized(section: _Section, characters: int) -> str | None:
     if len(name) > 60:
         name = name[:59] + "…"
     if len(section.lines) > MAX_SECTION_LINES:
-        return f"no recall card for {name!r}: {len(section.lines)} lines (at most {MAX_SECTION_LINES})"
+        written = sum(1 for line in section.lines if line.raw and not line.raw.isspace())  # blank lines are free
+        if written > MAX_SECTION_LINES:
+            return f"no recall card for {name!r}: {written} lines (at most {MAX_SECTION_LINES})"
     if characters > MAX_SECTION_CHARACTERS:
         return f"no recall card for {name!r}: {characters} characters (at most {MAX_SECTION_CHARACTERS})"
     return None

@@ -168,9 +168,14 @@ def walk_note_paths(root: Path, excludes: Sequence[str] = ()) -> Iterator[tuple[
                 target = Path(os.path.realpath(entry.path))
                 if target != top and top not in target.parents:
                     continue  # never follow a link out of the vault
-            if entry.is_dir(follow_symlinks=True):
+            try:
+                is_folder = entry.is_dir(follow_symlinks=True)
+                is_note = not is_folder and entry.is_file(follow_symlinks=True) and is_deck_name(name)
+            except OSError:
+                continue  # a loop of links, or a file gone since the folder was listed
+            if is_folder:
                 yield from walk(Path(entry.path), relative + "/")
-            elif entry.is_file(follow_symlinks=True) and is_deck_name(name):
+            elif is_note:
                 yield entry.path, relative
 
     yield from walk(root, "")

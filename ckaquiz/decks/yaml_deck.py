@@ -17,8 +17,9 @@ from ckaquiz.model import Card, Deck, Problem
 TOP_LEVEL_FIELDS = frozenset({"deck", "description", "tags", "reference", "cards"})
 MAX_ALIASES = 100
 MAX_ALIAS_EXPANSION = 10_000
-MAX_YAML_VALUES = 100_000
-"""Values (scalars, lists, mappings) in one YAML document: the largest built-in deck has under a thousand."""
+MAX_YAML_VALUES = 50_000
+"""Values (scalars, lists, mappings) in one YAML document, about 8,000 cards: PyYAML's parser reads
+some 25,000 a second, and the largest built-in deck has under a thousand."""
 
 
 class _TooManyValues(Exception):
@@ -219,8 +220,8 @@ def parse_yaml_deck(text: str, path: str, *, deck_name: str | None = None) -> De
     """Read a YAML deck; every problem is collected with its line, good entries still load."""
     default_name = Path(path).stem
     root, problem = safe_compose(text, path)
-    if problem is not None:
-        return Deck(name=deck_name or default_name, path=path, problems=(problem,))
+    if problem is not None:  # nothing of the file can be read: a scan keeps the cards it gave before
+        return Deck(name=deck_name or default_name, path=path, problems=(problem,), unread=True)
     if root is None:
         return Deck(
             name=deck_name or default_name,
@@ -333,9 +334,12 @@ def _syntax_problem(error: yaml.YAMLError, path: str) -> Problem:
 
 def peek_deck_name(path: Path) -> str | None:
     """The `deck:` name of a YAML deck file, or None when it has none or cannot be read."""
+    from ckaquiz.decks.loader import MAX_DECK_BYTES
+    from ckaquiz.file_access import RefusedFile, read_regular_file
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_regular_file(path, limit=MAX_DECK_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, RefusedFile):
         return None
     root, problem = safe_compose(text, str(path))
     if problem is not None or not isinstance(root, yaml.MappingNode):
