@@ -351,3 +351,28 @@ def test_an_overlong_section_makes_no_recall_card_but_keeps_its_inline_cards() -
         "n.md:1: no recall card for 'Long': 5002 lines (at most 5000)"
     ]
     assert [card.prompt for card in deck.cards] == ["What is a pod?"]
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        ("# T", 1),
+        ("###### T", 6),
+        ("####### T", 0),
+        ("#T", 0),
+        ("# ", 1),
+        ("#", 0),
+        ("##\tT ##", 2),
+        ("#" + " " * 2000 + "x", 1),
+    ],
+)
+def test_heading_levels_are_counted(line: str, level: int) -> None:
+    from ckaquiz.decks.markdown import heading_level
+
+    assert heading_level(line) == level
+
+
+def test_a_heading_of_many_spaces_and_a_line_of_unclosed_scheduling_comments() -> None:
+    deck = parse_markdown("# h" + " " * 2000 + "x\n- a point\nQ::A " + "<!--SR:" * 20_000 + "\n", "n.md")
+    assert [card.prompt for card in deck.cards] == ["h" + " " * 2000 + "x", "Q"]
+    assert "sr" not in deck.cards[1].fields and deck.problems == ()

@@ -28,7 +28,6 @@ from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
 
 PROMPT_SEPARATOR = " › "
 QUERY_BLOCKS = frozenset({"dataview", "dataviewjs", "query", "tasks"})
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^\s`]*)")
 _INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([^\s#.,;:!?()\[\]{}\"'`<>=+*&^%$@|\\]+)")
 _REFERENCE = re.compile(r"^\s*reference:\s*(<?https?://\S+?>?)\s*$", re.IGNORECASE)
@@ -37,7 +36,6 @@ _MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()\s]*)\)")
 _URL = re.compile(r"https?://\S+")
 _TASK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ xX/-]\]")
 _BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\s*$")
-_SR_COMMENT = re.compile(r"<!--SR:(.*?)-->")
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _ALPHANUMERIC = re.compile(r"[^\W_]")
@@ -100,6 +98,16 @@ class _Section:
     lines: list[_Line] = field(default_factory=list)
     intro: bool = False
     fenced: bool = False
+
+
+def heading_level(line: str) -> int:
+    """1 to 6 for an ATX heading (`## Title`: hashes, then whitespace), else 0.
+
+    Counted, not matched: the pattern this replaces, hashes, spaces, lazy text, spaces, hashes,
+    spaces, split a run of spaces three ways and took seconds on a heading of two thousand.
+    """
+    hashes = len(line) - len(line.lstrip("#"))
+    return hashes if 1 <= hashes <= 6 and line[hashes : hashes + 1].isspace() else 0
 
 
 def is_inline_tag(word: str) -> bool:
@@ -473,11 +481,10 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
             sections[-1].fenced = True
             append(line)
             continue
-        heading = _HEADING.match(line.masked) if line.masked.startswith("#") else None
-        if heading is None:
+        level = heading_level(line.masked) if line.masked.startswith("#") else 0
+        if not level:
             append(line)
             continue
-        level = len(heading.group(1))
         heading_text = line.visible.strip()[level:].strip().rstrip("#").strip()
         block = _BLOCK_ID.search(" " + heading_text)
         if block:
@@ -780,15 +787,25 @@ def _with_reference(context: EntryContext, reference: str) -> EntryContext:
     return scoped
 
 
+def _sr_comment(line: str) -> str | None:
+    """The text of the line's first `<!--SR:...-->` comment (found, not matched: a pattern with lazy
+    text retried from each of a line's many unclosed openers takes quadratic time)."""
+    start = line.find("<!--SR:")
+    if start < 0:
+        return None
+    end = line.find("-->", start + 7)
+    return None if end < 0 else line[start + 7 : end]
+
+
 def _sr_near(content: list[_Line], position: int, problems: list[Problem], path: str) -> list[dict[str, Any] | None]:
     """The plugin's scheduling comment on a card's last line or the line after it."""
     for index in (position, position + 1):
         if 0 <= index < len(content) and not content[index].in_fence:
             line = content[index]
-            match = _SR_COMMENT.search(line.raw) if "<!--SR:" in line.raw else None
-            if match:
+            comment = _sr_comment(line.raw)
+            if comment is not None:
                 reasons: list[str] = []
-                entries = parse_sr_schedule(match.group(1), reasons)
+                entries = parse_sr_schedule(comment, reasons)
                 problems.extend(Problem(path, line.number, reason) for reason in reasons)
                 return entries
     return []
