@@ -61,12 +61,33 @@ class Measured:
     megabytes: float
 
 
+# The command's peak memory as its own process sees it when it ends. `ru_maxrss` from `os.wait4`
+# also counts the pages the child shared with this test process before it started Python (a
+# big pytest process makes every command look a few hundred megabytes large); the high-water
+# mark in /proc/self/status belongs to the command's own memory alone.
+_PEAK_MEMORY = (
+    "import atexit, runpy, sys\n"
+    "where = sys.argv[1]\n"
+    "def report():\n"
+    "    with open('/proc/self/status') as status:\n"
+    "        peak = next(line.split()[1] for line in status if line.startswith('VmHWM:'))\n"
+    "    with open(where, 'w') as out:\n"
+    "        out.write(peak)\n"
+    "atexit.register(report)\n"
+    "sys.argv = ['ckaquiz', *sys.argv[2:]]\n"
+    "runpy.run_module('ckaquiz', run_name='__main__')\n"
+)
+
+
 def run_measured(*arguments: str, home: Path, cwd: Path, input_text: str = "") -> Measured:
-    """`python -m ckaquiz ...` with its own resource usage from `os.wait4` (this process waits for it alone)."""
+    """`python -m ckaquiz ...` with its CPU time from `os.wait4` (this process waits for it alone) and
+    its peak memory from its own high-water mark."""
     environment = dict(os.environ, CKAQUIZ_HOME=str(home))
+    peak = cwd / f".peak-{os.getpid()}-{threading.get_ident()}"
+    peak.unlink(missing_ok=True)
     with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "ckaquiz", *arguments],
+            [sys.executable, "-c", _PEAK_MEMORY, str(peak), *arguments],
             stdin=subprocess.PIPE,
             stdout=output,
             stderr=errors,
@@ -85,13 +106,15 @@ def run_measured(*arguments: str, home: Path, cwd: Path, input_text: str = "") -
         process.returncode = os.waitstatus_to_exitcode(status)
         output.seek(0)
         errors.seek(0)
+        peak_kilobytes = int(peak.read_text()) if peak.exists() else usage.ru_maxrss
+        peak.unlink(missing_ok=True)
         return Measured(
             arguments=arguments,
             returncode=process.returncode,
             stdout=output.read().decode("utf-8", "replace"),
             stderr=errors.read().decode("utf-8", "replace"),
             cpu_seconds=usage.ru_utime + usage.ru_stime,
-            megabytes=usage.ru_maxrss / 1024,
+            megabytes=peak_kilobytes / 1024,
         )
 
 
@@ -171,7 +194,7 @@ def test_every_bad_value_is_named_with_its_line(corpus: dict[str, Path], tmp_pat
     counts = lines_naming(checked.stdout.splitlines(), corpus["values"])
     assert sorted(counts) == bad  # every file with a bad value says so, once
     assert "frontmatter-date-00.md:2: frontmatter: invalid date '2025-02-30'" in checked.stdout
-    assert "deck-front-19.yaml:6: invalid true/false value 'maybe'" in checked.stdout
+    assert "deck-front-19.yaml:7: invalid true/false value 'maybe'" in checked.stdout
 
 
 def test_delimited_files_through_the_four_commands(corpus: dict[str, Path], tmp_path: Path) -> None:
