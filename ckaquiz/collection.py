@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from ckaquiz.backup import backups_folder, clear_partial_copies, ensure_daily_backup, retention_setting
 from ckaquiz.clock import Clock, clock_from_environment, study_day_start
 from ckaquiz.config import DATABASE_NAME, Settings, home_folder, load_settings
-from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file
+from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file, printable_problem
 from ckaquiz.errors import StoreError, UsageError
+from ckaquiz.model import Problem
 from ckaquiz.store import SourceRecord, Store, SyncCounts
 from ckaquiz.store.database import prepare_database
 from ckaquiz.store.integrity import DamagedDatabaseError
@@ -234,6 +235,15 @@ def _builtin_order(relative: str) -> tuple[int, str]:
     return rank, relative
 
 
+def _storable_name(path: str) -> bool:
+    """Whether a path can be stored as text: a name that is not UTF-8 holds surrogates standing for its bytes."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def scan_source(
     store: Store,
     source: SourceRecord,
@@ -259,6 +269,10 @@ def scan_source(
     positions: list[int] = []
     changed: list[FileToRead] = []
     for index, (file, shown, relative) in enumerate(files, start=1):
+        if not _storable_name(shown):
+            problem = Problem(shown, 1, "skipped: the file name is not valid UTF-8 (rename the file to read it)")
+            report.problems.append(str(printable_problem(problem)))
+            continue
         present.add(shown)
         try:
             status = os.stat(file)
@@ -276,7 +290,7 @@ def scan_source(
 
         source_options = dict(source.options)
         source_options["skip_headings"] = [*source_options.get("skip_headings", []), *skip_headings]
-        options = markdown_options(Path(source.path), source_options)
+        options = markdown_options(Path(source.path), source_options, report.problems)
     job = ReadJob(
         deck_name=source.deck, default_deck=None if source.builtin else source.name, options=options, prepare=True
     )

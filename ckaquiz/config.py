@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from ckaquiz.errors import ConfigError
+from ckaquiz.file_access import RefusedFile, read_regular_file
 
 HOME_VARIABLE = "CKAQUIZ_HOME"
 DATABASE_NAME = "ckaquiz.db"
 CONFIG_NAME = "config.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
+"""config.toml is read only as a regular file inside the data folder, of at most this size."""
 
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
@@ -69,9 +72,12 @@ def load_settings(folder: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        raise ConfigError(f"{path}: {error}") from None
+        text = read_regular_file(path, limit=MAX_CONFIG_BYTES, within=folder, place="the data folder")
+        raw = tomllib.loads(text.decode("utf-8"))
+    except RefusedFile as refusal:
+        raise ConfigError(f"{path}: {refusal}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError, RecursionError) as error:
+        raise ConfigError(f"{path}: {error or type(error).__name__}") from None
     return settings_from_mapping(raw, origin=str(path))
 
 

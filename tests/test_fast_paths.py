@@ -31,8 +31,9 @@ from ckaquiz.decks import markdown
 from ckaquiz.decks.identity import IdAllocator, derived_id
 from ckaquiz.decks.keypoints import key_points
 from ckaquiz.decks.filenames import file_name, split_suffix
-from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, _read_capped, is_deck_file, is_deck_name
+from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck_name
 from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
+from ckaquiz.file_access import RefusedFile, read_regular_file
 from ckaquiz.filters import Filters
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
 from ckaquiz.session import Mode, Session
@@ -202,17 +203,20 @@ def test_file_names_split_as_pathlib_splits_them(parts: list[str], absolute: boo
 def test_a_capped_read_reads_a_file_whole_up_to_its_cap(tmp_path: Path) -> None:
     note = tmp_path / "note.md"
     note.write_bytes("# 노트\n".encode() * 1000)
-    assert _read_capped(note, 10**6) == note.read_bytes()
-    assert _read_capped(note, 10) == note.read_bytes()[:10]
-    assert _read_capped(note, len(note.read_bytes())) == note.read_bytes()
+    assert read_regular_file(note, limit=10**6) == note.read_bytes()
+    assert read_regular_file(note, limit=len(note.read_bytes())) == note.read_bytes()
+    with pytest.raises(RefusedFile) as over:
+        read_regular_file(note, limit=10)
+    assert str(over.value) == "skipped: larger than 10 bytes"
     empty = tmp_path / "empty.md"
     empty.touch()
-    assert _read_capped(empty, 100) == b""
+    assert read_regular_file(empty, limit=100) == b""
     proc = Path("/proc/self/status")
     if proc.exists():  # its stat says it is empty, but it is not: read to its end
-        assert _read_capped(proc, 10**6).startswith(b"Name:")
-    with pytest.raises(IsADirectoryError):
-        _read_capped(tmp_path, 100)
+        assert read_regular_file(proc, limit=10**6).startswith(b"Name:")
+    with pytest.raises(RefusedFile) as folder:
+        read_regular_file(tmp_path, limit=100)
+    assert str(folder.value) == "refused: a folder, not a regular file"
 
 
 def test_walking_a_vault_as_text_finds_what_walking_it_as_paths_finds(vault: Path) -> None:

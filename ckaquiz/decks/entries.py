@@ -29,6 +29,11 @@ KIND_FIELDS: dict[CardKind, tuple[frozenset[str], frozenset[str]]] = {
 # linear time even for a line of ten million unclosed `{{`.
 CLOZE_DELETION = re.compile(r"\{\{((?:(?!\{\{|\}\}).)+?)\}\}", re.DOTALL)
 MAX_DELETIONS = 50
+MAX_OPTIONS = 50
+"""Choices of one choice card: more is no question anyone answers (and a million would take a minute to read)."""
+MAX_ANSWER_CHARS = 20_000
+"""Characters of a typed command's or a manifest's expected answer: the graders compare them with a
+learner's answer, so their time grows with it; real commands and manifests are far shorter."""
 """Deletions one cloze may have: each makes a card repeating the whole text."""
 _TIME = re.compile(r"(?:(\d+)m)?\s*(?:(\d+)s)?")  # matched against stripped text: no \s* next to \s*
 
@@ -221,6 +226,9 @@ def build_entry_cards(
         if not isinstance(options, list) or len(options) < 2:
             problem("options must be a list of at least two choices", "options")
             return [], problems
+        if len(options) > MAX_OPTIONS:
+            problem(f"a choice card has {len(options)} options (at most {MAX_OPTIONS})", "options")
+            return [], problems
         option_texts = [_text(option) for option in options]
         if len(set(option_texts)) != len(option_texts):
             problem("options must be different from each other", "options")
@@ -250,7 +258,12 @@ def build_entry_cards(
         if not isinstance(alternatives, list):
             problem("alternatives must be a list of commands", "alternatives")
             return [], problems
-        fields: dict[str, Any] = {"alternatives": [_text(item) for item in alternatives]}
+        commands = [_text(entry["answer"]).strip(), *(_text(item) for item in alternatives)]
+        if max(len(command) for command in commands) > MAX_ANSWER_CHARS:
+            longest = max(len(command) for command in commands)
+            problem(f"a command is {longest} characters long (at most {MAX_ANSWER_CHARS})", "answer")
+            return [], problems
+        fields: dict[str, Any] = {"alternatives": commands[1:]}
         if "time" in entry:
             seconds = _seconds(entry["time"])
             if seconds is None:
@@ -262,7 +275,7 @@ def build_entry_cards(
                 id=identity,
                 kind=kind,
                 prompt=question,
-                answer=_text(entry["answer"]).strip(),
+                answer=commands[0],
                 sibling_key=identity,
                 fields=fields,
                 **common,
@@ -274,14 +287,12 @@ def build_entry_cards(
         problem("strict must be true or false", "strict")
         return [], problems
     answer_yaml = _text(entry["answer"])
-    try:
-        import yaml
-
-        yaml.safe_load(answer_yaml)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (answer line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem(f"the expected manifest is not valid YAML{where}", "answer")
+    if len(answer_yaml) > MAX_ANSWER_CHARS:
+        problem(f"the answer is {len(answer_yaml)} characters long (at most {MAX_ANSWER_CHARS})", "answer")
+        return [], problems
+    refusal = _manifest_problem(answer_yaml)
+    if refusal is not None:
+        problem(refusal, "answer")
         return [], problems
     return [
         Card(
@@ -294,6 +305,26 @@ def build_entry_cards(
             **common,
         )
     ], problems
+
+
+def _manifest_problem(text: str) -> str | None:
+    """Why an expected manifest cannot be graded (YAML that does not read, or reads to something
+    no answer can match: an alias bomb, a value that contains itself), or None."""
+    import yaml
+
+    from ckaquiz.decks.yaml_deck import safe_compose
+
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)  # syntax only: composing expands no alias
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (answer line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        return f"the expected manifest is not valid YAML{where}"
+
+    _, refusal = safe_compose(text, "answer")
+    if refusal is None:
+        return None
+    return f"the expected manifest is refused: {refusal.message.removeprefix('refused: ')} (answer line {refusal.line})"
 
 
 def _text(value: Any) -> str:

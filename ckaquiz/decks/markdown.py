@@ -28,7 +28,6 @@ from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
 
 PROMPT_SEPARATOR = " › "
 QUERY_BLOCKS = frozenset({"dataview", "dataviewjs", "query", "tasks"})
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^\s`]*)")
 _INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([^\s#.,;:!?()\[\]{}\"'`<>=+*&^%$@|\\]+)")
 _REFERENCE = re.compile(r"^\s*reference:\s*(<?https?://\S+?>?)\s*$", re.IGNORECASE)
@@ -37,7 +36,6 @@ _MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()\s]*)\)")
 _URL = re.compile(r"https?://\S+")
 _TASK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ xX/-]\]")
 _BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\s*$")
-_SR_COMMENT = re.compile(r"<!--SR:(.*?)-->")
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _ALPHANUMERIC = re.compile(r"[^\W_]")
@@ -50,6 +48,13 @@ _CLOZE_STYLES = {
     "curly": re.compile(r"\{\{(?!\{)((?:(?!\{\{|\}\}).)+?)\}\}"),
 }
 _CLOZE_DELETION = re.compile(r"\{\{((?:(?!\{\{|\}\}).)+?)\}\}")
+MAX_NOTE_LINES = 200_000
+"""Lines of one note: reading a line costs a few microseconds and a hundred bytes, so this keeps a
+note to a second or two and a few dozen megabytes (five megabytes of blank lines took minutes)."""
+MAX_SECTION_LINES = 5_000
+MAX_SECTION_CHARACTERS = 200_000
+"""A heading's section longer than either (blank lines not counted) makes no recall card (its inline cards still load):
+nobody recalls five thousand lines from a blank page, and the answer is shown whole."""
 MAX_CLOZE_LINE = 10_000
 """Longer lines make no cloze cards: every card of a line repeats the whole line."""
 _CLOZE_MARKERS = {"highlight": "==", "bold": "**", "curly": "{{"}
@@ -93,6 +98,16 @@ class _Section:
     lines: list[_Line] = field(default_factory=list)
     intro: bool = False
     fenced: bool = False
+
+
+def heading_level(line: str) -> int:
+    """1 to 6 for an ATX heading (`## Title`: hashes, then whitespace), else 0.
+
+    Counted, not matched: the pattern this replaces, hashes, spaces, lazy text, spaces, hashes,
+    spaces, split a run of spaces three ways and took seconds on a heading of two thousand.
+    """
+    hashes = len(line) - len(line.lstrip("#"))
+    return hashes if 1 <= hashes <= 6 and line[hashes : hashes + 1].isspace() else 0
 
 
 def is_inline_tag(word: str) -> bool:
@@ -254,9 +269,21 @@ def note_date(frontmatter: dict[str, Any], path: str) -> str | None:
     return match.group(1) if match else None
 
 
-def parse_sr_schedule(comment: str) -> list[dict[str, Any]]:
-    """Entries of a Spaced Repetition plugin comment (`!2025-03-25,3,250` per sibling)."""
-    entries: list[dict[str, Any]] = []
+SR_YEARS = (1970, 2999)
+SR_MAX_INTERVAL_DAYS = 36_500
+SR_MAX_EASE = 10_000
+"""What a plugin scheduling comment may hold: a due date within these years, an interval of at most a
+hundred years and an ease of at most this (the plugin starts cards at 250); anything else was not
+written by the plugin and is ignored with a problem."""
+
+
+def parse_sr_schedule(comment: str, problems: list[str] | None = None) -> list[dict[str, Any] | None]:
+    """Entries of a Spaced Repetition plugin comment (`!2025-03-25,3,250` per sibling).
+
+    An entry with an impossible date, interval or ease is None (its sibling starts new), and why
+    is added to `problems`.
+    """
+    entries: list[dict[str, Any] | None] = []
     for chunk in comment.split("!"):
         fields = [part.strip() for part in chunk.split(",") if part.strip()]
         if not fields:
@@ -269,8 +296,32 @@ def parse_sr_schedule(comment: str) -> list[dict[str, Any]]:
         numbers = [part for part in fields[fields.index(due) + 1 :] if re.fullmatch(r"\d+(?:\.\d+)?", part)]
         interval = float(numbers[0]) if numbers else 1.0
         ease = float(numbers[1]) if len(numbers) > 1 else 250.0
+        reason = _impossible_sr(due[:10], interval, ease)
+        if reason is not None:
+            if problems is not None:
+                problems.append(f"scheduling comment ignored: {reason}")
+            entries.append(None)
+            continue
         entries.append({"due": due[:10], "interval": interval, "ease": ease})
     return entries
+
+
+def _impossible_sr(due: str, interval: float, ease: float) -> str | None:
+    try:
+        day = date.fromisoformat(due)
+    except ValueError:
+        return f"invalid date {due}"
+    if not SR_YEARS[0] <= day.year <= SR_YEARS[1]:
+        return f"due date {due} is outside the years {SR_YEARS[0]}-{SR_YEARS[1]}"
+    if interval > SR_MAX_INTERVAL_DAYS:
+        return f"interval of {_short_number(interval)} days (at most {SR_MAX_INTERVAL_DAYS})"
+    if ease > SR_MAX_EASE:
+        return f"ease of {_short_number(ease)} (at most {SR_MAX_EASE})"
+    return None
+
+
+def _short_number(value: float) -> str:
+    return f"{value:.0f}" if value < 1e15 else f"{value:.3g}"
 
 
 def parse_markdown(
@@ -285,6 +336,13 @@ def parse_markdown(
     """Read a Markdown deck or note into recall cards per section and the inline cards inside them."""
     options = options or MarkdownOptions()
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) > MAX_NOTE_LINES:
+        message = f"skipped: {len(lines)} lines (at most {MAX_NOTE_LINES} in one note)"
+        return Deck(
+            name=deck_name or default_deck or split_suffix(file_name(path))[0],
+            path=path,
+            problems=(Problem(path, MAX_NOTE_LINES + 1, message),),
+        )
     frontmatter, body_start, problems = read_frontmatter(lines, path)
     base_name = file_name(path)
     title = split_suffix(base_name)[0]
@@ -423,11 +481,10 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
             sections[-1].fenced = True
             append(line)
             continue
-        heading = _HEADING.match(line.masked) if line.masked.startswith("#") else None
-        if heading is None:
+        level = heading_level(line.masked) if line.masked.startswith("#") else 0
+        if not level:
             append(line)
             continue
-        level = len(heading.group(1))
         heading_text = line.visible.strip()[level:].strip().rstrip("#").strip()
         block = _BLOCK_ID.search(" " + heading_text)
         if block:
@@ -531,7 +588,7 @@ def _section_cards(
                 and content[end].masked.strip() == options.multiline_end_marker
             ):
                 consumed.add(content[end].number)
-            schedule = _sr_near(content, end - 1)
+            schedule = _sr_near(content, end - 1, problems, context.path)
             cards.extend(
                 _basic(section_context, question, answer, content[start].number, reverse=reverse, schedule=schedule)
             )
@@ -556,7 +613,7 @@ def _section_cards(
                     given = block_id.group(1) if block_id else None
                     if block_id:
                         answer = answer[: block_id.start()].strip()
-                    schedule = _sr_near(content, position)
+                    schedule = _sr_near(content, position, problems, context.path)
                     cards.extend(
                         _basic(
                             section_context,
@@ -570,7 +627,9 @@ def _section_cards(
                     )
                     continue
             if clozing and cloze_markers.search(masked):
-                cards.extend(_clozes(section_context, line, options, _sr_near(content, position)))
+                cards.extend(
+                    _clozes(section_context, line, options, _sr_near(content, position, problems, context.path))
+                )
 
     if len(cards) > 1:
         cards.sort(key=_source_line)
@@ -594,7 +653,9 @@ def _section_cards(
             _strip_cloze_markup(readable(point), options) if "[" in point or cloze_markers.search(point) else point
             for point in points
         ]
-    if points or has_code:
+    if (points or has_code) and (oversized := _oversized(section, len(text))):
+        problems.append(Problem(context.path, section.line, oversized))
+    elif points or has_code:
         if consumed or section.fenced:
             section_lines = [
                 line.visible if not line.in_fence else line.raw
@@ -629,6 +690,20 @@ def _section_cards(
     return cards, problems
 
 
+def _oversized(section: _Section, characters: int) -> str | None:
+    """Why a section is too long for a recall card, or None."""
+    name = PROMPT_SEPARATOR.join(section.path)
+    if len(name) > 60:
+        name = name[:59] + "…"
+    if len(section.lines) > MAX_SECTION_LINES:
+        written = sum(1 for line in section.lines if line.raw and not line.raw.isspace())  # blank lines are free
+        if written > MAX_SECTION_LINES:
+            return f"no recall card for {name!r}: {written} lines (at most {MAX_SECTION_LINES})"
+    if characters > MAX_SECTION_CHARACTERS:
+        return f"no recall card for {name!r}: {characters} characters (at most {MAX_SECTION_CHARACTERS})"
+    return None
+
+
 _PLAIN_POINT = re.compile(r"[^\S\n]*(?:[-*+][^\S\n]+)?(`?(?!https?://)[^\W\d_][^\[^=*{]*)")
 """A line or bullet whose text starts with a letter outside a URL, or code starting so (a study line,
 whatever URLs or tags follow), and holds nothing a key point loses (links, block ids, cloze marks):
@@ -649,7 +724,7 @@ def _source_line(card: Card) -> int:
     return card.source.line
 
 
-_REFERENCE_LINE = re.compile(r"\n\s*(?i:reference):")
+_REFERENCE_LINE = re.compile(r"\n[^\S\n]*(?i:reference):")
 """Where a section may hold a `reference:` line (`_REFERENCE` then reads it line by line). It searches
 the text after a line break: a literal line break is found fast, `^` in multi-line mode is tried
 at every character."""
@@ -712,13 +787,27 @@ def _with_reference(context: EntryContext, reference: str) -> EntryContext:
     return scoped
 
 
-def _sr_near(content: list[_Line], position: int) -> list[dict[str, Any]]:
+def _sr_comment(line: str) -> str | None:
+    """The text of the line's first `<!--SR:...-->` comment (found, not matched: a pattern with lazy
+    text retried from each of a line's many unclosed openers takes quadratic time)."""
+    start = line.find("<!--SR:")
+    if start < 0:
+        return None
+    end = line.find("-->", start + 7)
+    return None if end < 0 else line[start + 7 : end]
+
+
+def _sr_near(content: list[_Line], position: int, problems: list[Problem], path: str) -> list[dict[str, Any] | None]:
     """The plugin's scheduling comment on a card's last line or the line after it."""
     for index in (position, position + 1):
         if 0 <= index < len(content) and not content[index].in_fence:
-            match = _SR_COMMENT.search(content[index].raw)
-            if match:
-                return parse_sr_schedule(match.group(1))
+            line = content[index]
+            comment = _sr_comment(line.raw)
+            if comment is not None:
+                reasons: list[str] = []
+                entries = parse_sr_schedule(comment, reasons)
+                problems.extend(Problem(path, line.number, reason) for reason in reasons)
+                return entries
     return []
 
 
@@ -778,8 +867,9 @@ def _inline_split(masked: str, options: MarkdownOptions) -> tuple[int, int, bool
     return None
 
 
-def _sr_entry(schedule: list[dict[str, Any]], index: int) -> dict[str, Any]:
-    return {"sr": schedule[index]} if index < len(schedule) else {}
+def _sr_entry(schedule: list[dict[str, Any] | None], index: int) -> dict[str, Any]:
+    entry = schedule[index] if index < len(schedule) else None
+    return {} if entry is None else {"sr": entry}
 
 
 def _basic(
@@ -789,7 +879,7 @@ def _basic(
     line: int,
     *,
     reverse: bool,
-    schedule: list[dict[str, Any]] | None = None,
+    schedule: list[dict[str, Any] | None] | None = None,
     given_id: str | None = None,
 ) -> list[Card]:
     schedule = schedule or []
@@ -813,7 +903,9 @@ def _basic(
     return [card, replace(card, id=f"{identity}:r", prompt=answer, answer=question, fields=reverse_fields)]
 
 
-def _clozes(context: EntryContext, line: _Line, options: MarkdownOptions, schedule: list[dict[str, Any]]) -> list[Card]:
+def _clozes(
+    context: EntryContext, line: _Line, options: MarkdownOptions, schedule: list[dict[str, Any] | None]
+) -> list[Card]:
     """One card per cloze deletion in a line, in the styles the options allow."""
     spans: list[tuple[int, int, str]] = []
     if len(line.masked) > MAX_CLOZE_LINE:

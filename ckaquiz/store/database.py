@@ -172,6 +172,8 @@ class FileScan:
     size: int
     mtime_ns: int
     problems: list[str]
+    kept: bool = False
+    """The file could not be read: its stored cards stay as they are, only its problems are recorded."""
 
 
 @dataclass
@@ -473,7 +475,7 @@ class Store:
         counts = SyncCounts()
         stamp = to_text(now)
         removed_paths = set(removed)
-        touched = {scan.path for scan in scans} | removed_paths
+        touched = {scan.path for scan in scans if not scan.kept} | removed_paths
         with self.transaction() as connection:
             candidates: dict[str, sqlite3.Row] = {}
             if touched:
@@ -1492,16 +1494,17 @@ def _seeded_schedule(card: Card) -> Schedule | None:
         due_day = datetime.fromisoformat(str(entry["due"])).date()
         interval = max(1.0, float(entry.get("interval", 1)))
         ease = float(entry.get("ease", 250))
-    except (KeyError, TypeError, ValueError):
+        due = datetime.combine(due_day, time(4, 0)).astimezone(UTC)
+        last_review = due - timedelta(days=interval)
+    except (KeyError, TypeError, ValueError, OverflowError):  # the parser keeps such numbers out; never crash
         return None
-    due = datetime.combine(due_day, time(4, 0)).astimezone(UTC)
     difficulty = min(10.0, max(1.0, 11.0 - ease / 50.0))
     return Schedule(
         state=CardState.REVIEW,
         stability=interval,
         difficulty=difficulty,
         due=due,
-        last_review=due - timedelta(days=interval),
+        last_review=last_review,
         reps=1,
     )
 
