@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ckaquiz.cli_context import fail
+from ckaquiz.cli_context import fail, say
 from ckaquiz.errors import CkaquizError
 
 
@@ -39,7 +39,7 @@ def backup(
             made = make_backup(database, file.expanduser(), overwrite=force)
     except CkaquizError as error:
         raise fail(str(error)) from None
-    typer.echo(f"backed up {database} to {made}")
+    say(f"backed up {database} to {made}")
 
 
 def restore(
@@ -61,7 +61,7 @@ def restore(
         raise fail(str(error)) from None
     restored = result.restored
     kept = f"; the replaced database is kept as {result.replaced}" if result.replaced is not None else ""
-    typer.echo(f"restored {database} from {file} ({restored.reviews} reviews, schema {restored.schema_version}){kept}")
+    say(f"restored {database} from {file} ({restored.reviews} reviews, schema {restored.schema_version}){kept}")
 
 
 def register(app: typer.Typer) -> None:
