@@ -19,7 +19,9 @@ def test_no_file_gives_the_defaults(tmp_path: Path) -> None:
     assert Settings().learning_steps == (60, 600) and Settings().new_per_day == 20
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("1m", 60), ("10m", 600), ("1h", 3600), ("1d", 86400), ("1d 2h", 93600), (90, 90)])
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("1m", 60), ("10m", 600), ("1h", 3600), ("1d", 86400), ("1d 2h", 93600), (90, 90)]
+)
 def test_durations(text: str | int, seconds: int) -> None:
     assert parse_step(text) == seconds
 
@@ -47,7 +49,7 @@ def test_bad_settings_name_their_key(mapping: dict[str, object], message: str) -
 
 def test_broken_toml_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text("new_per_day = [\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="config.toml"):
+    with pytest.raises(ConfigError, match=r"config\.toml"):
         load_settings(tmp_path)
 
 
