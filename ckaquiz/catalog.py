@@ -14,6 +14,7 @@ from ckaquiz.collection import Collection
 from ckaquiz.errors import UsageError
 from ckaquiz.filters import Filters, tag_matches
 from ckaquiz.model import CardState, Problem
+from ckaquiz.printable import escape_json_controls
 from ckaquiz.store import StoredCard
 from ckaquiz.store.database import CardSummary, to_text
 
@@ -89,7 +90,7 @@ def _matching_numbers(collection: Collection, filters: Filters, include_retired:
 
 
 def write_records_json(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
-    """Write `json.dumps([record, ...], ensure_ascii=False, indent=1)` and a newline, record by record.
+    """Write `indented_json([record, ...])` and a newline, record by record.
 
     Written record by record, so the listing never sits in memory whole, and by `indented_json`
     (json's own indented writer is pure Python, and the slowest part of a long listing).
@@ -103,15 +104,16 @@ def write_records_json(records: Iterable[dict[str, Any]], stream: TextIO) -> Non
 
 
 def indented_json(value: Any, prefix: str = "") -> str:
-    """`json.dumps(value, ensure_ascii=False, indent=1)` for a value whose lines start with `prefix`.
+    """`json.dumps(value, ensure_ascii=False, indent=1)` for a value whose lines start with `prefix`,
+    with DEL and C1 controls escaped (`escape_json_controls`): the one JSON writer of `--json` output.
 
-    Byte for byte the same text (a test compares the two on random values); strings go through
+    Byte for byte that text (a test compares the two on random values); strings go through
     json's C encoder. Types json would need its own rules for (subclasses, other keys) fall back to it.
     """
     try:
-        return _indented(value, prefix)
+        return escape_json_controls(_indented(value, prefix))
     except TypeError:
-        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + prefix)
+        return escape_json_controls(json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + prefix))
 
 
 def _indented(value: Any, prefix: str) -> str:

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ckaquiz import __version__
-from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, shared_context
+from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, say, shared_context, warn
 from ckaquiz.cli_startup import install as install_startup_shortcuts
 from ckaquiz.errors import CkaquizError
+from ckaquiz.printable import escape_json_controls, neutralise
 from ckaquiz.ui.plurals import plural
 
 if TYPE_CHECKING:
@@ -77,11 +78,6 @@ def main_callback(
     context.call_on_close(shared.close)
 
 
-def _warn(problems: list[str]) -> None:
-    for problem in problems:
-        sys.stderr.write(f"warning: {problem}\n")
-
-
 def _filters(
     deck: list[str], tag: list[str], since: str | None = None, until: str | None = None, shared: Context | None = None
 ) -> Filters:
@@ -98,7 +94,7 @@ def _filters(
 
 def _refresh(shared: Context) -> ScanReport:
     report = shared.collection.refresh()
-    _warn(report.problems)
+    warn(report.problems)
     return report
 
 
@@ -265,16 +261,16 @@ def import_command(
                 with _progress(shared) as progress:
                     source, report = collection.import_path(path, deck=deck, options=options, progress=progress)
             except KeyboardInterrupt:  # the scan is one transaction: it was rolled back whole
-                typer.echo(f"interrupted: nothing read from {path} was stored; the next command reads it", err=True)
+                say(f"interrupted: nothing read from {path} was stored; the next command reads it", err=True)
                 raise typer.Exit(130) from None
             counts = report.counts
             skipped = f" ({report.files_unchanged} unchanged since the last scan)" if report.files_unchanged else ""
-            typer.echo(
+            say(
                 f"imported {source.name!r} from {path}: {plural(report.files_read, 'file')} read{skipped}; "
                 f"cards: {counts.new} new, {counts.changed} changed, {counts.unchanged} unchanged, "
                 f"{counts.retired} retired; {plural(len(report.problems), 'warning')}"
             )
-            _warn(report.problems)
+            warn(report.problems)
     except CkaquizError as error:
         raise fail(str(error)) from None
 
@@ -290,6 +286,8 @@ def _progress(shared: Context) -> Iterator[Callable[[int, int, str], None] | Non
     from rich.console import Console
     from rich.progress import Progress
 
+    from ckaquiz.ui.text import markup_safe, one_line
+
     # Refreshed from here, not by Rich's refresh thread: a process running a thread does not
     # fork, and a big scan reads its notes in forked workers (see ckaquiz.reading).
     with Progress(console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
@@ -298,7 +296,8 @@ def _progress(shared: Context) -> Iterator[Callable[[int, int, str], None] | Non
 
         def update(index: int, total: int, path: str) -> None:
             nonlocal shown
-            bar.update(task, completed=index, total=total, description=f"reading {Path(path).name[:40]}")
+            name = markup_safe(one_line(Path(path).name, 40))  # a description is Rich markup
+            bar.update(task, completed=index, total=total, description=f"reading {name}")
             if time.monotonic() - shown >= 0.1:
                 bar.refresh()
                 shown = time.monotonic()
@@ -328,7 +327,7 @@ def decks(
     if markdown is not None:
         if not markdown.exists():
             raise fail(f"{markdown}: no such file or folder")
-        sys.stdout.write(deck_summary_markdown([markdown]))
+        sys.stdout.write(neutralise(deck_summary_markdown([markdown])))
         return
     shared = shared_context(context)
     try:
@@ -418,8 +417,8 @@ def check(
         raise fail(f"{missing[0]}: no such file or folder")
     count, problems = check_paths(targets)
     for problem in problems:
-        typer.echo(str(problem))
-    typer.echo(f"{count} cards, {len(problems)} problems", err=True)
+        say(str(problem))
+    say(f"{count} cards, {len(problems)} problems", err=True)
     if problems:
         raise typer.Exit(1)
 
@@ -456,10 +455,10 @@ def score(
     if as_json:
         suggested = assessment.suggested.label if assessment.suggested is not None else None
         payload = assessment.result | {"coverage": round(assessment.score, 3), "suggested": suggested}
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        typer.echo(escape_json_controls(json.dumps(payload, ensure_ascii=False, indent=1)))
         return
     for line in assessment.lines:
-        typer.echo(line)
+        say(line)
 
 
 @app.command()
@@ -485,7 +484,7 @@ def history(
     except CkaquizError as error:
         raise fail(str(error)) from None
     if as_json:
-        typer.echo(json.dumps(attempts, ensure_ascii=False, indent=1))
+        typer.echo(escape_json_controls(json.dumps(attempts, ensure_ascii=False, indent=1)))
         return
     from datetime import datetime
 
@@ -518,7 +517,7 @@ def sources_list(context: typer.Context) -> None:
         raise fail(str(error)) from None
     for source in registered:
         kind = "built-in" if source.builtin else "user"
-        typer.echo(f"{source.name}\t{kind}\t{source.path}")
+        typer.echo("\t".join(neutralise(field, single_line=True) for field in (source.name, kind, source.path)))
 
 
 @sources_app.command("remove")
@@ -534,7 +533,7 @@ def sources_remove(
         retired = store.deactivate_source(name, now=shared.collection.now())
     except CkaquizError as error:
         raise fail(str(error)) from None
-    typer.echo(f"removed {name}: {retired} cards retired (history kept)")
+    say(f"removed {name}: {retired} cards retired (history kept)")
 
 
 from ckaquiz.cli_progress import register as register_progress  # noqa: E402
@@ -552,16 +551,34 @@ def _tolerant_stdin() -> None:
         sys.stdin.reconfigure(errors="replace")
 
 
-def main() -> Any:
-    """Entry point of the `ckaquiz` console script."""
+def main() -> int:
+    """Run the command line; the exit status (`python -m ckaquiz` passes it to `sys.exit`).
+
+    typer's usage errors repeat what was typed (`No such option: ...`), so they are written
+    through the output filter too.
+    """
     import sqlite3
 
     _tolerant_stdin()
+    # click's ClickException, the base of every usage error, whichever click typer brings
+    bases = typer.BadParameter.__mro__
+    usage_error: type[Exception] = next(base for base in bases if base.__name__ == "ClickException")
     try:
-        return app()
+        status = app(standalone_mode=False)
+        return status if isinstance(status, int) else 0
+    except typer.Abort:  # end of input at a confirmation prompt
+        sys.stderr.write("Aborted!\n")
+        return 1
     except CkaquizError as error:  # a command that let one through still ends in one line
-        sys.stderr.write(f"error: {error}\n")
-        raise SystemExit(1) from None
+        sys.stderr.write(f"error: {neutralise(str(error), single_line=True)}\n")
+        return 1
+    except usage_error as error:
+        from io import StringIO
+
+        shown = StringIO()
+        error.show(file=shown)  # type: ignore[attr-defined]
+        sys.stderr.write(neutralise(shown.getvalue()))
+        return int(error.exit_code)  # type: ignore[attr-defined]
     except sqlite3.DatabaseError as error:
         # Damage found in the middle of a command (inside a page) still gets one line and the way out.
         from ckaquiz.backup import restore_hint
@@ -570,7 +587,8 @@ def main() -> Any:
 
         database = home_folder() / DATABASE_NAME
         if not is_damage(error):
-            sys.stderr.write(f"error: {database}: {error}\n")
+            sys.stderr.write(f"error: {neutralise(f'{database}: {error}', single_line=True)}\n")
             raise SystemExit(1) from None
-        sys.stderr.write(f"error: {database} is damaged ({error}); {restore_hint(database)}\n")
+        message = f"{database} is damaged ({error}); {restore_hint(database)}"
+        sys.stderr.write(f"error: {neutralise(message, single_line=True)}\n")
         raise SystemExit(1) from None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, shared_context
+from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, say, shared_context, warn
 from ckaquiz.errors import CkaquizError
 from ckaquiz.ui.plurals import plural
 
@@ -31,9 +31,7 @@ ReviewsOption = Annotated[bool, typer.Option("--reviews", help="Also export the 
 
 def _refreshed_collection(shared: Context) -> Collection:
     collection = shared.collection
-    report = collection.refresh()
-    for problem in report.problems:
-        sys.stderr.write(f"warning: {problem}\n")
+    warn(collection.refresh().problems)
     return collection
 
 
@@ -103,7 +101,7 @@ def optimize(
         path = save_parameters(collection.home, result.new)
     except CkaquizError as error:
         raise fail(str(error)) from None
-    typer.echo(f"saved to {path}")
+    say(f"saved to {path}")
 
 
 def _optimization_view(result: Optimization) -> RenderableType:
@@ -171,7 +169,7 @@ def export_anki(
         summary = write_package(cards, file, now=collection.now(), force=force)
     except CkaquizError as error:
         raise fail(str(error)) from None
-    typer.echo(
+    say(
         f"exported {plural(summary.cards, 'card')} as {plural(summary.notes, 'note')}"
         f" in {plural(summary.decks, 'deck')} to {summary.path}"
     )
@@ -195,9 +193,9 @@ def export_csv(
         summary = write_csv(cards, file, reviews=log, force=force)
     except CkaquizError as error:
         raise fail(str(error)) from None
-    typer.echo(f"exported {plural(summary.cards, 'card')} to {summary.path}")
+    say(f"exported {plural(summary.cards, 'card')} to {summary.path}")
     if summary.reviews_path is not None:
-        typer.echo(f"exported {plural(summary.reviews, 'review')} to {summary.reviews_path}")
+        say(f"exported {plural(summary.reviews, 'review')} to {summary.reviews_path}")
 
 
 @export_app.command("json")
@@ -219,7 +217,7 @@ def export_json(
     except CkaquizError as error:
         raise fail(str(error)) from None
     extra = f" and {plural(summary.reviews, 'review')}" if reviews else ""
-    typer.echo(f"exported {plural(summary.cards, 'card')}{extra} to {summary.path}")
+    say(f"exported {plural(summary.cards, 'card')}{extra} to {summary.path}")
 
 
 def _review_log(collection: Collection, filters: Filters) -> list[Review]:

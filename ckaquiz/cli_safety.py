@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ckaquiz.cli_context import fail
+from ckaquiz.cli_context import fail, say
 from ckaquiz.errors import CkaquizError
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def backup(
             made = make_backup(database, file.expanduser(), overwrite=force, check_source=True)
     except CkaquizError as error:
         raise fail(str(error)) from None
-    typer.echo(f"backed up {database} to {made}")
+    say(f"backed up {database} to {made}")
 
 
 def _print_entries(entries: list[BackupEntry]) -> None:
@@ -112,7 +112,7 @@ def restore(
         raise fail(str(error)) from None
     restored = result.restored
     kept = f"; the replaced database is kept as {result.replaced}" if result.replaced is not None else ""
-    typer.echo(f"restored {database} from {file} ({restored.reviews} reviews, schema {restored.schema_version}){kept}")
+    say(f"restored {database} from {file} ({restored.reviews} reviews, schema {restored.schema_version}){kept}")
 
 
 def register(app: typer.Typer) -> None:

@@ -25,6 +25,7 @@ from ckaquiz.backup import process_alive
 from ckaquiz.catalog import card_record
 from ckaquiz.errors import UsageError
 from ckaquiz.model import Card, CardKind, Review, Schedule
+from ckaquiz.printable import escape_json_controls
 from ckaquiz.store import StoredCard
 from ckaquiz.store.database import to_text
 
@@ -447,7 +448,7 @@ def export_json(
     }
     if reviews is not None:
         document["reviews"] = [review_record(review) for review in reviews]
-    _write_text(path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    _write_text(path, escape_json_controls(json.dumps(document, ensure_ascii=False, indent=1)) + "\n")
     return ExportSummary(path=path, cards=len(cards), reviews=len(reviews or ()), decks=_deck_count(cards))
 
 

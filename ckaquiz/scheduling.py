@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 import fsrs
 
-from ckaquiz.config import Settings
+from ckaquiz.config import CONFIG_NAME, Settings
+from ckaquiz.errors import ConfigError
 from ckaquiz.model import CardState, Rating, Review, Schedule
 
 _STATE_TO_FSRS = {
@@ -52,7 +53,13 @@ class _SeededScheduler(fsrs.Scheduler):
 
 
 def make_scheduler(settings: Settings) -> fsrs.Scheduler:
-    """An FSRS-6 scheduler configured from the learner's settings (fuzz seeded per card and review)."""
+    """An FSRS-6 scheduler configured from the learner's settings.
+
+    The parameters are checked against fsrs's bounds; the fuzz is seeded per card and review.
+    """
+    problem = parameters_problem(settings.parameters)
+    if problem is not None:
+        raise ConfigError(f"{CONFIG_NAME}: {problem}")
     return _SeededScheduler(
         parameters=settings.parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
         desired_retention=settings.desired_retention,
@@ -61,6 +68,19 @@ def make_scheduler(settings: Settings) -> fsrs.Scheduler:
         maximum_interval=settings.maximum_interval,
         enable_fuzzing=settings.enable_fuzzing,
     )
+
+
+def parameters_problem(parameters: Sequence[float]) -> str | None:
+    """What is wrong with saved FSRS parameters, in one line, or None (an empty list means fsrs's defaults)."""
+    if not parameters:
+        return None
+    lows, highs = fsrs.scheduler.LOWER_BOUNDS_PARAMETERS, fsrs.scheduler.UPPER_BOUNDS_PARAMETERS
+    if len(parameters) != len(lows):
+        return f"parameters: expected {len(lows)} numbers (FSRS-6's), got {len(parameters)}"
+    for index, (value, low, high) in enumerate(zip(parameters, lows, highs, strict=True)):
+        if not low <= value <= high:
+            return f"parameters[{index}] = {value!r}: expected a number from {low} to {high} (fsrs's bounds)"
+    return None
 
 
 def to_fsrs(card_number: int, schedule: Schedule, now: datetime) -> fsrs.Card:

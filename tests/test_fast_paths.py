@@ -36,6 +36,7 @@ from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
 from ckaquiz.file_access import RefusedFile, read_regular_file
 from ckaquiz.filters import Filters
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
+from ckaquiz.printable import escape_json_controls
 from ckaquiz.session import Mode, Session
 from ckaquiz.store import Store, StoredCard, staging
 from ckaquiz.store.database import content_hash
@@ -442,8 +443,10 @@ json_values = st.recursive(
 @settings(max_examples=500, deadline=None)
 @given(json_values)
 def test_indented_json_is_json_dumps(value: Any) -> None:
-    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=1)
-    assert indented_json(value, "  ") == json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+    expected = escape_json_controls(json.dumps(value, ensure_ascii=False, indent=1))  # C1 escaped, as --json is
+    assert indented_json(value) == expected
+    assert indented_json(value, "  ") == expected.replace("\n", "\n  ")
+    assert not any("\x7f" <= character <= "\x9f" for character in expected)
 
 
 # the command line ---------------------------------------------------------------------------------------------
