@@ -71,19 +71,30 @@ _TERM_REFERENCE = re.compile(r"@([a-z0-9_-]+)")
 
 # A sentence ends at a line break, at . ! ? followed by a space, at 。！？, or after a Korean
 # ending (다/요/함/됨/임 after a syllable) followed by a space, unless a parenthesis follows:
-# `…설정한다 (staticPodPath).` is one sentence.
+# `…설정한다 (staticPodPath).` is one sentence. Words that only look like endings (보다 "than",
+# 둘다 "both", 필요 "need", 중요 "important") do not end one.
+_NOT_ENDINGS = ("둘다", "셋다", "넷다", "보다", "바다", "필요", "중요", "주요", "개요")
 _SENTENCE_END = re.compile(
-    r"\n|[.!?](?=\s)|[。！？]|(?<=[가-힣][다요함됨임])(?<!둘다)(?<!셋다)(?<!넷다)(?=[ \t]+(?![ \t]*[(（]))"
+    r"\n|[.!?](?=\s)|[。！？]|(?<=[가-힣][다요함됨임])"
+    + "".join(f"(?<!{word})" for word in _NOT_ENDINGS)
+    + r"(?=[ \t]+(?![ \t]*[(（]))"
 )
 # Clauses: punctuation, English conjunctions, and Korean connective endings followed by a space.
 _CLAUSE_BREAK = re.compile(
-    r"[,;:，；—]|\s[-–]\s|\b(?:but|whereas|while|although|though|instead|however)\b"
+    r"[,;:，；—|·•]|\s[-–]\s|\b(?:but|whereas|while|although|though|instead|however)\b"
     r"|(?<=[가-힣])(?:고|며|지만|는데|면서|니까|므로|으나|더라도|라도|면|아서|어서|해서|되어)(?=\s)"
 )
 _ENGLISH_NEGATION = re.compile(
-    r"\b(?:not|never|no|cannot|neither|nor|without|nothing|none)\b|n't\b|\brather than\b|\binstead of\b"
+    r"\b(?:not|never|no|cannot|neither|nor|nothing|none)\b|n't\b|\brather than\b|\binstead of\b"
+)
+_ENGLISH_NEGATED_AUXILIARY = re.compile(
+    r"\b(?:is|are|was|were|do|does|did|can|will|would|should|must)\s+(?:not|never)\b|\b(?:is|are|do|does|ca|wo)n't\b"
 )
 _KOREAN_NEGATION = re.compile(r"않|아니|없[다이고음는어었지게]|없$|못|(?:^|\s)안\s|안\s?된|불가|아님")
+ENGLISH_NEGATION_REACH = 40
+"""An English negation governs a claim when it comes at most this many characters before it, in its clause."""
+KOREAN_NEGATION_REACH = 14
+"""A Korean negation follows its verb: it governs a claim when it ends at most this many characters after it."""
 _MARKUP = re.compile(r"`+|\*\*|__|==|~~|\[\[|\]\]")
 
 
@@ -237,9 +248,11 @@ def _compile_group(group: Any, terms: Mapping[str, str], problems: list[str]) ->
     if not isinstance(group, str) or not group.strip():
         problems.append(f"a group must be text like 'evict|remove', got {group!r}")
         return None
+    before = len(problems)
     alternatives = _expand(group, terms, problems)
     if not alternatives:
-        problems.append(f"group {group!r} has no alternatives")
+        if len(problems) == before:
+            problems.append(f"group {group!r} has no alternatives")
         return None
     ordered = sorted({_alternative(part) for part in alternatives}, key=len, reverse=True)
     return re.compile("|".join(f"(?:{part})" for part in ordered))
@@ -277,7 +290,7 @@ def _compile_pattern(raw: Any, terms: Mapping[str, str], problems: list[str], wh
     if scope not in ("sentence", "clause"):
         problems.append(f"{where}: scope must be sentence or clause, got {scope!r}")
     claim = raw.get("claim", -1)
-    if not isinstance(claim, int) or isinstance(claim, bool) or not -len(groups) <= claim < max(len(groups), 1):
+    if groups and (not isinstance(claim, int) or isinstance(claim, bool) or not -len(groups) <= claim < len(groups)):
         problems.append(f"{where}: claim must be the index of an `all` group")
         claim = -1
     for flag in ("ordered", "negatable"):
@@ -314,13 +327,20 @@ def _swap_patterns(raw: Any, terms: Mapping[str, str], problems: list[str]) -> t
         if term is None:
             return ()
         compiled.append((term, prop, {str(name) for name in also}))
+    negatable = raw.get("negatable", True)
+    if not isinstance(negatable, bool):
+        problems.append("swap: negatable must be true or false")
+        negatable = True
     patterns: list[Pattern] = []
-    for index, (term, _prop, also) in enumerate(compiled):
+    for index, (term, own_prop, also) in enumerate(compiled):
+        # A sentence that names another side too, or this side's own property as well, compares the
+        # two: it is left alone, so that only a plain attribution to the wrong side is caught.
         others = tuple(other_term for position, (other_term, _, _) in enumerate(compiled) if position != index)
+        absent = (*others, own_prop) if own_prop is not None else others
         for position, (_other_term, other_prop, _) in enumerate(compiled):
             if position == index or other_prop is None or names[position] in also:
                 continue
-            patterns.append(Pattern(groups=(term, other_prop), absent=others, clause_scope=True))
+            patterns.append(Pattern(groups=(term, other_prop), absent=absent, negatable=negatable))
     return tuple(patterns)
 
 
@@ -577,10 +597,22 @@ def _clause_of(clauses: Sequence[tuple[int, int]], position: int) -> tuple[int, 
     return clauses[-1]
 
 
-def _negated(text: str, clause: tuple[int, int], language: str) -> bool:
-    piece = text[clause[0] : clause[1]]
-    cue = _KOREAN_NEGATION if language == "ko" else _ENGLISH_NEGATION
-    return cue.search(piece) is not None or (language == "ko" and _ENGLISH_NEGATION.search(piece) is not None)
+def _negated(text: str, clause: tuple[int, int], claim: re.Match[str], language: str) -> bool:
+    """Whether a negation cue governs the claim.
+
+    English: a cue shortly before the claim in its clause, or a negated auxiliary shortly after
+    it ("env vars are not"). Korean: `안`/`못` just before it or a negative ending just after it.
+    """
+    before = text[max(clause[0], claim.start() - ENGLISH_NEGATION_REACH) : claim.end()]
+    if _ENGLISH_NEGATION.search(before):
+        return True
+    after = text[claim.end() : min(clause[1], claim.end() + ENGLISH_NEGATION_REACH)]
+    if _ENGLISH_NEGATED_AUXILIARY.search(after):
+        return True
+    if language != "ko":
+        return False
+    after = text[max(clause[0], claim.start() - 3) : min(clause[1], claim.end() + KOREAN_NEGATION_REACH)]
+    return _KOREAN_NEGATION.search(after) is not None
 
 
 def _positions(
@@ -615,7 +647,7 @@ def _pattern_matches(pattern: Pattern, text: str, language: str, context: str) -
         claim_group = pattern.groups[pattern.claim]
         for match in claim_group.finditer(text, begin, end):
             clause = _clause_of(clauses, match.start())
-            if not _negated(text, clause, language):
+            if not _negated(text, clause, match, language):
                 return True
     return False
 
@@ -679,6 +711,8 @@ def find(text: str, language: str = "auto", entries: Iterable[Misconception] | N
     hits: list[Hit] = []
     for sentence in _sentences_of(text):
         raw = text[sentence.start : sentence.end]
+        if raw.rstrip("* _`)").endswith(("?", "？")):
+            continue  # a question asserts nothing
         normalised = _normalise(raw)
         spoken = _language(normalised) if language == "auto" else language
         for entry in chosen:
