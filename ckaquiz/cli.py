@@ -400,8 +400,26 @@ def check(
         list[Path] | None,
         typer.Argument(metavar="PATH", help="Deck files or folders (default: every registered source)."),
     ] = None,
+    facts: Annotated[
+        bool,
+        typer.Option(
+            "--facts",
+            help="Check the claims in these notes (Markdown files, folders, vaults) against the misconception bank.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --facts: print the hits as a JSON array.")] = False,
 ) -> None:
-    """Validate decks: print each problem as `file:line: message`; exit 1 if there are any."""
+    """Validate decks: print each problem as `file:line: message`; exit 1 if there are any.
+
+    With --facts, read notes (never edited) and print each known misconception they state as
+    `file:line: what the note says — what the documentation says (reference)`; exit 1 if any.
+    Example: `ckaquiz check --facts ~/vault/Daily`.
+    """
+    if facts:
+        _check_facts(list(paths or []), as_json=as_json)
+        return
+    if as_json:
+        raise fail("--json goes with --facts (deck problems print as `file:line: message`)")
     from ckaquiz.catalog import check_paths
 
     shared = shared_context(context)
@@ -421,6 +439,28 @@ def check(
         typer.echo(str(problem))
     typer.echo(f"{count} cards, {len(problems)} problems", err=True)
     if problems:
+        raise typer.Exit(1)
+
+
+def _check_facts(paths: list[Path], *, as_json: bool) -> None:
+    from ckaquiz.fact_check import check_notes
+    from ckaquiz.misconceptions import builtin_bank
+
+    if not paths:
+        raise fail("check --facts needs one or more notes: Markdown files or folders")
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        raise fail(f"{missing[0]}: no such file or folder")
+    _warn([str(problem) for problem in builtin_bank().problems])
+    result = check_notes(paths)
+    _warn(list(result.problems))
+    if as_json:
+        typer.echo(json.dumps([hit.to_dict() for hit in result.hits], ensure_ascii=False, indent=1))
+    else:
+        for hit in result.hits:
+            typer.echo(hit.line())
+    typer.echo(f"{plural(result.notes, 'note')}, {plural(len(result.hits), 'misconception')}", err=True)
+    if result.hits:
         raise typer.Exit(1)
 
 

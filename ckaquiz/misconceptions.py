@@ -54,6 +54,7 @@ __all__ = [
     "parse_bank",
     "parse_inline_entry",
     "pitfall_problems",
+    "recall_misconceptions",
     "sentence_spans",
 ]
 
@@ -546,6 +547,12 @@ def entries_for(tags: Sequence[str], pitfalls: Any, bank: Bank) -> list[Misconce
     for entry in topical:
         chosen.setdefault(entry.id, entry)
     return list(chosen.values())
+
+
+def recall_misconceptions(tags: Sequence[str], pitfalls: Any, answer: str, bank: Bank | None = None) -> list[Hit]:
+    """The misconceptions a recall answer states, among a card's pitfalls and its topics' entries."""
+    chosen = entries_for(tags, pitfalls, bank if bank is not None else builtin_bank())
+    return find(answer, entries=chosen) if chosen and answer.strip() else []
 
 
 # --------------------------------------------------------------------------- sentences
