@@ -243,6 +243,16 @@ def _expand(group: str, terms: Mapping[str, str], problems: list[str]) -> list[s
     return alternatives
 
 
+_FRAGMENTS: dict[re.Pattern[str], tuple[str, ...]] = {}
+"""Per compiled group, the text each alternative leaves once spaces, `_` and `-` are gone: a group can
+only match a sentence whose compact form holds one of them, a test far cheaper than the regex."""
+_COMPACT = re.compile(r"[\s_-]+")
+
+
+def _fragment(alternative: str) -> str:
+    return _COMPACT.sub("", alternative.removeprefix("=").casefold())
+
+
 def _compile_group(group: Any, terms: Mapping[str, str], problems: list[str]) -> re.Pattern[str] | None:
     if isinstance(group, list) and all(isinstance(part, str) for part in group):
         group = "|".join(group)
@@ -256,7 +266,9 @@ def _compile_group(group: Any, terms: Mapping[str, str], problems: list[str]) ->
             problems.append(f"group {group!r} has no alternatives")
         return None
     ordered = sorted({_alternative(part) for part in alternatives}, key=len, reverse=True)
-    return re.compile("|".join(f"(?:{part})" for part in ordered))
+    compiled = re.compile("|".join(f"(?:{part})" for part in ordered))
+    _FRAGMENTS[compiled] = tuple(sorted({_fragment(part) for part in alternatives}))
+    return compiled
 
 
 def _compile_groups(
@@ -638,6 +650,15 @@ def _positions(
     return found
 
 
+def _could_match(pattern: Pattern, compact: str) -> bool:
+    """Whether every `all` group has an alternative in the sentence's compact form (no regex run)."""
+    for group in pattern.groups:
+        fragments = _FRAGMENTS.get(group)
+        if fragments is not None and not any(fragment in compact for fragment in fragments):
+            return False
+    return True
+
+
 def _pattern_matches(pattern: Pattern, text: str, language: str, context: str) -> bool:
     clauses = _clauses(text)
     scopes = clauses if pattern.clause_scope else [(0, len(text))]
@@ -659,13 +680,40 @@ def _pattern_matches(pattern: Pattern, text: str, language: str, context: str) -
     return False
 
 
-def _matches(entry: Misconception, text: str, language: str, context: str) -> bool:
-    patterns = entry.matcher.patterns.get(language, ())
-    if not patterns:
-        return False
-    if entry.matcher.unless is not None and entry.matcher.unless.search(text):
-        return False
-    return any(_pattern_matches(pattern, text, language, context) for pattern in patterns)
+def _gates(entries: Sequence[Misconception]) -> dict[str, list[tuple[int, Pattern, tuple[str, ...]]]]:
+    """Per language, every pattern with its entry's position and the fragments of its first group."""
+    gates: dict[str, list[tuple[int, Pattern, tuple[str, ...]]]] = {language: [] for language in LANGUAGES}
+    for position, entry in enumerate(entries):
+        for language, patterns in entry.matcher.patterns.items():
+            for pattern in patterns:
+                gates.setdefault(language, []).append((position, pattern, _FRAGMENTS.get(pattern.groups[0], ("",))))
+    return gates
+
+
+def _matching_entries(
+    entries: Sequence[Misconception],
+    gates: Sequence[tuple[int, Pattern, tuple[str, ...]]],
+    text: str,
+    language: str,
+    context: str,
+) -> list[Misconception]:
+    """The entries one sentence states, in bank order: cheap fragment tests first, regexes after."""
+    compact = _COMPACT.sub("", text)
+    candidates: dict[int, list[Pattern]] = {}
+    for position, pattern, first in gates:
+        for fragment in first:
+            if fragment in compact:
+                if _could_match(pattern, compact):
+                    candidates.setdefault(position, []).append(pattern)
+                break
+    matched: list[Misconception] = []
+    for position in sorted(candidates):
+        entry = entries[position]
+        if entry.matcher.unless is not None and entry.matcher.unless.search(text):
+            continue
+        if any(_pattern_matches(pattern, text, language, context) for pattern in candidates[position]):
+            matched.append(entry)
+    return matched
 
 
 @dataclass(frozen=True)
@@ -715,6 +763,7 @@ def find(text: str, language: str = "auto", entries: Iterable[Misconception] | N
     `entries` defaults to the built-in bank.
     """
     chosen = tuple(entries) if entries is not None else builtin_bank().entries
+    gates = _gates(chosen)
     hits: list[Hit] = []
     for sentence in _sentences_of(text):
         raw = text[sentence.start : sentence.end]
@@ -722,8 +771,8 @@ def find(text: str, language: str = "auto", entries: Iterable[Misconception] | N
             continue  # a question asserts nothing
         normalised = _normalise(raw)
         spoken = _language(normalised) if language == "auto" else language
-        for entry in chosen:
-            if _matches(entry, normalised, spoken, sentence.context):
-                said = " ".join(raw.strip().strip("|").split())  # a table row without its outer bars
-                hits.append(Hit(entry, said, sentence.start, sentence.end, sentence.line, spoken))
+        matched = _matching_entries(chosen, gates.get(spoken, []), normalised, spoken, sentence.context)
+        if matched:
+            said = " ".join(raw.strip().strip("|").split())  # a table row without its outer bars
+            hits.extend(Hit(entry, said, sentence.start, sentence.end, sentence.line, spoken) for entry in matched)
     return hits
