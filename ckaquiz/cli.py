@@ -435,11 +435,21 @@ def check(
     if missing:
         raise fail(f"{missing[0]}: no such file or folder")
     count, problems = check_paths(targets)
-    for problem in problems:
-        typer.echo(str(problem))
-    typer.echo(f"{count} cards, {len(problems)} problems", err=True)
-    if problems:
+    shown = [str(problem) for problem in problems] + _bank_problems(targets)
+    for line in shown:
+        typer.echo(line)
+    typer.echo(f"{count} cards, {len(shown)} problems", err=True)
+    if shown:
         raise typer.Exit(1)
+
+
+def _bank_problems(targets: list[Path]) -> list[str]:
+    """Problems of the misconception banks among the checked files and folders (a folder's own bank only)."""
+    from ckaquiz.misconceptions import load_bank
+
+    banks = [path for path in targets if path.is_file() and path.name.lower() == "misconceptions.yaml"]
+    banks += [path / "misconceptions.yaml" for path in targets if (path / "misconceptions.yaml").is_file()]
+    return [str(problem) for bank in banks for problem in load_bank(bank).problems]
 
 
 def _check_facts(paths: list[Path], *, as_json: bool) -> None:

@@ -17,14 +17,19 @@ A pattern is data, not code:
   is its header), for claims that lean on what was just said.
 * `none`: groups that must not occur in the sentence (or clause).
 * `ordered: true`: the `all` groups must occur in their order.
-* The claim is the last `all` group (or `claim: N`): a negation cue (`not`, `never`, `않`,
-  `아니`, `없`, `못` ...) in the clause holding it cancels the match, unless the pattern says
-  `negatable: false` (a claim that is itself a negation: "ENTRYPOINT cannot be overridden").
+* The claim is the last `all` group (or `claim: N`): a negation that governs it cancels the
+  match (English `not`, `never`, `n't` shortly before it in its clause, or "is not" just after
+  it; Korean `않`, `아니`, `없`, `못` right after the verb, or `안`/`못` before it), unless the
+  pattern says `negatable: false` (a claim that is itself a negation: "ENTRYPOINT cannot be
+  overridden").
+* Questions assert nothing and are never matched.
 
 An entry may instead hold a `swap` rule, the generic family for paired terms (requests and
-limits, ClusterIP and NodePort ...): `sides`, each a `term` and its `property`; a clause that
-names one side's term, no other side's term, and another side's property attributes that
-property to the wrong side. `also` lists the sides whose properties a side shares.
+limits, ClusterIP and NodePort ...): `sides`, each a `term` and its own `property`; a sentence
+that names one side's term, no other side's term and not its own property, but another side's
+property, attributes that property to the wrong side. `also` lists the sides whose properties
+a side shares (a LoadBalancer Service also has node ports). `negatable: false` keeps negations
+from cancelling it ("CrashLoopBackOff means the image cannot be pulled").
 
 Everything here is a pure function of its arguments; matching is linear in the text's length.
 """

@@ -110,3 +110,15 @@ def test_bad_paths_and_unreadable_notes_are_one_line_each(tmp_path: Path) -> Non
 def test_json_needs_facts() -> None:
     result = run_cli("check", "--json")
     assert result.returncode == 1 and "--json goes with --facts" in result.stderr
+
+
+def test_check_validates_a_folders_misconception_bank(tmp_path: Path) -> None:
+    (tmp_path / "misconceptions.yaml").write_text(
+        "entries:\n  - id: half\n    wrong: {en: a}\n    correction: {en: b}\n"
+        "    reference: https://kubernetes.io/\n    match: {en: [{all: [a]}]}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"{tmp_path / 'misconceptions.yaml'}:2: entry half: missing correction.ko"]
+    assert result.stderr.strip() == "0 cards, 1 problems"
