@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ckaquiz.misconceptions import (
     Bank,
@@ -259,3 +261,15 @@ def test_the_built_in_decks_do_not_trip_their_own_bank(bank: Bank) -> None:
         for hit in find(text, entries=bank.entries)
     }
     assert tripped <= KNOWN_WRONG_CARDS
+
+
+PIECES = [*"ab 파드가 제거된다.?!()|\n-_`*=#:,", "memory ", "limit ", "evicts ", "not "]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=80))
+def test_any_text_gives_hits_inside_the_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for hit in find(text):
+        assert 0 <= hit.start < hit.end <= len(text)
+        assert hit.sentence
