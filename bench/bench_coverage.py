@@ -173,10 +173,20 @@ def main() -> int:
     return 0 if met and misconceptions_met else 1
 
 
+_WRONG_CLAIMS = [
+    "memory limit를 초과하면 Pod가 제거된다.",
+    "The scheduler places static pods on nodes.",
+    "validating 어드미션이 mutating보다 먼저 실행된다.",
+    "A ClusterIP service is reachable on every node's IP.",
+    "DataSync replicates data in near real time.",
+]
+
+
 def bench_misconceptions(points: list[str], recall: str) -> bool:
     """Time the whole bank over a 3,000-character text; True when the median meets its target."""
     entries = builtin_bank().entries
-    text = ("\n".join(points) + "\n" + recall)[:NOTE_CHARACTERS]
+    claims = "\n".join(_WRONG_CLAIMS)
+    text = ("\n".join(points) + "\n" + recall)[: NOTE_CHARACTERS - len(claims) - 1] + "\n" + claims
     hits = find(text, entries=entries)
     timings: list[float] = []
     for _ in range(RUNS):
