@@ -691,6 +691,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "emptyDir survives container crashes but not pod deletion.",
             "emptyDir는 파드가 삭제되면 같이 사라진다.",
             "emptyDir는 컨테이너가 재시작해도 남지만 파드가 지워지면 없어진다.",
+            "emptyDir은 파드가 노드에 있는 동안 유지되고, 파드가 노드에서 삭제될 때 지워진다",
         ],
     ),
     "persistentvolume-namespaced": (

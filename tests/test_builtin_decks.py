@@ -96,4 +96,3 @@ def test_non_editable_wheel_ships_the_decks(tmp_path: Path) -> None:
         names = archive.namelist()
     assert "ckaquiz/builtin_decks/cka/static-pods.md" in names
     assert "ckaquiz/builtin_decks/cka/admission-control.yaml" in names
-    assert "ckaquiz/builtin_decks/misconceptions.yaml" in names
