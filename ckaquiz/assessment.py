@@ -7,7 +7,7 @@ and pre-select the suggested grade, which the learner may override.
 from __future__ import annotations
 
 from ckaquiz.config import Settings
-from ckaquiz.model import Card, CardKind
+from ckaquiz.model import Card, CardKind, Rating
 from ckaquiz.session import Assessment
 
 STATUS_MARKS = {"recalled": "[x]", "partial": "[~]", "missed": "[ ]"}
@@ -67,22 +67,27 @@ def option_number(text: str) -> int | None:
 
 
 def assess_recall(card: Card, response: str, settings: Settings) -> Assessment:
-    """Key-point coverage of a blank-page recall."""
+    """Key-point coverage of a blank-page recall, lowered to again (hard for a minor one) by a misconception."""
     from ckaquiz.coverage import GradeCutoffs, score_recall
+    from ckaquiz.misconceptions import recall_misconceptions
 
     again, hard, good = settings.recall_cutoffs
     scored = score_recall(card.key_points, response, cutoffs=GradeCutoffs(again, hard, good))
+    hits = recall_misconceptions(card.tags, card.fields.get("pitfalls"), response)
+    suggested = scored.suggested
+    for hit in hits:
+        ceiling = Rating.AGAIN if hit.misconception.severity == "major" else Rating.HARD
+        suggested = min(suggested, ceiling)
     lines = [f"{STATUS_MARKS.get(point.status, '[ ]')} {point.text}" for point in scored.points]
     if scored.unmatched:
         lines.append("not in your notes:")
         lines.extend(f"  ? {sentence}" for sentence in scored.unmatched)
-    lines.append(f"coverage: {scored.coverage:.2f} suggested: {scored.suggested.label}")
-    return Assessment(
-        score=scored.coverage,
-        suggested=scored.suggested,
-        result=scored.to_dict(),
-        lines=tuple(lines),
+    lines.extend(
+        f"[!] misconception: {hit.sentence} → {hit.correction} ({hit.misconception.reference})" for hit in hits
     )
+    lines.append(f"coverage: {scored.coverage:.2f} suggested: {suggested.label}")
+    result = scored.to_dict() | {"suggested": suggested.label, "misconceptions": [hit.to_dict() for hit in hits]}
+    return Assessment(score=scored.coverage, suggested=suggested, result=result, lines=tuple(lines))
 
 
 def assess_quiz(card: Card, response: str, seconds_taken: float) -> Assessment:

@@ -399,8 +399,26 @@ def check(
         list[Path] | None,
         typer.Argument(metavar="PATH", help="Deck files or folders (default: every registered source)."),
     ] = None,
+    facts: Annotated[
+        bool,
+        typer.Option(
+            "--facts",
+            help="Check the claims in these notes (Markdown files, folders, vaults) against the misconception bank.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --facts: print the hits as a JSON array.")] = False,
 ) -> None:
-    """Validate decks: print each problem as `file:line: message`; exit 1 if there are any."""
+    """Validate decks: print each problem as `file:line: message`; exit 1 if there are any.
+
+    With --facts, read notes (never edited) and print each known misconception they state as
+    `file:line: what the note says — what the documentation says (reference)`; exit 1 if any.
+    Example: `ckaquiz check --facts ~/vault/Daily`.
+    """
+    if facts:
+        _check_facts(list(paths or []), as_json=as_json)
+        return
+    if as_json:
+        raise fail("--json goes with --facts (deck problems print as `file:line: message`)")
     from ckaquiz.catalog import check_paths
 
     shared = shared_context(context)
@@ -416,10 +434,42 @@ def check(
     if missing:
         raise fail(f"{missing[0]}: no such file or folder")
     count, problems = check_paths(targets)
-    for problem in problems:
-        say(str(problem))
-    say(f"{count} cards, {len(problems)} problems", err=True)
-    if problems:
+    shown = [str(problem) for problem in problems] + _bank_problems(targets)
+    for line in shown:
+        say(line)
+    say(f"{count} cards, {len(shown)} problems", err=True)
+    if shown:
+        raise typer.Exit(1)
+
+
+def _bank_problems(targets: list[Path]) -> list[str]:
+    """Problems of the misconception banks among the checked files and folders (a folder's own bank only)."""
+    from ckaquiz.misconceptions import load_bank
+
+    banks = [path for path in targets if path.is_file() and path.name.lower() == "misconceptions.yaml"]
+    banks += [path / "misconceptions.yaml" for path in targets if (path / "misconceptions.yaml").is_file()]
+    return [str(problem) for bank in banks for problem in load_bank(bank).problems]
+
+
+def _check_facts(paths: list[Path], *, as_json: bool) -> None:
+    from ckaquiz.fact_check import check_notes
+    from ckaquiz.misconceptions import builtin_bank
+
+    if not paths:
+        raise fail("check --facts needs one or more notes: Markdown files or folders")
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        raise fail(f"{missing[0]}: no such file or folder")
+    warn([str(problem) for problem in builtin_bank().problems])
+    result = check_notes(paths)
+    warn(list(result.problems))
+    if as_json:
+        typer.echo(escape_json_controls(json.dumps([hit.to_dict() for hit in result.hits], ensure_ascii=False, indent=1)))
+    else:
+        for hit in result.hits:
+            say(hit.line())
+    say(f"{plural(result.notes, 'note')}, {plural(len(result.hits), 'misconception')}", err=True)
+    if result.hits:
         raise typer.Exit(1)
 
 

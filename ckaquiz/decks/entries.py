@@ -20,7 +20,7 @@ COMMON_FIELDS = frozenset({"kind", "id", "tags", "explanation", "reference"})
 KIND_FIELDS: dict[CardKind, tuple[frozenset[str], frozenset[str]]] = {
     CardKind.BASIC: (frozenset({"front", "back"}), frozenset({"reverse"})),
     CardKind.CLOZE: (frozenset({"text"}), frozenset()),
-    CardKind.RECALL: (frozenset({"topic", "notes"}), frozenset()),
+    CardKind.RECALL: (frozenset({"topic", "notes"}), frozenset({"pitfalls"})),
     CardKind.CHOICE: (frozenset({"question", "options", "answer"}), frozenset()),
     CardKind.COMMAND: (frozenset({"question", "answer"}), frozenset({"alternatives", "time"})),
     CardKind.MANIFEST: (frozenset({"question", "answer"}), frozenset({"strict"})),
@@ -206,6 +206,16 @@ def build_entry_cards(
     if kind is CardKind.RECALL:
         topic, notes = _text(entry["topic"]), _text(entry["notes"])
         points = key_points(_lines_outside_fences(notes))
+        recall_fields: dict[str, Any] = {}
+        if "pitfalls" in entry:
+            from ckaquiz.misconceptions import pitfall_problems
+
+            messages = pitfall_problems(entry["pitfalls"])
+            if messages:
+                for message in messages:
+                    problem(message, "pitfalls")
+                return [], problems
+            recall_fields["pitfalls"] = entry["pitfalls"]
         identity = base_id(topic)
         return [
             Card(
@@ -215,6 +225,7 @@ def build_entry_cards(
                 answer=notes,
                 key_points=tuple(points),
                 sibling_key=identity,
+                fields=recall_fields,
                 **common,
             )
         ], problems

@@ -19,7 +19,8 @@ DECK_SUFFIXES = frozenset({".md", ".markdown", ".yaml", ".yml"})
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 """Anki-style plain-text exports: read when imported one by one, never picked up from a folder."""
 MAX_DECK_BYTES = 20 * 1024 * 1024
-NOT_DECKS = frozenset({"readme.md", "license.md", "changelog.md"})
+NOT_DECKS = frozenset({"readme.md", "license.md", "changelog.md", "misconceptions.yaml"})
+"""Files that are never decks: documents, and the misconception bank shipped beside the built-in decks."""
 MAX_PROBLEM_CHARS = 300
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 """Control characters, and the surrogates that stand for the bytes of a file name that is not UTF-8."""

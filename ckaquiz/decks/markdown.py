@@ -31,6 +31,9 @@ QUERY_BLOCKS = frozenset({"dataview", "dataviewjs", "query", "tasks"})
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^\s`]*)")
 _INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([^\s#.,;:!?()\[\]{}\"'`<>=+*&^%$@|\\]+)")
 _REFERENCE = re.compile(r"^\s*reference:\s*(<?https?://\S+?>?)\s*$", re.IGNORECASE)
+_PITFALLS = re.compile(r"^\s*pitfalls:\s*([\w./-]+(?:\s*,\s*[\w./-]+)*)\s*$", re.IGNORECASE)
+"""`Pitfalls: id, id`: bank misconceptions a section's recall answers are also checked against."""
+_PITFALLS_LINE = re.compile(r"\n\s*(?i:pitfalls):")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]]+?)\]\]")
 _MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()\s]*)\)")
 _URL = re.compile(r"https?://\S+")
@@ -572,6 +575,20 @@ def _section_cards(
                 reference = reference_match.group(1).strip("<>")
                 consumed.add(line.number)
 
+    pitfalls: list[str] = []
+    if _PITFALLS_LINE.search(f"\n{text}"):
+        for line in content:
+            pitfalls_match = _PITFALLS.match(line.masked) if not line.in_fence and ":" in line.masked else None
+            if pitfalls_match:
+                named = [name.strip() for name in pitfalls_match.group(1).split(",")]
+                from ckaquiz.misconceptions import pitfall_problems
+
+                messages = pitfall_problems(named)
+                problems.extend(Problem(context.path, line.number, message) for message in messages)
+                if not messages:
+                    pitfalls.extend(name for name in named if name not in pitfalls)
+                consumed.add(line.number)
+
     section_context = _with_reference(context, reference)
     cloze_markers = _cloze_markers(options.cloze_styles)
     if _separator_lines(options.multiline_separator, options.multiline_reverse_separator).search(f"\n{text}"):
@@ -684,7 +701,7 @@ def _section_cards(
                 key_points=tuple(points),
                 sibling_key=identity,
                 reference=reference,
-                fields=dict(context.fields),
+                fields=dict(context.fields) | ({"pitfalls": pitfalls} if pitfalls else {}),
             ),
         )
     return cards, problems

@@ -5,6 +5,10 @@ manifest cards: lines up to a line holding only `.`), the answer, and a grade li
 `1`-`4` or `again`/`hard`/`good`/`easy`, `s` to skip, `u` to undo, `q` to quit; an empty
 line accepts a suggested grade. End of input ends the session cleanly. The last line is
 `reviewed N cards: again A, hard H, good G, easy E`.
+
+A recall answer that states a known misconception gets a line
+`[!] misconception: <what the answer said> → <correction> (<reference>)` before its
+`coverage:` line, whose suggestion it lowers to again (hard for a minor one).
 """
 
 from __future__ import annotations

@@ -158,7 +158,16 @@ def recall_result(result: dict[str, object]) -> RenderableType:
     if isinstance(unmatched, list) and unmatched:
         parts.append(Text("not in your notes (extra knowledge, or a misconception?):", style="bold magenta"))
         parts.extend(Text(f"  ? {neutralise(str(sentence))}", style="magenta") for sentence in unmatched)
+    misconceptions = result.get("misconceptions", [])
+    if isinstance(misconceptions, list):
+        parts.extend(_misconception_line(hit) for hit in misconceptions if isinstance(hit, dict))
     return Group(*parts)
+
+
+def _misconception_line(hit: dict[str, object]) -> Text:
+    """`✘ misconception: what the answer said → the correction (reference)`."""
+    said, correction, reference = (neutralise(str(hit.get(key, ""))) for key in ("said", "correction", "reference"))
+    return Text(f"✘ misconception: {said} → {correction} ({reference})", style="bold red")
 
 
 def assessment_view(kind: CardKind, result: dict[str, object], lines: Sequence[str]) -> RenderableType:
