@@ -32,7 +32,7 @@ KOREAN_DECK = "cka-ko"
 KOREAN_MINIMUM = 250
 KOREAN_SHARE_TOLERANCE = 0.05
 REFERENCE = re.compile(
-    r"https://(?:(?:www\.)?kubernetes\.io|docs\.aws\.amazon\.com|(?:www\.)?etcd\.io|(?:www\.)?helm\.sh"
+    r"https://(?:(?:[a-z0-9-]+\.)*kubernetes\.io|docs\.aws\.amazon\.com|(?:www\.)?etcd\.io|(?:www\.)?helm\.sh"
     r"|github\.com/kubernetes-sigs|kubernetes-sigs\.github\.io|(?:[a-z0-9-]+\.)*sigs\.k8s\.io)(?:/\S*)?"
 )
 RAW_CLOZE = re.compile(r"==(?=\S)(?:(?!==).)+?(?<=\S)==|\{\{[^{}]+\}\}")
