@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz, process
 
 from ckaquiz.catalog import check_paths
 from ckaquiz.collection import builtin_decks_folder
 from ckaquiz.decks.loader import load_decks
-from ckaquiz.model import Card
+from ckaquiz.model import Card, CardKind
 
 DOMAIN_SHARE = {
     "cka/cluster-architecture": 0.25,
@@ -24,6 +27,35 @@ DOMAIN_SHARE = {
 }
 CKA_MINIMUM = 300
 AWS_MINIMUM = 80
+SHARE_TOLERANCE = 0.03
+KOREAN_DECK = "cka-ko"
+KOREAN_MINIMUM = 250
+KOREAN_SHARE_TOLERANCE = 0.05
+REFERENCE = re.compile(
+    r"https://(?:(?:[a-z0-9-]+\.)*kubernetes\.io|docs\.aws\.amazon\.com|(?:www\.)?etcd\.io|(?:www\.)?helm\.sh"
+    r"|github\.com/kubernetes-sigs|kubernetes-sigs\.github\.io|(?:[a-z0-9-]+\.)*sigs\.k8s\.io)(?:/\S*)?"
+)
+RAW_CLOZE = re.compile(r"==(?=\S)(?:(?!==).)+?(?<=\S)==|\{\{[^{}]+\}\}")
+"""A highlight (`==...==`) or curly (`{{...}}`) cloze deletion left in text a learner reads as it is."""
+NEAR_IDENTICAL = 95
+"""`rapidfuzz.fuzz.ratio` (0-100, after lowercasing) from which two answers count as the same fact."""
+SHORT_ANSWER = 12
+"""Answers shorter than this (a number, one term) repeat across different facts: such a pair is a
+duplicate only when the questions are near-identical too."""
+SAME_QUESTION = 90
+KOREAN_BANNED = {
+    "축출(preemption)": "선점(preemption): 축출 is eviction",
+    "축출 (preemption)": "선점(preemption): 축출 is eviction",
+    "포드": "파드",
+    "라벨": "레이블",
+    "애노테이션": "어노테이션",
+    "정적 파드": "스태틱(static) 파드",
+    "정적 포드": "스태틱(static) 파드",
+    "오염(taint)": "테인트(taint)",
+    "용인(toleration)": "톨러레이션(toleration)",
+    "존(zone)": "영역(zone)",
+}
+"""Forms the Korean Kubernetes documentation does not use, and what it writes instead."""
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +85,105 @@ def test_every_cka_card_has_exactly_one_domain_and_domains_meet_their_share(ship
         assert counts[domain] >= share * CKA_MINIMUM, domain
 
 
+def _shares(cards: list[Card]) -> dict[str, float]:
+    counts = Counter(tag for card in cards for tag in card.tags if tag in DOMAIN_SHARE)
+    return {domain: counts[domain] / len(cards) for domain in DOMAIN_SHARE}
+
+
+def _off_weight(cards: list[Card], tolerance: float) -> dict[str, str]:
+    return {
+        domain: f"{share:.1%} against {DOMAIN_SHARE[domain]:.0%}"
+        for domain, share in _shares(cards).items()
+        if abs(share - DOMAIN_SHARE[domain]) > tolerance
+    }
+
+
+@pytest.mark.xfail(reason="the decks of the other domains land separately", strict=False)
+def test_cka_domains_are_within_three_points_of_the_exam_weights(shipped: list[Card]) -> None:
+    cka = [card for card in shipped if "cka" in card.tags]
+    assert _off_weight(cka, SHARE_TOLERANCE) == {}
+
+
+def _is_korean(card: Card) -> bool:
+    return card.deck == KOREAN_DECK
+
+
+@pytest.mark.xfail(reason="the decks of the other domains land separately", strict=False)
+def test_the_korean_deck_covers_every_domain_in_the_glossary_terms(shipped: list[Card]) -> None:
+    korean = [card for card in shipped if _is_korean(card)]
+    assert len(korean) >= KOREAN_MINIMUM
+    assert _off_weight(korean, KOREAN_SHARE_TOLERANCE) == {}
+    banned = {
+        f"{card.id}: {form} (write {instead})"
+        for card in korean
+        for form, instead in KOREAN_BANNED.items()
+        if form in "\n".join([card.prompt, card.answer, card.explanation, *card.key_points])
+    }
+    assert sorted(banned) == []
+    assert [card.id for card in korean if _raw_cloze(card)] == []
+
+
+def _raw_cloze(card: Card) -> bool:
+    return card.kind is CardKind.RECALL and any(RAW_CLOZE.search(text) for text in (card.answer, *card.key_points))
+
+
+def test_no_recall_card_shows_raw_cloze_markup(shipped: list[Card]) -> None:
+    # The Korean deck is rewritten separately; the Korean test above holds it to the same rule.
+    assert [card.id for card in shipped if not _is_korean(card) and _raw_cloze(card)] == []
+
+
+def test_raw_cloze_pattern_tells_markup_from_comparisons() -> None:
+    assert RAW_CLOZE.search("A static pod belongs to ==one node==.")
+    assert RAW_CLOZE.search("Port {{6443}} is the API server.")
+    assert not RAW_CLOZE.search("""`{.items[?(@.status.phase=="Running")].metadata.name}`""")
+    assert not RAW_CLOZE.search("""`{range .items[*]}{.metadata.name}{"\\n"}{end}`""")
+
+
+def test_every_reference_is_on_a_documentation_site(shipped: list[Card]) -> None:
+    assert [f"{card.id}: {card.reference}" for card in shipped if not REFERENCE.fullmatch(card.reference)] == []
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def near_duplicates(cards: list[Card]) -> list[str]:
+    """Pairs of cards (not siblings of one entry) that test the same fact: near-identical answers."""
+    answers = [_normalised(card.answer) for card in cards]
+    pairs = [
+        (first, second)
+        for first, answer in enumerate(answers)
+        for _, _, second in process.extract(answer, answers, scorer=fuzz.ratio, score_cutoff=NEAR_IDENTICAL, limit=None)
+        if first < second
+    ]
+    found = []
+    for first, second in pairs:
+        one, other = cards[first], cards[second]
+        if one.sibling_key and one.sibling_key == other.sibling_key:
+            continue
+        if min(len(answers[first]), len(answers[second])) < SHORT_ANSWER and (
+            fuzz.ratio(_normalised(one.prompt), _normalised(other.prompt)) < SAME_QUESTION
+        ):
+            continue
+        found.append(f"{one.id} ~ {other.id}: {answers[first][:60]}")
+    return found
+
+
+def test_no_two_cards_test_the_same_fact(shipped: list[Card]) -> None:
+    assert near_duplicates(shipped) == []
+
+
+def test_near_duplicates_are_found_across_decks_but_not_between_siblings(shipped: list[Card]) -> None:
+    card = next(card for card in shipped if card.kind is CardKind.COMMAND and len(card.answer) > 30)
+    copy = replace(card, id="other:copy", deck="other", sibling_key="other:copy", answer=card.answer.upper())
+    assert len(near_duplicates([card, copy])) == 1
+    assert near_duplicates([card, replace(copy, sibling_key=card.sibling_key)]) == []
+    number = replace(card, answer="3", prompt="How many replicas?")
+    other_question = replace(number, id="x:y", prompt="Which etcd member count tolerates one failure?")
+    assert near_duplicates([number, other_question]) == []
+    assert len(near_duplicates([number, replace(number, id="x:y", sibling_key="x:y")])) == 1
+
+
 def test_aws_cards_name_their_service(shipped: list[Card]) -> None:
     aws = [card for card in shipped if "aws" in card.tags]
     assert len(aws) >= AWS_MINIMUM
@@ -69,7 +200,8 @@ def test_static_pods_and_admission_are_covered_in_markdown_and_yaml(shipped: lis
 def test_a_korean_deck_ships(shipped: list[Card]) -> None:
     korean = [card for card in shipped if card.deck == "cka-ko"]
     assert len(korean) >= 30
-    assert all(any("\uac00" <= character <= "\ud7a3" for character in card.prompt + card.answer) for card in korean[:10])
+    hangul = [any("\uac00" <= character <= "\ud7a3" for character in card.prompt + card.answer) for card in korean[:10]]
+    assert all(hangul)
 
 
 @pytest.mark.parametrize(
@@ -78,6 +210,11 @@ def test_a_korean_deck_ships(shipped: list[Card]) -> None:
         "RequiredDuringExecution is",
         "memory limit, the pod is evicted",
         "the scheduler ignores DaemonSet",
+        "daemonset pods bypass the scheduler",
+        "entrypoint cannot be overridden",
+        "fast snapshot restore speeds up snapshot creation",
+        "base64-encode the certificate",
+        "mutating admission runs after validating",
     ],
 )
 def test_known_misconceptions_are_not_taught(shipped: list[Card], misconception: str) -> None:
