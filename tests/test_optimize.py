@@ -19,8 +19,8 @@ from ckaquiz.model import Rating
 from ckaquiz.optimize import (
     NotEnoughReviews,
     optimize,
-    retention_advice,
     parameters_line,
+    retention_advice,
     save_parameters,
     with_parameters,
 )
