@@ -210,18 +210,42 @@ def export_anki(
     deck: DeckOption = [],
     tag: TagOption = [],
     force: ForceOption = False,
+    with_history: Annotated[
+        bool,
+        typer.Option(
+            "--with-history",
+            help="Keep each card's schedule and write its answers as Anki's review log, so Anki keeps the due dates.",
+        ),
+    ] = False,
 ) -> None:
-    """An Anki package: basic, reversed and cloze notes, recall topics and quizzes as basic notes."""
+    """An Anki package: basic, reversed and cloze notes, recall topics and quizzes as basic notes.
+
+    Card text is rendered from Markdown to HTML (code highlighted, tables, images).
+    Examples: `ckaquiz export anki cka.apkg --deck cka-storage`, `ckaquiz export anki all.apkg --with-history`
+    (import it in Anki with "Import any learning progress" ticked).
+    """
+    from ckaquiz.export import AnkiHistory
     from ckaquiz.export import export_anki as write_package
 
     try:
-        collection, _, cards = _export_cards(context, deck, tag)
-        summary = write_package(cards, file, now=collection.now(), force=force)
+        collection, filters, cards = _export_cards(context, deck, tag)
+        history = None
+        if with_history:
+            settings = collection.settings
+            history = AnkiHistory(
+                reviews=_review_log(collection, filters),
+                day_start=collection.study_day_start(),
+                learning_steps=len(settings.learning_steps),
+                relearning_steps=len(settings.relearning_steps),
+                desired_retention=settings.desired_retention,
+            )
+        summary = write_package(cards, file, now=collection.now(), force=force, history=history)
     except CkaquizError as error:
         raise fail(str(error)) from None
+    logged = f" with {plural(summary.reviews, 'review')}" if with_history else ""
     typer.echo(
         f"exported {plural(summary.cards, 'card')} as {plural(summary.notes, 'note')}"
-        f" in {plural(summary.decks, 'deck')} to {summary.path}"
+        f" in {plural(summary.decks, 'deck')}{logged} to {summary.path}"
     )
 
 
