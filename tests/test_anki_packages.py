@@ -46,7 +46,8 @@ def studied(isolated_home: Path, tmp_path: Path) -> Iterator[Collection]:
             item = session.next_card()
             if item is None:
                 break
-            lapse = item.card.id == "anki-round:lapse" and day in (2, 3) and item.stored.schedule.state is CardState.REVIEW
+            reviewing = item.stored.schedule.state is CardState.REVIEW
+            lapse = item.card.id == "anki-round:lapse" and day in (2, 3) and reviewing
             session.answer(Rating.AGAIN if lapse else Rating.GOOD, duration_ms=4200)
             clock.moment += timedelta(minutes=11)
         session.finish()
