@@ -464,7 +464,8 @@ def _check_facts(paths: list[Path], *, as_json: bool) -> None:
     result = check_notes(paths)
     warn(list(result.problems))
     if as_json:
-        typer.echo(escape_json_controls(json.dumps([hit.to_dict() for hit in result.hits], ensure_ascii=False, indent=1)))
+        found = [hit.to_dict() for hit in result.hits]
+        typer.echo(escape_json_controls(json.dumps(found, ensure_ascii=False, indent=1)))
     else:
         for hit in result.hits:
             say(hit.line())

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ckaquiz.collection import Collection
     from ckaquiz.filters import Filters
     from ckaquiz.model import Review
-    from ckaquiz.optimize import Optimization
+    from ckaquiz.optimize import Optimization, RetentionAdvice
     from ckaquiz.store import StoredCard
 
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")]
@@ -77,14 +77,28 @@ def stats(
 def optimize(
     context: typer.Context,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Save the new parameters without asking.")] = False,
+    retention: Annotated[
+        bool,
+        typer.Option(
+            "--retention",
+            help="Recommend a desired retention instead: simulate a year of your study at several retentions.",
+        ),
+    ] = False,
 ) -> None:
-    """Fit FSRS parameters to your own review log (needs `pip install 'ckaquiz[optimizer]'`) and save them."""
+    """Fit FSRS parameters to your own review log and save them, or recommend a desired retention.
+
+    Examples: `ckaquiz optimize` (shows old and new parameters, asks before saving),
+    `ckaquiz optimize --yes`, `ckaquiz optimize --retention`.
+    """
     from ckaquiz.optimize import optimize as fit_collection
-    from ckaquiz.optimize import save_parameters
+    from ckaquiz.optimize import retention_advice, save_parameters
 
     shared = shared_context(context)
     try:
         collection = shared.collection
+        if retention:
+            shared.console.print(_retention_view(retention_advice(_refreshed_collection(shared))))
+            return
         result = fit_collection(collection)
     except CkaquizError as error:
         raise fail(str(error)) from None
@@ -102,6 +116,40 @@ def optimize(
     except CkaquizError as error:
         raise fail(str(error)) from None
     say(f"saved to {path}")
+
+
+def _retention_view(advice: RetentionAdvice) -> RenderableType:
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("desired retention", justify="right")
+    table.add_column("reviews a day", justify="right")
+    table.add_column("minutes a day", justify="right")
+    table.add_column(f"remembered after {advice.days} days", justify="right")
+    for workload in advice.workloads:
+        marks = []
+        if workload.retention == advice.recommended:
+            marks.append("recommended")
+        if abs(workload.retention - advice.current) < 0.005:
+            marks.append("yours")
+        label = f"{workload.retention:.2f}" + (f" ({', '.join(marks)})" if marks else "")
+        table.add_row(
+            label, f"{workload.reviews_per_day:.1f}", f"{workload.minutes_per_day:.1f}", f"{workload.memorized:.0f}"
+        )
+    parameters = "your fitted parameters" if advice.personal_parameters else "the FSRS default parameters"
+    header = Text(
+        f"a simulated year of study of {advice.cards} cards with your daily limits, your grading habits"
+        f" and {parameters}"
+    )
+    footer = Text(
+        f"recommended minimum: desired_retention = {advice.recommended:.2f}, the least study time per card"
+        f" remembered; a higher one costs more time for more cards remembered (yours is {advice.current:.2f},"
+        " set in config.toml)"
+    )
+    return Group(header, table, footer)
 
 
 def _optimization_view(result: Optimization) -> RenderableType:
@@ -160,18 +208,42 @@ def export_anki(
     deck: DeckOption = [],
     tag: TagOption = [],
     force: ForceOption = False,
+    with_history: Annotated[
+        bool,
+        typer.Option(
+            "--with-history",
+            help="Keep each card's schedule and write its answers as Anki's review log, so Anki keeps the due dates.",
+        ),
+    ] = False,
 ) -> None:
-    """An Anki package: basic, reversed and cloze notes, recall topics and quizzes as basic notes."""
+    """An Anki package: basic, reversed and cloze notes, recall topics and quizzes as basic notes.
+
+    Card text is rendered from Markdown to HTML (code highlighted, tables, images).
+    Examples: `ckaquiz export anki cka.apkg --deck cka-storage`, `ckaquiz export anki all.apkg --with-history`
+    (import it in Anki with "Import any learning progress" ticked).
+    """
+    from ckaquiz.export import AnkiHistory
     from ckaquiz.export import export_anki as write_package
 
     try:
-        collection, _, cards = _export_cards(context, deck, tag)
-        summary = write_package(cards, file, now=collection.now(), force=force)
+        collection, filters, cards = _export_cards(context, deck, tag)
+        history = None
+        if with_history:
+            settings = collection.settings
+            history = AnkiHistory(
+                reviews=_review_log(collection, filters),
+                day_start=collection.study_day_start(),
+                learning_steps=len(settings.learning_steps),
+                relearning_steps=len(settings.relearning_steps),
+                desired_retention=settings.desired_retention,
+            )
+        summary = write_package(cards, file, now=collection.now(), force=force, history=history)
     except CkaquizError as error:
         raise fail(str(error)) from None
+    logged = f" with {plural(summary.reviews, 'review')}" if with_history else ""
     say(
         f"exported {plural(summary.cards, 'card')} as {plural(summary.notes, 'note')}"
-        f" in {plural(summary.decks, 'deck')} to {summary.path}"
+        f" in {plural(summary.decks, 'deck')}{logged} to {summary.path}"
     )
 
 

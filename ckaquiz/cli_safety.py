@@ -72,7 +72,7 @@ def _print_entries(entries: list[BackupEntry]) -> None:
         return
     for entry in entries:
         reviews = "unreadable" if entry.reviews is None else f"{entry.reviews} reviews"
-        typer.echo(f"{entry.day.isoformat()}\t{entry.tier}\t{_size_text(entry.size)}\t{reviews}\t{entry.path}")
+        say(f"{entry.day.isoformat()}\t{entry.tier}\t{_size_text(entry.size)}\t{reviews}\t{entry.path}")
 
 
 def _size_text(size: int) -> str:

@@ -14,7 +14,9 @@ import io
 import json
 import os
 import re
+import sqlite3
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -156,11 +158,18 @@ def anki_deck_id(name: str) -> int:
 
 
 def _html(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
+    from ckaquiz.markdown_html import to_html
+
+    return to_html(text)
 
 
-def _code(text: str) -> str:
-    return f"<pre><code>{html.escape(text)}</code></pre>"
+def _code(text: str, language: str = "") -> str:
+    from ckaquiz.markdown_html import code_html
+
+    return code_html(text, language)
+
+
+_CODE_LANGUAGE = {CardKind.COMMAND: "bash", CardKind.MANIFEST: "yaml"}
 
 
 def _back_extras(card: Card) -> list[str]:
@@ -175,10 +184,11 @@ def _back_extras(card: Card) -> list[str]:
 
 def _answer_html(card: Card) -> str:
     if card.kind in (CardKind.COMMAND, CardKind.MANIFEST):
-        parts = [_code(card.answer)]
+        language = _CODE_LANGUAGE[card.kind]
+        parts = [_code(card.answer, language)]
         alternatives = [str(item) for item in card.fields.get("alternatives", [])]
         if alternatives:
-            parts.append("also accepted:" + "".join(_code(item) for item in alternatives))
+            parts.append("also accepted:" + "".join(_code(item, language) for item in alternatives))
         return "".join(parts)
     return _html(card.answer)
 
@@ -186,7 +196,7 @@ def _answer_html(card: Card) -> str:
 def _question_html(card: Card) -> str:
     if card.kind is CardKind.CHOICE:
         options = [str(option) for option in card.fields.get("options", [])]
-        listing = "".join(f"<li>{html.escape(option)}</li>" for option in options)
+        listing = "".join(f"<li>{_html(option)}</li>" for option in options)
         return f"{_html(card.prompt)}<ol>{listing}</ol>"
     if card.kind is CardKind.RECALL:
         return f"Write everything you remember about:<br><b>{_html(card.prompt)}</b>"
@@ -210,7 +220,7 @@ def cloze_text(cards: Sequence[Card]) -> str:
         start = _common_prefix(prompt, full)
         end = _common_suffix(prompt[start:], full[start:])
         if not full or full[start : len(full) - end] != marked or prompt[start : len(prompt) - end] != "[...]":
-            return _html(prompt).replace("[...]", f"{{{{c{number}::{html.escape(card.answer)}}}}}", 1)
+            return _html(prompt).replace("[...]", f"{{{{c{number}::{_html(card.answer)}}}}}", 1)
         text = full[:start] + card.answer + full[len(full) - end :]
         if base is None:
             base = text
@@ -219,16 +229,9 @@ def cloze_text(cards: Sequence[Card]) -> str:
         spans.append((start, start + len(card.answer), number))
     if base is None:
         return ""
-    pieces: list[str] = []
-    position = 0
-    for start, end, number in sorted(spans):
-        if start < position:
-            continue
-        pieces.append(_html(base[position:start]))
-        pieces.append(f"{{{{c{number}::{_html(base[start:end])}}}}}")
-        position = end
-    pieces.append(_html(base[position:]))
-    return "".join(pieces)
+    from ckaquiz.markdown_html import cloze_html
+
+    return cloze_html(base, spans)
 
 
 def _common_prefix(first: str, second: str) -> int:
@@ -290,8 +293,29 @@ def _deletion_number(card_id: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def export_anki(cards: Sequence[StoredCard], path: Path, *, now: datetime, force: bool = False) -> ExportSummary:
-    """Write an Anki package: one Anki deck per ckaquiz deck, note GUIDs stable across exports."""
+@dataclass(frozen=True)
+class AnkiHistory:
+    """What `--with-history` adds: the review log, the study day's start and the step counts."""
+
+    reviews: Sequence[Review]
+    day_start: datetime
+    learning_steps: int
+    relearning_steps: int
+    desired_retention: float
+
+
+def export_anki(
+    cards: Sequence[StoredCard],
+    path: Path,
+    *,
+    now: datetime,
+    force: bool = False,
+    history: AnkiHistory | None = None,
+) -> ExportSummary:
+    """Write an Anki package: one Anki deck per ckaquiz deck, note GUIDs stable across exports.
+
+    With `history`, every card keeps its scheduling state and its answers become Anki revlog rows.
+    """
     import genanki  # type: ignore[import-untyped]
 
     refuse_overwrite(path, force=force)
@@ -310,8 +334,80 @@ def export_anki(cards: Sequence[StoredCard], path: Path, *, now: datetime, force
             genanki.Note(model=models[note.model], fields=note.fields, tags=note.tags, guid=genanki.guid_for(note.guid))
         )
     package = genanki.Package([decks[name] for name in sorted(decks)])
-    _write_atomically(path, lambda temporary: package.write_to_file(str(temporary), timestamp=now.timestamp()))
-    return ExportSummary(path=path, cards=sum(note.cards for note in notes), notes=len(notes), decks=len(decks))
+    written_reviews = 0
+
+    def write(temporary: Path) -> None:
+        nonlocal written_reviews
+        package.write_to_file(str(temporary), timestamp=now.timestamp())
+        if history is not None:
+            written_reviews = _add_history(temporary, notes, cards, history)
+
+    _write_atomically(path, write)
+    return ExportSummary(
+        path=path,
+        cards=sum(note.cards for note in notes),
+        notes=len(notes),
+        decks=len(decks),
+        reviews=written_reviews,
+    )
+
+
+def _anki_card_ids(connection: sqlite3.Connection, notes: Sequence[AnkiNote]) -> dict[str, int]:
+    """Each exported ckaquiz card id with the id genanki gave its Anki card (matched by note GUID and ord)."""
+    import genanki
+
+    by_guid = {genanki.guid_for(note.guid): note for note in notes}
+    found: dict[str, int] = {}
+    rows = connection.execute("SELECT c.id, c.ord, n.guid FROM cards c JOIN notes n ON n.id = c.nid")
+    for anki_id, ordinal, guid in rows:
+        note = by_guid.get(guid)
+        if note is None:
+            continue
+        if note.model == "cloze":
+            card_id = next((item for item in note.ids if _deletion_number(item) == ordinal + 1), None)
+        else:
+            card_id = note.ids[ordinal] if ordinal < len(note.ids) else None
+        if card_id is not None:
+            found[card_id] = int(anki_id)
+    return found
+
+
+def _add_history(
+    package_path: Path, notes: Sequence[AnkiNote], cards: Sequence[StoredCard], history: AnkiHistory
+) -> int:
+    """Rewrite the package's collection with every card's schedule and the review log; the count of rows."""
+    from ckaquiz.anki_history import card_state, revlog_rows, write_history
+
+    with tempfile.TemporaryDirectory(prefix=".ckaquiz-anki-", dir=package_path.parent) as scratch:
+        collection_path = Path(scratch) / "collection.anki2"
+        with zipfile.ZipFile(package_path) as archive:
+            collection_path.write_bytes(archive.read("collection.anki2"))
+            media = archive.read("media")
+        connection = sqlite3.connect(collection_path)
+        try:
+            anki_ids = _anki_card_ids(connection, notes)
+            schedules = {stored.card.id: stored.schedule for stored in cards}
+            states = {
+                anki_id: card_state(
+                    schedules[card_id],
+                    created=history.day_start,
+                    new_position=position,
+                    learning_steps=history.learning_steps,
+                    relearning_steps=history.relearning_steps,
+                    desired_retention=history.desired_retention,
+                )
+                for position, (card_id, anki_id) in enumerate(anki_ids.items(), start=1)
+                if card_id in schedules
+            }
+            revlog = revlog_rows(history.reviews, anki_ids)
+            with connection:
+                write_history(connection, created=history.day_start, states=states, revlog=revlog)
+        finally:
+            connection.close()
+        with zipfile.ZipFile(package_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.write(collection_path, "collection.anki2")
+            archive.writestr("media", media)
+    return len(revlog)
 
 
 # CSV and JSON ------------------------------------------------------------------------------

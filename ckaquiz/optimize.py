@@ -1,9 +1,10 @@
 """Personal FSRS parameters: fit them to the learner's review log and save them to config.toml.
 
-The fitting itself is fsrs's optimizer (the optional extra `ckaquiz[optimizer]`, which brings
-torch); this module gathers the log, refuses too little data, measures how well the old and
-new parameters predict the log, and rewrites `parameters = [...]` in config.toml keeping
-every other line of the file as it was. Only `ckaquiz.scheduling` touches fsrs.
+The fitting itself is fsrs-rs (through `fsrs-rs-python`, the optimizer Anki uses; no torch);
+this module gathers the log, refuses too little data, measures how well the old and new
+parameters predict the log, recommends a desired retention by simulation, and rewrites
+`parameters = [...]` in config.toml keeping every other line of the file as it was. Only
+`ckaquiz.scheduling` touches an FSRS package.
 """
 
 from __future__ import annotations
@@ -26,14 +27,9 @@ from ckaquiz.scheduling import Answer, Fit, Histories
 if TYPE_CHECKING:
     from ckaquiz.collection import Collection
 
-INSTALL_HINT = "pip install 'ckaquiz[optimizer]'"
 PARAMETER_PLACES = 4
 
 Fitter = Callable[[Histories], Sequence[float]]
-
-
-class OptimizerMissing(CkaquizError):
-    """fsrs's optimizer needs torch, numpy, pandas and tqdm, which are an optional extra."""
 
 
 class NotEnoughReviews(CkaquizError):
@@ -80,8 +76,6 @@ def optimize(collection: Collection, *, fit: Fitter | None = None) -> Optimizati
             f" it needs at least {minimum}. Keep studying and try again later."
         )
     if fit is None:
-        if not scheduling.optimizer_available():
-            raise OptimizerMissing(f"the optimizer is an optional extra (it brings torch): {INSTALL_HINT}")
         fit = scheduling.fit_parameters
     personal = bool(collection.settings.parameters)
     old = tuple(collection.settings.parameters) if personal else scheduling.default_parameters()
@@ -95,6 +89,51 @@ def optimize(collection: Collection, *, fit: Fitter | None = None) -> Optimizati
         old_fit=scheduling.evaluate_parameters(old, histories),
         new_fit=scheduling.evaluate_parameters(new, histories),
         personal_before=personal,
+    )
+
+
+@dataclass(frozen=True)
+class RetentionAdvice:
+    """A recommended desired retention and the simulated daily workload at a few retentions."""
+
+    recommended: float
+    current: float
+    workloads: tuple[scheduling.Workload, ...]
+    personal_parameters: bool
+    cards: int
+    days: int
+
+
+SHOWN_RETENTIONS = (0.80, 0.85, 0.90, 0.95)
+
+
+def retention_advice(collection: Collection) -> RetentionAdvice:
+    """Simulate a year of the learner's own study at several retentions and recommend one.
+
+    The simulator takes the collection's size, the daily limits and how the learner grades (the
+    shares of first answers and of Hard/Good/Easy among passing answers, from the review log);
+    the recommendation is the retention with the least study time per card remembered.
+    """
+    settings = collection.settings
+    parameters = tuple(settings.parameters) or scheduling.default_parameters()
+    first, passing = scheduling.rating_shares(answer_histories(collection.store.reviews()))
+    habits = scheduling.StudyHabits(
+        cards=collection.store.card_count(),
+        new_per_day=settings.new_per_day,
+        reviews_per_day=settings.reviews_per_day,
+        maximum_interval=settings.maximum_interval,
+        first_ratings=first,
+        passing_ratings=passing,
+    )
+    recommended = scheduling.recommended_retention(parameters, habits)
+    retentions = sorted({*SHOWN_RETENTIONS, recommended, round(settings.desired_retention, 2)})
+    return RetentionAdvice(
+        recommended=recommended,
+        current=settings.desired_retention,
+        workloads=tuple(scheduling.workloads(parameters, habits, retentions)),
+        personal_parameters=bool(settings.parameters),
+        cards=habits.cards,
+        days=habits.days,
     )
 
 

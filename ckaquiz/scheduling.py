@@ -12,13 +12,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import fsrs
 
 from ckaquiz.config import CONFIG_NAME, Settings
 from ckaquiz.errors import ConfigError
 from ckaquiz.model import CardState, Rating, Review, Schedule
+
+if TYPE_CHECKING:
+    import fsrs_rs_python
 
 _STATE_TO_FSRS = {
     CardState.LEARNING: fsrs.State.Learning,
@@ -180,12 +183,10 @@ def _utc(moment: datetime) -> datetime:
 # batches and the optimizer ---------------------------------------------------------------------
 
 OPTIMIZER_MINIMUM_REVIEWS = 512
-"""fsrs 6.3.2's optimizer returns the default parameters below one mini-batch (512) of reviews."""
+"""Below one mini-batch (512) of reviews that are a day or more apart, fitting learns nothing reliable."""
 
 OPTIMIZER_HISTORY_LENGTH = 64
 """The optimizer looks at no more than each card's first 64 reviews."""
-
-OPTIMIZER_PACKAGES = ("torch", "numpy", "pandas", "tqdm")
 
 
 class Answer(NamedTuple):
@@ -226,13 +227,6 @@ def forgetting_curve(scheduler: fsrs.Scheduler) -> tuple[float, float]:
     return float(scheduler._FACTOR), float(scheduler._DECAY)
 
 
-def optimizer_available() -> bool:
-    """Whether the packages of fsrs's optimizer extra are installed (checked without importing torch)."""
-    from importlib.util import find_spec
-
-    return all(find_spec(name) is not None for name in OPTIMIZER_PACKAGES)
-
-
 def _first_answers(history: Sequence[Answer]) -> list[Answer]:
     return sorted(history, key=lambda answer: answer.at)[:OPTIMIZER_HISTORY_LENGTH]
 
@@ -247,20 +241,32 @@ def counted_reviews(histories: Histories) -> int:
 
 
 def fit_parameters(histories: Histories) -> tuple[float, ...]:
-    """FSRS parameters fitted to the learner's answers by fsrs's optimizer (needs the optimizer extra)."""
-    from fsrs.optimizer import Optimizer
+    """FSRS-6 parameters fitted to the learner's answers by fsrs-rs, the optimizer Anki itself uses."""
+    import fsrs_rs_python
 
-    logs = [
-        fsrs.ReviewLog(
-            card_id=card_number,
-            rating=fsrs.Rating(int(answer.rating)),
-            review_datetime=_utc(answer.at),
-            review_duration=answer.duration_ms,
-        )
-        for card_number, history in histories.items()
-        for answer in history
-    ]
-    return tuple(float(value) for value in Optimizer(logs).compute_optimal_parameters())
+    items = [item for history in histories.values() for item in _training_items(history)]
+    fitted = fsrs_rs_python.FSRS(default_parameters()).compute_parameters(items)
+    return tuple(float(value) for value in fitted)
+
+
+def _training_items(history: Sequence[Answer]) -> list[fsrs_rs_python.FSRSItem]:
+    """One fsrs-rs item per answer given a day or more after the previous one: the answers up to it.
+
+    Elapsed days are whole days between the answers, as `counted_reviews` and `evaluate_parameters` count them.
+    """
+    import fsrs_rs_python
+
+    reviews: list[fsrs_rs_python.FSRSReview] = []
+    items: list[fsrs_rs_python.FSRSItem] = []
+    previous: datetime | None = None
+    for answer in _first_answers(history):
+        moment = _utc(answer.at)
+        elapsed = 0 if previous is None else (moment - previous).days
+        reviews.append(fsrs_rs_python.FSRSReview(int(answer.rating), elapsed))
+        if elapsed > 0:
+            items.append(fsrs_rs_python.FSRSItem(list(reviews)))
+        previous = moment
+    return items
 
 
 @dataclass(frozen=True)
@@ -295,3 +301,103 @@ def evaluate_parameters(parameters: Sequence[float], histories: Histories) -> Fi
     if counted == 0:
         return Fit(log_loss=math.nan, rmse=math.nan, reviews=0)
     return Fit(log_loss=total_loss / counted, rmse=math.sqrt(total_squared / counted), reviews=counted)
+
+
+# simulation: the workload of a desired retention -----------------------------------------------
+
+RETENTION_RANGE = (0.70, 0.97)
+"""The desired retentions a recommendation is drawn from, as Anki's own computation bounds them."""
+
+
+FirstShares = tuple[float, float, float, float]
+PassingShares = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What a year of study at one desired retention costs and gives, by simulation."""
+
+    retention: float
+    reviews_per_day: float
+    minutes_per_day: float
+    memorized: float
+
+
+@dataclass(frozen=True)
+class StudyHabits:
+    """The learner's collection and limits, and how they answer, as the simulator takes them."""
+
+    cards: int
+    new_per_day: int
+    reviews_per_day: int
+    maximum_interval: int
+    first_ratings: FirstShares | None = None
+    passing_ratings: PassingShares | None = None
+    days: int = 365
+
+
+def rating_shares(histories: Histories) -> tuple[FirstShares | None, PassingShares | None]:
+    """How often each grade is the first answer of a card, and Hard/Good/Easy among later passing answers."""
+    first = [0, 0, 0, 0]
+    passing = [0, 0, 0]
+    for history in histories.values():
+        answers = sorted(history, key=lambda answer: answer.at)
+        if not answers:
+            continue
+        first[int(answers[0].rating) - 1] += 1
+        for answer in answers[1:]:
+            if answer.rating is not Rating.AGAIN:
+                passing[int(answer.rating) - 2] += 1
+    first_total, passing_total = sum(first), sum(passing)
+    first_shares: FirstShares | None = None
+    passing_shares: PassingShares | None = None
+    if first_total:
+        first_shares = (first[0] / first_total, first[1] / first_total, first[2] / first_total, first[3] / first_total)
+    if passing_total:
+        passing_shares = (passing[0] / passing_total, passing[1] / passing_total, passing[2] / passing_total)
+    return first_shares, passing_shares
+
+
+def _simulator_config(habits: StudyHabits) -> fsrs_rs_python.SimulatorConfig:
+    import fsrs_rs_python
+
+    config = fsrs_rs_python.default_simulator_config()
+    config.deck_size = max(1, habits.cards)
+    config.learn_span = habits.days
+    config.learn_limit = max(0, habits.new_per_day)
+    config.review_limit = max(0, habits.reviews_per_day)
+    config.max_ivl = float(habits.maximum_interval)
+    if habits.first_ratings is not None and min(habits.first_ratings) > 0:
+        config.first_rating_prob = list(habits.first_ratings)
+    if habits.passing_ratings is not None and min(habits.passing_ratings) > 0:
+        config.review_rating_prob = list(habits.passing_ratings)
+    return config
+
+
+def workloads(parameters: Sequence[float], habits: StudyHabits, retentions: Sequence[float]) -> list[Workload]:
+    """Simulate `habits.days` of study at each desired retention (seeded, so the table is reproducible)."""
+    import fsrs_rs_python
+
+    config = _simulator_config(habits)
+    found: list[Workload] = []
+    for retention in retentions:
+        result = fsrs_rs_python.simulate(list(parameters), retention, config, 2023)
+        days = max(1, len(result.review_cnt_per_day))
+        found.append(
+            Workload(
+                retention=retention,
+                reviews_per_day=sum(result.review_cnt_per_day) / days,
+                minutes_per_day=sum(result.cost_per_day) / days / 60,
+                memorized=float(result.memorized_cnt_per_day[-1]) if result.memorized_cnt_per_day else 0.0,
+            )
+        )
+    return found
+
+
+def recommended_retention(parameters: Sequence[float], habits: StudyHabits) -> float:
+    """The desired retention that costs the least study time per card remembered, within RETENTION_RANGE."""
+    import fsrs_rs_python
+
+    found = float(fsrs_rs_python.optimal_retention(_simulator_config(habits), list(parameters)))
+    low, high = RETENTION_RANGE
+    return round(min(max(found, low), high), 2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -141,14 +142,17 @@ def test_anki_package_holds_the_notes(studied: Collection, app: typer.Typer, tmp
     )
     recall_front, recall_back = notes[guid("mixed:pv")][1]
     assert "PersistentVolumes" in recall_front
-    assert recall_back == "- cluster-wide &lt;storage&gt;<br>- bound to one claim"
+    # Markdown is rendered: the notes' list becomes an HTML list, `<storage>` stays text
+    assert recall_back == "<ul>\n<li>cluster-wide &lt;storage&gt;</li>\n<li>bound to one claim</li>\n</ul>"
     assert notes[guid("mixed:mode")][1] == [
         "Which access mode lets many nodes write?<ol><li>ReadWriteOnce</li><li>ReadWriteMany</li></ol>",
         "ReadWriteMany",
     ]
     command_back = notes[guid("mixed:get-pv")][1][1]
-    assert command_back.startswith("<pre><code>kubectl get pv --sort-by=.spec.capacity.storage</code></pre>")
-    assert "kubectl get persistentvolumes" in command_back
+    # commands and manifests are code blocks, highlighted with inline styles (Anki has no stylesheet of ours)
+    assert command_back.startswith("<pre><code>") and "</code></pre>" in command_back
+    assert re.sub(r"<[^>]+>", "", command_back).startswith("kubectl get pv --sort-by=.spec.capacity.storage")
+    assert "kubectl get persistentvolumes" in re.sub(r"<[^>]+>", "", command_back)
     assert "kind: PersistentVolumeClaim" in notes[guid("mixed:claim")][1][1]
     # Anki cards: one per note, two for the reversed pair, one per cloze deletion
     assert database.execute("SELECT count(*) FROM cards").fetchone()[0] == 10

@@ -33,7 +33,6 @@ def app() -> typer.Typer:
 def logged(collection: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Collection:
     synthetic_log(collection, tmp_path)
     (collection.home / "config.toml").write_text(CONFIG, encoding="utf-8")
-    monkeypatch.setattr(scheduling, "optimizer_available", lambda: True)
     monkeypatch.setattr(scheduling, "fit_parameters", lambda histories: FITTED)
     return collection
 
@@ -46,13 +45,13 @@ def test_a_small_log_is_refused(collection: Collection, tmp_path: Path, app: typ
     assert result.stderr.endswith("it needs at least 512. Keep studying and try again later.\n")
 
 
-def test_without_the_extra_it_says_what_to_install(
-    logged: Collection, app: typer.Typer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(scheduling, "optimizer_available", lambda: False)
-    result = runner.invoke(app, ["optimize"])
-    assert result.exit_code == 1
-    assert result.stderr == "error: the optimizer is an optional extra (it brings torch): pip install 'ckaquiz[optimizer]'\n"
+def test_retention_prints_the_simulated_workloads(logged: Collection, app: typer.Typer) -> None:
+    result = runner.invoke(app, ["optimize", "--retention"])
+    assert result.exit_code == 0, result.output
+    assert "desired retention" in result.output and "minutes a day" in result.output
+    assert "0.90 (yours)" in result.output
+    assert "recommended minimum: desired_retention = " in result.output
+    assert tomllib.loads((logged.home / "config.toml").read_text(encoding="utf-8")).get("parameters") is None
 
 
 def test_shows_old_new_and_the_fit_then_saves_when_confirmed(logged: Collection, app: typer.Typer) -> None:

@@ -18,9 +18,9 @@ from ckaquiz.errors import ConfigError
 from ckaquiz.model import Rating
 from ckaquiz.optimize import (
     NotEnoughReviews,
-    OptimizerMissing,
     optimize,
     parameters_line,
+    retention_advice,
     save_parameters,
     with_parameters,
 )
@@ -126,15 +126,6 @@ def test_too_few_reviews_are_refused(collection: Collection, tmp_path: Path) -> 
     )
 
 
-def test_the_optimizer_extra_is_named_when_missing(
-    collection: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    synthetic_log(collection, tmp_path)
-    monkeypatch.setattr(scheduling, "optimizer_available", lambda: False)
-    with pytest.raises(OptimizerMissing, match=r"pip install 'ckaquiz\[optimizer\]'"):
-        optimize(collection)
-
-
 def test_optimize_reports_reviews_and_fit(collection: Collection, tmp_path: Path) -> None:
     synthetic_log(collection, tmp_path)
     result = optimize(collection, fit=lambda histories: NEW)
@@ -147,8 +138,42 @@ def test_optimize_reports_reviews_and_fit(collection: Collection, tmp_path: Path
 
 
 def test_the_real_optimizer(collection: Collection, tmp_path: Path) -> None:
-    pytest.importorskip("torch", reason="the optimizer extra is not installed")
     synthetic_log(collection, tmp_path)
     result = optimize(collection)
     assert len(result.new) == 21 and result.new != result.old
     assert result.new_fit.log_loss <= result.old_fit.log_loss + 0.01
+
+
+def test_the_real_optimizer_on_five_thousand_reviews(collection: Collection, tmp_path: Path) -> None:
+    synthetic_log(collection, tmp_path, cards=420, answers=12)
+    result = optimize(collection)
+    assert result.answers >= 5000
+    assert result.new != result.old
+    assert result.new_fit.log_loss <= result.old_fit.log_loss
+
+
+def test_retention_advice_simulates_each_retention(collection: Collection, tmp_path: Path) -> None:
+    synthetic_log(collection, tmp_path, cards=200, answers=8)
+    advice = retention_advice(collection)
+    low, high = scheduling.RETENTION_RANGE
+    assert low <= advice.recommended <= high
+    shown = [workload.retention for workload in advice.workloads]
+    assert shown == sorted(shown) and {0.8, 0.85, 0.9, 0.95, advice.recommended} <= set(shown)
+    assert advice.cards == 200
+    # a higher desired retention means more reviews a day and more cards remembered
+    reviews = [workload.reviews_per_day for workload in advice.workloads]
+    remembered = [workload.memorized for workload in advice.workloads]
+    assert reviews == sorted(reviews) and remembered == sorted(remembered)
+    assert retention_advice(collection) == advice  # seeded: the same table every time
+
+
+def test_rating_shares_count_first_and_passing_answers() -> None:
+    moment = datetime(2025, 1, 1, tzinfo=UTC)
+    histories = {
+        1: [Answer(moment, Rating.GOOD), Answer(moment + timedelta(days=2), Rating.EASY)],
+        2: [Answer(moment, Rating.AGAIN), Answer(moment + timedelta(days=1), Rating.AGAIN),
+            Answer(moment + timedelta(days=3), Rating.HARD)],
+    }
+    first, passing = scheduling.rating_shares(histories)
+    assert first == (0.5, 0.0, 0.5, 0.0)
+    assert passing == (0.5, 0.0, 0.5)

@@ -642,6 +642,10 @@ class Store:
         rows = self._plain_rows(f"SELECT {_CARD_COLUMNS} FROM cards{where} ORDER BY {ordering}", parameters)
         return [stored_card(row) for row in rows]
 
+    def card_count(self) -> int:
+        """How many cards are active (their source still has them)."""
+        return int(self.connection.execute("SELECT COUNT(*) FROM cards WHERE active = 1").fetchone()[0])
+
     def card_summaries(
         self,
         *,
