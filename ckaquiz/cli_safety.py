@@ -13,6 +13,7 @@ import typer
 
 from ckaquiz.cli_context import fail, say
 from ckaquiz.errors import CkaquizError
+from ckaquiz.printable import neutralise
 
 if TYPE_CHECKING:
     from ckaquiz.backup import BackupEntry
@@ -72,7 +73,8 @@ def _print_entries(entries: list[BackupEntry]) -> None:
         return
     for entry in entries:
         reviews = "unreadable" if entry.reviews is None else f"{entry.reviews} reviews"
-        say(f"{entry.day.isoformat()}\t{entry.tier}\t{_size_text(entry.size)}\t{reviews}\t{entry.path}")
+        fields = (entry.day.isoformat(), entry.tier, _size_text(entry.size), reviews, str(entry.path))
+        typer.echo("\t".join(neutralise(field, single_line=True) for field in fields))
 
 
 def _size_text(size: int) -> str:
