@@ -28,12 +28,11 @@ from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
 
 PROMPT_SEPARATOR = " › "
 QUERY_BLOCKS = frozenset({"dataview", "dataviewjs", "query", "tasks"})
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^\s`]*)")
 _INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([^\s#.,;:!?()\[\]{}\"'`<>=+*&^%$@|\\]+)")
 _REFERENCE = re.compile(r"^\s*reference:\s*(<?https?://\S+?>?)\s*$", re.IGNORECASE)
 _PITFALLS = re.compile(r"^\s*pitfalls:\s*([\w./-]+(?:\s*,\s*[\w./-]+)*)\s*$", re.IGNORECASE)
 """`Pitfalls: id, id`: bank misconceptions a section's recall answers are also checked against."""
-_PITFALLS_LINE = re.compile(r"\n\s*(?i:pitfalls):")
+_PITFALLS_LINE = re.compile(r"\n[^\S\n]*(?i:pitfalls):")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]]+?)\]\]")
 _MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()\s]*)\)")
 _URL = re.compile(r"https?://\S+")
@@ -411,33 +410,90 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def fenced_blocks(body: str) -> list[tuple[int, int, str]]:
+    """(first line, last line, info word) of each fenced code block, counted from 0 in `body`.
+
+    CommonMark decides, through pulldown-cmark's events and their source ranges: a line such as
+    ```` ```code``` ```` is inline code, not a fence; a fence may sit in a list item or a callout;
+    an unclosed fence ends with the list item or quote holding it, or else the file.
+    """
+    if not _may_open_fence(body):
+        return []  # the parser would find no fence: its events are not needed
+    import pyromark
+
+    encoded = body.encode("utf-8")
+    blocks: list[tuple[int, int, str]] = []
+    line = 0
+    position = 0  # byte offset of the start of line `line`
+    for event, source in pyromark.events_with_range(body):
+        if type(event) is not dict or "Start" not in event:
+            continue
+        start = event["Start"]
+        if type(start) is not dict or "CodeBlock" not in start:
+            continue
+        kind = start["CodeBlock"]
+        if type(kind) is not dict or "Fenced" not in kind:
+            continue  # an indented code block: read as text, as before
+        first_byte, end_byte = source["start"], source["end"]
+        line += encoded.count(b"\n", position, first_byte)
+        position = first_byte
+        first = line
+        last_byte = end_byte - 1 if end_byte > first_byte and encoded[end_byte - 1 : end_byte] == b"\n" else end_byte
+        last = first + encoded.count(b"\n", first_byte, last_byte)
+        info = str(kind["Fenced"]).split(maxsplit=1)
+        blocks.append((first, last, info[0].lower() if info else ""))
+    return blocks
+
+
+_CONTAINER_MARKS = " \t>-*+0123456789.)"
+"""What may stand before a fence on its line: indentation, quote markers and list markers."""
+
+
+def _may_open_fence(body: str) -> bool:
+    """Whether a line of `body` may open a fence: ``` or ~~~ after nothing but container marks.
+
+    Found, not matched: a pattern over the marks before a fence backtracks on long runs of them.
+    """
+    for marker in ("```", "~~~"):
+        position = body.find(marker)
+        while position >= 0:
+            line_start = body.rfind("\n", 0, position) + 1
+            if not body[line_start:position].strip(_CONTAINER_MARKS):
+                return True
+            end = body.find("\n", position)
+            if end < 0:
+                break
+            position = body.find(marker, end)
+    return False
+
+
 def _classify(lines: list[str], start: int) -> list[_Line]:
-    """Mark fences and mask comments and inline code, so later rules can ignore them."""
+    """Mark fenced code (found by the CommonMark parser) and mask comments and inline code."""
     # The hot loop of the parser (every line of every note): positional arguments, and substring
     # tests that skip the work (and regexes) a line cannot need.
     result: list[_Line] = []
     append = result.append
-    fence: str | None = None
+    blocks = fenced_blocks("\n".join(lines[start:]))
+    fence_lines: dict[int, str | None] = {}  # index in `lines`: the info word on an opener, else None
+    for first, last, word in blocks:
+        fence_lines[start + first] = word
+        for index in range(start + first + 1, start + last + 1):
+            fence_lines[index] = None
     in_comment = False
-    for number, raw in enumerate(lines[start:], start=start + 1):
-        if fence is not None:
-            stripped = raw.strip()
-            closes = stripped.startswith(fence) and stripped.rstrip(fence[0]) == ""
-            append(_Line(number, raw, "", raw, True))
-            if closes:
-                fence = None
+    for index in range(start, len(lines)):
+        raw = lines[index]
+        number = index + 1
+        if fence_lines and index in fence_lines:
+            opener = fence_lines[index]
+            if opener is None:
+                append(_Line(number, raw, "", raw, True))
+            else:
+                append(_Line(number, raw, "", raw, True, True, opener))
             continue
         if in_comment or "<!--" in raw:
-            masked, in_comment_after = _mask_comments(raw, in_comment)
+            masked, in_comment = _mask_comments(raw, in_comment)
         else:
-            masked, in_comment_after = raw, False
-        # a fence needs ``` or ~~~
-        opener = _FENCE.match(masked) if not in_comment and ("```" in masked or "~~~" in masked) else None
-        in_comment = in_comment_after
-        if opener and masked.strip().startswith(opener.group(1)):
-            fence = opener.group(1)
-            append(_Line(number, raw, "", raw, True, True, opener.group(2).lower()))
-            continue
+            masked = raw
         if masked is raw:
             visible = raw  # nothing masked: the common case, without a loop over characters
         else:
@@ -663,6 +719,8 @@ def _section_cards(
             keep(plain.group(1))  # a study line no rule changes but for its bullet
         elif _is_study_line(line):
             keep(_BLOCK_ID.sub("", visible) if "^" in visible else visible)
+    if has_code and consumed:  # code that belongs to a multi-line card is that card's
+        has_code = any(line.in_fence and line.number not in consumed for line in content)
     points = key_points(point_lines)
     written = "\n".join(point_lines)
     if "[" in written or cloze_markers.search(written):
@@ -677,7 +735,7 @@ def _section_cards(
             section_lines = [
                 line.visible if not line.in_fence else line.raw
                 for line in content
-                if line.number not in consumed or line.in_fence
+                if line.number not in consumed
             ]
         else:
             section_lines = [line.visible for line in content]
@@ -842,19 +900,20 @@ def _multiline_spans(content: list[_Line], options: MarkdownOptions) -> list[tup
         if line.in_fence or marker not in separators or index < taken_until:
             continue
         start = index
-        while (
-            start > taken_until
-            and content[start - 1].visible.strip()
-            and not content[start - 1].in_fence
-            and _inline_split(content[start - 1].masked, options) is None
+        # A fenced block belongs to the card around it, blank lines and all (as the plugin reads it).
+        while start > taken_until and (
+            content[start - 1].in_fence
+            or (content[start - 1].visible.strip() and _inline_split(content[start - 1].masked, options) is None)
         ):
             start -= 1
         end = index + 1
         if options.multiline_end_marker:
-            while end < len(content) and content[end].masked.strip() != options.multiline_end_marker:
+            while end < len(content) and (
+                content[end].in_fence or content[end].masked.strip() != options.multiline_end_marker
+            ):
                 end += 1
         else:
-            while end < len(content) and content[end].raw.strip() and not content[end].in_fence:
+            while end < len(content) and (content[end].in_fence or content[end].raw.strip()):
                 end += 1
         if start == index or end == index + 1:
             continue  # a lone `?` with nothing on one side is just text
