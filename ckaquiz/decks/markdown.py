@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -589,123 +590,175 @@ def _is_study_line(line: _Line) -> bool:
     return _ALPHANUMERIC.search(stripped) is not None
 
 
+@dataclass
+class _SectionWork:
+    """One section on its way to cards: what each step reads, and what the steps found so far."""
+
+    section: _Section
+    context: EntryContext
+    options: MarkdownOptions
+    text: str
+    """The section's masked lines joined: what it holds is looked up once, so that the passes over
+    its lines run only where they can find something (most sections hold plain notes)."""
+    content: list[_Line] = field(default_factory=list)
+    """The section's lines without card and query blocks."""
+    cards: list[Card] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    consumed: set[int] = field(default_factory=set)
+    """Numbers of the lines another card (or a `reference:`/`pitfalls:` line) took from the recall card."""
+    has_code: bool = False
+    reference: str = ""
+    pitfalls: list[str] = field(default_factory=list)
+    section_context: EntryContext | None = None
+
+    @property
+    def inline_context(self) -> EntryContext:
+        """The context of the section's inline cards: the file's, with the section's reference."""
+        if self.section_context is None:
+            self.section_context = _with_reference(self.context, self.reference)
+        return self.section_context
+
+
 def _section_cards(
     section: _Section, context: EntryContext, options: MarkdownOptions
 ) -> tuple[list[Card], list[Problem]]:
-    cards: list[Card] = []
-    problems: list[Problem] = []
-    consumed: set[int] = set()
-    reference = context.reference
-    has_code = False
-    lines = section.lines
-    # What a section holds is looked up once in its whole text, so that the passes over its
-    # lines below run only where they can find something (most sections hold plain notes).
-    text = "\n".join([line.masked for line in lines])
-    if not section.fenced:
-        content = lines
-    else:
-        content = []
-        index = 0
-        while index < len(lines):
-            line = lines[index]
-            if line.fence_opener:
-                block = [line]
-                index += 1
-                while index < len(lines) and lines[index].in_fence and not lines[index].fence_opener:
-                    block.append(lines[index])
-                    index += 1
-                if block[0].fence_info == "card":
-                    entry_cards, entry_problems = _card_block(block, context)
-                    cards.extend(entry_cards)
-                    problems.extend(entry_problems)
-                elif block[0].fence_info not in QUERY_BLOCKS:
-                    has_code = True
-                    content.extend(block)
-                continue
-            content.append(line)
+    """The cards of one heading's section: its blocks, inline cards and recall card, step by step."""
+    work = _SectionWork(section, context, options, "\n".join([line.masked for line in section.lines]))
+    work.reference = context.reference
+    for step in _SECTION_STEPS:
+        step(work)
+    return work.cards, work.problems
+
+
+def _code_blocks(work: _SectionWork) -> None:
+    """Take ```card blocks (YAML entries) and plugin query blocks out of the section's lines."""
+    lines = work.section.lines
+    if not work.section.fenced:
+        work.content = lines
+        return
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.fence_opener:
+            block = [line]
             index += 1
-    if _REFERENCE_LINE.search(f"\n{text}"):
-        for line in content:
-            reference_match = _REFERENCE.match(line.masked) if not line.in_fence and ":" in line.masked else None
-            if reference_match:
-                reference = reference_match.group(1).strip("<>")
-                consumed.add(line.number)
+            while index < len(lines) and lines[index].in_fence and not lines[index].fence_opener:
+                block.append(lines[index])
+                index += 1
+            if block[0].fence_info == "card":
+                entry_cards, entry_problems = _card_block(block, work.context)
+                work.cards.extend(entry_cards)
+                work.problems.extend(entry_problems)
+            elif block[0].fence_info not in QUERY_BLOCKS:
+                work.has_code = True
+                work.content.extend(block)
+            continue
+        work.content.append(line)
+        index += 1
 
-    pitfalls: list[str] = []
-    if _PITFALLS_LINE.search(f"\n{text}"):
-        for line in content:
-            pitfalls_match = _PITFALLS.match(line.masked) if not line.in_fence and ":" in line.masked else None
-            if pitfalls_match:
-                named = [name.strip() for name in pitfalls_match.group(1).split(",")]
-                from ckaquiz.misconceptions import pitfall_problems
 
-                messages = pitfall_problems(named)
-                problems.extend(Problem(context.path, line.number, message) for message in messages)
-                if not messages:
-                    pitfalls.extend(name for name in named if name not in pitfalls)
-                consumed.add(line.number)
+def _reference_line(work: _SectionWork) -> None:
+    """A `reference: URL` line gives the section's cards their reference."""
+    if not _REFERENCE_LINE.search(f"\n{work.text}"):
+        return
+    for line in work.content:
+        reference_match = _REFERENCE.match(line.masked) if not line.in_fence and ":" in line.masked else None
+        if reference_match:
+            work.reference = reference_match.group(1).strip("<>")
+            work.consumed.add(line.number)
 
-    section_context = _with_reference(context, reference)
+
+def _pitfalls_line(work: _SectionWork) -> None:
+    """A `pitfalls: id, id` line names bank misconceptions the recall answers are checked against."""
+    if not _PITFALLS_LINE.search(f"\n{work.text}"):
+        return
+    for line in work.content:
+        pitfalls_match = _PITFALLS.match(line.masked) if not line.in_fence and ":" in line.masked else None
+        if pitfalls_match:
+            named = [name.strip() for name in pitfalls_match.group(1).split(",")]
+            from ckaquiz.misconceptions import pitfall_problems
+
+            messages = pitfall_problems(named)
+            work.problems.extend(Problem(work.context.path, line.number, message) for message in messages)
+            if not messages:
+                work.pitfalls.extend(name for name in named if name not in work.pitfalls)
+            work.consumed.add(line.number)
+
+
+def _multiline_cards(work: _SectionWork) -> None:
+    """`question / ? / answer` blocks (`??` makes both directions)."""
+    options, content = work.options, work.content
+    if not _separator_lines(options.multiline_separator, options.multiline_reverse_separator).search(
+        f"\n{work.text}"
+    ):
+        return
+    separators = {options.multiline_separator: False, options.multiline_reverse_separator: True}
+    for start, separator_index, end in _multiline_spans(content, options):
+        question = "\n".join(line.visible for line in content[start:separator_index]).strip()
+        answer = "\n".join(line.visible for line in content[separator_index + 1 : end]).strip()
+        reverse = separators[content[separator_index].masked.strip()]
+        work.consumed.update(line.number for line in content[start:end])
+        if (
+            end < len(content)
+            and options.multiline_end_marker
+            and content[end].masked.strip() == options.multiline_end_marker
+        ):
+            work.consumed.add(content[end].number)
+        schedule = _sr_near(content, end - 1, work.problems, work.context.path)
+        work.cards.extend(
+            _basic(work.inline_context, question, answer, content[start].number, reverse=reverse, schedule=schedule)
+        )
+
+
+def _inline_cards(work: _SectionWork) -> None:
+    """`question::answer` lines (`:::` makes both directions) and lines with cloze deletions."""
+    options, content, consumed = work.options, work.content, work.consumed
     cloze_markers = _cloze_markers(options.cloze_styles)
-    if _separator_lines(options.multiline_separator, options.multiline_reverse_separator).search(f"\n{text}"):
-        separators = {options.multiline_separator: False, options.multiline_reverse_separator: True}
-        for start, separator_index, end in _multiline_spans(content, options):
-            question = "\n".join(line.visible for line in content[start:separator_index]).strip()
-            answer_lines = content[separator_index + 1 : end]
-            answer = "\n".join(line.visible for line in answer_lines).strip()
-            reverse = separators[content[separator_index].masked.strip()]
-            consumed.update(line.number for line in content[start:end])
-            if (
-                end < len(content)
-                and options.multiline_end_marker
-                and content[end].masked.strip() == options.multiline_end_marker
-            ):
-                consumed.add(content[end].number)
-            schedule = _sr_near(content, end - 1, problems, context.path)
-            cards.extend(
-                _basic(section_context, question, answer, content[start].number, reverse=reverse, schedule=schedule)
-            )
-
-    clozing = cloze_markers.search(text) is not None
-    if clozing or _may_split(text, options):
-        probe = _split_probe(options.single_separator, options.double_separator)
-        for position, line in enumerate(content):
-            masked = line.masked
-            if probe is not None and probe not in masked and not (clozing and cloze_markers.search(masked)):
-                continue  # neither an inline card nor a cloze can be in this line
-            if line.in_fence or (consumed and line.number in consumed):
-                continue
-            split = _inline_split(masked, options)
-            if split is not None:
-                at, width, reverse = split
-                question = line.visible[:at].strip()
-                answer = line.visible[at + width :].strip()
-                if question and answer:
-                    consumed.add(line.number)
-                    block_id = _BLOCK_ID.search(answer)
-                    given = block_id.group(1) if block_id else None
-                    if block_id:
-                        answer = answer[: block_id.start()].strip()
-                    schedule = _sr_near(content, position, problems, context.path)
-                    cards.extend(
-                        _basic(
-                            section_context,
-                            _LIST_MARKER.sub("", question, count=1),
-                            answer,
-                            line.number,
-                            reverse=reverse,
-                            schedule=schedule,
-                            given_id=given,
-                        )
+    clozing = cloze_markers.search(work.text) is not None
+    if not clozing and not _may_split(work.text, options):
+        return
+    probe = _split_probe(options.single_separator, options.double_separator)
+    for position, line in enumerate(content):
+        masked = line.masked
+        if probe is not None and probe not in masked and not (clozing and cloze_markers.search(masked)):
+            continue  # neither an inline card nor a cloze can be in this line
+        if line.in_fence or (consumed and line.number in consumed):
+            continue
+        split = _inline_split(masked, options)
+        if split is not None:
+            at, width, reverse = split
+            question = line.visible[:at].strip()
+            answer = line.visible[at + width :].strip()
+            if question and answer:
+                consumed.add(line.number)
+                block_id = _BLOCK_ID.search(answer) if "^" in answer else None
+                given = block_id.group(1) if block_id else None
+                if block_id:
+                    answer = answer[: block_id.start()].strip()
+                schedule = _sr_near(content, position, work.problems, work.context.path)
+                work.cards.extend(
+                    _basic(
+                        work.inline_context,
+                        _LIST_MARKER.sub("", question, count=1),
+                        answer,
+                        line.number,
+                        reverse=reverse,
+                        schedule=schedule,
+                        given_id=given,
                     )
-                    continue
-            if clozing and cloze_markers.search(masked):
-                cards.extend(
-                    _clozes(section_context, line, options, _sr_near(content, position, problems, context.path))
                 )
+                continue
+        if clozing and cloze_markers.search(masked):
+            schedule = _sr_near(content, position, work.problems, work.context.path)
+            work.cards.extend(_clozes(work.inline_context, line, options, schedule))
 
-    if len(cards) > 1:
-        cards.sort(key=_source_line)
+
+def _recall_card(work: _SectionWork) -> None:
+    """The section's own blank-page recall card, first among its cards: its notes and their key points."""
+    if len(work.cards) > 1:
+        work.cards.sort(key=_source_line)
+    section, context, options, content, consumed = work.section, work.context, work.options, work.content, work.consumed
+    cloze_markers = _cloze_markers(options.cloze_styles)
     point_lines: list[str] = []
     keep = point_lines.append
     for line in content:
@@ -719,6 +772,7 @@ def _section_cards(
             keep(plain.group(1))  # a study line no rule changes but for its bullet
         elif _is_study_line(line):
             keep(_BLOCK_ID.sub("", visible) if "^" in visible else visible)
+    has_code = work.has_code
     if has_code and consumed:  # code that belongs to a multi-line card is that card's
         has_code = any(line.in_fence and line.number not in consumed for line in content)
     points = key_points(point_lines)
@@ -728,41 +782,51 @@ def _section_cards(
             _strip_cloze_markup(readable(point), options) if "[" in point or cloze_markers.search(point) else point
             for point in points
         ]
-    if (points or has_code) and (oversized := _oversized(section, len(text))):
-        problems.append(Problem(context.path, section.line, oversized))
-    elif points or has_code:
-        if consumed or section.fenced:
-            section_lines = [
-                line.visible if not line.in_fence else line.raw
-                for line in content
-                if line.number not in consumed
-            ]
-        else:
-            section_lines = [line.visible for line in content]
-        answer = "\n".join(section_lines).strip("\n")
-        prompt = PROMPT_SEPARATOR.join(section.path)
-        if section.block_id:
-            identity = explicit_id(context.deck, section.block_id)
-        else:
-            basis = "recall-intro" if section.intro else "recall"
-            identity = section_context.allocator.allocate(f"{basis}\n{prompt}")
-        cards.insert(
-            0,
-            Card(
-                id=identity,
-                deck=context.deck,
-                kind=CardKind.RECALL,
-                prompt=prompt,
-                answer=answer,
-                source=SourceLocation(context.path, section.line),
-                tags=context.tags,
-                key_points=tuple(points),
-                sibling_key=identity,
-                reference=reference,
-                fields=dict(context.fields) | ({"pitfalls": pitfalls} if pitfalls else {}),
-            ),
-        )
-    return cards, problems
+    if not points and not has_code:
+        return
+    if oversized := _oversized(section, len(work.text)):
+        work.problems.append(Problem(context.path, section.line, oversized))
+        return
+    if consumed or section.fenced:
+        section_lines = [
+            line.visible if not line.in_fence else line.raw for line in content if line.number not in consumed
+        ]
+    else:
+        section_lines = [line.visible for line in content]
+    answer = "\n".join(section_lines).strip("\n")
+    prompt = PROMPT_SEPARATOR.join(section.path)
+    if section.block_id:
+        identity = explicit_id(context.deck, section.block_id)
+    else:
+        basis = "recall-intro" if section.intro else "recall"
+        identity = work.inline_context.allocator.allocate(f"{basis}\n{prompt}")
+    work.cards.insert(
+        0,
+        Card(
+            id=identity,
+            deck=context.deck,
+            kind=CardKind.RECALL,
+            prompt=prompt,
+            answer=answer,
+            source=SourceLocation(context.path, section.line),
+            tags=context.tags,
+            key_points=tuple(points),
+            sibling_key=identity,
+            reference=work.reference,
+            fields=dict(context.fields) | ({"pitfalls": work.pitfalls} if work.pitfalls else {}),
+        ),
+    )
+
+
+_SECTION_STEPS: tuple[Callable[[_SectionWork], None], ...] = (
+    _code_blocks,
+    _reference_line,
+    _pitfalls_line,
+    _multiline_cards,
+    _inline_cards,
+    _recall_card,
+)
+"""What a section is read for, in order: each step may take lines from the ones after it."""
 
 
 def _oversized(section: _Section, characters: int) -> str | None:
