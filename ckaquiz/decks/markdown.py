@@ -9,7 +9,6 @@ callouts, plugin query blocks) is read here too; what differs between a deck and
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Callable
@@ -23,6 +22,24 @@ import yaml
 from ckaquiz.decks.entries import MAX_DELETIONS, EntryContext, build_entry_cards, cloze_cards_text, merge_tags
 from ckaquiz.decks.filenames import file_name, split_suffix
 from ckaquiz.decks.identity import explicit_id
+from ckaquiz.decks.inline import (
+    CLOZE_STYLES,
+    LINE_CLOZE_DELETION,
+    MAX_CLOZE_LINE,
+    cloze_answer,
+    cloze_markers,
+    first_group,
+    inline_split,
+    may_split,
+    parse_sr_schedule,
+    separator_lines,
+    split_probe,
+    sr_comment,
+    strip_cloze_markup,
+)
+from ckaquiz.decks.inline import (
+    MarkdownOptions as MarkdownOptions,  # re-exported: loaders name the options by this module
+)
 from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
 from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, safe_compose
 from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
@@ -43,14 +60,6 @@ _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _ALPHANUMERIC = re.compile(r"[^\W_]")
 """A character for which `str.isalnum()` is true (a word character other than `_`)."""
-# The inner text never runs over the next marker, so a line of ten million unclosed markers
-# takes linear time instead of scanning to the end of the line from each one.
-_CLOZE_STYLES = {
-    "highlight": re.compile(r"==(?=\S)((?:(?!==).)+?)(?<=\S)=="),
-    "bold": re.compile(r"\*\*(?=\S)((?:(?!\*\*).)+?)(?<=\S)\*\*"),
-    "curly": re.compile(r"\{\{(?!\{)((?:(?!\{\{|\}\}).)+?)\}\}"),
-}
-_CLOZE_DELETION = re.compile(r"\{\{((?:(?!\{\{|\}\}).)+?)\}\}")
 MAX_NOTE_LINES = 200_000
 """Lines of one note: reading a line costs a few microseconds and a hundred bytes, so this keeps a
 note to a second or two and a few dozen megabytes (five megabytes of blank lines took minutes)."""
@@ -58,29 +67,6 @@ MAX_SECTION_LINES = 5_000
 MAX_SECTION_CHARACTERS = 200_000
 """A heading's section longer than either (blank lines not counted) makes no recall card (its inline cards still load):
 nobody recalls five thousand lines from a blank page, and the answer is shown whole."""
-MAX_CLOZE_LINE = 10_000
-"""Longer lines make no cloze cards: every card of a line repeats the whole line."""
-_CLOZE_MARKERS = {"highlight": "==", "bold": "**", "curly": "{{"}
-"""What each cloze style's pattern needs in a line: without it the pattern cannot match."""
-_CLOZE_ANSWER = re.compile(r"^(?:c?\d+;;)?(.*?)(?:;;.*)?$", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class MarkdownOptions:
-    """How inline cards are written and how prompts are titled."""
-
-    single_separator: str = "::"
-    double_separator: str = ":::"
-    multiline_separator: str = "?"
-    multiline_reverse_separator: str = "??"
-    multiline_end_marker: str = ""
-    cloze_styles: tuple[str, ...] = ("highlight",)
-    title_in_prompt: bool = False
-    default_tags: tuple[str, ...] = ()
-    tag_folder: str | None = None
-    skip_headings: tuple[str, ...] = ()
-
-
 @dataclass(slots=True)
 class _Line:
     number: int
@@ -270,61 +256,6 @@ def note_date(frontmatter: dict[str, Any], path: str) -> str | None:
             return match.group(1)
     match = _DATE.search(file_name(path))
     return match.group(1) if match else None
-
-
-SR_YEARS = (1970, 2999)
-SR_MAX_INTERVAL_DAYS = 36_500
-SR_MAX_EASE = 10_000
-"""What a plugin scheduling comment may hold: a due date within these years, an interval of at most a
-hundred years and an ease of at most this (the plugin starts cards at 250); anything else was not
-written by the plugin and is ignored with a problem."""
-
-
-def parse_sr_schedule(comment: str, problems: list[str] | None = None) -> list[dict[str, Any] | None]:
-    """Entries of a Spaced Repetition plugin comment (`!2025-03-25,3,250` per sibling).
-
-    An entry with an impossible date, interval or ease is None (its sibling starts new), and why
-    is added to `problems`.
-    """
-    entries: list[dict[str, Any] | None] = []
-    for chunk in comment.split("!"):
-        fields = [part.strip() for part in chunk.split(",") if part.strip()]
-        if not fields:
-            continue
-        if fields[0].casefold() == "fsrs":
-            fields = fields[1:]
-        due = next((part for part in fields if _DATE.fullmatch(part[:10]) and len(part) >= 10), None)
-        if due is None:
-            continue
-        numbers = [part for part in fields[fields.index(due) + 1 :] if re.fullmatch(r"\d+(?:\.\d+)?", part)]
-        interval = float(numbers[0]) if numbers else 1.0
-        ease = float(numbers[1]) if len(numbers) > 1 else 250.0
-        reason = _impossible_sr(due[:10], interval, ease)
-        if reason is not None:
-            if problems is not None:
-                problems.append(f"scheduling comment ignored: {reason}")
-            entries.append(None)
-            continue
-        entries.append({"due": due[:10], "interval": interval, "ease": ease})
-    return entries
-
-
-def _impossible_sr(due: str, interval: float, ease: float) -> str | None:
-    try:
-        day = date.fromisoformat(due)
-    except ValueError:
-        return f"invalid date {due}"
-    if not SR_YEARS[0] <= day.year <= SR_YEARS[1]:
-        return f"due date {due} is outside the years {SR_YEARS[0]}-{SR_YEARS[1]}"
-    if interval > SR_MAX_INTERVAL_DAYS:
-        return f"interval of {_short_number(interval)} days (at most {SR_MAX_INTERVAL_DAYS})"
-    if ease > SR_MAX_EASE:
-        return f"ease of {_short_number(ease)} (at most {SR_MAX_EASE})"
-    return None
-
-
-def _short_number(value: float) -> str:
-    return f"{value:.0f}" if value < 1e15 else f"{value:.3g}"
 
 
 def parse_markdown(
@@ -688,7 +619,7 @@ def _pitfalls_line(work: _SectionWork) -> None:
 def _multiline_cards(work: _SectionWork) -> None:
     """`question / ? / answer` blocks (`??` makes both directions)."""
     options, content = work.options, work.content
-    if not _separator_lines(options.multiline_separator, options.multiline_reverse_separator).search(
+    if not separator_lines(options.multiline_separator, options.multiline_reverse_separator).search(
         f"\n{work.text}"
     ):
         return
@@ -713,18 +644,18 @@ def _multiline_cards(work: _SectionWork) -> None:
 def _inline_cards(work: _SectionWork) -> None:
     """`question::answer` lines (`:::` makes both directions) and lines with cloze deletions."""
     options, content, consumed = work.options, work.content, work.consumed
-    cloze_markers = _cloze_markers(options.cloze_styles)
-    clozing = cloze_markers.search(work.text) is not None
-    if not clozing and not _may_split(work.text, options):
+    markers = cloze_markers(options.cloze_styles)
+    clozing = markers.search(work.text) is not None
+    if not clozing and not may_split(work.text, options):
         return
-    probe = _split_probe(options.single_separator, options.double_separator)
+    probe = split_probe(options.single_separator, options.double_separator)
     for position, line in enumerate(content):
         masked = line.masked
-        if probe is not None and probe not in masked and not (clozing and cloze_markers.search(masked)):
+        if probe is not None and probe not in masked and not (clozing and markers.search(masked)):
             continue  # neither an inline card nor a cloze can be in this line
         if line.in_fence or (consumed and line.number in consumed):
             continue
-        split = _inline_split(masked, options)
+        split = inline_split(masked, options)
         if split is not None:
             at, width, reverse = split
             question = line.visible[:at].strip()
@@ -748,7 +679,7 @@ def _inline_cards(work: _SectionWork) -> None:
                     )
                 )
                 continue
-        if clozing and cloze_markers.search(masked):
+        if clozing and markers.search(masked):
             schedule = _sr_near(content, position, work.problems, work.context.path)
             work.cards.extend(_clozes(work.inline_context, line, options, schedule))
 
@@ -758,7 +689,7 @@ def _recall_card(work: _SectionWork) -> None:
     if len(work.cards) > 1:
         work.cards.sort(key=_source_line)
     section, context, options, content, consumed = work.section, work.context, work.options, work.content, work.consumed
-    cloze_markers = _cloze_markers(options.cloze_styles)
+    markers = cloze_markers(options.cloze_styles)
     point_lines: list[str] = []
     keep = point_lines.append
     for line in content:
@@ -777,9 +708,9 @@ def _recall_card(work: _SectionWork) -> None:
         has_code = any(line.in_fence and line.number not in consumed for line in content)
     points = key_points(point_lines)
     written = "\n".join(point_lines)
-    if "[" in written or cloze_markers.search(written):
+    if "[" in written or markers.search(written):
         points = [
-            _strip_cloze_markup(readable(point), options) if "[" in point or cloze_markers.search(point) else point
+            strip_cloze_markup(readable(point), options) if "[" in point or markers.search(point) else point
             for point in points
         ]
     if not points and not has_code:
@@ -849,16 +780,6 @@ whatever URLs or tags follow), and holds nothing a key point loses (links, block
 group 1 is its key point, which `key_points` keeps as it is."""
 
 
-@functools.lru_cache(maxsize=16)
-def _split_probe(single: str, double: str) -> str | None:
-    """A text that every line holding one of these inline card separators holds (None: look at every line)."""
-    separators = [separator for separator in (single, double) if separator]
-    if not separators or any(" " in separator or "\n" in separator for separator in separators):
-        return None
-    shortest = min(separators, key=len)
-    return shortest if all(shortest in separator for separator in separators) else None
-
-
 def _source_line(card: Card) -> int:
     return card.source.line
 
@@ -867,48 +788,6 @@ _REFERENCE_LINE = re.compile(r"\n[^\S\n]*(?i:reference):")
 """Where a section may hold a `reference:` line (`_REFERENCE` then reads it line by line). It searches
 the text after a line break: a literal line break is found fast, `^` in multi-line mode is tried
 at every character."""
-
-
-@functools.lru_cache(maxsize=16)
-def _separator_lines(single: str, double: str) -> re.Pattern[str]:
-    """A pattern finding a line that is only one of these multi-line separators in a section's text after a
-    line break (the separators are looked up by text, not by options: hashing options costs more)."""
-    separators = [single, double]
-    if not all(separators) or any("\n" in separator for separator in separators):
-        return re.compile("")  # unusual separators: always look line by line
-    alternatives = "|".join(re.escape(separator) for separator in sorted(separators, key=len, reverse=True))
-    return re.compile(rf"\n[^\S\n]*(?:{alternatives})[^\S\n]*(?:\n|\Z)")
-
-
-def _may_split(text: str, options: MarkdownOptions) -> bool:
-    """Whether a line of this text may hold an inline card separator (`_inline_split` decides)."""
-    for separator in (options.single_separator, options.double_separator):
-        if separator and (separator in text or " " in separator or "\n" in separator):
-            return True
-    return False
-
-
-@functools.lru_cache(maxsize=16)
-def _cloze_markers(styles: tuple[str, ...]) -> re.Pattern[str]:
-    """A pattern that finds what any of these cloze styles needs in a line (never matches if none)."""
-    return re.compile("|".join(re.escape(_CLOZE_MARKERS[style]) for style in styles) or r"(?!)")
-
-
-def _strip_cloze_markup(text: str, options: MarkdownOptions) -> str:
-    for style in options.cloze_styles:
-        if _CLOZE_MARKERS[style] not in text:
-            continue
-        text = _CLOZE_STYLES[style].sub(lambda match: _cloze_answer(match.group(1)), text)
-    return text
-
-
-def _first_group(match: re.Match[str]) -> str:
-    return match.group(1)
-
-
-def _cloze_answer(inner: str) -> str:
-    match = _CLOZE_ANSWER.match(inner)
-    return match.group(1) if match else inner
 
 
 def _with_reference(context: EntryContext, reference: str) -> EntryContext:
@@ -926,22 +805,12 @@ def _with_reference(context: EntryContext, reference: str) -> EntryContext:
     return scoped
 
 
-def _sr_comment(line: str) -> str | None:
-    """The text of the line's first `<!--SR:...-->` comment (found, not matched: a pattern with lazy
-    text retried from each of a line's many unclosed openers takes quadratic time)."""
-    start = line.find("<!--SR:")
-    if start < 0:
-        return None
-    end = line.find("-->", start + 7)
-    return None if end < 0 else line[start + 7 : end]
-
-
 def _sr_near(content: list[_Line], position: int, problems: list[Problem], path: str) -> list[dict[str, Any] | None]:
     """The plugin's scheduling comment on a card's last line or the line after it."""
     for index in (position, position + 1):
         if 0 <= index < len(content) and not content[index].in_fence:
             line = content[index]
-            comment = _sr_comment(line.raw)
+            comment = sr_comment(line.raw)
             if comment is not None:
                 reasons: list[str] = []
                 entries = parse_sr_schedule(comment, reasons)
@@ -967,7 +836,7 @@ def _multiline_spans(content: list[_Line], options: MarkdownOptions) -> list[tup
         # A fenced block belongs to the card around it, blank lines and all (as the plugin reads it).
         while start > taken_until and (
             content[start - 1].in_fence
-            or (content[start - 1].visible.strip() and _inline_split(content[start - 1].masked, options) is None)
+            or (content[start - 1].visible.strip() and inline_split(content[start - 1].masked, options) is None)
         ):
             start -= 1
         end = index + 1
@@ -984,27 +853,6 @@ def _multiline_spans(content: list[_Line], options: MarkdownOptions) -> list[tup
         spans.append((start, index, end))
         taken_until = end + 1
     return spans
-
-
-def _inline_split(masked: str, options: MarkdownOptions) -> tuple[int, int, bool] | None:
-    double_separator, single_separator = options.double_separator, options.single_separator
-    # Blanking URLs only turns characters into spaces, so it cannot make a separator appear
-    # that is not already there (unless the separator itself holds a space).
-    if (
-        (not double_separator or double_separator not in masked)
-        and (not single_separator or single_separator not in masked)
-        and " " not in double_separator
-        and " " not in single_separator
-    ):
-        return None
-    masked = _URL.sub(lambda match: " " * len(match.group(0)), masked)
-    double = masked.find(options.double_separator) if options.double_separator else -1
-    if double > 0:
-        return double, len(options.double_separator), True
-    single = masked.find(options.single_separator) if options.single_separator else -1
-    if single > 0:
-        return single, len(options.single_separator), False
-    return None
 
 
 def _sr_entry(schedule: list[dict[str, Any] | None], index: int) -> dict[str, Any]:
@@ -1051,11 +899,11 @@ def _clozes(
     if len(line.masked) > MAX_CLOZE_LINE:
         return []
     for style in options.cloze_styles:
-        for match in _CLOZE_STYLES[style].finditer(line.masked):
+        for match in CLOZE_STYLES[style].finditer(line.masked):
             if len(spans) >= MAX_DELETIONS:
                 break
             if not any(start < match.end() and match.start() < end for start, end, _ in spans):
-                spans.append((match.start(), match.end(), _cloze_answer(line.visible[match.start(1) : match.end(1)])))
+                spans.append((match.start(), match.end(), cloze_answer(line.visible[match.start(1) : match.end(1)])))
     if not spans:
         return []
     spans.sort()
@@ -1067,7 +915,7 @@ def _clozes(
         position = end
     pieces.append(line.visible[position:])
     cloze_text = _LIST_MARKER.sub("", "".join(pieces).strip(), count=1)
-    text = _CLOZE_DELETION.sub(_first_group, cloze_text)
+    text = LINE_CLOZE_DELETION.sub(first_group, cloze_text)
     identity = context.allocator.allocate("cloze\n" + text)
     return [
         Card(
