@@ -139,7 +139,7 @@ def test_arbitrary_text_never_raises(text: str) -> None:
 
 def test_a_one_line_fence_is_inline_code_and_the_cards_after_it_load() -> None:
     text = (
-        "# Tips\nrun ```kubectl get pods``` first\n\n"
+        "# Tips\n```kubectl get pods``` lists them\n\n"
         "Taint::marks a node so pods keep away\n==etcd== holds the state\n"
     )
     assert cards_of(text)[1:] == [
@@ -182,3 +182,8 @@ def test_a_fence_in_a_list_item_ends_with_the_item() -> None:
 def test_an_unclosed_fence_still_runs_to_the_end_of_the_file() -> None:
     text = "# T\n```\nq::a\n# Not a heading\n"
     assert cards_of(text) == [("recall", "T", "```\nq::a\n# Not a heading", 1)]
+
+
+def test_a_fence_in_a_callout_is_code_as_obsidian_shows_it() -> None:
+    text = "# T\n> [!example]\n> ```yaml\n> q::a\n> ```\n\nafter::here\n"
+    assert [card[1:] for card in cards_of(text) if card[0] == "basic"] == [("after", "here", 7)]
