@@ -187,3 +187,7 @@ def test_an_unclosed_fence_still_runs_to_the_end_of_the_file() -> None:
 def test_a_fence_in_a_callout_is_code_as_obsidian_shows_it() -> None:
     text = "# T\n> [!example]\n> ```yaml\n> q::a\n> ```\n\nafter::here\n"
     assert [card[1:] for card in cards_of(text) if card[0] == "basic"] == [("after", "here", 7)]
+
+
+def test_a_lone_surrogate_in_a_fence_is_read_like_any_character() -> None:
+    assert cards_of("# T\n```\nx\ud800\n```\nq::a\n")[1:] == [("basic", "q", "a", 5)]

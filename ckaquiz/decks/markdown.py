@@ -353,7 +353,11 @@ def fenced_blocks(body: str) -> list[tuple[int, int, str]]:
         return []  # the parser would find no fence: its events are not needed
     import pyromark
 
-    encoded = body.encode("utf-8")
+    try:
+        encoded = body.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (no file read as UTF-8 holds one) is read as `?`
+        body = body.encode("utf-8", "replace").decode("utf-8")
+        encoded = body.encode("utf-8")
     blocks: list[tuple[int, int, str]] = []
     line = 0
     position = 0  # byte offset of the start of line `line`
