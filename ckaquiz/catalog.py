@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,13 +37,29 @@ def validate_filters(collection: Collection, filters: Filters) -> None:
         known = {name.casefold(): name for name in collection.store.deck_names()}
         for deck in filters.decks:
             if deck.casefold() not in known:
-                listing = ", ".join(sorted(known.values())) or "none"
-                raise UsageError(f"unknown deck {deck!r} (decks: {listing})")
+                raise UsageError(f"unknown deck {deck!r} ({_deck_hint(deck, known)})")
     if filters.tags:
         tags = collection.store.distinct_tags(decks=filters.decks)
         for pattern in filters.tags:
             if not any(tag_matches(pattern, tag) for tag in tags):
                 raise UsageError(f"no card is tagged {pattern!r}")
+
+
+HINTED_DECKS = 5
+
+
+def _deck_hint(deck: str, known: dict[str, str]) -> str:
+    """A few deck names close to a mistyped one: every name when there are few, else the nearest ones."""
+    if len(known) <= HINTED_DECKS:
+        return "decks: " + (", ".join(sorted(known.values())) or "none")
+    wanted = deck.casefold()
+    containing = sorted(key for key in known if wanted and wanted in key)
+    close = difflib.get_close_matches(wanted, list(known), n=HINTED_DECKS, cutoff=0.5)
+    nearest = list(dict.fromkeys([*close, *containing]))[:HINTED_DECKS]
+    everything = f"all {len(known)} decks: `ckaquiz decks`"
+    if not nearest:
+        return everything
+    return "closest: " + ", ".join(known[key] for key in nearest) + "; " + everything
 
 
 def matching_summaries(
