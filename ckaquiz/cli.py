@@ -32,6 +32,7 @@ app = typer.Typer(
     name="ckaquiz",
     help="Spaced-repetition study sessions in the terminal for the CKA exam, from Markdown and YAML notes.",
     no_args_is_help=False,
+    invoke_without_command=True,  # bare `ckaquiz` prints the help and exits 0 (see main_callback)
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -73,6 +74,9 @@ def main_callback(
     ] = False,
 ) -> None:
     """Study CKA and AWS notes with FSRS spaced repetition: `ckaquiz study` to start."""
+    if context.invoked_subcommand is None:
+        typer.echo(context.get_help())
+        raise typer.Exit(0)
     shared = Context()
     context.obj = shared
     context.call_on_close(shared.close)
@@ -378,7 +382,7 @@ def cards(
     from ckaquiz.ui.render import format_due
     from ckaquiz.ui.text import plain_cell
 
-    table = Table(title=f"{len(found)} cards")
+    table = Table(title=plural(len(found), "card"))
     for column in ("id", "kind", "prompt", "state", "due"):
         table.add_column(column, overflow="fold" if column == "id" else "ellipsis")
     for stored in found:
@@ -437,7 +441,7 @@ def check(
     shown = [str(problem) for problem in problems] + _bank_problems(targets)
     for line in shown:
         say(line)
-    say(f"{count} cards, {len(shown)} problems", err=True)
+    say(f"{plural(count, 'card')}, {plural(len(shown), 'problem')}", err=True)
     if shown:
         raise typer.Exit(1)
 
@@ -539,7 +543,7 @@ def history(
         return
     from datetime import datetime
 
-    table = Table(title=plain_cell(f"{one_line(stored.card.prompt, 60)}: {len(attempts)} attempts"))
+    table = Table(title=plain_cell(f"{one_line(stored.card.prompt, 60)}: {plural(len(attempts), 'attempt')}"))
     for column in ("date", "score", "suggested", "grade", "seconds", "still missed"):
         table.add_column(column)
     for attempt in attempts:
@@ -584,7 +588,7 @@ def sources_remove(
         retired = store.deactivate_source(name, now=shared.collection.now())
     except CkaquizError as error:
         raise fail(str(error)) from None
-    say(f"removed {name}: {retired} cards retired (history kept)")
+    say(f"removed {name}: {plural(retired, 'card')} retired (history kept)")
 
 
 from ckaquiz.cli_progress import register as register_progress  # noqa: E402

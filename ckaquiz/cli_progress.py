@@ -178,7 +178,7 @@ def _optimization_view(result: Optimization) -> RenderableType:
         else "the new parameters do not predict your answers better; keeping the old ones is fine"
     )
     header = Text(
-        f"fitted to {result.answers} answers on {result.cards} cards\n"
+        f"fitted to {plural(result.answers, 'answer')} on {plural(result.cards, 'card')}\n"
         f"{result.counted} of them train the optimizer (a day or more after the card's previous answer)"
     )
     return Group(header, table, fit, Text(verdict))

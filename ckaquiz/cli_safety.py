@@ -14,6 +14,7 @@ import typer
 from ckaquiz.cli_context import fail, say
 from ckaquiz.errors import CkaquizError
 from ckaquiz.printable import neutralise
+from ckaquiz.ui.plurals import plural
 
 if TYPE_CHECKING:
     from ckaquiz.backup import BackupEntry
@@ -72,7 +73,7 @@ def _print_entries(entries: list[BackupEntry]) -> None:
         typer.echo("no backups yet (one is made each day before the first write, or with `ckaquiz backup`)")
         return
     for entry in entries:
-        reviews = "unreadable" if entry.reviews is None else f"{entry.reviews} reviews"
+        reviews = "unreadable" if entry.reviews is None else plural(entry.reviews, "review")
         fields = (entry.day.isoformat(), entry.tier, _size_text(entry.size), reviews, str(entry.path))
         typer.echo("\t".join(neutralise(field, single_line=True) for field in fields))
 
@@ -114,7 +115,8 @@ def restore(
         raise fail(str(error)) from None
     restored = result.restored
     kept = f"; the replaced database is kept as {result.replaced}" if result.replaced is not None else ""
-    say(f"restored {database} from {file} ({restored.reviews} reviews, schema {restored.schema_version}){kept}")
+    reviews = plural(restored.reviews, "review")
+    say(f"restored {database} from {file} ({reviews}, schema {restored.schema_version}){kept}")
 
 
 def register(app: typer.Typer) -> None:

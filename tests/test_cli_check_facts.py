@@ -121,4 +121,4 @@ def test_check_validates_a_folders_misconception_bank(tmp_path: Path) -> None:
     result = run_cli("check", str(tmp_path))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [f"{tmp_path / 'misconceptions.yaml'}:2: entry half: missing correction.ko"]
-    assert result.stderr.strip() == "0 cards, 1 problems"
+    assert result.stderr.strip() == "0 cards, 1 problem"

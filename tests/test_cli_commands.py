@@ -156,6 +156,15 @@ def test_a_mistyped_deck_among_many_names_the_closest_few(isolated_home: Path) -
     assert nothing_close.startswith("error: unknown deck 'zzz' (all ")
 
 
+def test_bare_ckaquiz_prints_the_help_and_exits_0(isolated_home: Path) -> None:
+    result = run_cli()
+    assert result.returncode == 0
+    assert result.stdout.startswith("Usage: ")
+    assert "study" in result.stdout and "import" in result.stdout
+    assert result.stderr == ""
+    assert not (isolated_home / "ckaquiz.db").exists()
+
+
 def test_usage_errors_exit_2() -> None:
     assert run_cli("study", "--limit", "zero").returncode == 2
     assert run_cli("no-such-command").returncode == 2
