@@ -53,6 +53,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from ckaquiz.model import Rating
+from ckaquiz.sentences import sentences as split_sentences
 
 __all__ = [
     "FUZZY_MAX_LENGTH_GAP",
@@ -348,7 +349,6 @@ _CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # A plain hyphen is left out: `push-based` and `read-only` are English, not names.
 _TECHNICAL_CHUNK = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}|[A-Z]{2,}$|\d|^--?[A-Za-z]|^[/~]|[A-Za-z0-9][./_:=][A-Za-z0-9]")
 # Korean sentences often end in 다/요/함/됨/임 with no full stop; a lone 다 ("all") does not end one.
-_SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?])\s+|(?<=[。！？])\s*|(?<=[가-힣][다요함됨임])\s+")
 
 
 def _is_hangul(text: str) -> bool:
@@ -752,8 +752,7 @@ def _point_credit(score: float) -> float:
 
 def _sentences(text: str) -> list[str]:
     """The recall's sentences as the learner wrote them (only composed to NFC for splitting)."""
-    pieces = _SENTENCE_BREAK.split(unicodedata.normalize("NFC", text))
-    return [piece.strip() for piece in pieces if piece.strip()]
+    return split_sentences(unicodedata.normalize("NFC", text))
 
 
 def _unmatched_sentences(card: _Card, sentences: Iterable[str]) -> tuple[str, ...]:

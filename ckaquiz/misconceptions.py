@@ -44,6 +44,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ckaquiz.sentences import sentence_spans
+
 __all__ = [
     "LANGUAGES",
     "SEVERITIES",
@@ -79,12 +81,6 @@ _TERM_REFERENCE = re.compile(r"@([a-z0-9_-]+)")
 # ending (다/요/함/됨/임 after a syllable) followed by a space, unless a parenthesis follows:
 # `…설정한다 (staticPodPath).` is one sentence. Words that only look like endings (보다 "than",
 # 둘다 "both", 필요 "need", 중요 "important") do not end one.
-_NOT_ENDINGS = ("둘다", "셋다", "넷다", "보다", "바다", "필요", "중요", "주요", "개요")
-_SENTENCE_END = re.compile(
-    r"\n|[.!?](?=\s)|[。！？]|(?<=[가-힣][다요함됨임])"
-    + "".join(f"(?<!{word})" for word in _NOT_ENDINGS)
-    + r"(?=[ \t]+(?![ \t]*[(（]))"
-)
 # Clauses: punctuation, English conjunctions, and Korean connective endings followed by a space.
 _CLAUSE_BREAK = re.compile(
     r"[,;:，；—|·•]|\s[-–]\s|\b(?:but|whereas|while|although|though|instead|however)\b"
@@ -119,6 +115,7 @@ class Pattern:
     claim: int = -1
     negatable: bool = True
     within_item: bool = False  # the groups must not lie in different items of a list
+    parallel: bool = False  # a clause of a sentence that names both sides of a swap (see _parallel_clause_claims)
 
 
 @dataclass(frozen=True)
@@ -362,6 +359,13 @@ def _swap_patterns(raw: Any, terms: Mapping[str, str], problems: list[str]) -> t
             # Within one item: "the pod IP, the ClusterIP, the DNS name, then from outside" lists
             # hops, it does not say the ClusterIP is reachable from outside.
             patterns.append(Pattern(groups=(term, other_prop), absent=absent, negatable=negatable, within_item=True))
+            # A sentence naming both sides is read clause by clause: in "the scheduler places pods by
+            # their limits, and requests cap what they use" each clause gives a side the other's property.
+            patterns.append(
+                Pattern(
+                    groups=(term, other_prop), absent=absent, negatable=negatable, clause_scope=True, parallel=True
+                )
+            )
     return tuple(patterns)
 
 
@@ -578,26 +582,6 @@ def recall_misconceptions(tags: Sequence[str], pitfalls: Any, answer: str, bank:
 # --------------------------------------------------------------------------- sentences
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`, surrounding space left out."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end() if match.group() not in ("\n", "") else match.start()
-        spans.append((start, end))
-        start = match.end()
-    spans.append((start, len(text)))
-    trimmed: list[tuple[int, int]] = []
-    for begin, end in spans:
-        while begin < end and text[begin].isspace():
-            begin += 1
-        while end > begin and text[end - 1].isspace():
-            end -= 1
-        if begin < end:
-            trimmed.append((begin, end))
-    return trimmed
-
-
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text)).replace("\u2019", "'")
     return _MARKUP.sub("", text).casefold()
@@ -679,7 +663,36 @@ def _could_match(pattern: Pattern, compact: str) -> bool:
     return True
 
 
+_DEFINITION_SEPARATOR = re.compile(r"\s*(?:[|·:：]|[-–—](?=\s))")
+_COMPOSITION = re.compile(
+    r"(?i)\bplus\b|\bon top of\b|\bin addition to\b|\bas well as\b|에 더해|에 더하여|뿐 아니라|와 함께|과 함께"
+)
+_PARENTHESIS = re.compile(r"\([^()]*\)|（[^（）]*）")
+
+
+def _parallel_text(pattern: Pattern, text: str) -> str | None:
+    """The sentence as a clause-by-clause comparison reads it, or None when it is no comparison.
+
+    A definition line (`NodePort | a ClusterIP plus a port on every node`, `NodePort - ClusterIP에
+    더해 …`) is about its first term throughout; a side named as a part (`plus`, `에 더해`) is not
+    given the property; words in parentheses are asides, left out (blanked, positions kept).
+    """
+    start = len(text) - len(text.lstrip(" \t-*•>"))
+    for group in (pattern.groups[0], *pattern.absent):
+        match = group.match(text, start)
+        if match is not None and _DEFINITION_SEPARATOR.match(text, match.end()):
+            return None
+    if _COMPOSITION.search(text):
+        return None
+    return _PARENTHESIS.sub(lambda found: " " * len(found.group()), text)
+
+
 def _pattern_matches(pattern: Pattern, text: str, language: str, context: str) -> bool:
+    if pattern.parallel:
+        parallel = _parallel_text(pattern, text)
+        if parallel is None:
+            return False
+        text = parallel
     clauses = _clauses(text)
     scopes = clauses if pattern.clause_scope else [(0, len(text))]
     for begin, end in scopes:

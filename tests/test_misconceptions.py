@@ -295,3 +295,39 @@ def test_a_list_that_names_a_side_and_another_sides_property_is_not_a_swap(text:
 )
 def test_a_swap_stated_in_one_item_is_still_caught(text: str) -> None:
     assert {hit.misconception.id for hit in find(text)} & {"service-types-swapped", "cpu-memory-limit-behaviour-swapped"}
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("The scheduler places pods by their limits, and requests are the most a container may use.",
+         "requests-limits-swapped"),
+        ("SQS pushes each message to all of its subscribers, while SNS is a queue that consumers poll.",
+         "sns-sqs-swapped"),
+    ],
+)
+def test_a_sentence_naming_both_sides_is_read_clause_by_clause(text: str, entry: str) -> None:
+    assert entry in {hit.misconception.id for hit in find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NodePort | a ClusterIP plus the same port opened on every node",
+        "NodePort - ClusterIP에 더해 모든 노드의 같은 포트를 연다",
+        "Requests are what the scheduler uses, and limits cap what a container may use.",
+        "Every subscribed SQS queue gets its own copy (push, no polling of the topic).",
+        "Subscribers: SQS, Lambda, HTTP endpoints, email.",
+        "Retain이면 데이터가 남고 Delete면 삭제된다.",
+    ],
+)
+def test_a_correct_comparison_or_definition_is_not_a_swap(text: str) -> None:
+    assert find(text) == []
+
+
+def test_a_korean_word_ending_in_da_inside_a_sentence_does_not_end_it() -> None:
+    text = "LimitRange는 컨테이너마다 기본 request와 limit를 정한다. CPU보다 메모리가 먼저 부족하다."
+    assert [text[start:end] for start, end in sentence_spans(text)] == [
+        "LimitRange는 컨테이너마다 기본 request와 limit를 정한다.",
+        "CPU보다 메모리가 먼저 부족하다.",
+    ]
