@@ -77,6 +77,20 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "ResourceQuota는 클러스터 전체가 아니라 한 네임스페이스에만 적용된다.",
         ],
     ),
+    "quota-acts-on-existing-objects": (
+        [
+            "Adding a ResourceQuota evicts the existing pods that exceed it.",
+            "When you lower the quota, pods already running over it are killed.",
+            "쿼터를 새로 추가하면 이미 떠 있던 파드 중 한도를 넘는 것은 삭제된다.",
+            "LimitRange를 만들면 기존 파드의 limit가 바뀐다.",
+        ],
+        [
+            "Existing objects are not changed when a LimitRange or quota is added.",
+            "A quota only applies to new objects; pods already running are not deleted.",
+            "이미 있는 오브젝트는 나중에 추가된 LimitRange나 쿼터로 바뀌지 않는다.",
+            "쿼터를 낮춰도 기존 파드는 그대로 남는다.",
+        ],
+    ),
     "limits-only-requests-zero": (
         [
             "If you set only a limit, the request is zero.",
