@@ -77,7 +77,7 @@ class Settings:
     builtin_decks: bool = True
     deck_folders: tuple[str, ...] = ()
     parameters: tuple[float, ...] = ()
-    recall_cutoffs: tuple[float, float, float] = (0.4, 0.7, 0.9)
+    recall_cutoffs: tuple[float, float, float] = (0.38, 0.7, 0.92)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -216,7 +216,7 @@ _ALLOWED = {
     "builtin_decks": "true or false",
     "deck_folders": 'a list of folder paths, such as ["~/notes/cka"] (a blank entry would read the current folder)',
     "parameters": f"a list of {FSRS_PARAMETER_COUNT} numbers (FSRS-6's, as `ckaquiz optimize` writes them) or []",
-    "recall_cutoffs": "three rising numbers from 0 to 1, such as [0.4, 0.7, 0.9]",
+    "recall_cutoffs": "three rising numbers from 0 to 1, such as [0.38, 0.7, 0.92]",
     "editor": "true or false",
     "leech_lapses": "a whole number from 1 to 1000",
     "backups_keep": "a whole number from 1 to 10000",

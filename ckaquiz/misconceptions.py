@@ -86,6 +86,12 @@ _CLAUSE_BREAK = re.compile(
     r"[,;:，；—|·•]|\s[-–]\s|\b(?:but|whereas|while|although|though|instead|however)\b"
     r"|(?<=[가-힣])(?:고|며|지만|는데|면서|니까|므로|으나|더라도|라도|면|아서|어서|해서|되어)(?=\s)"
 )
+# The clauses a comparison of two sides is made of: coordination only. A condition stays with its
+# consequence ("메모리 limit를 넘으면 스로틀링된다" is one claim).
+_PARALLEL_BREAK = re.compile(
+    r"[,;，；|·•]|\s[-–]\s|\b(?:but|whereas|while|although|though|however)\b"
+    r"|(?<=[가-힣])(?:고|며|지만|는데|으나|반면)(?=\s)"
+)
 _ENGLISH_NEGATION = re.compile(
     r"\b(?:not|never|no|cannot|neither|nor|nothing|none)\b|n't\b|\brather than\b|\binstead of\b"
 )
@@ -115,7 +121,8 @@ class Pattern:
     claim: int = -1
     negatable: bool = True
     within_item: bool = False  # the groups must not lie in different items of a list
-    parallel: bool = False  # a clause of a sentence that names both sides of a swap (see _parallel_clause_claims)
+    parallel: bool = False  # a clause of a sentence that names both sides of a swap (see _parallel_text)
+    identity: bool = False  # "A is the B": the first side named as the second (see _identity_claim)
 
 
 @dataclass(frozen=True)
@@ -366,6 +373,13 @@ def _swap_patterns(raw: Any, terms: Mapping[str, str], problems: list[str]) -> t
                     groups=(term, other_prop), absent=absent, negatable=negatable, clause_scope=True, parallel=True
                 )
             )
+        for position, (other_term, _, _) in enumerate(compiled):
+            if position == index or names[position] in also:
+                continue
+            # "required is the soft rule", "required는 … 선호 규칙이다": one side said to be the other.
+            patterns.append(
+                Pattern(groups=(term, other_term), negatable=negatable, clause_scope=True, parallel=True, identity=True)
+            )
     return tuple(patterns)
 
 
@@ -591,10 +605,10 @@ def _language(text: str) -> str:
     return "ko" if _HANGUL.search(text) else "en"
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+def _clauses(text: str, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> list[tuple[int, int]]:
     clauses: list[tuple[int, int]] = []
     start = 0
-    for match in _CLAUSE_BREAK.finditer(text):
+    for match in breaks.finditer(text):
         clauses.append((start, match.start()))
         start = match.end()
     clauses.append((start, len(text)))
@@ -687,13 +701,55 @@ def _parallel_text(pattern: Pattern, text: str) -> str | None:
     return _PARENTHESIS.sub(lambda found: " " * len(found.group()), text)
 
 
+_IDENTITY_GAP = {
+    "en": re.compile(r"(?i)\s+(?:is|are|means|acts as|works as)\s+(?:(?:a|an|the|just|only|really)\s+)*"),
+    "ko": re.compile(r"(?:은|는|이|가)\s+"),
+}
+_IDENTITY_WORDS = {"en": 1, "ko": 4}  # words that may stand between the copula and the second side
+_WORD = re.compile(r"\S+\s+")
+_IDENTITY_END = {
+    "en": re.compile(r"(?i)(?![\w-])(?!\s+(?:and|or|than|but)\b)"),
+    "ko": re.compile(r"(?:이다|이고|이며|이지만|입니다|이에요|예요|이라서|이라|다)(?![가-힣])"),
+}
+
+
+def _identity_claim(pattern: Pattern, text: str, language: str, begin: int, end: int) -> re.Match[str] | None:
+    """`A is (the) B` or `A는 … B이다` within text[begin:end]: the second side's match, or None."""
+    first, second = pattern.groups
+    languages = [language] if language in _IDENTITY_GAP else list(_IDENTITY_GAP)
+    for subject in first.finditer(text, begin, end):
+        for each in languages:
+            spacing = _IDENTITY_GAP[each].match(text, subject.end(), end)
+            if spacing is None:
+                continue
+            position = spacing.end()
+            for _ in range(_IDENTITY_WORDS[each] + 1):
+                named = second.match(text, position, end)
+                if named is not None and _IDENTITY_END[each].match(text, named.end(), end):
+                    return named
+                word = _WORD.match(text, position, end)
+                if word is None:
+                    break
+                position = word.end()
+    return None
+
+
 def _pattern_matches(pattern: Pattern, text: str, language: str, context: str) -> bool:
+    if pattern.identity:
+        parallel = _parallel_text(pattern, text)
+        if parallel is None:
+            return False
+        for begin, end in _clauses(parallel, _PARALLEL_BREAK):
+            claim = _identity_claim(pattern, parallel, language, begin, end)
+            if claim is not None and not (pattern.negatable and _negated(parallel, (begin, end), claim, language)):
+                return True
+        return False
     if pattern.parallel:
         parallel = _parallel_text(pattern, text)
         if parallel is None:
             return False
         text = parallel
-    clauses = _clauses(text)
+    clauses = _clauses(text, _PARALLEL_BREAK if pattern.parallel else _CLAUSE_BREAK)
     scopes = clauses if pattern.clause_scope else [(0, len(text))]
     for begin, end in scopes:
         if any(group.search(text, begin, end) for group in pattern.absent):

@@ -294,7 +294,8 @@ def test_a_list_that_names_a_side_and_another_sides_property_is_not_a_swap(text:
     ],
 )
 def test_a_swap_stated_in_one_item_is_still_caught(text: str) -> None:
-    assert {hit.misconception.id for hit in find(text)} & {"service-types-swapped", "cpu-memory-limit-behaviour-swapped"}
+    swaps = {"service-types-swapped", "cpu-memory-limit-behaviour-swapped"}
+    assert {hit.misconception.id for hit in find(text)} & swaps
 
 
 @pytest.mark.parametrize(
@@ -331,3 +332,19 @@ def test_a_korean_word_ending_in_da_inside_a_sentence_does_not_end_it() -> None:
         "LimitRange는 컨테이너마다 기본 request와 limit를 정한다.",
         "CPU보다 메모리가 먼저 부족하다.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "caught"),
+    [
+        ("requiredDuringScheduling is the soft rule.", True),
+        ("required는 가중치가 있는 선호 규칙이고, preferred는 맞는 노드가 없으면 스케줄하지 않는 강제 규칙이다.", True),
+        ("required is not the soft rule.", False),
+        ("required is stricter than preferred.", False),
+        ("ClusterIP는 NodePort와 달리 클러스터 안에서만 닿는다.", False),
+    ],
+)
+def test_one_side_said_to_be_the_other_is_a_swap(text: str, caught: bool) -> None:
+    found = {hit.misconception.id for hit in find(text)}
+    assert ("required-preferred-affinity-swapped" in found) is caught
+    assert caught or found == set()
