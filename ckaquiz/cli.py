@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -341,6 +341,9 @@ def decks(
         rows = deck_rows(shared.collection, filters)
     except CkaquizError as error:
         raise fail(str(error)) from None
+    if not sys.stdout.isatty():  # piped: one tab-separated line per deck, no totals
+        _tab_lines((row.name, row.total, row.new, row.learning, row.due_today) for row in rows)
+        return
     table = Table(title="decks")
     for column in ("deck", "total", "new", "learning", "due today"):
         table.add_column(column, justify="left" if column == "deck" else "right")
@@ -382,6 +385,13 @@ def cards(
     from ckaquiz.ui.render import format_due
     from ckaquiz.ui.text import plain_cell
 
+    if not sys.stdout.isatty():  # piped: whole ids, tab-separated, one card a line
+        _tab_lines(
+            (stored.card.id, stored.card.kind.value, stored.card.prompt, stored.schedule.state.value,
+             format_due(stored.schedule.due))
+            for stored in found
+        )
+        return
     table = Table(title=plural(len(found), "card"))
     for column in ("id", "kind", "prompt", "state", "due"):
         table.add_column(column, overflow="fold" if column == "id" else "ellipsis")
@@ -543,21 +553,35 @@ def history(
         return
     from datetime import datetime
 
-    table = Table(title=plain_cell(f"{one_line(stored.card.prompt, 60)}: {plural(len(attempts), 'attempt')}"))
-    for column in ("date", "score", "suggested", "grade", "seconds", "still missed"):
-        table.add_column(column)
+    rows = []
     for attempt in attempts:
         points = attempt["result"].get("points", []) if isinstance(attempt["result"], dict) else []
         missed = [str(point.get("text", "")) for point in points if point.get("status") == "missed"]
-        table.add_row(
-            format_due(datetime.fromisoformat(attempt["created_at"])),
-            "-" if attempt["score"] is None else f"{attempt['score']:.0%}",
-            "-" if attempt["suggested"] is None else Rating(attempt["suggested"]).label,
-            "-" if attempt["final"] is None else Rating(attempt["final"]).label,
-            f"{attempt['duration_ms'] / 1000:.0f}",
-            plain_cell("\n".join(one_line(text, 50) for text in missed) or "-"),
+        rows.append(
+            (
+                format_due(datetime.fromisoformat(attempt["created_at"])),
+                "-" if attempt["score"] is None else f"{attempt['score']:.0%}",
+                "-" if attempt["suggested"] is None else Rating(attempt["suggested"]).label,
+                "-" if attempt["final"] is None else Rating(attempt["final"]).label,
+                f"{attempt['duration_ms'] / 1000:.0f}",
+                missed,
+            )
         )
+    if not sys.stdout.isatty():  # piped: one attempt a line, the points still missed joined by ` | `
+        _tab_lines((*row[:5], " | ".join(row[5]) or "-") for row in rows)
+        return
+    table = Table(title=plain_cell(f"{one_line(stored.card.prompt, 60)}: {plural(len(attempts), 'attempt')}"))
+    for column in ("date", "score", "suggested", "grade", "seconds", "still missed"):
+        table.add_column(column)
+    for *fields, missed in rows:
+        table.add_row(*fields, plain_cell("\n".join(one_line(text, 50) for text in missed) or "-"))
     shared.console.print(table)
+
+
+def _tab_lines(rows: Iterable[Iterable[object]]) -> None:
+    """Rows as tab-separated lines for scripts: each field on one line, filtered like all output."""
+    for row in rows:
+        typer.echo("\t".join(neutralise(str(field), single_line=True).replace("\t", " ") for field in row))
 
 
 @sources_app.callback()
