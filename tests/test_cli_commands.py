@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -46,6 +47,21 @@ def test_options_name_what_they_take() -> None:
     study = runner.invoke(app, ["review", "--help"], terminal_width=150).output
     for shown in ("--deck DECK", "--tag TAG", "--limit N", "--since DAY"):
         assert shown in study
+
+
+HELP_PAGES = [["study"], ["review"], ["import"], ["decks"], ["cards"], ["check"], ["score"], ["history"], ["stats"],
+              ["optimize"], ["backup"], ["restore"], ["sources"], ["sources", "remove"], ["export"], ["export", "anki"],
+              ["export", "csv"], ["export", "json"]]
+
+
+@pytest.mark.parametrize("command", HELP_PAGES, ids=" ".join)
+def test_every_help_page_has_an_example_and_names_no_python_type(command: list[str]) -> None:
+    result = run_cli(*command, "--help", env={"COLUMNS": "150"})
+    assert result.returncode == 0
+    usage, _, rest = result.stdout.partition("\n")
+    assert "ckaquiz " in rest, "an example command"  # beyond the usage line
+    assert not re.search(r"<(?:str|int|float|bool|path|file|list\[\w+\])>", result.stdout, re.IGNORECASE), result.stdout
+    assert not re.search(r"\s(?:TEXT|INTEGER|FLOAT)\b", result.stdout), result.stdout
 
 
 def test_check_reports_every_problem_and_exits_1() -> None:
