@@ -35,7 +35,7 @@ app = typer.Typer(
     help="Spaced-repetition study sessions in the terminal for the CKA exam, from Markdown and YAML notes.",
     no_args_is_help=False,
     invoke_without_command=True,  # bare `ckaquiz` prints the help and exits 0 (see main_callback)
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion; decks and tags complete too
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )

@@ -14,8 +14,56 @@ if TYPE_CHECKING:
 
     from ckaquiz.collection import Collection
 
+def _known(query: str) -> list[str]:
+    """Rows of a read-only query on the database, for shell completion: nothing is ever written.
+
+    No database yet, or one that cannot be read, completes nothing.
+    """
+    import sqlite3
+
+    from ckaquiz.config import DATABASE_NAME, home_folder
+
+    path = home_folder() / DATABASE_NAME
+    if not path.is_file():
+        return []
+    try:
+        # immutable: no lock and no -shm/-wal files made beside the database; a completion may read
+        # a moment-old state, which is all it needs.
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, timeout=0.2)
+        try:
+            return [str(row[0]) for row in connection.execute(query)]
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return []
+
+
+def complete_deck(incomplete: str) -> list[str]:
+    """Deck names starting with what was typed."""
+    names = _known("SELECT DISTINCT deck FROM cards WHERE active = 1 ORDER BY deck")
+    return [name for name in names if name.startswith(incomplete)]
+
+
+def complete_tag(incomplete: str) -> list[str]:
+    """Tags, and the parents of nested tags (`cka` for `cka/storage`), starting with what was typed."""
+    import json
+
+    tags: set[str] = set()
+    for encoded in _known("SELECT DISTINCT tags FROM cards WHERE active = 1"):
+        try:
+            for tag in json.loads(encoded):
+                parts = str(tag).split("/")
+                tags.update("/".join(parts[: index + 1]) for index in range(len(parts)))
+        except (ValueError, TypeError):
+            continue
+    return sorted(tag for tag in tags if tag.startswith(incomplete))
+
+
 DeckOption = Annotated[
-    list[str], typer.Option("--deck", "-d", metavar="DECK", help="Only cards of this deck (repeatable).")
+    list[str],
+    typer.Option(
+        "--deck", "-d", metavar="DECK", help="Only cards of this deck (repeatable).", autocompletion=complete_deck
+    ),
 ]
 TagOption = Annotated[
     list[str],
@@ -24,6 +72,7 @@ TagOption = Annotated[
         "-t",
         metavar="TAG",
         help="Only cards with this tag; nested (cka matches cka/storage) and globs (2025-03*).",
+        autocompletion=complete_tag,
     ),
 ]
 

@@ -240,3 +240,34 @@ def test_in_a_terminal_cards_and_decks_are_tables(isolated_home: Path) -> None:
         child.close()
         assert child.exitstatus == 0
         assert "│" in child.before and "\t" not in child.before
+
+
+def _complete(home: Path, words: str, position: int) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("ckaquiz")
+    if not script.exists():
+        pytest.skip("the ckaquiz console script is not installed beside this Python")
+    environment = dict(os.environ, CKAQUIZ_HOME=str(home), _CKAQUIZ_COMPLETE="complete_bash",
+                       COMP_WORDS=words, COMP_CWORD=str(position))
+    done = subprocess.run([str(script)], env=environment, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_shell_completion_completes_commands_decks_and_tags_and_writes_nothing(isolated_home: Path) -> None:
+    assert _complete(isolated_home, "ckaquiz st", 1) == ["study", "stats"]
+    assert _complete(isolated_home, "ckaquiz study --deck cka-st", 3) == []  # no database yet: nothing, nothing made
+    assert not isolated_home.exists() or not (isolated_home / "ckaquiz.db").exists()
+    assert run_cli("decks").returncode == 0
+    database = isolated_home / "ckaquiz.db"
+    before = {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in isolated_home.iterdir() if path.is_file()}
+    decks = _complete(isolated_home, "ckaquiz study --deck cka-sto", 3)
+    assert decks and all(deck.startswith("cka-storage-") for deck in decks)
+    assert "cka-static-pods" not in decks
+    tags = _complete(isolated_home, "ckaquiz review --tag cka/s", 3)
+    assert {"cka/storage", "cka/services-networking"} <= set(tags)
+    after = {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in isolated_home.iterdir() if path.is_file()}
+    assert after == before and database.exists()
