@@ -6,9 +6,22 @@ and pre-select the suggested grade, which the learner may override.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from ckaquiz.config import Settings
 from ckaquiz.model import Card, CardKind, Rating
-from ckaquiz.session import Assessment
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How a typed response was judged: a score, a suggested grade, and what to show."""
+
+    score: float
+    suggested: Rating | None
+    result: dict[str, Any]
+    lines: tuple[str, ...] = ()
+
 
 STATUS_MARKS = {"recalled": "[x]", "partial": "[~]", "missed": "[ ]"}
 
