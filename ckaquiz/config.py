@@ -214,7 +214,7 @@ _ALLOWED = {
     "maximum_interval": "a whole number of days from 1 to 36500",
     "enable_fuzzing": "true or false",
     "builtin_decks": "true or false",
-    "deck_folders": 'a list of folder paths, such as ["~/notes/cka"]',
+    "deck_folders": 'a list of folder paths, such as ["~/notes/cka"] (a blank entry would read the current folder)',
     "parameters": f"a list of {FSRS_PARAMETER_COUNT} numbers (FSRS-6's, as `ckaquiz optimize` writes them) or []",
     "recall_cutoffs": "three rising numbers from 0 to 1, such as [0.4, 0.7, 0.9]",
     "editor": "true or false",

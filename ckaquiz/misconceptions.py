@@ -118,6 +118,7 @@ class Pattern:
     clause_scope: bool = False
     claim: int = -1
     negatable: bool = True
+    within_item: bool = False  # the groups must not lie in different items of a list
 
 
 @dataclass(frozen=True)
@@ -358,7 +359,9 @@ def _swap_patterns(raw: Any, terms: Mapping[str, str], problems: list[str]) -> t
         for position, (_other_term, other_prop, _) in enumerate(compiled):
             if position == index or other_prop is None or names[position] in also:
                 continue
-            patterns.append(Pattern(groups=(term, other_prop), absent=absent, negatable=negatable))
+            # Within one item: "the pod IP, the ClusterIP, the DNS name, then from outside" lists
+            # hops, it does not say the ClusterIP is reachable from outside.
+            patterns.append(Pattern(groups=(term, other_prop), absent=absent, negatable=negatable, within_item=True))
     return tuple(patterns)
 
 
@@ -655,6 +658,18 @@ def _positions(
     return found
 
 
+_ITEM_SEPARATOR = re.compile(r"[,;，；·•]")
+
+
+def _across_items(text: str, first: int, last: int) -> bool:
+    """Whether text[first:last] runs over two or more list separators: it crosses items of a list.
+
+    One comma joins two clauses of a claim ("When memory passes the limit, the container is
+    killed"); two or more between the words mean they sit in different items of an enumeration.
+    """
+    return len(_ITEM_SEPARATOR.findall(text, first, last)) >= 2
+
+
 def _could_match(pattern: Pattern, compact: str) -> bool:
     """Whether every `all` group has an alternative in the sentence's compact form (no regex run)."""
     for group in pattern.groups:
@@ -672,6 +687,8 @@ def _pattern_matches(pattern: Pattern, text: str, language: str, context: str) -
             continue
         found = _positions(pattern.groups, text, ordered=pattern.ordered, begin=begin, end=end)
         if found is None:
+            continue
+        if pattern.within_item and _across_items(text, min(found), max(found)):
             continue
         if pattern.context and not all(group.search(text) or group.search(context) for group in pattern.context):
             continue

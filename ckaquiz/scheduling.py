@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
@@ -110,7 +110,19 @@ def review(
     *,
     duration_ms: int | None = None,
 ) -> Schedule:
-    """The schedule after answering with `rating` at `now`."""
+    """The schedule after answering with `rating` at `now`: the one `preview` shows for that grade."""
+    return preview(scheduler, card_number, schedule, now, duration_ms=duration_ms)[rating]
+
+
+def _answered(
+    scheduler: fsrs.Scheduler,
+    card_number: int,
+    schedule: Schedule,
+    rating: Rating,
+    now: datetime,
+    duration_ms: int | None,
+) -> Schedule:
+    """FSRS's own next schedule for one grade, before the intervals are put in order."""
     if isinstance(scheduler, _SeededScheduler):
         scheduler.fuzz_seed = f"{card_number}:{schedule.reps}"
     updated, _ = scheduler.review_card(
@@ -132,9 +144,43 @@ def review(
     )
 
 
-def preview(scheduler: fsrs.Scheduler, card_number: int, schedule: Schedule, now: datetime) -> dict[Rating, Schedule]:
-    """The schedule each grade would give; the session answers with exactly these, fuzz included."""
-    return {rating: review(scheduler, card_number, schedule, rating, now) for rating in Rating}
+def preview(
+    scheduler: fsrs.Scheduler,
+    card_number: int,
+    schedule: Schedule,
+    now: datetime,
+    *,
+    duration_ms: int | None = None,
+) -> dict[Rating, Schedule]:
+    """The schedule each grade would give; the session answers with exactly these, fuzz included.
+
+    FSRS's intervals (after fuzz) are put in order as Anki does, so Hard < Good < Easy always holds:
+    a passing grade that reaches whole days is at least one day longer than the grade below it
+    (Good than Hard, Easy than Good), never past `maximum_interval`.
+    """
+    outcomes = {rating: _answered(scheduler, card_number, schedule, rating, now, duration_ms) for rating in Rating}
+    return _in_order(outcomes, _utc(now), int(getattr(scheduler, "maximum_interval", 36500)))
+
+
+def _in_order(outcomes: dict[Rating, Schedule], now: datetime, maximum_interval: int) -> dict[Rating, Schedule]:
+    ordered = dict(outcomes)
+    below = ordered[Rating.HARD]
+    for rating in (Rating.GOOD, Rating.EASY):
+        current = ordered[rating]
+        if current.state is CardState.REVIEW and current.due is not None and below.due is not None:
+            days = _whole_days(current.due - now)
+            floor = _whole_days(below.due - now) + 1 if below.state is CardState.REVIEW else 1
+            wanted = min(max(days, floor), maximum_interval)
+            if wanted != days:
+                current = replace(current, due=now + timedelta(days=wanted))
+                ordered[rating] = current
+        below = current
+    return ordered
+
+
+def _whole_days(interval: timedelta) -> int:
+    """An interval in days as FSRS counts review intervals (rounded to whole days)."""
+    return round(interval.total_seconds() / 86400)
 
 
 def replay(scheduler: fsrs.Scheduler, card_number: int, first: Schedule, reviews: Iterable[Review]) -> Schedule:

@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 
 from ckaquiz.catalog import card_record, indented_json, matching_cards, write_records_json
 from ckaquiz.collection import Collection
-from ckaquiz.decks import markdown
+from ckaquiz.decks import inline, markdown
+from ckaquiz.decks.filenames import file_name, split_suffix
 from ckaquiz.decks.identity import IdAllocator, derived_id
 from ckaquiz.decks.keypoints import key_points
-from ckaquiz.decks.filenames import file_name, split_suffix
 from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck_name
 from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
 from ckaquiz.file_access import RefusedFile, read_regular_file
@@ -642,7 +642,7 @@ def test_a_plain_line_is_a_study_line_whose_point_is_its_text(pieces: list[str])
         return
     assert markdown._is_study_line(markdown._Line(1, line, line, line))
     styles = markdown.MarkdownOptions(cloze_styles=("highlight", "bold", "curly"))
-    assert [markdown._strip_cloze_markup(markdown.readable(point), styles) for point in key_points([line])] == [
+    assert [inline.strip_cloze_markup(markdown.readable(point), styles) for point in key_points([line])] == [
         plain.group(1)
     ]
     assert key_points([plain.group(1)]) == [plain.group(1)]
@@ -664,14 +664,14 @@ def test_section_text_lookups_find_every_line_the_line_rules_find(
     )
     text = "\n".join(lines)
     has_separator_line = any(line.strip() in separators for line in lines)
-    found = markdown._separator_lines(*separators).search(f"\n{text}")
+    found = inline.separator_lines(*separators).search(f"\n{text}")
     assert (found is not None) == has_separator_line
     if any(markdown._REFERENCE.match(line) for line in lines):
         assert markdown._REFERENCE_LINE.search(f"\n{text}")
-    probe = markdown._split_probe(*separators)
+    probe = inline.split_probe(*separators)
     for line in lines:
-        if markdown._inline_split(line, options) is not None:
-            assert markdown._may_split(text, options)
+        if inline.inline_split(line, options) is not None:
+            assert inline.may_split(text, options)
             assert probe is None or probe in line
 
 

@@ -273,3 +273,25 @@ def test_any_text_gives_hits_inside_the_text(pieces: list[str]) -> None:
     for hit in find(text):
         assert 0 <= hit.start < hit.end <= len(text)
         assert hit.sentence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Test each hop in turn: the pod IP, the ClusterIP, the DNS name, then from outside.",
+        "Check the ClusterIP, the NodePort, and reach it from outside.",
+    ],
+)
+def test_a_list_that_names_a_side_and_another_sides_property_is_not_a_swap(text: str) -> None:
+    assert "service-types-swapped" not in {hit.misconception.id for hit in find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A ClusterIP Service is reachable from outside the cluster.",
+        "When memory usage passes the limit, the container is throttled.",
+    ],
+)
+def test_a_swap_stated_in_one_item_is_still_caught(text: str) -> None:
+    assert {hit.misconception.id for hit in find(text)} & {"service-types-swapped", "cpu-memory-limit-behaviour-swapped"}

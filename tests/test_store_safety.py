@@ -288,8 +288,11 @@ def test_a_blank_deck_folder_does_not_read_the_current_folder(isolated_home: Pat
         check=False,
     )
     assert result.returncode == 1
+    # settings are checked as config.toml is read, so the line names the file, the key and the value
+    config = isolated_home / "config.toml"
     assert result.stderr == (
-        "error: config.toml: deck_folders: a blank entry would read the current folder; give each folder's path\n"
+        f"error: {config}: deck_folders = [{blank}]: expected a list of folder paths, such as"
+        ' ["~/notes/cka"] (a blank entry would read the current folder)\n'
     )
     assert result.stdout == ""
 
