@@ -498,7 +498,7 @@ def score(
             text = file.read_text(encoding="utf-8") if file is not None else sys.stdin.read()
         except (OSError, UnicodeDecodeError) as error:
             raise fail(f"{file}: cannot read ({error})") from None
-        assessment = assess_response(stored.card, text, 0.0, collection.settings)
+        assessment = assess_response(stored.card, text, None, collection.settings)
     except CkaquizError as error:
         raise fail(str(error)) from None
     if assessment is None:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from ckaquiz.grading.policy import suggest
 from ckaquiz.grading.results import ChoiceGradeResult
-from ckaquiz.model import Rating
 
 
-def grade_choice(chosen: Sequence[str], answer: Sequence[str]) -> ChoiceGradeResult:
-    """Grade chosen options against the correct ones: the sets must be equal."""
+def grade_choice(
+    chosen: Sequence[str],
+    answer: Sequence[str],
+    *,
+    seconds_taken: float | None = None,
+    easy_seconds: float | None = None,
+) -> ChoiceGradeResult:
+    """Grade chosen options against the correct ones: the sets must be equal (else *again*)."""
     chosen_set = _unique(option.strip() for option in chosen if option.strip())
     answer_set = _unique(option.strip() for option in answer if option.strip())
     missing = tuple(option for option in answer_set if option not in chosen_set)
@@ -22,7 +28,7 @@ def grade_choice(chosen: Sequence[str], answer: Sequence[str]) -> ChoiceGradeRes
     )
     return ChoiceGradeResult(
         correct=correct,
-        suggested=Rating.GOOD if correct else Rating.AGAIN,
+        suggested=suggest(correct=correct, seconds_taken=seconds_taken, easy_seconds=easy_seconds),
         differences=differences,
         score=score,
         missing=missing,

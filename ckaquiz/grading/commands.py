@@ -17,6 +17,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ckaquiz.grading.policy import suggest
 from ckaquiz.grading.programs import (
     ANY_WORD,
     DEFAULT_ENVIRONMENT,
@@ -32,7 +33,6 @@ from ckaquiz.grading.programs import (
     resource_type,
 )
 from ckaquiz.grading.results import CommandGradeResult
-from ckaquiz.model import Rating
 
 _DURATION = re.compile(
     r"(?:(?P<hours>\d+(?:\.\d+)?)h)?(?:(?P<minutes>\d+(?:\.\d+)?)m)?(?:(?P<seconds>\d+(?:\.\d+)?)s)?"
@@ -423,6 +423,8 @@ class _Tally:
     total: float = 0.0
     extra: float = 0.0
     differences: list[str] = field(default_factory=list)
+    mismatches: list[tuple[str, str, str]] = field(default_factory=list)
+    """(where, expected, typed) for each single value typed in place of another."""
 
     def add(self, other: _Tally, prefix: str = "") -> None:
         self.matched += other.matched
@@ -453,7 +455,18 @@ def _compare_invocations(expected: _Invocation, typed: _Invocation) -> _Tally:
     _compare_flags(expected.flags, typed.flags, tally)
     _compare_redirections(expected.redirections, typed.redirections, tally)
     _compare_after_dashes(expected.after_dashes, typed.after_dashes, tally)
+    tally.differences.extend(_swaps(tally.mismatches))
     return tally
+
+
+def _swaps(mismatches: Sequence[tuple[str, str, str]]) -> list[str]:
+    """`web and nginx are swapped (argument 1 and --image)`: two values typed in each other's place."""
+    found: list[str] = []
+    for position, (place, wanted, got) in enumerate(mismatches):
+        for other_place, other_wanted, other_got in mismatches[position + 1 :]:
+            if wanted == other_got and got == other_wanted and wanted != got:
+                found.append(f"{_show_value(wanted)} and {_show_value(got)} are swapped ({place} and {other_place})")
+    return found
 
 
 def _compare_environment(expected: Sequence[str], typed: Sequence[str], tally: _Tally) -> None:
@@ -483,8 +496,9 @@ def _compare_sequence(expected: Sequence[str], typed: Sequence[str], tally: _Tal
         if tag == "equal":
             tally.matched += len(wanted)
             continue
-        for wanted_word, got_word in zip(wanted, got, strict=False):
+        for offset, (wanted_word, got_word) in enumerate(zip(wanted, got, strict=False)):
             tally.differences.append(f"expected {noun} {_show_value(wanted_word)}, got {_show_value(got_word)}")
+            tally.mismatches.append((f"{noun} {first_start + offset + 1}", wanted_word, got_word))
         for wanted_word in wanted[len(got) :]:
             tally.differences.append(f"missing {noun} {_show_value(wanted_word)}")
         for got_word in got[len(wanted) :]:
@@ -521,6 +535,8 @@ def _compare_flags(
         tally.matched += 0.5
         if len(wanted) == 1 and len(got) == 1:
             tally.differences.append(f"expected value {_show_value(wanted[0])} for {name}, got {_show_value(got[0])}")
+            if wanted[0] is not None and got[0] is not None:
+                tally.mismatches.append((name, wanted[0], got[0]))
             continue
         remaining = list(got)
         for value in wanted:
@@ -597,8 +613,13 @@ def grade_command(
     *,
     seconds_taken: float | None = None,
     time_limit_seconds: float | None = None,
+    easy_seconds: float | None = None,
 ) -> CommandGradeResult:
-    """Grade a typed shell command against the expected one and its accepted alternatives."""
+    """Grade a typed shell command against the expected one and its accepted alternatives.
+
+    Any difference suggests *again* (the grade policy of `ckaquiz.grading.policy`); a right
+    answer is *easy* within half the card's `time_limit_seconds`, or else within `easy_seconds`.
+    """
     best: tuple[tuple[bool, float, int], _Tally, bool, str] | None = None
     for answer in (expected, *alternatives):
         answer_words, _ = _split_words(answer)
@@ -617,23 +638,12 @@ def grade_command(
         if best is None or rank > best[0]:
             best = (rank, tally, same_paths, answer)
     assert best is not None  # the loop always runs at least once
-    _, tally, same_paths, answer = best
+    _, tally, _, answer = best
     correct = not tally.differences
-    if correct:
-        fast = (
-            seconds_taken is not None
-            and time_limit_seconds is not None
-            and time_limit_seconds > 0
-            and seconds_taken <= time_limit_seconds / 2
-        )
-        suggested = Rating.EASY if fast else Rating.GOOD
-    elif (same_paths and len(tally.differences) <= 2) or tally.score >= 0.75:
-        suggested = Rating.HARD
-    else:
-        suggested = Rating.AGAIN
+    limit = time_limit_seconds / 2 if time_limit_seconds is not None and time_limit_seconds > 0 else easy_seconds
     return CommandGradeResult(
         correct=correct,
-        suggested=suggested,
+        suggested=suggest(correct=correct, seconds_taken=seconds_taken, easy_seconds=limit),
         differences=tuple(tally.differences),
         score=1.0 if correct else tally.score,
         matched_answer=answer,

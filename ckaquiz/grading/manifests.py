@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ckaquiz.grading.policy import suggest
 from ckaquiz.grading.results import ManifestGradeResult, ManifestSyntaxError
 from ckaquiz.model import Rating
 
@@ -200,6 +201,36 @@ _SUFFIXES = {
     "Pi": Decimal(2**50),
     "Ei": Decimal(2**60),
 }
+_EMPTY_IS_DEFAULT = frozenset(
+    _words(
+        "status resources strategy securityContext emptyDir labels annotations nodeSelector data stringData spec "
+        "metadata loadBalancer matchLabels limits requests"
+    )
+)
+"""Keys whose empty mapping (`resources: {}`) the API server reads as if the key were absent.
+Any other expected empty mapping is a value of its own: `podSelector: {}` selects every Pod, and
+leaving it out is rejected."""
+_DEFAULTS: tuple[tuple[str, object, frozenset[str] | None], ...] = (
+    ("spec.dnsPolicy", "ClusterFirst", None),
+    ("spec.restartPolicy", "Always", frozenset({"Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})),
+    ("spec.schedulerName", "default-scheduler", None),
+    ("spec.terminationGracePeriodSeconds", 30, None),
+    ("spec.enableServiceLinks", True, None),
+    ("containers.terminationMessagePath", "/dev/termination-log", None),
+    ("containers.terminationMessagePolicy", "File", None),
+    ("ports.protocol", "TCP", None),
+    ("tolerations.operator", "Equal", None),
+    ("spec.type", "ClusterIP", frozenset({"Service"})),
+    ("spec.sessionAffinity", "None", frozenset({"Service"})),
+    ("spec.replicas", 1, frozenset({"Deployment", "ReplicaSet", "StatefulSet"})),
+    ("spec.strategy.type", "RollingUpdate", frozenset({"Deployment"})),
+    ("spec.revisionHistoryLimit", 10, frozenset({"Deployment", "DaemonSet", "StatefulSet"})),
+    ("spec.progressDeadlineSeconds", 600, frozenset({"Deployment"})),
+    ("type", "Opaque", frozenset({"Secret"})),
+)
+"""(path suffix without list labels, the value the API server fills in, the kinds it holds for):
+writing a default out is a cosmetic difference from a manifest that leaves it to the server."""
+_LIST_LABEL = re.compile(r"\[[^\]]*\]")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _SIMPLE_KEY = re.compile(r"[A-Za-z_$][A-Za-z0-9_-]*")
 
@@ -213,6 +244,9 @@ class _Comparison:
     differences: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
     vacuous: int = 0  # matches only because the field is empty in one and absent in the other
+    cosmetic: list[tuple[str, str, frozenset[str]]] = field(default_factory=list)
+    """Differences that only write out an API default: the message, the plain message for kinds
+    where it is no default, and the kinds for which it is one (empty: every kind)."""
 
     def add(self, other: _Comparison) -> None:
         self.matched += other.matched
@@ -220,6 +254,7 @@ class _Comparison:
         self.vacuous += other.vacuous
         self.differences.extend(other.differences)
         self.unexpected.extend(other.unexpected)
+        self.cosmetic.extend(other.cosmetic)
 
 
 def _text(value: object) -> str:
@@ -346,6 +381,9 @@ def _compare(expected: object, typed: object, path: str, key: str, parent: str, 
     result = _Comparison()
     if _is_empty(expected):
         result.total = 1
+        if typed is _MISSING and isinstance(expected, dict) and key not in _EMPTY_IS_DEFAULT:
+            result.differences.append(f"missing {path} (expected {{}})")
+            return result
         if _is_empty(typed) or (isinstance(expected, dict | list) and type(typed) is type(expected)):
             result.matched = 1
             result.vacuous = 1 if typed is _MISSING else 0
@@ -395,8 +433,26 @@ def _compare_mappings(
             if text not in expected_keys and not _is_blank(value):
                 extra = _child_path(path, text)
                 result.unexpected.append(extra)
-                result.differences.append(f"unexpected field {extra}")
+                kinds = _default_for(extra, value)
+                plain = f"unexpected field {extra}"
+                if kinds is None:
+                    result.differences.append(plain)
+                else:
+                    message = f"{plain} ({_show(value)} is the default)"
+                    result.differences.append(message)
+                    result.cosmetic.append((message, plain, kinds))
     return result
+
+
+def _default_for(path: str, value: object) -> frozenset[str] | None:
+    """The kinds for which `value` at `path` is what the API server fills in anyway (empty set: every kind)."""
+    bare = _LIST_LABEL.sub("", path)
+    for suffix, default, kinds in _DEFAULTS:
+        if (bare == suffix or bare.endswith("." + suffix)) and _is_scalar(value) and _scalars_equal(default, value):
+            if isinstance(default, bool) != isinstance(value, bool):
+                continue
+            return kinds if kinds is not None else frozenset()
+    return None
 
 
 def _compare_lists(expected: list[Any], typed: list[Any], path: str, key: str, strict: bool) -> _Comparison:
@@ -591,8 +647,20 @@ def _kind_of(value: object) -> str:
     return "a single value"
 
 
-def grade_manifest(typed_yaml: str, expected_yaml: str, *, strict: bool = False) -> ManifestGradeResult:
-    """Grade a typed Kubernetes manifest against the expected one, field by field."""
+def grade_manifest(
+    typed_yaml: str,
+    expected_yaml: str,
+    *,
+    strict: bool = False,
+    tries: int = 1,
+    seconds_taken: float | None = None,
+    easy_seconds: float | None = None,
+) -> ManifestGradeResult:
+    """Grade a typed Kubernetes manifest against the expected one, field by field.
+
+    Any wrong, missing or (in strict mode) unexpected field suggests *again*; a strict-mode extra
+    that only writes out an API default, or a right answer at a later try, suggests *hard*.
+    """
     try:
         expected = _load_yaml(expected_yaml)
     except ManifestSyntaxError as error:
@@ -612,17 +680,22 @@ def grade_manifest(typed_yaml: str, expected_yaml: str, *, strict: bool = False)
         )
     comparison = _compare(expected, typed, "", "", "", strict)
     score = 1.0 if comparison.total == 0 else comparison.matched / comparison.total
-    correct = not comparison.differences
-    if correct:
-        suggested = Rating.GOOD
-    elif score >= 0.8:
-        suggested = Rating.HARD
-    else:
-        suggested = Rating.AGAIN
+    assert isinstance(typed, dict)  # refused above otherwise
+    kind = typed.get("kind") if isinstance(typed.get("kind"), str) else ""
+    cosmetic = {message for message, _, kinds in comparison.cosmetic if not kinds or kind in kinds}
+    plain = {message: shown for message, shown, _ in comparison.cosmetic if message not in cosmetic}
+    differences = [plain.get(difference, difference) for difference in comparison.differences]
+    substantive = [difference for difference in differences if difference not in cosmetic]
     return ManifestGradeResult(
-        correct=correct,
-        suggested=suggested,
-        differences=tuple(comparison.differences),
+        correct=not comparison.differences,
+        suggested=suggest(
+            correct=not substantive,
+            cosmetic=bool(cosmetic),
+            tries=tries,
+            seconds_taken=seconds_taken,
+            easy_seconds=easy_seconds,
+        ),
+        differences=tuple(differences),
         score=score,
         matched_fields=comparison.matched,
         total_fields=comparison.total,

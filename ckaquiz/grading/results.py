@@ -43,6 +43,16 @@ class ChoiceGradeResult(GradeResult):
 
 
 @dataclass(frozen=True)
+class ClozeGradeResult(GradeResult):
+    """The verdict on a typed cloze answer, naming the accepted form it matched (if any)."""
+
+    matched_answer: str = ""
+
+    def _details(self) -> dict[str, Any]:
+        return {"kind": "cloze", "matched_answer": self.matched_answer}
+
+
+@dataclass(frozen=True)
 class CommandGradeResult(GradeResult):
     """The verdict on a typed command, naming the accepted command it came closest to."""
 
