@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -114,6 +115,13 @@ def test_score_json_of_a_command_keeps_every_key(judged_home: Path) -> None:
     assert "web and nginx are swapped (argument 1 and --image)" in graded["differences"]
     plain = run_cli("score", "judged:deploy", input_text="kubectl create deploy web --replicas 3 --image nginx\n")
     assert plain.stdout.splitlines() == ["correct", "suggested: good"]
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+def test_score_shows_kubectls_own_error_for_an_invalid_flag(judged_home: Path) -> None:
+    scored = run_cli("score", "judged:deploy", input_text="kubectl create deployment web --imag=nginx --replicas=3\n")
+    assert scored.stdout.splitlines()[:2] == ["not quite:", "  kubectl: Error: unknown flag: --imag"]
+    assert scored.stdout.splitlines()[-1] == "suggested: again"
 
 
 def _card(kind: CardKind, answer: str, **fields: object) -> Card:

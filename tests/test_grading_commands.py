@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ckaquiz.grading import CommandGradeResult, grade_command, parse_duration
 from ckaquiz.model import Rating
+
+
+@pytest.fixture(autouse=True, scope="module")
+def token_grader_only() -> Iterator[None]:
+    """These tables are the token grader's: without kubectl on PATH, nothing is rendered
+    (tests/test_grading_kubectl.py judges the same kind of answers with kubectl)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", "")
+        yield
 
 ETCD_FLAGS = (
     "--endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt "

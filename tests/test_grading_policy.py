@@ -99,8 +99,11 @@ WRONG_COMMANDS = [
 ]
 
 
+@pytest.mark.parametrize("judge", ["as-found", "tokens-only"])
 @pytest.mark.parametrize(("expected", "typed"), WRONG_COMMANDS)
-def test_every_wrong_command_is_again(expected: str, typed: str) -> None:
+def test_every_wrong_command_is_again(expected: str, typed: str, judge: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if judge == "tokens-only":
+        monkeypatch.setenv("PATH", "")  # no kubectl to render with
     result = grade_command(typed, expected, seconds_taken=1.0, easy_seconds=30.0)
     assert not result.correct
     assert result.differences

@@ -639,12 +639,92 @@ def grade_command(
             best = (rank, tally, same_paths, answer)
     assert best is not None  # the loop always runs at least once
     _, tally, _, answer = best
-    correct = not tally.differences
+    differences = list(tally.differences)
+    if differences:
+        judged = _judged_by_kubectl(typed, (expected, *alternatives), answer, differences)
+        if judged is not None:
+            answer, differences = judged
+    correct = not differences
     limit = time_limit_seconds / 2 if time_limit_seconds is not None and time_limit_seconds > 0 else easy_seconds
     return CommandGradeResult(
         correct=correct,
         suggested=suggest(correct=correct, seconds_taken=seconds_taken, easy_seconds=limit),
-        differences=tuple(tally.differences),
+        differences=tuple(differences),
         score=1.0 if correct else tally.score,
         matched_answer=answer,
     )
+
+
+def _kubectl_words(text: str) -> tuple[str, ...] | None:
+    """The words of a lone `kubectl create ...` or `kubectl run ...` command, for kubectl to render."""
+    from ckaquiz.grading.kubectl import RENDERED_VERBS
+
+    line = _read_command(text, ())
+    if len(line.invocations) != 1 or line.operators or line.problem:
+        return None
+    invocation = line.invocations[0]
+    if invocation.program != "kubectl" or invocation.redirections or invocation.environment:
+        return None
+    if len(invocation.path) < 2 or invocation.path[1] not in RENDERED_VERBS:
+        return None
+    _, _, rest = _program_of(_split_words(text)[0])
+    start = 0
+    while start < len(rest) and rest[start] in ("-n", "--namespace") and start + 1 < len(rest):
+        start += 2
+    while start < len(rest) and rest[start].startswith(("-n=", "--namespace=")):
+        start += 1
+    if start >= len(rest) or rest[start] not in RENDERED_VERBS:
+        return None  # only a namespace may come before the verb, so kubectl reads the verb we read
+    return ("kubectl", *rest)
+
+
+def _judged_by_kubectl(
+    typed: str, answers: Sequence[str], best_answer: str, token_differences: list[str]
+) -> tuple[str, list[str]] | None:
+    """(answer, differences) from the objects kubectl renders, or None where it cannot judge.
+
+    The answer typed is right when it renders to the object of any accepted answer. Otherwise
+    the differences are those of the objects rendered for `best_answer`, with what rendering
+    cannot see (`--dry-run`, `-o`, redirections) and any swap kept from the token comparison.
+    """
+    typed_words = _kubectl_words(typed)
+    if typed_words is None:
+        return None
+    from ckaquiz.grading import kubectl
+
+    if kubectl.kubectl_path() is None or not kubectl.renderable(typed_words):
+        return None
+    judged: tuple[str, list[str]] | None = None
+    for answer in answers:
+        answer_words = _kubectl_words(answer)
+        if answer_words is None:
+            continue
+        expected = kubectl.render(answer_words)
+        if expected.manifest is None:
+            continue
+        rendered = kubectl.render(typed_words)
+        if rendered.error is not None:
+            return answer, [f"kubectl: {rendered.error}", *token_differences]
+        if rendered.manifest is None:
+            return None
+        from ckaquiz.grading.manifests import grade_manifest
+
+        compared = grade_manifest(rendered.manifest, expected.manifest, strict=True)
+        unseen = [
+            difference
+            for difference in _token_differences(typed, answer)
+            if any(sign in difference for sign in ("--dry-run", "--output", "redirection", " are swapped "))
+        ]
+        differences = [*compared.differences, *unseen]
+        if not differences:
+            return answer, []
+        if answer == best_answer or judged is None:
+            judged = (answer, differences)
+    return judged
+
+
+def _token_differences(typed: str, answer: str) -> list[str]:
+    typed_words, _ = _split_words(typed)
+    answer_words, _ = _split_words(answer)
+    tally, _ = _compare_lines(_read_command(answer, typed_words), _read_command(typed, answer_words))
+    return tally.differences
