@@ -484,7 +484,7 @@ def score(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print coverage, suggested and points as JSON.")] = False,
 ) -> None:
-    """Score an answer against a card without recording anything (recall, choice, command, manifest)."""
+    """Score an answer against a card without recording anything (recall, choice, command, manifest, cloze)."""
     from ckaquiz.assessment import assess_response
 
     shared = shared_context(context)

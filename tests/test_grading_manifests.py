@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ckaquiz.grading import ManifestGradeResult, ManifestSyntaxError, grade_manifest
+from ckaquiz.grading.schema import available as schema_installed
 from ckaquiz.model import Rating
 
 SCHEDULED_POD = """\
@@ -482,6 +483,29 @@ status: {}
 ]
 
 
+REFUSED_BY_THE_API = {
+    "static-pod-flags-in-any-order-boolean-as-string":
+        "line 24: spec.containers[0].volumeMounts[0].readOnly: a string (true) where the API requires a boolean",
+    "webhook-numbers-as-strings":
+        "line 17: webhooks[0].clientConfig.service.port: a string (443) where the API requires an integer",
+    "deployment-from-kubectl-dry-run-with-empty-fields":
+        "line 26: spec.template.spec.containers[0].env[0].value: a boolean (false) where the API requires a string;"
+        ' quote it: "false"',
+}
+"""Equal to the expected manifest field by field, but with a value of a type the API refuses."""
+EQUAL_BUT_REFUSED = [param for param in EQUIVALENT if param.id in REFUSED_BY_THE_API]
+EQUIVALENT = [param for param in EQUIVALENT if param.id not in REFUSED_BY_THE_API]
+
+
+@pytest.mark.parametrize(("expected", "typed", "strict"), EQUAL_BUT_REFUSED)
+def test_equal_fields_of_a_type_the_api_refuses_are_again(expected: str, typed: str, strict: bool) -> None:
+    if not schema_installed():
+        pytest.skip("the Kubernetes schema package is not installed")
+    result = grade_manifest(typed, expected, strict=strict)
+    assert len(result.differences) == 1 and result.differences[0] in REFUSED_BY_THE_API.values()
+    assert result.suggested is Rating.AGAIN
+
+
 @pytest.mark.parametrize(("expected", "typed", "strict"), EQUIVALENT)
 def test_equivalent_manifests_are_correct(expected: str, typed: str, strict: bool) -> None:
     result = grade_manifest(typed, expected, strict=strict)
@@ -534,7 +558,11 @@ DIFFERENT = [
             ("requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"),
         ),
         False,
-        ["missing spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"],
+        [
+            "line 19: spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution: a mapping ({...})"
+            " where the API requires a list",
+            "missing spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution",
+        ],
         Rating.AGAIN,
         id="preferred-instead-of-required",
     ),

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -647,6 +648,27 @@ def _kind_of(value: object) -> str:
     return "a single value"
 
 
+def _refused_by_the_api(typed: Mapping[str, Any], typed_yaml: str, expected_yaml: str) -> list[str]:
+    """What the Kubernetes API schema refuses in the typed manifest, when the expected one is a
+    kind the schemas hold and passes them itself (a deck's partial answer is not held against
+    the learner)."""
+    from ckaquiz.grading import schema
+
+    if not schema.available() or not _expected_passes_the_schema(expected_yaml):
+        return []
+    return schema.schema_problems(typed, typed_yaml)
+
+
+@lru_cache(maxsize=512)
+def _expected_passes_the_schema(expected_yaml: str) -> bool:
+    from ckaquiz.grading import schema
+
+    expected = _load_yaml(expected_yaml)
+    return isinstance(expected, dict) and schema.has_schema(expected) and not schema.schema_problems(
+        expected, expected_yaml
+    )
+
+
 def grade_manifest(
     typed_yaml: str,
     expected_yaml: str,
@@ -678,9 +700,10 @@ def grade_manifest(
         return ManifestGradeResult(
             correct=False, suggested=Rating.AGAIN, differences=(refusal,), score=0.0, total_fields=total
         )
-    comparison = _compare(expected, typed, "", "", "", strict)
-    score = 1.0 if comparison.total == 0 else comparison.matched / comparison.total
     assert isinstance(typed, dict)  # refused above otherwise
+    comparison = _compare(expected, typed, "", "", "", strict)
+    comparison.differences[:0] = _refused_by_the_api(typed, typed_yaml, expected_yaml)
+    score = 1.0 if comparison.total == 0 else comparison.matched / comparison.total
     kind = typed.get("kind") if isinstance(typed.get("kind"), str) else ""
     cosmetic = {message for message, _, kinds in comparison.cosmetic if not kinds or kind in kinds}
     plain = {message: shown for message, shown, _ in comparison.cosmetic if message not in cosmetic}
