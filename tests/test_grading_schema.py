@@ -213,3 +213,10 @@ def test_an_expected_answer_the_schema_refuses_is_not_held_against_the_learner()
 
 def test_the_schema_is_of_the_exam_version() -> None:
     assert KUBERNETES_VERSION == "1.32"
+
+
+def test_yaml_timestamps_and_number_keys_are_sent_as_text() -> None:
+    stamped = "  name: web\n  creationTimestamp: 2025-03-19T09:00:00Z\n  labels:\n    app: web\n    1: one"
+    typed = _edit(POD, [("  name: web\n  labels:\n    app: web", stamped)])
+    result = grade_manifest(typed, POD)
+    assert result.differences == () and result.suggested is Rating.GOOD

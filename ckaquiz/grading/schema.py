@@ -16,6 +16,7 @@ checked. The schema package and jsonschema are imported on the first check only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -50,13 +51,31 @@ def schema_problems(document: Mapping[str, Any], text: str) -> list[str]:
     if validator is None:
         return [f"line {_line(root, ())}: {_no_such_kind(kind, api_version)}"]
     found: list[tuple[int, str]] = []
-    for error in validator.iter_errors(dict(document)):
+    for error in validator.iter_errors(_as_json(document)):
         path = tuple(error.absolute_path)
         line = _line(root, path + _first_unknown(error))
         found.append((line, f"line {line}: {_describe(error, path)}"))
         if len(found) >= _MAX_PROBLEMS:
             break
     return [problem for _, problem in sorted(found)]
+
+
+def _as_json(value: object) -> object:
+    """The document as kubectl sends it: YAML timestamps as text, every mapping key a string.
+    (Typed YAML is nested at most 100 levels deep before it gets here, so recursion is safe.)"""
+    if isinstance(value, dict):
+        return {_plain_key(key): _as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _plain_key(key: object) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return "null" if key is None else str(key)
 
 
 def _first_unknown(error: Any) -> tuple[str, ...]:
