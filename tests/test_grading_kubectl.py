@@ -88,10 +88,11 @@ def test_renderings_are_cached() -> None:
 
 @needs_kubectl
 def test_a_subcommand_that_needs_a_cluster_is_left_to_the_token_grader() -> None:
-    # `kubectl run` looks up the server's resources even for a client dry run
-    assert render(("kubectl", "run", "web", "--image=nginx")) == Rendering()
-    result = grade_command("kubectl run web --image=httpd", "kubectl run web --image=nginx")
-    assert result.differences == ("expected value nginx for --image, got httpd",)
+    # `create role` looks up the server's resource types even for a client dry run
+    expected = "kubectl create role reader --verb=get --resource=pods"
+    assert render(tuple(expected.split())) == Rendering()
+    result = grade_command("kubectl create role reader --verb=get --resource=secrets", expected)
+    assert result.differences == ("expected value pod for --resource, got secret",)
     assert result.suggested is Rating.AGAIN
 
 
