@@ -6,9 +6,22 @@ and pre-select the suggested grade, which the learner may override.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from ckaquiz.config import Settings
 from ckaquiz.model import Card, CardKind, Rating
-from ckaquiz.session import Assessment
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How a typed response was judged: a score, a suggested grade, and what to show."""
+
+    score: float
+    suggested: Rating | None
+    result: dict[str, Any]
+    lines: tuple[str, ...] = ()
+
 
 STATUS_MARKS = {"recalled": "[x]", "partial": "[~]", "missed": "[ ]"}
 
@@ -17,6 +30,7 @@ ANSWER_LIMITS = {
     CardKind.MANIFEST: 100_000,
     CardKind.COMMAND: 4_000,
     CardKind.CHOICE: 4_000,
+    CardKind.CLOZE: 4_000,
 }
 """The longest answer judged per kind, in characters: a longer one is refused, so judging stays fast."""
 
@@ -24,14 +38,19 @@ _OPTION_DIGITS = 6
 """An option number has at most this many ASCII digits (no card has a million options)."""
 
 
-def assess_response(card: Card, response: str, seconds_taken: float, settings: Settings) -> Assessment | None:
+def assess_response(
+    card: Card, response: str, seconds_taken: float | None, settings: Settings
+) -> Assessment | None:
     """An assessment of `response`, or None for kinds judged by the learner alone.
+
+    A cloze card is judged when something was typed (the answer is optional there). The time
+    taken may be unknown (`ckaquiz score`): a right answer is then good, never easy.
 
     A card whose expected answer cannot be judged (a deck mistake) never ends the session: the
     learner is told why in one line and grades the card without a suggestion.
     """
     limit = ANSWER_LIMITS.get(card.kind)
-    if limit is None:
+    if limit is None or (card.kind is CardKind.CLOZE and not response.strip()):
         return None
     if len(response) > limit:
         kind = card.kind.value
@@ -39,7 +58,7 @@ def assess_response(card: Card, response: str, seconds_taken: float, settings: S
     try:
         if card.kind is CardKind.RECALL:
             return assess_recall(card, response, settings)
-        return assess_quiz(card, response, seconds_taken)
+        return assess_quiz(card, response, seconds_taken, easy_seconds=settings.easy_seconds)
     except Exception as error:  # the card's own expected answer is broken: say so, keep the session
         source = f"{card.source.path}:{card.source.line}" if card.source.path else card.id
         first_line = (str(error).splitlines() or [type(error).__name__])[0]
@@ -54,9 +73,17 @@ def assess_response(card: Card, response: str, seconds_taken: float, settings: S
 
 def refused(message: str) -> Assessment:
     """An answer that is wrong before it is compared: the reason as its one line, and Again."""
-    from ckaquiz.model import Rating
-
     return Assessment(score=0.0, suggested=Rating.AGAIN, result={"error": message}, lines=(message, "suggested: again"))
+
+
+def at_a_later_try(assessment: Assessment, tries: int) -> Assessment:
+    """The assessment of an answer given at try `tries` of one showing: right passes as hard at most."""
+    if tries <= 1 or assessment.suggested not in (Rating.GOOD, Rating.EASY):
+        return assessment
+    lines = [line for line in assessment.lines if not line.startswith("suggested: ")]
+    lines += [f"right at try {tries}: a second try passes as hard at most", f"suggested: {Rating.HARD.label}"]
+    result = assessment.result | {"suggested": Rating.HARD.label, "tries": tries}
+    return Assessment(score=assessment.score, suggested=Rating.HARD, result=result, lines=tuple(lines))
 
 
 def option_number(text: str) -> int | None:
@@ -90,31 +117,52 @@ def assess_recall(card: Card, response: str, settings: Settings) -> Assessment:
     return Assessment(score=scored.coverage, suggested=suggested, result=result, lines=tuple(lines))
 
 
-def assess_quiz(card: Card, response: str, seconds_taken: float) -> Assessment:
-    """Grade a choice, command or manifest answer against the card."""
+def assess_quiz(
+    card: Card,
+    response: str,
+    seconds_taken: float | None,
+    *,
+    easy_seconds: dict[str, float] | None = None,
+) -> Assessment:
+    """Grade a choice, command, manifest or typed cloze answer against the card, by the grade policy."""
     from ckaquiz import grading
 
+    limit = card.fields.get("time_seconds")
+    card_limit = float(limit) if limit else None
+    easy = grading.easy_time(card.kind.value, easy_seconds or grading.DEFAULT_EASY_SECONDS, card_limit)
     result: grading.GradeResult
-    if card.kind is CardKind.CHOICE:
+    if card.kind is CardKind.CLOZE:
+        result = grading.grade_cloze(response, card.answer, seconds_taken=seconds_taken, easy_seconds=easy)
+    elif card.kind is CardKind.CHOICE:
         options: list[str] = list(card.fields.get("options", []))
         chosen = (
             [_option(options, part) for part in response.replace(",", " ").split()]
             if _numeric(response)
             else [line.strip() for line in response.splitlines() if line.strip()]
         )
-        result = grading.grade_choice([item for item in chosen if item], list(card.fields.get("answers", [])))
+        result = grading.grade_choice(
+            [item for item in chosen if item],
+            list(card.fields.get("answers", [])),
+            seconds_taken=seconds_taken,
+            easy_seconds=easy,
+        )
     elif card.kind is CardKind.COMMAND:
-        limit = card.fields.get("time_seconds")
         result = grading.grade_command(
             response,
             card.answer,
             list(card.fields.get("alternatives", [])),
             seconds_taken=seconds_taken,
-            time_limit_seconds=float(limit) if limit else None,
+            easy_seconds=easy,
         )
     else:
         try:
-            result = grading.grade_manifest(response, card.answer, strict=bool(card.fields.get("strict", False)))
+            result = grading.grade_manifest(
+                response,
+                card.answer,
+                strict=bool(card.fields.get("strict", False)),
+                seconds_taken=seconds_taken,
+                easy_seconds=easy,
+            )
         except grading.ManifestSyntaxError as error:
             return refused(f"YAML error at line {error.line}, column {error.column}: {error.message}")
     lines = ["correct" if result.correct else "not quite:"]

@@ -540,7 +540,7 @@ def score(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print coverage, suggested and points as JSON.")] = False,
 ) -> None:
-    """Score an answer against a card without recording anything (recall, choice, command, manifest).
+    """Score an answer against a card without recording anything (recall, choice, command, manifest, cloze).
 
     \b
     Examples:
@@ -560,7 +560,7 @@ def score(
             text = file.read_text(encoding="utf-8") if file is not None else sys.stdin.read()
         except (OSError, UnicodeDecodeError) as error:
             raise fail(f"{file}: cannot read ({error})") from None
-        assessment = assess_response(stored.card, text, 0.0, collection.settings)
+        assessment = assess_response(stored.card, text, None, collection.settings)
     except CkaquizError as error:
         raise fail(str(error)) from None
     if assessment is None:

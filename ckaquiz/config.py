@@ -62,6 +62,11 @@ def parse_step(text: str | int | float) -> int:
     return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
 
 
+DEFAULT_EASY_SECONDS: dict[str, float] = {"command": 30.0, "manifest": 180.0, "choice": 15.0, "cloze": 10.0}
+"""Seconds within which a right first answer suggests *easy*, per judged card kind (`easy_seconds`)."""
+MAX_EASY_SECONDS = 3600
+
+
 @dataclass(frozen=True)
 class Settings:
     """Limits, scheduling and deck settings; defaults match the documentation."""
@@ -78,6 +83,7 @@ class Settings:
     deck_folders: tuple[str, ...] = ()
     parameters: tuple[float, ...] = ()
     recall_cutoffs: tuple[float, float, float] = (0.38, 0.7, 0.92)
+    easy_seconds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_EASY_SECONDS))
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -185,6 +191,16 @@ def _cutoffs(value: Any) -> Any:
     return tuple(numbers)
 
 
+def _easy_seconds(value: Any) -> Any:
+    """A table such as `{command = 30, manifest = 180}`; kinds left out keep their default."""
+    if not isinstance(value, dict) or not set(value) <= set(DEFAULT_EASY_SECONDS):
+        return _REFUSED
+    seconds = {kind: _number(1, MAX_EASY_SECONDS)(number) for kind, number in value.items()}
+    if any(number is _REFUSED for number in seconds.values()):
+        return _REFUSED
+    return DEFAULT_EASY_SECONDS | seconds
+
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "new_per_day": _whole(0, 100_000),
     "reviews_per_day": _whole(0, 100_000),
@@ -198,6 +214,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "deck_folders": _texts(blank=False),
     "parameters": _parameters,
     "recall_cutoffs": _cutoffs,
+    "easy_seconds": _easy_seconds,
     # optional settings, kept in Settings.extra
     "editor": _flag,
     "leech_lapses": _whole(1, 1_000),
@@ -217,6 +234,10 @@ _ALLOWED = {
     "deck_folders": 'a list of folder paths, such as ["~/notes/cka"] (a blank entry would read the current folder)',
     "parameters": f"a list of {FSRS_PARAMETER_COUNT} numbers (FSRS-6's, as `ckaquiz optimize` writes them) or []",
     "recall_cutoffs": "three rising numbers from 0 to 1, such as [0.38, 0.7, 0.92]",
+    "easy_seconds": (
+        f"a table of seconds from 1 to {MAX_EASY_SECONDS} for command, manifest, choice or cloze, "
+        "such as {command = 30, manifest = 180}"
+    ),
     "editor": "true or false",
     "leech_lapses": "a whole number from 1 to 1000",
     "backups_keep": "a whole number from 1 to 10000",
@@ -236,7 +257,8 @@ def _shown(value: Any, room: int = 60, depth: int = 0) -> str:
         items = ", ".join(_shown(item, room, depth + 1) for item in value[:10]) if depth < 3 else "..."
         text = "[" + items + (", ...]" if len(value) > 10 else "]")
     elif isinstance(value, dict):
-        text = "a table"
+        pairs = [f"{key} = {_shown(item, room, depth + 1)}" for key, item in list(value.items())[:10]]
+        text = "{" + ", ".join(pairs) + "}" if depth < 3 else "{...}"
     else:
         text = json.dumps(str(value))
     return text if len(text) <= room else text[: room - 3] + "..."

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from ckaquiz import scheduling
+from ckaquiz.assessment import Assessment
 from ckaquiz.collection import Collection
 from ckaquiz.filters import Filters
 from ckaquiz.model import Card, CardKind, CardState, Rating, Review, Schedule
@@ -32,16 +33,6 @@ class Mode(StrEnum):
 
     STUDY = "study"
     REVIEW = "review"
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """How a typed response was judged: a score, a suggested grade, and what to show."""
-
-    score: float
-    suggested: Rating | None
-    result: dict[str, Any]
-    lines: tuple[str, ...] = ()
 
 
 Assessor = Callable[[Card, str, float], Assessment | None]

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from ckaquiz.assessment import Assessment
 from ckaquiz.collection import Collection
 from ckaquiz.model import CardKind, CardState, Rating, Review
-from ckaquiz.session import Assessment, Session
+from ckaquiz.session import Session
 from ckaquiz.store import StoredCard
 from tests.conftest import FrozenClock
 

@@ -75,6 +75,8 @@ BAD_VALUES: dict[str, list[object]] = {
     "parameters": [[1.0, 2.0], [0.2] * 20, [0.2] * 22, [NAN] * 21, [INF] * 21, ["0.2"] * 21, [True] * 21, "x", 0.2],
     "recall_cutoffs": [[NAN, NAN, NAN], [0.9, 0.4, 0.7], [-1, 0.5, 2], [0.4, 0.7], [0.1, 0.2, 0.3, 0.4],
                        [0.4, 0.7, 1.5], ["0.4", "0.7", "0.9"], 0.5, [0.4, 0.7, INF]],
+    "easy_seconds": [30, [30], {"recall": 30}, {"command": 0}, {"command": 3601}, {"command": "30"},
+                     {"manifest": True}, {"cloze": NAN}, {"choice": INF}, {"command": {"x": 1}}],
     "editor": ["yes", 1, [True], "vim"],
     "leech_lapses": [0, -3, 1_001, 1e9, 8.0, "8", True],
     "backups_keep": [0, -1, 10_001, "many", True, 2.5],
@@ -108,6 +110,7 @@ def test_every_bad_value_is_one_line_naming_key_value_and_what_is_allowed(key: s
         ("recall_cutoffs", [NAN, NAN, NAN], "recall_cutoffs = [nan, nan, nan]: expected three rising numbers from 0"),
         ("parameters", [1.0, 2.0], "parameters = [1.0, 2.0]: expected a list of 21 numbers"),
         ("skip_headings", 5, "skip_headings = 5: expected a list of headings"),
+        ("easy_seconds", {"command": 0}, "easy_seconds = {command = 0}: expected a table of seconds from 1 to 3600"),
         ("editor", "\x1b]0;x\x07", r'editor = "\u001b]0;x\u0007": expected true or false'),  # controls shown escaped
     ],
 )
@@ -128,6 +131,9 @@ def test_refusals_show_the_value_as_written(key: str, value: object, shown: str)
         ("maximum_interval", 36_500, 36_500),
         ("recall_cutoffs", [0, 0.5, 1], (0.0, 0.5, 1.0)),
         ("recall_cutoffs", [0.5, 0.5, 0.5], (0.5, 0.5, 0.5)),
+        ("easy_seconds", {}, {"command": 30.0, "manifest": 180.0, "choice": 15.0, "cloze": 10.0}),
+        ("easy_seconds", {"command": 1, "cloze": 3600},
+         {"command": 1.0, "manifest": 180.0, "choice": 15.0, "cloze": 3600.0}),
         ("parameters", [], ()),
         ("new_per_day", 0, 0),
         ("new-per-day", 5, 5),

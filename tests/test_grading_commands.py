@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ckaquiz.grading import CommandGradeResult, grade_command, parse_duration
 from ckaquiz.model import Rating
+
+
+@pytest.fixture(autouse=True, scope="module")
+def token_grader_only() -> Iterator[None]:
+    """These tables are the token grader's: without kubectl on PATH, nothing is rendered
+    (tests/test_grading_kubectl.py judges the same kind of answers with kubectl)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", "")
+        yield
 
 ETCD_FLAGS = (
     "--endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt "
@@ -214,28 +225,28 @@ DIFFERENT = [
         "kubectl create secret tls web-tls --cert=tls.crt --key=tls.key",
         "kubectl create secret tls web --cert=tls.crt",
         ["expected argument web-tls, got web", "missing flag --key"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="wrong-name-missing-key",
     ),
     pytest.param(
         "kubectl get pods --selector app=web",
         "kubectl get po -l app=api",
         ["expected value app=web for --selector, got app=api"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="wrong-selector-value",
     ),
     pytest.param(
         "kubectl drain node01 --ignore-daemonsets --delete-emptydir-data --force",
         "kubectl drain node01 --force --ignore-daemonsets",
         ["missing flag --delete-emptydir-data"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="drain-missing-flag",
     ),
     pytest.param(
         "kubectl delete pod web",
         "kubectl delete pod web --force",
         ["unexpected flag --force"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="unexpected-force",
     ),
     pytest.param(
@@ -256,14 +267,14 @@ DIFFERENT = [
         "kubectl logs web -c app --previous",
         "kubectl logs web -c app",
         ["missing flag --previous"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="logs-missing-previous",
     ),
     pytest.param(
         "kubectl get pods -n kube-system",
         "kubectl get pods -n default",
         ["expected value kube-system for --namespace, got default"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="wrong-namespace",
     ),
     pytest.param(
@@ -271,7 +282,7 @@ DIFFERENT = [
         "etcdctl snapshot save /opt/snap.db --endpoints=https://127.0.0.1:2379 "
         "--cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key",
         ["missing flag --cacert"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="etcdctl-missing-cacert",
     ),
     pytest.param(
@@ -285,28 +296,28 @@ DIFFERENT = [
         "kubectl run tmp --image=busybox --rm -it --restart=Never -- wget -qO- web:80",
         "kubectl run tmp --image=busybox --rm -it --restart=Never -- wget -O- web:80",
         ["expected command after --: wget -qO- web:80, got wget -O- web:80"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="container-command-differs",
     ),
     pytest.param(
         "kubectl run tmp --image=busybox --restart=Never -- sleep 3600",
         "kubectl run tmp --image=busybox --restart=Never",
         ["missing command after --: sleep 3600"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="container-command-missing",
     ),
     pytest.param(
         "kubectl taint nodes node01 app=blue:NoSchedule-",
         "kubectl taint nodes node01 app=blue:NoSchedule",
         ["missing argument app=blue:NoSchedule-", "unexpected argument app=blue:NoSchedule"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="taint-added-instead-of-removed",
     ),
     pytest.param(
         "kubectl get svc web",
         "kubectl get pod web",
         ["expected argument service/web, got pod/web"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="wrong-resource-type",
     ),
     pytest.param(
@@ -327,28 +338,28 @@ DIFFERENT = [
         "helm install web bitnami/nginx -n web --create-namespace",
         "helm install web bitnami/nginx -n web",
         ["missing flag --create-namespace"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="helm-missing-create-namespace",
     ),
     pytest.param(
         "helm repo add bitnami https://charts.bitnami.com/bitnami",
         "helm repo add bitnami https://charts.bitnami.com",
         ["expected argument https://charts.bitnami.com/bitnami, got https://charts.bitnami.com"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="helm-repo-url",
     ),
     pytest.param(
         "kubectl run web --image=nginx --dry-run=client -o yaml",
         "kubectl run web --image=nginx --dry-run -o yaml",
         ["expected value client for --dry-run, got no value"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="dry-run-without-value",
     ),
     pytest.param(
         "kubectl create deployment web --image=nginx",
         "kubectl create deployment webb --image=ngnix",
         ["expected argument web, got webb", "expected value nginx for --image, got ngnix"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="two-typos",
     ),
     pytest.param(
@@ -362,42 +373,42 @@ DIFFERENT = [
         "kubectl get pod web -o yaml > pod.yaml",
         "kubectl get pod web -o yaml > web.yaml",
         ["expected redirection > pod.yaml, got > web.yaml"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="redirect-to-other-file",
     ),
     pytest.param(
         "kubectl get pod web -o yaml > pod.yaml",
         "kubectl get pod web -o yaml",
         ["missing redirection > pod.yaml"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="missing-redirect",
     ),
     pytest.param(
         "etcdctl member list",
         "ETCDCTL_API=2 etcdctl member list",
         ["unexpected environment variable ETCDCTL_API=2"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="wrong-etcdctl-api",
     ),
     pytest.param(
         "kubectl run web --image=nginx --labels=app=web",
         "kubectl run web --image=nginx -l app=api",
         ["expected value app=web for --labels, got app=api"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="run-l-is-labels",
     ),
     pytest.param(
         "crictl logs --tail 20 4f3c2a",
         "crictl logs 4f3c2a",
         ["missing flag --tail"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="crictl-logs-tail",
     ),
     pytest.param(
         "journalctl -u kubelet",
         "journalctl -u containerd",
         ["expected value kubelet for --unit, got containerd"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="journalctl-wrong-unit",
     ),
     pytest.param(
@@ -411,14 +422,14 @@ DIFFERENT = [
         "kubectl get pods -l app=web",
         'kubectl get pods -l "app=web',
         ["cannot split the command as a shell would: no closing quotation"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="unclosed-quote-is-a-difference",
     ),
     pytest.param(
         "kubectl create role reader --verb=get,list,watch --resource=pods",
         "kubectl create role reader --verb=get,list --resource=pods",
         ["expected value get,list,watch for --verb, got get,list"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="role-missing-verb",
     ),
     pytest.param(
@@ -432,7 +443,7 @@ DIFFERENT = [
         "kubectl exec -it web -- sh",
         "kubectl exec web -- sh",
         ["missing flag --stdin", "missing flag --tty"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="exec-without-it",
     ),
     pytest.param(
@@ -458,21 +469,21 @@ DIFFERENT = [
         "systemctl status kubelet",
         "systemctl status containerd",
         ["expected argument kubelet, got containerd"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="wrong-unit",
     ),
     pytest.param(
         "kubectl rollout history deploy/web --revision=2",
         "kubectl rollout history --revision=2",
         ["missing argument deployment/web"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="missing-argument",
     ),
     pytest.param(
         "grep staticPodPath /var/lib/kubelet/config.yaml",
         "grep -i staticpodpath /var/lib/kubelet/config.yaml",
         ["expected argument staticPodPath, got staticpodpath", "unexpected flag --ignore-case"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="grep-case",
     ),
     pytest.param(
@@ -548,7 +559,7 @@ def test_a_fast_correct_answer_is_easy(
 
 def test_speed_does_not_rescue_a_wrong_answer() -> None:
     result = grade_command("kubectl get pods", "kubectl get nodes", seconds_taken=1.0, time_limit_seconds=60.0)
-    assert result.suggested is Rating.HARD
+    assert result.suggested is Rating.AGAIN
 
 
 def test_to_dict_is_json_ready() -> None:
@@ -556,7 +567,7 @@ def test_to_dict_is_json_ready() -> None:
     assert isinstance(result, CommandGradeResult)
     assert result.to_dict() == {
         "correct": False,
-        "suggested": "hard",
+        "suggested": "again",
         "differences": ["expected value app=web for --selector, got app=api"],
         "score": result.score,
         "kind": "command",

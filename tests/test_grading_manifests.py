@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ckaquiz.grading import ManifestGradeResult, ManifestSyntaxError, grade_manifest
+from ckaquiz.grading.schema import available as schema_installed
 from ckaquiz.model import Rating
 
 SCHEDULED_POD = """\
@@ -482,6 +483,29 @@ status: {}
 ]
 
 
+REFUSED_BY_THE_API = {
+    "static-pod-flags-in-any-order-boolean-as-string":
+        "line 24: spec.containers[0].volumeMounts[0].readOnly: a string (true) where the API requires a boolean",
+    "webhook-numbers-as-strings":
+        "line 17: webhooks[0].clientConfig.service.port: a string (443) where the API requires an integer",
+    "deployment-from-kubectl-dry-run-with-empty-fields":
+        "line 26: spec.template.spec.containers[0].env[0].value: a boolean (false) where the API requires a string;"
+        ' quote it: "false"',
+}
+"""Equal to the expected manifest field by field, but with a value of a type the API refuses."""
+EQUAL_BUT_REFUSED = [param for param in EQUIVALENT if param.id in REFUSED_BY_THE_API]
+EQUIVALENT = [param for param in EQUIVALENT if param.id not in REFUSED_BY_THE_API]
+
+
+@pytest.mark.parametrize(("expected", "typed", "strict"), EQUAL_BUT_REFUSED)
+def test_equal_fields_of_a_type_the_api_refuses_are_again(expected: str, typed: str, strict: bool) -> None:
+    if not schema_installed():
+        pytest.skip("the Kubernetes schema package is not installed")
+    result = grade_manifest(typed, expected, strict=strict)
+    assert len(result.differences) == 1 and result.differences[0] in REFUSED_BY_THE_API.values()
+    assert result.suggested is Rating.AGAIN
+
+
 @pytest.mark.parametrize(("expected", "typed", "strict"), EQUIVALENT)
 def test_equivalent_manifests_are_correct(expected: str, typed: str, strict: bool) -> None:
     result = grade_manifest(typed, expected, strict=strict)
@@ -497,7 +521,7 @@ DIFFERENT = [
         _edit(SCHEDULED_POD, ("effect: NoSchedule", "effect: NoExecute")),
         False,
         ["spec.tolerations[key=app].effect: expected NoSchedule, got NoExecute"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="toleration-effect",
     ),
     pytest.param(
@@ -508,7 +532,7 @@ DIFFERENT = [
         ),
         False,
         ["missing spec.tolerations[key=node-role.kubernetes.io/control-plane]"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="missing-toleration",
     ),
     pytest.param(
@@ -516,7 +540,7 @@ DIFFERENT = [
         _edit(SCHEDULED_POD, ("operator: In", "operator: NotIn")),
         False,
         [f"{MATCHERS}.matchExpressions[key=disktype].operator: expected In, got NotIn"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="affinity-operator",
     ),
     pytest.param(
@@ -524,7 +548,7 @@ DIFFERENT = [
         _edit(SCHEDULED_POD, ("values: [ssd, nvme]", "values: [ssd]")),
         False,
         [f"missing item nvme in {MATCHERS}.matchExpressions[key=disktype].values"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="affinity-value-missing",
     ),
     pytest.param(
@@ -534,7 +558,11 @@ DIFFERENT = [
             ("requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"),
         ),
         False,
-        ["missing spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"],
+        [
+            "line 19: spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution: a mapping ({...})"
+            " where the API requires a list",
+            "missing spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution",
+        ],
         Rating.AGAIN,
         id="preferred-instead-of-required",
     ),
@@ -543,7 +571,7 @@ DIFFERENT = [
         _edit(API_SERVER, ("--authorization-mode=Node,RBAC", "--authorization-mode=RBAC")),
         False,
         [f"{APISERVER}.command: expected --authorization-mode=Node,RBAC, got --authorization-mode=RBAC"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="static-pod-flag-value",
     ),
     pytest.param(
@@ -551,7 +579,7 @@ DIFFERENT = [
         _edit(API_SERVER, ("    - --enable-admission-plugins=NodeRestriction\n", "")),
         False,
         [f"missing item --enable-admission-plugins=NodeRestriction in {APISERVER}.command"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="static-pod-flag-missing",
     ),
     pytest.param(
@@ -559,7 +587,7 @@ DIFFERENT = [
         _edit(API_SERVER, ("mountPath: /etc/kubernetes/pki", "mountPath: /etc/kubernetes")),
         False,
         [f"{APISERVER}.volumeMounts[name=k8s-certs].mountPath: expected /etc/kubernetes/pki, got /etc/kubernetes"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="static-pod-mount-path",
     ),
     pytest.param(
@@ -567,7 +595,7 @@ DIFFERENT = [
         _edit(API_SERVER, ("    - kube-apiserver\n", "    - kube-apiserver\n    - --v=2\n")),
         True,
         [f"unexpected item --v=2 in {APISERVER}.command"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="static-pod-strict-extra-flag",
     ),
     pytest.param(
@@ -575,7 +603,7 @@ DIFFERENT = [
         _edit(API_SERVER, ("hostNetwork: true", "hostNetwork: false")),
         False,
         ["spec.hostNetwork: expected true, got false"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="static-pod-host-network",
     ),
     pytest.param(
@@ -601,7 +629,7 @@ DIFFERENT = [
         _edit(LIMIT_RANGE, ("type: Container", "type: Pod")),
         False,
         ["spec.limits[type=Container].type: expected Container, got Pod"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="limitrange-type",
     ),
     pytest.param(
@@ -609,7 +637,7 @@ DIFFERENT = [
         _edit(RESOURCE_QUOTA, ("requests.memory: 8Gi", "requests.memory: 8G")),
         False,
         ['spec.hard["requests.memory"]: expected 8Gi, got 8G'],
-        Rating.HARD,
+        Rating.AGAIN,
         id="resourcequota-decimal-instead-of-binary-unit",
     ),
     pytest.param(
@@ -617,7 +645,7 @@ DIFFERENT = [
         _edit(NETWORK_POLICY, ("    - namespaceSelector:\n", "      namespaceSelector:\n")),
         False,
         ["missing spec.ingress[0].from[1]"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="networkpolicy-and-instead-of-or",
     ),
     pytest.param(
@@ -625,7 +653,7 @@ DIFFERENT = [
         _edit(NETWORK_POLICY, ("    - namespaceSelector:\n", "      namespaceSelector:\n")),
         True,
         ["unexpected field spec.ingress[0].from[0].namespaceSelector", "missing spec.ingress[0].from[1]"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="networkpolicy-and-instead-of-or-strict",
     ),
     pytest.param(
@@ -633,7 +661,7 @@ DIFFERENT = [
         _edit(NETWORK_POLICY, ("port: 5432", "port: 5433")),
         False,
         ["spec.ingress[0].ports[port=5432].port: expected 5432, got 5433"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="networkpolicy-port",
     ),
     pytest.param(
@@ -641,7 +669,7 @@ DIFFERENT = [
         _edit(NETWORK_POLICY, ("  policyTypes: [Ingress]\n", "")),
         False,
         ["missing spec.policyTypes"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="networkpolicy-policy-types",
     ),
     pytest.param(
@@ -649,7 +677,7 @@ DIFFERENT = [
         _edit(PERSISTENT_VOLUME, ("[ReadWriteMany]", "[ReadWriteOnce]")),
         False,
         ["missing item ReadWriteMany in spec.accessModes"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="pv-access-mode",
     ),
     pytest.param(
@@ -657,7 +685,7 @@ DIFFERENT = [
         _edit(PERSISTENT_VOLUME_CLAIM, ("storage: 50Mi", "storage: 50M")),
         False,
         ["spec.resources.requests.storage: expected 50Mi, got 50M"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="pvc-size-unit",
     ),
     pytest.param(
@@ -665,7 +693,7 @@ DIFFERENT = [
         _edit(ROLE, ("verbs: [get, list, watch]", "verbs: [get, list]")),
         False,
         ["missing item watch in rules[0].verbs"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="role-missing-verb",
     ),
     pytest.param(
@@ -673,7 +701,7 @@ DIFFERENT = [
         _edit(ROLE, ("verbs: [get, update]", "verbs: [get, update, delete]")),
         True,
         ["unexpected item delete in rules[1].verbs"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="role-strict-extra-verb",
     ),
     pytest.param(
@@ -689,7 +717,7 @@ DIFFERENT = [
         _edit(ROLE_BINDING, ("  kind: Role\n", "  kind: ClusterRole\n")),
         False,
         ["roleRef.kind: expected Role, got ClusterRole"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="rolebinding-role-kind",
     ),
     pytest.param(
@@ -697,7 +725,7 @@ DIFFERENT = [
         _edit(ROLE_BINDING, ("  name: ci\n  namespace: dev", "  name: ci\n  namespace: default")),
         False,
         ["subjects[name=ci].namespace: expected dev, got default"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="rolebinding-subject-namespace",
     ),
     pytest.param(
@@ -705,7 +733,7 @@ DIFFERENT = [
         _edit(WEBHOOK, ("failurePolicy: Fail", "failurePolicy: Ignore")),
         False,
         [f"{HOOK}.failurePolicy: expected Fail, got Ignore"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="webhook-failure-policy",
     ),
     pytest.param(
@@ -713,7 +741,7 @@ DIFFERENT = [
         _edit(WEBHOOK, ("operations: [CREATE, UPDATE]", "operations: [CREATE]")),
         False,
         [f"missing item UPDATE in {HOOK}.rules[0].operations"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="webhook-operation",
     ),
     pytest.param(
@@ -721,7 +749,7 @@ DIFFERENT = [
         _edit(DEPLOYMENT, ("replicas: 3", "replicas: 2")),
         False,
         ["spec.replicas: expected 3, got 2"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="deployment-replicas",
     ),
     pytest.param(
@@ -729,7 +757,7 @@ DIFFERENT = [
         _edit(DEPLOYMENT, ("- name: nginx", "- name: web")),
         False,
         [f"{NGINX}.name: expected nginx, got web"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="deployment-container-renamed",
     ),
     pytest.param(
@@ -740,7 +768,7 @@ DIFFERENT = [
         ),
         False,
         ["spec.selector.matchLabels.app: expected web, got frontend"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="deployment-selector",
     ),
     pytest.param(
@@ -750,7 +778,7 @@ DIFFERENT = [
         ),
         True,
         ["unexpected field spec.template.spec.containers[name=sidecar]"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="deployment-strict-extra-container",
     ),
     pytest.param(
@@ -758,7 +786,7 @@ DIFFERENT = [
         _edit(DEPLOYMENT, ("value: production", "value: development")),
         False,
         [f"{NGINX}.env[name=MODE].value: expected production, got development"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="deployment-env-value",
     ),
     pytest.param(
@@ -766,7 +794,7 @@ DIFFERENT = [
         _edit(DEPLOYMENT, ("        ports:\n        - containerPort: 80\n", "")),
         False,
         [f"missing {NGINX}.ports"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="deployment-missing-ports",
     ),
     pytest.param(
@@ -774,7 +802,7 @@ DIFFERENT = [
         _edit(DEPLOYMENT, ("containerPort: 80", "containerPort: 8080")),
         False,
         [f"{NGINX}.ports[containerPort=80].containerPort: expected 80, got 8080"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="deployment-wrong-port",
     ),
     pytest.param(
@@ -806,7 +834,7 @@ spec:
         _edit(RESOURCES_POD, ("        memory: 2Gi\n", "")),
         False,
         ["missing spec.containers[name=web].resources.limits.memory"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="missing-memory-limit",
     ),
     pytest.param(
@@ -814,7 +842,7 @@ spec:
         _edit(RESOURCES_POD, ("cpu: 500m", "cpu: 500")),
         False,
         ["spec.containers[name=web].resources.requests.cpu: expected 500m, got 500"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="cpu-cores-instead-of-millicores",
     ),
     pytest.param(
@@ -822,7 +850,7 @@ spec:
         _edit(RESOURCES_POD, ("    emptyDir: {}", "    hostPath: {path: /tmp/cache}")),
         True,
         ["unexpected field spec.volumes[name=cache].hostPath"],
-        Rating.HARD,
+        Rating.AGAIN,
         id="strict-host-path-instead-of-empty-dir",
     ),
 ]
@@ -849,7 +877,7 @@ def test_to_dict_is_json_ready() -> None:
     assert isinstance(result, ManifestGradeResult)
     assert result.to_dict() == {
         "correct": False,
-        "suggested": "hard",
+        "suggested": "again",
         "differences": ["unexpected item delete in rules[1].verbs"],
         "score": 1.0,
         "kind": "manifest",

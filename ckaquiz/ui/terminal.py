@@ -23,6 +23,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from ckaquiz.assessment import at_a_later_try
 from ckaquiz.model import CardKind, Rating
 from ckaquiz.session import QueueItem, Session, Summary
 from ckaquiz.ui import render
@@ -108,6 +109,7 @@ class TerminalFrontEnd:
         response = self._response(item)
         seconds = time.monotonic() - started
         assessment = self.session.assess(response, seconds_taken=seconds)
+        tries = 1
         while card.kind is CardKind.MANIFEST and assessment is not None and "error" in assessment.result:
             problem = neutralise(str(assessment.result["error"]))
             self.console.print(Text(f"{problem} - fix it, or submit it empty to see the answer"))
@@ -117,7 +119,10 @@ class TerminalFrontEnd:
             if not response.strip():
                 break
             seconds = time.monotonic() - started
+            tries += 1
             assessment = self.session.assess(response, seconds_taken=seconds)
+            if assessment is not None:
+                assessment = at_a_later_try(assessment, tries)
         verdict = assessment.result if assessment is not None and card.kind is CardKind.RECALL else None
         self.console.print(render.answer_panel(card, response, verdict=verdict))
         if assessment is not None:
