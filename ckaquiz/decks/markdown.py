@@ -488,13 +488,24 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
     stack: list[tuple[int, str]] = []
     sections = [_Section(path=(title,), line=lines[0].number if lines else 1, intro=True)]
     append = sections[-1].lines.append
+    separators = {options.multiline_separator, options.multiline_reverse_separator} - {""}
+    end_marker = options.multiline_end_marker
+    in_answer = False  # within a multi-line card's answer, where a heading is answer text (as the plugin reads it)
+    previous = ""
     for line in lines:
         if line.in_fence:
             sections[-1].fenced = True
             append(line)
+            previous = line.raw
             continue
+        marker = line.masked.strip()
+        if (end_marker and marker == end_marker) or (not end_marker and not line.raw.strip()):
+            in_answer = False
+        elif marker in separators and previous.strip():
+            in_answer = True
+        previous = line.raw
         level = heading_level(line.masked) if line.masked.startswith("#") else 0
-        if not level:
+        if not level or in_answer:
             append(line)
             continue
         heading_text = line.visible.strip()[level:].strip().rstrip("#").strip()
