@@ -490,6 +490,7 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
     append = sections[-1].lines.append
     separators = {options.multiline_separator, options.multiline_reverse_separator} - {""}
     end_marker = options.multiline_end_marker
+    separator_probe = "?" if all("?" in separator for separator in separators) else ""  # a cheap test per line
     in_answer = False  # within a multi-line card's answer, where a heading is answer text (as the plugin reads it)
     previous = ""
     for line in lines:
@@ -498,11 +499,10 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
             append(line)
             previous = line.raw
             continue
-        marker = line.masked.strip()
-        if (end_marker and marker == end_marker) or (not end_marker and not line.raw.strip()):
-            in_answer = False
-        elif marker in separators and previous.strip():
-            in_answer = True
+        if in_answer:  # until the end marker, or else a blank line
+            in_answer = line.masked.strip() != end_marker if end_marker else bool(line.raw.strip())
+        elif separators and (not separator_probe or separator_probe in line.masked):
+            in_answer = line.masked.strip() in separators and bool(previous.strip())
         previous = line.raw
         level = heading_level(line.masked) if line.masked.startswith("#") else 0
         if not level or in_answer:
