@@ -464,7 +464,8 @@ def check(
         settings_warnings: list[str] = []
         decks = []
         for index, target in enumerate(targets):
-            if target.expanduser().resolve() == builtin:
+            if target.expanduser().resolve() == builtin or not (target.is_dir() or target.is_file()):
+                # the built-in decks read without note options; a pipe or device is refused by the loader
                 decks.extend(load_decks([target]))
                 continue
             source = sources[index] if sources else transient_source(target)

@@ -106,9 +106,9 @@ def plugin_settings(vault: Path, problems: list[str] | None = None) -> dict[str,
     from ckaquiz.decks.inline import custom_cloze
 
     for pattern in patterns:
-        text = str(pattern).strip()
-        if not text:
-            continue
+        if not isinstance(pattern, str) or not pattern.strip():
+            continue  # not a pattern the plugin could have written: ignored, as before
+        text = pattern.strip()
         if text in BUILTIN_CLOZE_PATTERNS:
             if BUILTIN_CLOZE_PATTERNS[text] not in styles:
                 styles.append(BUILTIN_CLOZE_PATTERNS[text])
