@@ -35,6 +35,9 @@ def validate_filters(collection: Collection, filters: Filters) -> None:
     """Refuse filters that name nothing, so a typo is not an empty session."""
     if filters.decks:
         known = {name.casefold(): name for name in collection.store.deck_names()}
+        for source in collection.store.sources():  # a deck whose files hold no cards yet is known, and empty
+            if not source.builtin:
+                known.setdefault((source.deck or source.name).casefold(), source.deck or source.name)
         for deck in filters.decks:
             if deck.casefold() not in known:
                 raise UsageError(f"unknown deck {deck!r} ({_deck_hint(deck, known)})")
@@ -241,9 +244,14 @@ def record_of_row(row: Sequence[Any]) -> dict[str, Any]:
 def check_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
     """Parse deck files and folders; returns the number of cards and every problem found."""
     from ckaquiz.decks.loader import load_decks
+
+    return check_decks(load_decks(paths))
+
+
+def check_decks(decks: list[Any]) -> tuple[int, list[Problem]]:
+    """The number of cards and every problem of parsed decks, with ids given twice within one deck."""
     from ckaquiz.decks.yaml_deck import duplicate_id_problems
 
-    decks = load_decks(paths)
     problems = [problem for deck in decks for problem in deck.problems]
     by_deck: dict[str, list[Any]] = {}
     for deck in decks:

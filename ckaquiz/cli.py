@@ -257,13 +257,29 @@ def import_command(
         list[str],
         typer.Option("--cloze", metavar="STYLE", help="Cloze styles: highlight (==x==), bold (**x**), curly ({{x}})."),
     ] = [],
+    flashcards_only: Annotated[
+        bool,
+        typer.Option(
+            "--flashcards-only", help="Only the inline flashcards (Q::A, ?, clozes): no recall card per section."
+        ),
+    ] = False,
+    decks_from_folders: Annotated[
+        bool,
+        typer.Option(
+            "--decks-from-folders", help="One deck per top-level folder of a vault (the plugin's folders-as-decks)."
+        ),
+    ] = False,
 ) -> None:
     """Register decks or Obsidian notes; they are re-read whenever they change, never written to.
+
+    Several paths with --deck read into that one deck.
 
     \b
     Examples:
       ckaquiz import ~/notes/cka.yaml
       ckaquiz import ~/vault --deck vault --exclude "Templates/*"
+      ckaquiz import a.md b.md notes/ --deck cka
+      ckaquiz import ~/vault --flashcards-only
     """
     shared = shared_context(context)
     options: dict[str, Any] = {
@@ -276,6 +292,8 @@ def import_command(
         "multiline_reversed_separator": multiline_reversed_separator,
         "multiline_end_marker": multiline_end_marker,
         "cloze_styles": cloze,
+        "flashcards_only": flashcards_only or None,
+        "decks_from_folders": decks_from_folders or None,
     }
     unknown = [style for style in cloze if style not in {"highlight", "bold", "curly"}]
     if unknown:
@@ -475,21 +493,39 @@ def check(
         return
     if as_json:
         raise fail("--json goes with --facts (deck problems print as `file:line: message`)")
-    from ckaquiz.catalog import check_paths
+    from ckaquiz.catalog import check_decks, check_paths
+    from ckaquiz.collection import builtin_decks_folder, source_decks, transient_source
+    from ckaquiz.config import home_folder, load_settings
+    from ckaquiz.decks.loader import load_decks
 
     shared = shared_context(context)
     targets = list(paths or [])
-    if not targets:
-        try:
+    sources = []
+    try:
+        if not targets:
             collection = shared.collection
             collection.ensure_builtin_source()
-            targets = [Path(source.path) for source in collection.store.sources()]
-        except CkaquizError as error:
-            raise fail(str(error)) from None
-    missing = [path for path in targets if not path.exists()]
-    if missing:
-        raise fail(f"{missing[0]}: no such file or folder")
-    count, problems = check_paths(targets)
+            sources = list(collection.store.sources())
+            targets = [Path(source.path) for source in sources]
+        missing = [path for path in targets if not path.exists()]
+        if missing:
+            raise fail(f"{missing[0]}: no such file or folder")
+        # Each path is read with the settings `import` would use: its plugin settings, its source's options.
+        skip = tuple(str(heading) for heading in load_settings(home_folder()).extra.get("skip_headings", []))
+        builtin = builtin_decks_folder().resolve()
+        settings_warnings: list[str] = []
+        decks = []
+        for index, target in enumerate(targets):
+            if target.expanduser().resolve() == builtin or not (target.is_dir() or target.is_file()):
+                # the built-in decks read without note options; a pipe or device is refused by the loader
+                decks.extend(load_decks([target]))
+                continue
+            source = sources[index] if sources else transient_source(target)
+            decks.extend(source_decks(source, skip_headings=skip, problems=settings_warnings))
+    except CkaquizError as error:
+        raise fail(str(error)) from None
+    count, problems = check_decks(decks) if targets else check_paths([])
+    warn(settings_warnings)
     shown = [str(problem) for problem in problems] + _bank_problems(targets)
     for line in shown:
         say(line)

@@ -21,7 +21,7 @@ from ckaquiz.clock import Clock, clock_from_environment, study_day_start
 from ckaquiz.config import DATABASE_NAME, Settings, home_folder, load_settings
 from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file, printable_problem
 from ckaquiz.errors import StoreError, UsageError
-from ckaquiz.model import Problem
+from ckaquiz.model import Deck, Problem
 from ckaquiz.store import SourceRecord, Store, SyncCounts
 from ckaquiz.store.database import prepare_database
 from ckaquiz.store.integrity import DamagedDatabaseError
@@ -159,9 +159,29 @@ class Collection:
         name = deck or _default_source_name(resolved)
         clash = self.store.source(name)
         if clash is not None and clash.path != str(resolved) and clash.active:
-            raise UsageError(f"a source named {name!r} already reads {clash.path}; choose another --deck name")
+            if deck is None or clash.deck != deck:
+                raise UsageError(f"a source named {name!r} already reads {clash.path}; choose another --deck name")
+            name = self._another_source_of(deck, resolved)  # several paths read into one deck
         source = self.store.register_source(name, str(resolved), now=self.now(), deck=deck, options=options or {})
         return source, self.refresh(progress=progress, only=[source])
+
+    def _another_source_of(self, deck: str, resolved: Path) -> str:
+        """The name of the source that reads this path into `deck`: the one already registered, else a new one."""
+        for source in self.store.sources(include_inactive=True):
+            if source.path == str(resolved) and source.deck == deck:
+                return source.name
+        for name in _numbered_names(deck, resolved):
+            if self.store.source(name) is None:
+                return name
+        raise AssertionError("unreachable: the names never run out")
+
+
+def _numbered_names(deck: str, path: Path) -> Iterator[str]:
+    yield f"{deck} + {path.name}"
+    number = 2
+    while True:
+        yield f"{deck} + {path.name} ({number})"
+        number += 1
 
 
 def open_data_folder(folder: Path) -> Path:
@@ -218,10 +238,47 @@ def source_files(source: SourceRecord) -> list[tuple[str, str, str]]:
             (str(file), f"builtin/{file.relative_to(root).as_posix()}", file.relative_to(root).as_posix())
             for file in files
         ]
-    from ckaquiz.decks.obsidian import walk_note_paths
+    from ckaquiz.decks.obsidian import ignored_by_plugin, ignored_note_folders, walk_note_paths
 
     excludes = [str(pattern) for pattern in source.options.get("exclude", [])]
-    return [(file, file, relative) for file, relative in walk_note_paths(root, excludes)]
+    ignored = ignored_note_folders(root)  # the plugin's noteFoldersToIgnore
+    return [
+        (file, file, relative)
+        for file, relative in walk_note_paths(root, excludes)
+        if not (ignored and ignored_by_plugin(relative, ignored))
+    ]
+
+
+def transient_source(path: Path) -> SourceRecord:
+    """The source `import PATH` (without flags) would register for a path, without registering it."""
+    resolved = path.expanduser().resolve()
+    return SourceRecord(
+        id=0, name=_default_source_name(resolved), path=str(resolved), builtin=False, deck=None, options={}, active=True
+    )
+
+
+def source_decks(source: SourceRecord, *, skip_headings: tuple[str, ...] = (), problems: list[str]) -> list[Deck]:
+    """Every file of a source parsed exactly as a scan parses it (the files, settings and deck names of `import`)."""
+    from ckaquiz.decks.loader import load_deck_file
+
+    options = None
+    if not source.builtin:
+        from ckaquiz.decks.obsidian import markdown_options
+
+        source_options = dict(source.options)
+        source_options["skip_headings"] = [*source_options.get("skip_headings", []), *skip_headings]
+        options = markdown_options(Path(source.path), source_options, problems)
+    return [
+        load_deck_file(
+            Path(file),
+            display_path=shown,
+            deck_name=source.deck,
+            default_deck=None if source.builtin else source.name,
+            scope=relative,
+            options=options,
+        )
+        for file, shown, relative in source_files(source)
+    ]
 
 
 BUILTIN_ORDER = ("cka/static-pods", "cka/admission-control", "cka/", "ko/", "aws/")

@@ -162,7 +162,10 @@ def test_plugin_settings_choose_the_separators(collection: Collection, vault: Pa
     )
     collection.import_path(vault / "Custom.md")
     cards = {stored.card.prompt: stored.card.answer for stored in collection.store.cards() if stored.card.kind is not CardKind.RECALL}
-    assert cards == {"front": "back", "question line": "answer one\n\nanswer two", "the [...] part": "bold"}
+    # the cloze line and the line under it are one paragraph, so one cloze card, as the plugin reads it
+    assert cards == {
+        "front": "back", "question line": "answer one\n\nanswer two", "the [...] part\nold::style": "bold"
+    }
 
 
 def test_command_line_separators_override(collection: Collection, tmp_path: Path) -> None:

@@ -28,7 +28,9 @@ from ckaquiz.decks.inline import (
     MAX_CLOZE_LINE,
     cloze_answer,
     cloze_markers,
+    custom_clozes,
     first_group,
+    has_tag,
     inline_split,
     may_split,
     parse_sr_schedule,
@@ -281,6 +283,8 @@ def parse_markdown(
     base_name = file_name(path)
     title = split_suffix(base_name)[0]
     name = deck_name or _text(frontmatter.get("deck")) or default_deck or title
+    if options.folder_decks and scope is not None and "/" in scope:
+        name = scope.split("/", 1)[0]  # the plugin's convertFoldersToDecks: the note's top-level folder
     description = _text(frontmatter.get("description"))
     if frontmatter.get("ckaquiz") is False:
         return Deck(name=name, path=path, description=description, problems=tuple(problems))
@@ -295,6 +299,8 @@ def parse_markdown(
                 file_tags.extend(inline_tags(line.masked))
             if "[[" in line.masked:
                 file_tags.extend(tag_link_tags(line.masked, options.tag_folder))
+    if options.flashcard_tags or options.flashcard_tags_to_ignore:
+        options = replace(options, inline_cards=_holds_flashcards(file_tags, options, scope))
     note: dict[str, Any] = {"note": scope if scope is not None else base_name}
     dated = note_date(frontmatter, path)
     if dated:
@@ -316,8 +322,19 @@ def parse_markdown(
         section_cards, section_problems = _section_cards(section, context, options)
         cards.extend(section_cards)
         problems.extend(section_problems)
+    if options.flashcards_only:
+        cards = [card for card in cards if card.kind is not CardKind.RECALL]
     problems.extend(duplicate_id_problems(cards))
     return Deck(name=name, path=path, description=description, cards=tuple(cards), problems=tuple(problems))
+
+
+def _holds_flashcards(file_tags: list[str], options: MarkdownOptions, scope: str | None) -> bool:
+    """The plugin's rule: a note holds flashcards when it has a flashcard tag (or, with folder decks, a folder)."""
+    if options.flashcard_tags_to_ignore and has_tag(file_tags, options.flashcard_tags_to_ignore):
+        return False
+    if options.folder_decks and scope is not None and "/" in scope:
+        return True
+    return not options.flashcard_tags or has_tag(file_tags, options.flashcard_tags)
 
 
 def with_note(card: Card, *, fields: dict[str, Any]) -> Card:
@@ -471,13 +488,24 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
     stack: list[tuple[int, str]] = []
     sections = [_Section(path=(title,), line=lines[0].number if lines else 1, intro=True)]
     append = sections[-1].lines.append
+    separators = {options.multiline_separator, options.multiline_reverse_separator} - {""}
+    end_marker = options.multiline_end_marker
+    separator_probe = "?" if all("?" in separator for separator in separators) else ""  # a cheap test per line
+    in_answer = False  # within a multi-line card's answer, where a heading is answer text (as the plugin reads it)
+    previous = ""
     for line in lines:
         if line.in_fence:
             sections[-1].fenced = True
             append(line)
+            previous = line.raw
             continue
+        if in_answer:  # until the end marker, or else a blank line
+            in_answer = line.masked.strip() != end_marker if end_marker else bool(line.raw.strip())
+        elif separators and (not separator_probe or separator_probe in line.masked):
+            in_answer = line.masked.strip() in separators and bool(previous.strip())
+        previous = line.raw
         level = heading_level(line.masked) if line.masked.startswith("#") else 0
-        if not level:
+        if not level or in_answer:
             append(line)
             continue
         heading_text = line.visible.strip()[level:].strip().rstrip("#").strip()
@@ -623,6 +651,8 @@ def _pitfalls_line(work: _SectionWork) -> None:
 def _multiline_cards(work: _SectionWork) -> None:
     """`question / ? / answer` blocks (`??` makes both directions)."""
     options, content = work.options, work.content
+    if not options.inline_cards:
+        return
     if not separator_lines(options.multiline_separator, options.multiline_reverse_separator).search(
         f"\n{work.text}"
     ):
@@ -648,11 +678,14 @@ def _multiline_cards(work: _SectionWork) -> None:
 def _inline_cards(work: _SectionWork) -> None:
     """`question::answer` lines (`:::` makes both directions) and lines with cloze deletions."""
     options, content, consumed = work.options, work.content, work.consumed
-    markers = cloze_markers(options.cloze_styles)
+    if not options.inline_cards:
+        return
+    markers = cloze_markers(options.cloze_styles, options.cloze_patterns)
     clozing = markers.search(work.text) is not None
     if not clozing and not may_split(work.text, options):
         return
     probe = split_probe(options.single_separator, options.double_separator)
+    clozed: set[int] = set()
     for position, line in enumerate(content):
         masked = line.masked
         if probe is not None and probe not in masked and not (clozing and markers.search(masked)):
@@ -683,9 +716,11 @@ def _inline_cards(work: _SectionWork) -> None:
                     )
                 )
                 continue
-        if clozing and markers.search(masked):
-            schedule = _sr_near(content, position, work.problems, work.context.path)
-            work.cards.extend(_clozes(work.inline_context, line, options, schedule))
+        if clozing and markers.search(masked) and line.number not in clozed:
+            paragraph, last = _cloze_paragraph(content, position, options, consumed)
+            clozed.update(part.number for part in paragraph)
+            schedule = _sr_near(content, last, work.problems, work.context.path)
+            work.cards.extend(_clozes(work.inline_context, _joined(paragraph), options, schedule))
 
 
 def _recall_card(work: _SectionWork) -> None:
@@ -693,7 +728,7 @@ def _recall_card(work: _SectionWork) -> None:
     if len(work.cards) > 1:
         work.cards.sort(key=_source_line)
     section, context, options, content, consumed = work.section, work.context, work.options, work.content, work.consumed
-    markers = cloze_markers(options.cloze_styles)
+    markers = cloze_markers(options.cloze_styles, options.cloze_patterns)
     point_lines: list[str] = []
     keep = point_lines.append
     for line in content:
@@ -859,6 +894,40 @@ def _multiline_spans(content: list[_Line], options: MarkdownOptions) -> list[tup
     return spans
 
 
+def _cloze_paragraph(
+    content: list[_Line], position: int, options: MarkdownOptions, consumed: set[int]
+) -> tuple[list[_Line], int]:
+    """The lines of the paragraph around a cloze line, as the plugin reads one cloze card, and the index
+    of its last line (where a scheduling comment goes): a paragraph ends at a blank line, a fence, a
+    line another card took, or a `question::answer` line."""
+
+    def joins(line: _Line) -> bool:
+        return bool(line.raw.strip()) and not line.in_fence and line.number not in consumed and (
+            inline_split(line.masked, options) is None
+        )
+
+    first = position
+    while first > 0 and joins(content[first - 1]):
+        first -= 1
+    last = position
+    while last + 1 < len(content) and joins(content[last + 1]):
+        last += 1
+    paragraph = [line for line in content[first : last + 1] if line.visible.strip()]
+    return paragraph, last
+
+
+def _joined(lines: list[_Line]) -> _Line:
+    """One line standing for a paragraph of lines (numbered as its first)."""
+    if len(lines) == 1:
+        return lines[0]
+    return _Line(
+        lines[0].number,
+        "\n".join(line.raw for line in lines),
+        "\n".join(line.masked for line in lines),
+        "\n".join(line.visible for line in lines),
+    )
+
+
 def _sr_entry(schedule: list[dict[str, Any] | None], index: int) -> dict[str, Any]:
     entry = schedule[index] if index < len(schedule) else None
     return {} if entry is None else {"sr": entry}
@@ -908,6 +977,13 @@ def _clozes(
                 break
             if not any(start < match.end() and match.start() < end for start, end, _ in spans):
                 spans.append((match.start(), match.end(), cloze_answer(line.visible[match.start(1) : match.end(1)])))
+    for pattern in custom_clozes(options.cloze_patterns):
+        for match in pattern.finditer(line.masked):
+            if len(spans) >= MAX_DELETIONS:
+                break
+            if not any(start < match.end() and match.start() < end for start, end, _ in spans):
+                answer = line.visible[match.start("answer") : match.end("answer")]
+                spans.append((match.start(), match.end(), answer))
     if not spans:
         return []
     spans.sort()

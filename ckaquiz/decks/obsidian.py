@@ -38,8 +38,25 @@ OPTION_NAMES = {
 }
 
 
-def plugin_settings(vault: Path, problems: list[str] | None = None) -> dict[str, Any]:
-    """The Spaced Repetition plugin's separators and cloze options, when the vault has them.
+BUILTIN_CLOZE_PATTERNS = {
+    "==[123;;]answer[;;hint]==": "highlight",
+    "**[123;;]answer[;;hint]**": "bold",
+    "{{[123;;]answer[;;hint]}}": "curly",
+}
+"""The patterns the plugin writes for its three cloze switches: read by ckaquiz's own styles."""
+CLOZE_SWITCHES = (
+    ("convertHighlightsToClozes", "==[123;;]answer[;;hint]=="),
+    ("convertBoldTextToClozes", "**[123;;]answer[;;hint]**"),
+    ("convertCurlyBracketsToClozes", "{{[123;;]answer[;;hint]}}"),
+)
+UNSUPPORTED_SETTINGS = {
+    "useCalloutsForSchedulingComments": (True, "schedules in `> [!sr|card-metadata]` callouts are not read"),
+}
+"""Settings ckaquiz cannot honour, with the value that matters: each gives one warning line."""
+
+
+def read_plugin_settings(vault: Path, problems: list[str] | None = None) -> dict[str, Any]:
+    """The Spaced Repetition plugin's raw settings mapping, or {} when the vault has none.
 
     The settings file is read only as a regular file inside the vault, of at most
     MAX_PLUGIN_SETTINGS_BYTES; a file refused or unreadable adds one line to `problems` and
@@ -56,58 +73,122 @@ def plugin_settings(vault: Path, problems: list[str] | None = None) -> dict[str,
             problems.append(f"{path}:1: plugin settings not used: {_settings_failure(error)}")
         return {}
     settings = data.get("settings", data) if isinstance(data, dict) else {}
-    if not isinstance(settings, dict):
+    return settings if isinstance(settings, dict) else {}
+
+
+def plugin_settings(vault: Path, problems: list[str] | None = None) -> dict[str, Any]:
+    """Parser options from the Spaced Repetition plugin's settings, when the vault has them.
+
+    Each parsing option is read as the plugin reads it: `clozePatterns` when present (the three
+    cloze switches only make patterns when it is missing), `flashcardTags` and
+    `flashcardTagsToIgnore`, `convertFoldersToDecks`. A setting ckaquiz cannot honour, or a
+    cloze pattern it cannot read, adds one warning line naming it to `problems`.
+    """
+    settings = read_plugin_settings(vault, problems)
+    if not settings:
         return {}
+    path = vault / PLUGIN_SETTINGS
+    warnings: list[str] = []
     options: dict[str, Any] = {}
     for key, name in SEPARATOR_KEYS.items():
         value = settings.get(key)
         if isinstance(value, str) and (value or name == "multiline_end_marker"):
             options[name] = value
-    styles: list[str] = []
     patterns = settings.get("clozePatterns")
-    if isinstance(patterns, list):
-        for pattern in patterns:
-            text = str(pattern)
-            style = (
-                "highlight"
-                if text.startswith("==")
-                else "bold"
-                if text.startswith("**")
-                else "curly"
-                if text.startswith("{{")
-                else None
-            )
-            if style and style not in styles:
-                styles.append(style)
+    if not isinstance(patterns, list):
+        default = CLOZE_SWITCHES[0][0]  # highlights are clozes unless the setting says otherwise
+        patterns = [pattern for key, pattern in CLOZE_SWITCHES if settings.get(key, key == default) is True]
+        explicit = any(key in settings for key, _ in CLOZE_SWITCHES)
     else:
-        for key, style in (
-            ("convertHighlightsToClozes", "highlight"),
-            ("convertBoldTextToClozes", "bold"),
-            ("convertCurlyBracketsToClozes", "curly"),
-        ):
-            if settings.get(key) is True or (key not in settings and style == "highlight"):
-                styles.append(style)
-    if isinstance(patterns, list) or any(
-        key in settings for key in ("convertHighlightsToClozes", "convertBoldTextToClozes")
-    ):
+        explicit = True
+    styles: list[str] = []
+    custom: list[str] = []
+    from ckaquiz.decks.inline import custom_cloze
+
+    for pattern in patterns:
+        if not isinstance(pattern, str) or not pattern.strip():
+            continue  # not a pattern the plugin could have written: ignored, as before
+        text = pattern.strip()
+        if text in BUILTIN_CLOZE_PATTERNS:
+            if BUILTIN_CLOZE_PATTERNS[text] not in styles:
+                styles.append(BUILTIN_CLOZE_PATTERNS[text])
+        elif custom_cloze(text) is None:
+            warnings.append(f"cloze pattern {text!r} not used: it needs fixed text, then `answer` once")
+        elif text not in custom:
+            custom.append(text)
+    if explicit:
         options["cloze_styles"] = tuple(styles)
+        options["cloze_patterns"] = tuple(custom)
+    tags = _tag_list(settings.get("flashcardTags"))
+    if tags:
+        options["flashcard_tags"] = tags
+    ignored = _tag_list(settings.get("flashcardTagsToIgnore"))
+    if ignored:
+        options["flashcard_tags_to_ignore"] = ignored
+    if settings.get("convertFoldersToDecks") is True:
+        options["folder_decks"] = True
+    for key, (value, why) in UNSUPPORTED_SETTINGS.items():
+        if settings.get(key) == value:
+            warnings.append(f"plugin setting {key} not honoured: {why}")
+    store = settings.get("dataStore")
+    if isinstance(store, str) and store.upper() not in {"", "NOTES"}:
+        warnings.append(f"plugin setting dataStore not honoured: only schedules in the notes are read, not {store!r}")
+    if problems is not None:
+        problems.extend(f"{path}:1: {warning}" for warning in warnings)
     return options
+
+
+def ignored_note_folders(vault: Path) -> tuple[str, ...]:
+    """The plugin's `noteFoldersToIgnore`: paths or globs of notes it never reads (the plugin's default when unset)."""
+    value = read_plugin_settings(vault).get("noteFoldersToIgnore")
+    if not isinstance(value, list):
+        return ()
+    return tuple(str(item).strip() for item in value if isinstance(item, str) and item.strip())
+
+
+def ignored_by_plugin(relative: str, patterns: Sequence[str]) -> bool:
+    """The plugin's rule for `noteFoldersToIgnore`: the path starts with the entry, or matches it as a glob."""
+    for pattern in patterns:
+        if relative.startswith(pattern) or fnmatchcase(relative, pattern):
+            return True
+        if pattern.startswith("**/") and fnmatchcase(relative, pattern[3:]):
+            return True  # `**/` also matches no folder at all
+    return False
+
+
+def _tag_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(tag.strip().lstrip("#") for tag in value if isinstance(tag, str) and tag.strip().lstrip("#"))
+
+
+def settings_vault(root: Path) -> Path:
+    """The folder whose plugin settings apply to a path: the nearest one above it holding them, else its own."""
+    folder = root if root.is_dir() else root.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / PLUGIN_SETTINGS).is_file():
+            return candidate
+    return folder
 
 
 def markdown_options(root: Path, source_options: dict[str, Any], problems: list[str] | None = None) -> MarkdownOptions:
     """Parser options for a user source: plugin settings first, then the command line's overrides."""
     from ckaquiz.decks.markdown import MarkdownOptions
 
-    vault = root if root.is_dir() else root.parent
     values: dict[str, Any] = {"title_in_prompt": True}
-    values.update(plugin_settings(vault, problems))
+    values.update(plugin_settings(settings_vault(root), problems))
     for key, name in OPTION_NAMES.items():
         if source_options.get(key) is not None:
             values[name] = source_options[key]
     if source_options.get("cloze_styles"):
         values["cloze_styles"] = tuple(source_options["cloze_styles"])
+        values["cloze_patterns"] = ()
     if source_options.get("tag_folder"):
         values["tag_folder"] = source_options["tag_folder"]
+    if source_options.get("flashcards_only"):
+        values["flashcards_only"] = True
+    if source_options.get("decks_from_folders"):
+        values["folder_decks"] = True
     values["skip_headings"] = tuple(source_options.get("skip_headings", ()))
     return MarkdownOptions(**values)
 

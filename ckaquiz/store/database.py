@@ -1494,6 +1494,8 @@ def _seeded_schedule(card: Card) -> Schedule | None:
     entry = card.fields.get("sr")
     if not isinstance(entry, dict):
         return None
+    if entry.get("algorithm") == "fsrs":
+        return _seeded_fsrs_schedule(entry)
     try:
         due_day = datetime.fromisoformat(str(entry["due"])).date()
         interval = max(1.0, float(entry.get("interval", 1)))
@@ -1511,6 +1513,34 @@ def _seeded_schedule(card: Card) -> Schedule | None:
         last_review=last_review,
         reps=1,
     )
+
+
+def _seeded_fsrs_schedule(entry: dict[str, Any]) -> Schedule | None:
+    """The plugin's FSRS fields as they are: state, stability, difficulty, due time, counts."""
+    try:
+        due = datetime.fromisoformat(str(entry["due"])).astimezone(UTC)
+        state = CardState(str(entry["state"]))
+        interval = float(entry.get("interval", 0))
+        last_given = entry.get("last_review")
+        last_review = (
+            datetime.fromisoformat(str(last_given)).astimezone(UTC)
+            if last_given
+            else due - timedelta(days=max(interval, 0.0))
+        )
+        # ckaquiz's own learning steps take over from the first step (the plugin's step count is its own).
+        step = 0 if state in (CardState.LEARNING, CardState.RELEARNING) else None
+        return Schedule(
+            state=state,
+            step=step,
+            stability=float(entry["stability"]),
+            difficulty=float(entry["difficulty"]),
+            due=due,
+            last_review=last_review,
+            reps=max(1, int(entry.get("reps", 1))),
+            lapses=int(entry.get("lapses", 0)),
+        )
+    except (KeyError, TypeError, ValueError, OverflowError):  # the parser keeps such values out; never crash
+        return None
 
 
 _NEW_SCHEDULE_VALUES = _schedule_values(Schedule())
