@@ -591,10 +591,12 @@ def sources_remove(
     say(f"removed {name}: {plural(retired, 'card')} retired (history kept)")
 
 
+from ckaquiz.cli_exam import register as register_exam  # noqa: E402
 from ckaquiz.cli_progress import register as register_progress  # noqa: E402
 from ckaquiz.cli_safety import register as register_safety  # noqa: E402
 
 register_progress(app)
+register_exam(app)
 register_safety(app)
 
 
