@@ -68,7 +68,12 @@ MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  mo
     ("step", "answer", "correct", "difference"),
     [
         (Step("command", "kubectl scale deployment web --replicas 3"), "k scale deploy/web --replicas=3", True, None),
-        (Step("command", "kubectl scale deployment web --replicas 3"), "kubectl scale deploy web --replicas 4", False, "--replicas"),
+        (
+            Step("command", "kubectl scale deployment web --replicas 3"),
+            "kubectl scale deploy web --replicas 4",
+            False,
+            "--replicas",
+        ),
         (Step("command", "kubectl get pods"), "   ", False, "no answer"),
         (Step("manifest", MANIFEST), MANIFEST.replace("fast", "slow"), False, "data.mode"),
         (Step("manifest", MANIFEST), "kind: [", False, "YAML error"),

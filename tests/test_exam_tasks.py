@@ -107,7 +107,8 @@ def _task(body: str) -> str:
             "mock.yaml:7: steps must be a list of at least one step (a command or a manifest)",
         ),
         (
-            "    weight: 5\n    scenario: s\n    tags: [cka/storage]\n    steps:\n      - kind: shell\n        answer: ls\n",
+            "    weight: 5\n    scenario: s\n    tags: [cka/storage]\n    steps:\n"
+            "      - kind: shell\n        answer: ls\n",
             "mock.yaml:8: step 1: kind must be command or manifest, got 'shell'",
         ),
         (
