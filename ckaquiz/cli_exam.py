@@ -81,9 +81,15 @@ def exam(
             attempt = Exam.start(
                 collection.store, collection.clock, paper, minutes=minutes, seed=chosen_seed, filters=filters
             )
-        from ckaquiz.ui.exam_plain import PlainExamFrontEnd
+        if not plain and sys.stdin.isatty() and sys.stdout.isatty():
+            from ckaquiz.ui.exam_terminal import TerminalExamFrontEnd
 
-        PlainExamFrontEnd(attempt, sys.stdin, sys.stdout).run()
+            use_editor = editor or bool(collection.settings.extra.get("editor", False))
+            TerminalExamFrontEnd(attempt, shared.console, use_editor=use_editor).run()
+        else:
+            from ckaquiz.ui.exam_plain import PlainExamFrontEnd
+
+            PlainExamFrontEnd(attempt, sys.stdin, sys.stdout).run()
     except CkaquizError as error:
         raise fail(str(error)) from None
 
