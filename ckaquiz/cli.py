@@ -57,6 +57,10 @@ PlainOption = Annotated[
     bool,
     typer.Option("--plain", help="Plain line protocol: no colours, for scripts and screen readers."),
 ]
+WithTasksOption = Annotated[
+    bool,
+    typer.Option("--with-tasks", help="Also show exam tasks (`task` cards), which `ckaquiz exam` uses otherwise."),
+]
 
 
 def _version(value: bool) -> None:
@@ -114,6 +118,7 @@ def _run_session(
     since: str | None = None,
     until: str | None = None,
     use_editor: bool = False,
+    with_tasks: bool = False,
 ) -> None:
     from ckaquiz.assessment import assess_response
     from ckaquiz.catalog import validate_filters
@@ -132,6 +137,7 @@ def _run_session(
             limit=limit,
             shuffle=shuffle,
             assessor=lambda card, response, seconds: assess_response(card, response, seconds, collection.settings),
+            include_tasks=with_tasks,
         )
         interactive = not plain and sys.stdin.isatty() and sys.stdout.isatty()
         if interactive:
@@ -155,9 +161,20 @@ def study(
     limit: LimitOption = None,
     editor: EditorOption = False,
     plain: PlainOption = False,
+    with_tasks: WithTasksOption = False,
 ) -> None:
     """Study what is due now: learning cards, due reviews (most overdue first), then new cards."""
-    _run_session(context, mode="study", deck=deck, tag=tag, limit=limit, shuffle=False, plain=plain, use_editor=editor)
+    _run_session(
+        context,
+        mode="study",
+        deck=deck,
+        tag=tag,
+        limit=limit,
+        shuffle=False,
+        plain=plain,
+        use_editor=editor,
+        with_tasks=with_tasks,
+    )
 
 
 @app.command()
@@ -171,6 +188,7 @@ def review(
     until: UntilOption = None,
     editor: EditorOption = False,
     plain: PlainOption = False,
+    with_tasks: WithTasksOption = False,
 ) -> None:
     """Review every card matching the filters, due or not (answers still reschedule them).
 
@@ -187,6 +205,7 @@ def review(
         since=since,
         until=until,
         use_editor=editor,
+        with_tasks=with_tasks,
     )
 
 

@@ -276,3 +276,14 @@ def test_no_tasks_is_one_clear_line(home: Path) -> None:
     bad = run_cli("exam", "--plain", "--domain", "cooking")
     assert bad.returncode == 1
     assert "unknown CKA domain 'cooking'" in bad.stderr
+
+
+def test_tasks_join_study_and_review_only_with_the_flag(home: Path) -> None:
+    for command in ("study", "review"):
+        without = run_cli(command, "--plain", input_text="")
+        assert without.returncode == 0, without.stderr
+        assert "--- card" not in without.stdout
+        shown = run_cli(command, "--plain", "--with-tasks", input_text="\ns\n" * 3)  # no answer, then skip
+        assert shown.returncode == 0, shown.stderr
+        headers = [line for line in shown.stdout.splitlines() if line.startswith("--- card ")]
+        assert sorted(line.split()[3] for line in headers) == ["mock:claim", "mock:logs", "mock:scale"]
