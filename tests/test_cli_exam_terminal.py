@@ -160,3 +160,23 @@ def test_ctrl_c_pauses_and_resume_shows_the_answer_again(home: Path) -> None:
     resumed = run_cli("exam", "--plain", "--resume", input_text="end\n", env={"CKAQUIZ_NOW": "2025-03-19T09:00:00Z"})
     assert f"task 1/3 {order[0]}:" in resumed.stdout
     assert "current answer (a line holding only . keeps it):" in resumed.stdout
+
+
+def test_ctrl_c_while_typing_keeps_the_typed_text(home: Path) -> None:
+    child = spawn(home, "--tasks", "3", "--seed", "4", CKAQUIZ_NOW="2025-03-19T09:00:00Z")
+    child.expect(ACTION)
+    order = _paper(home)
+    child.sendline("a")
+    first = TYPED[order[0]][0]
+    child.expect("Esc Enter submits" if (order[0], 0) in MANIFEST_STEPS else r"\$")
+    child.send(first.replace("\n", "\r"))
+    child.sendcontrol("c")
+    child.expect("exam paused with 2h00m left")
+    child.expect(pexpect.EOF)
+    child.close()
+    database = sqlite3.connect(home / "ckaquiz.db")
+    try:
+        (progress,) = database.execute("SELECT progress FROM exam_attempts").fetchone()
+    finally:
+        database.close()
+    assert json.loads(progress)["answers"][0][0] == first

@@ -37,6 +37,21 @@ class _TimeUp:
     text: str
 
 
+@dataclass(frozen=True)
+class _Interrupted:
+    """A prompt closed by Ctrl-C, with what had been typed (kept before the exam pauses)."""
+
+    text: str
+
+
+class _Pause(KeyboardInterrupt):
+    """Ctrl-C at a prompt, carrying what had been typed there."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class TerminalExamFrontEnd:
     """Runs an exam in an interactive terminal."""
 
@@ -120,9 +135,9 @@ class TerminalExamFrontEnd:
                 self.ctrl_c.pressed = False
             elif step.kind == "manifest":
                 self.console.print("write the manifest (Ctrl-D or Esc Enter submits)")
-                written = self._prompt("> ", default=previous, multiline=True)
+                written = self._prompt_keeping("> ", number, previous=previous, multiline=True)
             else:
-                written = self._prompt("$ ", default=previous)
+                written = self._prompt_keeping("$ ", number, previous=previous)
             text = written.text if isinstance(written, _TimeUp) else written
             if text.strip() and text != previous:
                 exam.answer(number, text, task=index)
@@ -157,6 +172,15 @@ class TerminalExamFrontEnd:
                 self.console.print(Text(f"warning: {minutes} minutes left", style="bold yellow"))
         return False
 
+    def _prompt_keeping(self, message: str, step: int, *, previous: str, multiline: bool = False) -> str | _TimeUp:
+        """An answer prompt whose text, on Ctrl-C, is saved before the exam pauses."""
+        try:
+            return self._prompt(message, default=previous, multiline=multiline)
+        except _Pause as pause:
+            if pause.text.strip() and pause.text != previous:
+                self.exam.answer(step, pause.text)
+            raise
+
     def _prompt(self, message: str, *, default: str = "", multiline: bool = False) -> str | _TimeUp:
         return timed_prompt(
             message,
@@ -181,6 +205,11 @@ def timed_prompt(
     from prompt_toolkit.key_binding import KeyBindings
 
     bindings = KeyBindings()
+
+    @bindings.add("c-c", eager=True)
+    def _pause(event: Any) -> None:
+        event.app.exit(result=_Interrupted(event.current_buffer.text))
+
     if multiline:
 
         @bindings.add("c-d", eager=True)
@@ -221,6 +250,8 @@ def timed_prompt(
         prompt_continuation="",
         pre_run=start_clock,
     )
+    if isinstance(result, _Interrupted):
+        raise _Pause(result.text)
     return result if isinstance(result, _TimeUp) else str(result)
 
 
