@@ -165,3 +165,39 @@ def test_tasks_stay_out_of_study_and_review_unless_asked_for(collection: Collect
         prompts.add(item.card.prompt)
         session.skip()
     assert prompts == {"a card", "a task"}
+
+
+class _ClockedInput:
+    """Lines of input, each read `minutes` after the one before on the test's clock."""
+
+    def __init__(self, lines: list[str], clock: FrozenClock, minutes: float) -> None:
+        self.lines = lines
+        self.clock = clock
+        self.minutes = minutes
+
+    def readline(self) -> str:
+        from datetime import timedelta
+
+        self.clock.moment += timedelta(minutes=self.minutes)
+        return self.lines.pop(0) + "\n" if self.lines else ""
+
+
+def test_plain_warnings_at_15_and_5_minutes_then_the_time_runs_out(collection: Collection, clock: FrozenClock) -> None:
+    import io
+
+    from ckaquiz.ui.exam_plain import PlainExamFrontEnd
+
+    tasks = _pool(1)[:3]
+    exam = Exam.start(collection.store, clock, tasks, minutes=20, seed=3)
+    typed = ["kubectl get pods", ".", "kubectl get pods", ".", "kubectl get pods", "."]
+    output = io.StringIO()
+    result = PlainExamFrontEnd(exam, _ClockedInput(typed, clock, 4), output).run()  # type: ignore[arg-type]
+    lines = output.getvalue().splitlines()
+    assert result is not None
+    # a line every 4 minutes: task 1 is saved at 8, task 2 at 16, and at 20 the time is up
+    first, second = lines.index("saved step 1/1 of task 1"), lines.index("saved step 1/1 of task 2")
+    assert lines.index("warning: 15 minutes left") < first < lines.index("warning: 5 minutes left") < second
+    assert lines.count("time is up") == 1
+    assert [task.steps_right for task in result.tasks] == [1, 1, 0]
+    assert [round(task.seconds) for task in result.tasks] == [480, 480, 240]
+    assert lines[-1] == "time used: 20m00s of 20m00s"
