@@ -50,6 +50,8 @@ def exam(
 
     shared = shared_context(context)
     try:
+        if as_json and not history:
+            raise fail("--json goes with --history (the exam itself speaks the plain protocol with --plain)")
         collection = shared.collection
         if history:
             _history(collection.store, as_json=as_json)
@@ -77,6 +79,8 @@ def exam(
             chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
             domain_tag = domain_of(domain) if domain else None
             paper = draw_paper(exam_tasks(cards), count=tasks, seed=chosen_seed, domain=domain_tag)
+            if paper and len(paper) < tasks:
+                warn([f"only {len(paper)} tasks on different topics match; the paper has {len(paper)}, not {tasks}"])
             filters = {"decks": list(deck), "domain": domain_tag, "tasks": tasks}
             attempt = Exam.start(
                 collection.store, collection.clock, paper, minutes=minutes, seed=chosen_seed, filters=filters

@@ -287,3 +287,13 @@ def test_tasks_join_study_and_review_only_with_the_flag(home: Path) -> None:
         assert shown.returncode == 0, shown.stderr
         headers = [line for line in shown.stdout.splitlines() if line.startswith("--- card ")]
         assert sorted(line.split()[3] for line in headers) == ["mock:claim", "mock:logs", "mock:scale"]
+
+
+def test_a_paper_smaller_than_asked_for_says_so_and_json_goes_with_history(home: Path) -> None:
+    result = run_cli("exam", "--plain", "--tasks", "17", input_text="end\n", env=NOW)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "warning: only 3 tasks on different topics match; the paper has 3, not 17\n"
+    assert "exam " in result.stdout and ": 3 tasks, 2h00m left" in result.stdout
+    lonely = run_cli("exam", "--json")
+    assert lonely.returncode == 1
+    assert lonely.stderr.startswith("error: --json goes with --history")
