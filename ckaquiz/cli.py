@@ -517,6 +517,8 @@ def score(
         stored = collection.store.card(card_id)
         if stored is None:
             raise fail(f"no card with id {card_id!r} (see `ckaquiz cards`)")
+        if stored.card.kind.value == "task":
+            raise fail(f"{card_id} is an exam task: its steps are answered and scored in `ckaquiz exam`")
         try:
             text = file.read_text(encoding="utf-8") if file is not None else sys.stdin.read()
         except (OSError, UnicodeDecodeError) as error:

@@ -297,3 +297,9 @@ def test_a_paper_smaller_than_asked_for_says_so_and_json_goes_with_history(home:
     lonely = run_cli("exam", "--json")
     assert lonely.returncode == 1
     assert lonely.stderr.startswith("error: --json goes with --history")
+
+
+def test_score_points_a_task_to_the_exam(home: Path) -> None:
+    result = run_cli("score", "mock:scale", input_text="kubectl get pods\n")
+    assert result.returncode == 1
+    assert result.stderr == "error: mock:scale is an exam task: its steps are answered and scored in `ckaquiz exam`\n"
