@@ -310,9 +310,15 @@ class ExamResult:
 def grade_step(step: Step, answer: str) -> StepResult:
     """Judge one step's answer with the command or manifest grader; only a right answer earns points."""
     from ckaquiz import grading
+    from ckaquiz.assessment import ANSWER_LIMITS
 
     if not answer.strip():
         return StepResult(step.points, False, ("no answer",), answered=False)
+    limit = ANSWER_LIMITS[CardKind.COMMAND if step.kind == "command" else CardKind.MANIFEST]
+    if len(answer) > limit:
+        return StepResult(
+            step.points, False, (f"the answer has {len(answer):,} characters; at most {limit:,} are judged",)
+        )
     if step.kind == "command":
         command = grading.grade_command(answer, step.answer, list(step.alternatives))
         return StepResult(step.points, command.correct, tuple(command.differences))

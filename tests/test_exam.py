@@ -79,6 +79,8 @@ MANIFEST = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  mo
         (Step("manifest", MANIFEST), "kind: [", False, "YAML error"),
         (Step("manifest", MANIFEST), MANIFEST + "  extra: yes\n", True, None),
         (Step("manifest", MANIFEST, strict=True), MANIFEST + "  extra: yes\n", False, "extra"),
+        (Step("command", "kubectl get pods"), "kubectl get pods " + "-o wide " * 999, False, "at most 4,000 are"),
+        (Step("manifest", MANIFEST), MANIFEST + "#" * 100_001, False, "at most 100,000 are judged"),
     ],
 )
 def test_a_step_earns_its_points_only_when_the_grader_finds_it_right(
