@@ -53,11 +53,11 @@ cards:
     id: logs
     weight: 8
     topic: logs
-    scenario: Save the logs of the crashed container of pod `api` to /tmp/api.log.
+    scenario: Save the logs of the crashed container of pod `api` to /root/api.log.
     tags: [cka/troubleshooting]
     steps:
       - kind: command
-        answer: kubectl logs api --previous > /tmp/api.log
+        answer: kubectl logs api --previous > /root/api.log
 """
 CLAIM = """apiVersion: v1
 kind: PersistentVolumeClaim
@@ -71,7 +71,7 @@ spec:
 RIGHT = {
     "mock:scale": ["k scale deploy/front --replicas=3 -n shop"],
     "mock:claim": [CLAIM, "kubectl apply -f claim.yaml"],
-    "mock:logs": ["kubectl logs api -p > /tmp/api.log"],
+    "mock:logs": ["kubectl logs api -p > /root/api.log"],
 }
 NOW = {"CKAQUIZ_NOW": "2025-03-19T09:00:00Z"}
 
@@ -149,7 +149,7 @@ def test_a_full_paper_of_right_partly_right_and_wrong_answers_scores_exactly(hom
     exam = PlainExam("--tasks", "3", "--seed", "4", env=NOW)
     answers = dict(RIGHT)
     answers["mock:claim"] = [CLAIM, "kubectl create -f claim.yaml"]  # the second step is wrong
-    answers["mock:logs"] = ["kubectl logs api > /tmp/api.log"]  # not the crashed container
+    answers["mock:logs"] = ["kubectl logs api > /root/api.log"]  # not the crashed container
     order = _answer_all(exam, answers)
     exam.read_until("all 3 tasks answered")
     exam.send("end")

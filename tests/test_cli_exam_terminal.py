@@ -93,7 +93,7 @@ def test_move_flag_answer_and_the_score_screen_at_80_columns(home: Path) -> None
     child.expect("task 3/3 · weight")
     child.expect(ACTION)
     answers = dict(TYPED)
-    answers["mock:logs"] = ["kubectl logs api > /tmp/api.log"]
+    answers["mock:logs"] = ["kubectl logs api > /root/api.log"]
     _answer_current(child, order[2], answers)
     child.expect(ACTION)
     child.sendline("p")
