@@ -292,7 +292,7 @@ def deck_summary_markdown(paths: Iterable[Path]) -> str:
     for deck in decks:
         if deck.cards:
             by_deck[deck.cards[0].deck]["files"] += 1
-    kinds = ["recall", "basic", "cloze", "choice", "command", "manifest"]
+    kinds = ["recall", "basic", "cloze", "choice", "command", "manifest", "task"]
     lines = [
         "# Built-in decks",
         "",

@@ -62,6 +62,10 @@ PlainOption = Annotated[
     bool,
     typer.Option("--plain", help="Plain line protocol: no colours, for scripts and screen readers."),
 ]
+WithTasksOption = Annotated[
+    bool,
+    typer.Option("--with-tasks", help="Also show exam tasks (`task` cards), which `ckaquiz exam` uses otherwise."),
+]
 
 
 def _version(value: bool) -> None:
@@ -119,6 +123,7 @@ def _run_session(
     since: str | None = None,
     until: str | None = None,
     use_editor: bool = False,
+    with_tasks: bool = False,
 ) -> None:
     from ckaquiz.assessment import assess_response
     from ckaquiz.catalog import validate_filters
@@ -137,6 +142,7 @@ def _run_session(
             limit=limit,
             shuffle=shuffle,
             assessor=lambda card, response, seconds: assess_response(card, response, seconds, collection.settings),
+            include_tasks=with_tasks,
         )
         interactive = not plain and sys.stdin.isatty() and sys.stdout.isatty()
         if interactive:
@@ -160,6 +166,7 @@ def study(
     limit: LimitOption = None,
     editor: EditorOption = False,
     plain: PlainOption = False,
+    with_tasks: WithTasksOption = False,
 ) -> None:
     """Study what is due now: learning cards, due reviews (most overdue first), then new cards.
 
@@ -169,7 +176,17 @@ def study(
       ckaquiz study --deck cka-ko --limit 20
       ckaquiz study --tag cka/troubleshooting --plain < answers.txt
     """
-    _run_session(context, mode="study", deck=deck, tag=tag, limit=limit, shuffle=False, plain=plain, use_editor=editor)
+    _run_session(
+        context,
+        mode="study",
+        deck=deck,
+        tag=tag,
+        limit=limit,
+        shuffle=False,
+        plain=plain,
+        use_editor=editor,
+        with_tasks=with_tasks,
+    )
 
 
 @app.command()
@@ -183,6 +200,7 @@ def review(
     until: UntilOption = None,
     editor: EditorOption = False,
     plain: PlainOption = False,
+    with_tasks: WithTasksOption = False,
 ) -> None:
     """Review every card matching the filters, due or not (answers still reschedule them).
 
@@ -205,6 +223,7 @@ def review(
         since=since,
         until=until,
         use_editor=editor,
+        with_tasks=with_tasks,
     )
 
 
@@ -592,6 +611,8 @@ def score(
         stored = collection.store.card(card_id)
         if stored is None:
             raise fail(f"no card with id {card_id!r} (see `ckaquiz cards`)")
+        if stored.card.kind.value == "task":
+            raise fail(f"{card_id} is an exam task: its steps are answered and scored in `ckaquiz exam`")
         try:
             text = file.read_text(encoding="utf-8") if file is not None else sys.stdin.read()
         except (OSError, UnicodeDecodeError) as error:
@@ -716,10 +737,12 @@ def sources_remove(
     say(f"removed {name}: {plural(retired, 'card')} retired (history kept)")
 
 
+from ckaquiz.cli_exam import register as register_exam  # noqa: E402
 from ckaquiz.cli_progress import register as register_progress  # noqa: E402
 from ckaquiz.cli_safety import register as register_safety  # noqa: E402
 
 register_progress(app)
+register_exam(app)
 register_safety(app)
 
 

@@ -21,6 +21,8 @@ class CardKind(enum.StrEnum):
     CHOICE = "choice"
     COMMAND = "command"
     MANIFEST = "manifest"
+    TASK = "task"
+    """A timed exam task of command and manifest steps: exam material, kept out of study queues."""
 
 
 class CardState(enum.StrEnum):

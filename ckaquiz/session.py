@@ -99,8 +99,11 @@ class Session:
         shuffle: bool = False,
         assessor: Assessor | None = None,
         seed: int | None = None,
+        include_tasks: bool = False,
     ) -> None:
         self.collection = collection
+        self.include_tasks = include_tasks
+        """Exam tasks (`task` cards) join the queue only when asked for: they are exam material."""
         self.store = collection.store
         self.filters = filters
         self.mode = mode
@@ -133,7 +136,10 @@ class Session:
 
     def _summaries(self, **narrowing: Any) -> Generator[CardSummary, None, None]:
         """The filters' decks' cards without their content, read lazily (see `Store.card_summaries`)."""
-        return self.store.card_summaries(decks=self.filters.decks, note_dates=self.filters.by_date, **narrowing)
+        excluded = () if self.include_tasks else (CardKind.TASK,)
+        return self.store.card_summaries(
+            decks=self.filters.decks, note_dates=self.filters.by_date, exclude_kinds=excluded, **narrowing
+        )
 
     def _matching(self, summaries: Iterable[CardSummary]) -> Iterator[CardSummary]:
         matches = self.filters.matches_values

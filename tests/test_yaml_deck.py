@@ -52,7 +52,7 @@ def test_broken_entries_are_reported_with_lines_and_good_ones_still_load() -> No
     assert [str(problem) for problem in deck.problems] == [
         "broken.yaml:5: unknown field 'fornt' for a basic card (allowed: back, explanation, front, id, kind, reference, reverse, tags)",
         "broken.yaml:5: missing field 'front' for a basic card",
-        "broken.yaml:7: unknown card kind 'flashcard' (known: basic, cloze, recall, choice, command, manifest)",
+        "broken.yaml:7: unknown card kind 'flashcard' (known: basic, cloze, recall, choice, command, manifest, task)",
         "broken.yaml:10: missing answer for a basic card",
         "broken.yaml:12: a cloze card needs at least one {{deletion}} in its text",
         "broken.yaml:16: duplicate id 'broken:dup' (first at line 13)",

@@ -24,6 +24,7 @@ KIND_FIELDS: dict[CardKind, tuple[frozenset[str], frozenset[str]]] = {
     CardKind.CHOICE: (frozenset({"question", "options", "answer"}), frozenset()),
     CardKind.COMMAND: (frozenset({"question", "answer"}), frozenset({"alternatives", "time"})),
     CardKind.MANIFEST: (frozenset({"question", "answer"}), frozenset({"strict"})),
+    CardKind.TASK: (frozenset({"scenario", "weight", "steps"}), frozenset({"context", "topic"})),
 }
 # The inner text never spans another `{{` or `}}`, so each `{{` is given up at the next marker:
 # linear time even for a line of ten million unclosed `{{`.
@@ -297,6 +298,12 @@ def _manifest_cards(built: _Entry) -> list[Card]:
     return [built.card(identity, question, answer_yaml, sibling_key=identity, fields={"strict": strict})]
 
 
+def _task_cards(built: _Entry) -> list[Card]:
+    from ckaquiz.decks.exam_tasks import task_cards
+
+    return task_cards(built)
+
+
 _BUILDERS: dict[CardKind, Callable[[_Entry], list[Card]]] = {
     CardKind.BASIC: _basic_cards,
     CardKind.CLOZE: _cloze_cards,
@@ -304,6 +311,7 @@ _BUILDERS: dict[CardKind, Callable[[_Entry], list[Card]]] = {
     CardKind.CHOICE: _choice_cards,
     CardKind.COMMAND: _command_cards,
     CardKind.MANIFEST: _manifest_cards,
+    CardKind.TASK: _task_cards,
 }
 """Each card kind's builder: the cards one checked entry of that kind makes (problems go to the entry)."""
 

@@ -43,7 +43,7 @@ from ckaquiz.decks.inline import (
     MarkdownOptions as MarkdownOptions,  # re-exported: loaders name the options by this module
 )
 from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
-from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, safe_compose
+from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, entry_field_lines, safe_compose
 from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
 
 PROMPT_SEPARATOR = " › "
@@ -1025,7 +1025,7 @@ def _card_block(block: list[_Line], context: EntryContext) -> tuple[list[Card], 
         return [], [replace(problem, line=problem.line + opener.number)]
     if not isinstance(node, yaml.MappingNode):
         return [], [Problem(context.path, opener.number, "a ```card block must hold one card entry (a mapping)")]
-    field_lines = {str(key.value): key.start_mark.line + 1 + opener.number for key, _ in node.value}
+    field_lines = entry_field_lines(node, opener.number)
     entry = construct(node)
     cards, problems = build_entry_cards(
         {str(key): value for key, value in entry.items()}, context, line=opener.number, field_lines=field_lines

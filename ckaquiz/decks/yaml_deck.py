@@ -312,7 +312,7 @@ def _entry(node: yaml.Node, context: EntryContext) -> tuple[list[Card], list[Pro
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
         return [], [Problem(context.path, line, "a card entry must be a mapping of fields")]
-    field_lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    field_lines = entry_field_lines(node)
     entry = construct(node)
     if not isinstance(entry, dict):
         return [], [Problem(context.path, line, "a card entry must be a mapping of fields")]
@@ -322,6 +322,22 @@ def _entry(node: yaml.Node, context: EntryContext) -> tuple[list[Card], list[Pro
         line=line,
         field_lines=field_lines,
     )
+
+
+def entry_field_lines(node: yaml.MappingNode, offset: int = 0) -> dict[str, int]:
+    """The 1-based line of each field of an entry, and of each task step and its fields
+    (`steps.0`, `steps.0.answer`), `offset` lines down the file."""
+    lines: dict[str, int] = {}
+    for key, value in node.value:
+        name = str(key.value)
+        lines[name] = key.start_mark.line + 1 + offset
+        if name == "steps" and isinstance(value, yaml.SequenceNode):
+            for index, step in enumerate(value.value):
+                lines[f"steps.{index}"] = step.start_mark.line + 1 + offset
+                if isinstance(step, yaml.MappingNode):
+                    for step_key, _ in step.value:
+                        lines[f"steps.{index}.{step_key.value}"] = step_key.start_mark.line + 1 + offset
+    return lines
 
 
 def _syntax_problem(error: yaml.YAMLError, path: str) -> Problem:

@@ -656,6 +656,7 @@ class Store:
         include_retired: bool = False,
         order: str = "number",
         note_dates: bool = False,
+        exclude_kinds: Iterable[CardKind] = (),
     ) -> Generator[CardSummary, None, None]:
         """`cards` without their content, read lazily: what filters, queues and counts need.
 
@@ -663,6 +664,9 @@ class Store:
         note date (for --since and --until) is read only when `note_dates` asks for it.
         """
         where, parameters = _card_conditions(decks, states, due_before, due_after, include_retired)
+        if excluded := [kind.value for kind in exclude_kinds]:  # exam tasks stay out of study queues
+            where += f"{' AND' if where else ' WHERE'} kind NOT IN ({', '.join('?' * len(excluded))})"
+            parameters.extend(excluded)
         ordering = {"number": "number", "due": "due, number"}[order]
         columns = "number, deck, tags, sibling_key, state, due, active" + (", fields" if note_dates else "")
         tag_sets: dict[str, tuple[str, ...]] = {}  # cards share few tag sets: parse each once

@@ -300,6 +300,30 @@ MIGRATIONS: tuple[Migration, ...] = (
         END;
         """,
     ),
+    Migration(
+        "0004_exam_attempts",
+        # `ckaquiz exam`: one row per mock exam attempt. The paper keeps a copy of each drawn
+        # task, so an attempt resumes and reads back the same even after its decks change;
+        # `progress` (answers, flags, time per task) is rewritten after every answer.
+        """
+        CREATE TABLE exam_attempts (
+            id TEXT PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT,
+            minutes REAL NOT NULL,
+            seconds_used REAL NOT NULL DEFAULT 0,
+            seed INTEGER NOT NULL,
+            filters TEXT NOT NULL DEFAULT '{}',
+            paper TEXT NOT NULL,
+            progress TEXT NOT NULL DEFAULT '{}',
+            score REAL,
+            passed INTEGER,
+            result TEXT
+        );
+        CREATE INDEX exam_attempts_by_start ON exam_attempts (started_at);
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
