@@ -195,7 +195,9 @@ def import_command(
     context: typer.Context,
     paths: Annotated[
         list[Path],
-        typer.Argument(metavar="PATH", help="Deck files, folders of decks, Obsidian vaults or single notes."),
+        typer.Argument(
+            metavar="PATH", help="Deck files, folders of decks, Obsidian vaults, single notes or Anki packages."
+        ),
     ],
     deck: Annotated[
         str | None,
@@ -239,8 +241,19 @@ def import_command(
         list[str],
         typer.Option("--cloze", metavar="STYLE", help="Cloze styles: highlight (==x==), bold (**x**), curly ({{x}})."),
     ] = [],
+    with_history: Annotated[
+        bool,
+        typer.Option("--with-history", help="Anki packages: bring the review log in, so cards keep their schedule."),
+    ] = False,
 ) -> None:
-    """Register decks or Obsidian notes; they are re-read whenever they change, never written to."""
+    """Register decks or Obsidian notes; they are re-read whenever they change, never written to.
+
+    An Anki package (.apkg, .colpkg) is converted once into deck files in the data folder's
+    `imported/` folder; importing it again updates them in place. Examples:
+
+        ckaquiz import ~/vault
+        ckaquiz import cka.apkg --with-history
+    """
     shared = shared_context(context)
     options: dict[str, Any] = {
         "exclude": exclude,
@@ -261,6 +274,9 @@ def import_command(
         collection = shared.collection
         collection.ensure_builtin_source()
         for path in paths:
+            if path.suffix.lower() in {".apkg", ".colpkg"}:
+                _import_anki_package(shared, path, deck=deck, with_history=with_history)
+                continue
             try:
                 with _progress(shared) as progress:
                     source, report = collection.import_path(path, deck=deck, options=options, progress=progress)
@@ -277,6 +293,32 @@ def import_command(
             _warn(report.problems)
     except CkaquizError as error:
         raise fail(str(error)) from None
+
+
+def _import_anki_package(shared: Context, path: Path, *, deck: str | None, with_history: bool) -> None:
+    """Import one Anki package and print what it brought."""
+    from ckaquiz.anki_import import import_package
+
+    try:
+        with _progress(shared) as progress:
+            result = import_package(shared.collection, path, deck=deck, with_history=with_history, progress=progress)
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: the import of {path} stopped; run it again to finish it", err=True)
+        raise typer.Exit(130) from None
+    counts = result.report.counts
+    media = "" if result.media is None else f", {plural(result.media, 'media file')} listed (not copied)"
+    history = ""
+    if with_history:
+        history = f"; {plural(result.reviews_added, 'review')} added"
+        if result.reviews_left_out:
+            history += f" ({result.reviews_left_out} log rows without a schedule effect left out)"
+    typer.echo(
+        f"imported {result.source.name!r} from {path} ({result.format}): {plural(result.notes, 'note')} in "
+        f"{plural(result.decks, 'deck')}{media}; cards: {counts.new} new, {counts.changed} changed, "
+        f"{counts.unchanged} unchanged, {counts.retired} retired{history}; "
+        f"{plural(len(result.report.problems), 'warning')}"
+    )
+    _warn(result.report.problems)
 
 
 @contextmanager
