@@ -4,6 +4,8 @@ Builds, deterministically, a mixed Korean and English note of about 3,000 charac
 key points, with Markdown markup and flattened table rows) and a recall of about 1,500
 characters (paraphrased, with typos, particles and a few off-topic sentences), scores it many
 times and prints the median, minimum and maximum time and whether the 50 ms target is met.
+A second row times the misconception bank (every built-in entry) over a 3,000-character text,
+as a recall answer or a note is checked, against MISCONCEPTION_TARGET_MS.
 
 Run it with `python bench/bench_coverage.py` from the project folder.
 """
@@ -19,8 +21,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ckaquiz.coverage import score_recall
+from ckaquiz.misconceptions import builtin_bank, find
 
 TARGET_MS = 50.0
+MISCONCEPTION_TARGET_MS = 20.0
 RUNS = 200
 NOTE_CHARACTERS = 3000
 POINT_COUNT = 40
@@ -165,7 +169,36 @@ def main() -> int:
     print(f"{RUNS} runs: median {median:.1f} ms, min {min(timings):.1f} ms, max {max(timings):.1f} ms")
     met = median < TARGET_MS
     print(f"target {TARGET_MS:.0f} ms: {'met' if met else 'NOT met'}")
-    return 0 if met else 1
+    misconceptions_met = bench_misconceptions(points, recall)
+    return 0 if met and misconceptions_met else 1
+
+
+_WRONG_CLAIMS = [
+    "memory limit를 초과하면 Pod가 제거된다.",
+    "The scheduler places static pods on nodes.",
+    "validating 어드미션이 mutating보다 먼저 실행된다.",
+    "A ClusterIP service is reachable on every node's IP.",
+    "DataSync replicates data in near real time.",
+]
+
+
+def bench_misconceptions(points: list[str], recall: str) -> bool:
+    """Time the whole bank over a 3,000-character text; True when the median meets its target."""
+    entries = builtin_bank().entries
+    claims = "\n".join(_WRONG_CLAIMS)
+    text = ("\n".join(points) + "\n" + recall)[: NOTE_CHARACTERS - len(claims) - 1] + "\n" + claims
+    hits = find(text, entries=entries)
+    timings: list[float] = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        find(text, entries=entries)
+        timings.append((time.perf_counter() - started) * 1000)
+    median = statistics.median(timings)
+    print(f"misconceptions: {len(entries)} entries over {len(text)} characters, {len(hits)} hits")
+    print(f"{RUNS} runs: median {median:.1f} ms, min {min(timings):.1f} ms, max {max(timings):.1f} ms")
+    met = median < MISCONCEPTION_TARGET_MS
+    print(f"target {MISCONCEPTION_TARGET_MS:.0f} ms: {'met' if met else 'NOT met'}")
+    return met
 
 
 if __name__ == "__main__":

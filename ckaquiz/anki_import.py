@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ckaquiz.anki_package import AnkiCard, AnkiNote, AnkiPackage, LogEntry, NoteType, read_package, replace_file
 from ckaquiz.decks.identity import explicit_id, slugify
@@ -43,6 +43,10 @@ _FIELD_REFERENCE = re.compile(r"\{\{([^#/^}][^}]*)\}\}")
 _HARD_BREAK = re.compile(r" {2,}\n")
 _EPOCH_SECONDS = 1_000_000_000  # due values above this are times (learning cards), below: day numbers
 _FILTERED, _MANUAL = 3, 4
+
+if TYPE_CHECKING:
+    from ckaquiz.collection import Collection, ScanReport
+    from ckaquiz.store.database import SourceRecord
 
 Progress = Callable[[int, int, str], None]
 
@@ -70,14 +74,15 @@ class ImportPlan:
 class AnkiImport:
     """What an import did, for its summary line."""
 
-    source: Any
-    report: Any
+    source: SourceRecord
+    report: ScanReport
     notes: int
     decks: int
     media: int | None
     reviews_added: int
     reviews_left_out: int
     format: str
+    with_history: bool
 
 
 def deck_name(anki_name: str) -> str:
@@ -322,7 +327,7 @@ def counts_as_answer(entry: LogEntry) -> bool:
     return 1 <= entry.ease <= 4 and entry.type not in (_FILTERED, _MANUAL, 5)
 
 
-def import_history(collection: Any, package: AnkiPackage, plan: ImportPlan) -> tuple[int, int]:
+def import_history(collection: Collection, package: AnkiPackage, plan: ImportPlan) -> tuple[int, int]:
     """Add each planned card's rated revlog rows as reviews and set its schedule; (added, left out).
 
     Rows already in the card's log (same time) are not added twice; a card answered in ckaquiz
@@ -376,7 +381,7 @@ def import_history(collection: Any, package: AnkiPackage, plan: ImportPlan) -> t
 
 
 def import_package(
-    collection: Any,
+    collection: Collection,
     path: Path,
     *,
     deck: str | None = None,
@@ -413,4 +418,24 @@ def import_package(
         reviews_added=added,
         reviews_left_out=left_out,
         format=package.member,
+        with_history=with_history,
+    )
+
+
+def summary_line(result: AnkiImport, path: Path) -> str:
+    """The one line `ckaquiz import` prints for a package."""
+    from ckaquiz.ui.plurals import plural
+
+    counts = result.report.counts
+    media = "" if result.media is None else f", {plural(result.media, 'media file')} listed (not copied)"
+    history = ""
+    if result.with_history:
+        history = f"; {plural(result.reviews_added, 'review')} added"
+        if result.reviews_left_out:
+            history += f" ({plural(result.reviews_left_out, 'log row')} without a schedule effect left out)"
+    return (
+        f"imported {result.source.name!r} from {path} ({result.format}): {plural(result.notes, 'note')} in "
+        f"{plural(result.decks, 'deck')}{media}; cards: {counts.new} new, {counts.changed} changed, "
+        f"{counts.unchanged} unchanged, {counts.retired} retired{history}; "
+        f"{plural(len(result.report.problems), 'warning')}"
     )

@@ -7,38 +7,87 @@ and pre-select the suggested grade, which the learner may override.
 from __future__ import annotations
 
 from ckaquiz.config import Settings
-from ckaquiz.model import Card, CardKind
+from ckaquiz.model import Card, CardKind, Rating
 from ckaquiz.session import Assessment
 
 STATUS_MARKS = {"recalled": "[x]", "partial": "[~]", "missed": "[ ]"}
 
+ANSWER_LIMITS = {
+    CardKind.RECALL: 100_000,
+    CardKind.MANIFEST: 100_000,
+    CardKind.COMMAND: 4_000,
+    CardKind.CHOICE: 4_000,
+}
+"""The longest answer judged per kind, in characters: a longer one is refused, so judging stays fast."""
+
+_OPTION_DIGITS = 6
+"""An option number has at most this many ASCII digits (no card has a million options)."""
+
 
 def assess_response(card: Card, response: str, seconds_taken: float, settings: Settings) -> Assessment | None:
-    """An assessment of `response`, or None for kinds judged by the learner alone."""
-    if card.kind is CardKind.RECALL:
-        return assess_recall(card, response, settings)
-    if card.kind in (CardKind.CHOICE, CardKind.COMMAND, CardKind.MANIFEST):
+    """An assessment of `response`, or None for kinds judged by the learner alone.
+
+    A card whose expected answer cannot be judged (a deck mistake) never ends the session: the
+    learner is told why in one line and grades the card without a suggestion.
+    """
+    limit = ANSWER_LIMITS.get(card.kind)
+    if limit is None:
+        return None
+    if len(response) > limit:
+        kind = card.kind.value
+        return refused(f"the answer has {len(response):,} characters; at most {limit:,} are judged for a {kind} card")
+    try:
+        if card.kind is CardKind.RECALL:
+            return assess_recall(card, response, settings)
         return assess_quiz(card, response, seconds_taken)
+    except Exception as error:  # the card's own expected answer is broken: say so, keep the session
+        source = f"{card.source.path}:{card.source.line}" if card.source.path else card.id
+        first_line = (str(error).splitlines() or [type(error).__name__])[0]
+        message = f"cannot judge this card ({source}): {first_line}"
+        return Assessment(
+            score=0.0,
+            suggested=None,
+            result={"unjudged": message},
+            lines=(message, "grade it yourself; `ckaquiz check` shows the problem"),
+        )
+
+
+def refused(message: str) -> Assessment:
+    """An answer that is wrong before it is compared: the reason as its one line, and Again."""
+    from ckaquiz.model import Rating
+
+    return Assessment(score=0.0, suggested=Rating.AGAIN, result={"error": message}, lines=(message, "suggested: again"))
+
+
+def option_number(text: str) -> int | None:
+    """`2` as the number 2; anything else (`²`, `①`, thousands of digits, `-1`) is not an option number."""
+    if text.isascii() and text.isdigit() and len(text) <= _OPTION_DIGITS:
+        return int(text)
     return None
 
 
 def assess_recall(card: Card, response: str, settings: Settings) -> Assessment:
-    """Key-point coverage of a blank-page recall."""
+    """Key-point coverage of a blank-page recall, lowered to again (hard for a minor one) by a misconception."""
     from ckaquiz.coverage import GradeCutoffs, score_recall
+    from ckaquiz.misconceptions import recall_misconceptions
 
     again, hard, good = settings.recall_cutoffs
     scored = score_recall(card.key_points, response, cutoffs=GradeCutoffs(again, hard, good))
+    hits = recall_misconceptions(card.tags, card.fields.get("pitfalls"), response)
+    suggested = scored.suggested
+    for hit in hits:
+        ceiling = Rating.AGAIN if hit.misconception.severity == "major" else Rating.HARD
+        suggested = min(suggested, ceiling)
     lines = [f"{STATUS_MARKS.get(point.status, '[ ]')} {point.text}" for point in scored.points]
     if scored.unmatched:
         lines.append("not in your notes:")
         lines.extend(f"  ? {sentence}" for sentence in scored.unmatched)
-    lines.append(f"coverage: {scored.coverage:.2f} suggested: {scored.suggested.label}")
-    return Assessment(
-        score=scored.coverage,
-        suggested=scored.suggested,
-        result=scored.to_dict(),
-        lines=tuple(lines),
+    lines.extend(
+        f"[!] misconception: {hit.sentence} → {hit.correction} ({hit.misconception.reference})" for hit in hits
     )
+    lines.append(f"coverage: {scored.coverage:.2f} suggested: {suggested.label}")
+    result = scored.to_dict() | {"suggested": suggested.label, "misconceptions": [hit.to_dict() for hit in hits]}
+    return Assessment(score=scored.coverage, suggested=suggested, result=result, lines=tuple(lines))
 
 
 def assess_quiz(card: Card, response: str, seconds_taken: float) -> Assessment:
@@ -67,13 +116,7 @@ def assess_quiz(card: Card, response: str, seconds_taken: float) -> Assessment:
         try:
             result = grading.grade_manifest(response, card.answer, strict=bool(card.fields.get("strict", False)))
         except grading.ManifestSyntaxError as error:
-            message = f"YAML error at line {error.line}, column {error.column}: {error.message}"
-            return Assessment(
-                score=0.0,
-                suggested=grading.Rating.AGAIN,
-                result={"error": message},
-                lines=(message, "suggested: again"),
-            )
+            return refused(f"YAML error at line {error.line}, column {error.column}: {error.message}")
     lines = ["correct" if result.correct else "not quite:"]
     lines.extend(f"  {difference}" for difference in result.differences)
     lines.append(f"suggested: {result.suggested.label}")
@@ -82,10 +125,10 @@ def assess_quiz(card: Card, response: str, seconds_taken: float) -> Assessment:
 
 def _numeric(response: str) -> bool:
     parts = response.replace(",", " ").split()
-    return bool(parts) and all(part.isdigit() for part in parts)
+    return bool(parts) and all(option_number(part) is not None for part in parts)
 
 
 def _option(options: list[str], number: str) -> str:
     """Option by its number in the deck's own order (`ckaquiz score` has no shuffled showing)."""
-    index = int(number) - 1
+    index = (option_number(number) or 0) - 1
     return options[index] if 0 <= index < len(options) else ""

@@ -2,8 +2,10 @@
 
 Copies are made with SQLite's online backup API, so a copy taken while a session is writing
 is still one consistent snapshot. Every copy is written to a hidden temporary file, checked,
-and only then renamed into place, so a copy interrupted by a crash never looks like a backup.
-Backups, like the database, are readable by their owner only.
+and only then renamed into place, so a copy interrupted by a crash never looks like a backup
+(and the partial file is removed on the next start). Backups, like the database, are readable
+by their owner only. They are kept in tiers: the newest of each of the last days, weeks and
+months, plus every copy a restore kept of the database it replaced.
 """
 
 from __future__ import annotations
@@ -12,26 +14,60 @@ import contextlib
 import os
 import re
 import shlex
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from ckaquiz.config import Settings
 from ckaquiz.errors import ConfigError, StoreError
+from ckaquiz.store.integrity import SQLITE_MAGIC, DamagedDatabaseError, marker_path, refuse_damaged_file, write_marker
 
 BACKUPS_FOLDER_NAME = "backups"
-DEFAULT_KEEP = 14
 KEEP_SETTING = "backups_keep"
-SQLITE_MAGIC = b"SQLite format 3\x00"
+"""The older name of `backups_daily`, still read."""
 BUSY_TIMEOUT_SECONDS = 30.0
 _BACKUP_NAME = re.compile(r"^ckaquiz-(\d{4}-\d{2}-\d{2})(?:-(\d{6}))?(.*)\.db$")
 _TEMPORARY_PREFIX = ".ckaquiz-partial-"
+_SCRATCH_FOLDER_NAME = re.compile(r"^\.ckaquiz-walcheck-(\d+)-")
+_TEMPORARY_NAME = re.compile(r"^\.ckaquiz-(?:partial|new)-(\d+)-\d+\.(?:tmp|db)(?:-journal|-wal|-shm)?$")
 _STALE_TEMPORARY_SECONDS = 3600
 DAMAGED_SUFFIX = "-damaged"
 REPLACED_SUFFIX = "-replaced"
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How many backups each tier keeps, and for how long copies kept by a restore stay."""
+
+    daily: int = 7
+    weekly: int = 4
+    monthly: int = 12
+    replaced_days: int = 90
+
+
+RETENTION_SETTINGS = {
+    "backups_daily": ("daily", 1),
+    "backups_weekly": ("weekly", 0),
+    "backups_monthly": ("monthly", 0),
+    "backups_replaced_days": ("replaced_days", 1),
+}
+"""config.toml key -> (Retention field, smallest allowed value)."""
+
+
+@dataclass(frozen=True)
+class BackupEntry:
+    """One backup file as `backup --list` shows it: its day, tier, size and review count."""
+
+    path: Path
+    day: date
+    tier: str
+    size: int
+    reviews: int | None
+    """None when the file cannot be read as a ckaquiz database."""
 
 
 @dataclass(frozen=True)
@@ -56,12 +92,29 @@ def backups_folder(home: Path) -> Path:
     return home / BACKUPS_FOLDER_NAME
 
 
-def keep_setting(settings: Settings) -> int:
-    """How many backups to keep: `backups_keep` in config.toml (default 14)."""
-    value = settings.extra.get(KEEP_SETTING, DEFAULT_KEEP)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"config: {KEEP_SETTING}: expected a whole number >= 1")
-    return value
+def retention_setting(settings: Settings) -> Retention:
+    """The tiers from config.toml: `backups_daily` (or its older name `backups_keep`), `backups_weekly`,
+    `backups_monthly` and `backups_replaced_days`; defaults 7, 4, 12 and 90."""
+    values: dict[str, int] = {}
+    chosen = dict(settings.extra)
+    if KEEP_SETTING in chosen and "backups_daily" not in chosen:
+        chosen["backups_daily"] = chosen[KEEP_SETTING]
+        shown = {"backups_daily": KEEP_SETTING}
+    else:
+        shown = {}
+    for key, (name, smallest) in RETENTION_SETTINGS.items():
+        if key not in chosen:
+            continue
+        value = chosen[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < smallest:
+            raise ConfigError(f"config: {shown.get(key, key)}: expected a whole number >= {smallest}, not {value!r}")
+        values[name] = value
+    return Retention(**values)
+
+
+def has_backups(folder: Path) -> bool:
+    """Whether the folder holds any backup (a sign that a database existed)."""
+    return bool(list_backups(folder))
 
 
 def daily_backup_path(folder: Path, today: date) -> Path:
@@ -92,45 +145,47 @@ def restore_hint(database_path: Path) -> str:
     folder = backups_folder(database_path.parent)
     newest = newest_backup(folder)
     if newest is None:
-        return f"no backup found in {folder}; move the file aside to start a new database"
+        marker = marker_path(database_path).name
+        return f"no backup found in {folder}; move the file aside and delete {marker} to start a new database"
     return f"restore a backup with: ckaquiz restore {shlex.quote(str(newest))}"
 
 
-def ensure_daily_backup(database_path: Path, backups_folder: Path, *, today: date, keep: int) -> Path | None:
+def ensure_daily_backup(database_path: Path, backups_folder: Path, *, today: date, retention: Retention) -> Path | None:
     """Back the database up once a day, before its first write; None when today's copy exists.
 
-    Nothing is copied when there is no database yet. Old backups beyond `keep` are removed.
-    Raises StoreError when the copy cannot be made (the database is left untouched).
+    Nothing is copied when there is no database yet. The database must pass `PRAGMA quick_check`
+    first: a damaged one raises DamagedDatabaseError (and no backup is rotated away). Other
+    failures to copy raise StoreError, with the database untouched.
     """
     target = daily_backup_path(backups_folder, today)
-    if target.exists():
+    if target.exists() or not database_path.is_file():
         return None
-    if not database_path.is_file() or database_path.stat().st_size == 0:
-        return None
-    made = make_backup(database_path, target, overwrite=True)
-    prune_backups(backups_folder, keep=keep, protect=(made,))
+    made = make_backup(database_path, target, overwrite=True, check_source=True)
+    prune_backups(backups_folder, retention=retention, today=today, protect=(made,))
     return made
 
 
-def backup_now(database_path: Path, backups_folder: Path, *, now: datetime, keep: int) -> Path:
-    """An on-demand backup named by the local date and time, then old ones pruned."""
-    stamp = now.astimezone().strftime("%Y-%m-%d-%H%M%S")
+def backup_now(database_path: Path, backups_folder: Path, *, now: datetime, retention: Retention) -> Path:
+    """An on-demand backup named by the local date and time, then the tiers pruned."""
+    local = now.astimezone()
+    stamp = local.strftime("%Y-%m-%d-%H%M%S")
     target = backups_folder / f"ckaquiz-{stamp}.db"
     counter = 1
     while target.exists():
         counter += 1
         target = backups_folder / f"ckaquiz-{stamp}-{counter}.db"
-    made = make_backup(database_path, target)
-    prune_backups(backups_folder, keep=keep, protect=(made,))
+    made = make_backup(database_path, target, check_source=True)
+    prune_backups(backups_folder, retention=retention, today=local.date(), protect=(made,))
     return made
 
 
-def make_backup(database_path: Path, destination: Path, *, overwrite: bool = False) -> Path:
+def make_backup(database_path: Path, destination: Path, *, overwrite: bool = False, check_source: bool = False) -> Path:
     """Copy the database to `destination` with SQLite's backup API, readable by the owner only.
 
     The copy is a self-contained file (rollback journal, no `-wal` beside it) and passes
-    `PRAGMA quick_check` before it is renamed into place. An existing destination is kept
-    unless `overwrite` is true.
+    `PRAGMA quick_check` before it is renamed into place; with `check_source` the database is
+    checked first too, and damage there raises DamagedDatabaseError. An existing destination is
+    kept unless `overwrite` is true.
     """
     if not database_path.is_file():
         raise StoreError(f"{database_path}: there is no database to back up yet")
@@ -138,16 +193,18 @@ def make_backup(database_path: Path, destination: Path, *, overwrite: bool = Fal
         raise StoreError(f"{destination} already exists (use --force to overwrite it)")
     if destination.resolve() == database_path.resolve():
         raise StoreError(f"{destination} is the database itself")
+    if check_source:
+        refuse_damaged_file(database_path, hint=restore_hint)
     temporary = destination.parent / f"{_TEMPORARY_PREFIX}{os.getpid()}-{time.monotonic_ns()}.tmp"
     try:
         _make_private_folder(destination.parent)
         _create_private_file(temporary)
         try:
-            _copy_database(database_path, temporary)
+            _copy_database(database_path, temporary, check_source=check_source)
             _fsync(temporary)
             os.replace(temporary, destination)
         except BaseException:
-            _remove(temporary)
+            _remove_with_companions(temporary)
             raise
         _fsync_folder(destination.parent)
     except OSError as error:
@@ -155,27 +212,149 @@ def make_backup(database_path: Path, destination: Path, *, overwrite: bool = Fal
     return destination
 
 
-def prune_backups(folder: Path, *, keep: int, protect: tuple[Path, ...] = ()) -> list[Path]:
-    """Remove all but the newest `keep` backups (never those in `protect`), and partial copies left by crashes."""
-    if keep < 1:
-        raise ValueError("keep at least one backup")
+def prune_backups(folder: Path, *, retention: Retention, today: date, protect: tuple[Path, ...] = ()) -> list[Path]:
+    """Remove the backups no tier keeps (never those in `protect`); returns what was removed."""
     removed: list[Path] = []
-    backups = list_backups(folder)
     protected = {path.resolve() for path in protect}
-    for path in backups[: max(0, len(backups) - keep)]:
-        if path.resolve() in protected:
+    tiers = backup_tiers(list_backups(folder), retention=retention, today=today)
+    for path, tier in tiers.items():
+        if tier is not None or path.resolve() in protected:
             continue
-        for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
             _remove(companion)
         removed.append(path)
-    cutoff = time.time() - _STALE_TEMPORARY_SECONDS
-    for path in folder.glob(f"{_TEMPORARY_PREFIX}*.tmp"):
+    return removed
+
+
+def backup_tiers(backups: list[Path], *, retention: Retention, today: date) -> dict[Path, str | None]:
+    """The tier that keeps each backup (`daily`, `weekly`, `monthly`, `replaced`, `damaged`), None if none does.
+
+    As careful backup tools do: the newest backup of each of the last `daily` days that have
+    one, then of each of the `weekly` weeks before those, then of each of the `monthly` months
+    before those. Copies a restore kept stay `replaced_days` from their date.
+    """
+    tiers: dict[Path, str | None] = dict.fromkeys(backups)
+    regular: list[tuple[date, Path]] = []
+    for path in backups:
+        day, kept_copy = _backup_day_and_kind(path)
+        if kept_copy is not None:
+            if today - day <= timedelta(days=retention.replaced_days):
+                tiers[path] = kept_copy
+            continue
+        regular.append((day, path))
+    newest_first = sorted(regular, key=lambda item: _sort_key(item[1]), reverse=True)
+    rules = (
+        ("daily", retention.daily, lambda day: day),
+        ("weekly", retention.weekly, lambda day: tuple(day.isocalendar())[:2]),
+        ("monthly", retention.monthly, lambda day: (day.year, day.month)),
+    )
+    for name, count, period_of in rules:
+        kept = 0
+        last: object = None
+        for day, path in newest_first:
+            if kept >= count:
+                break
+            period = period_of(day)
+            if period == last:
+                continue
+            last = period
+            if tiers[path] is None:
+                tiers[path] = name
+                kept += 1
+    return tiers
+
+
+def backup_entries(folder: Path, *, retention: Retention, today: date) -> list[BackupEntry]:
+    """Every backup in the folder, oldest first, with its tier, size and review count."""
+    backups = list_backups(folder)
+    tiers = backup_tiers(backups, retention=retention, today=today)
+    entries = []
+    for path in backups:
+        day, _ = _backup_day_and_kind(path)
         try:
-            if path.stat().st_mtime < cutoff:
-                _remove(path)
+            size = path.stat().st_size
         except OSError:
             continue
+        entries.append(
+            BackupEntry(path=path, day=day, tier=tiers[path] or "expired", size=size, reviews=_reviews_in(path))
+        )
+    return entries
+
+
+def clear_partial_copies(home: Path) -> list[Path]:
+    """Remove temporary files a killed backup or a killed first start left (their owner is gone)."""
+    removed: list[Path] = []
+    cutoff = time.time() - _STALE_TEMPORARY_SECONDS
+    for folder in (home, backups_folder(home)):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            match = _TEMPORARY_NAME.match(name) or _SCRATCH_FOLDER_NAME.match(name)
+            if match is None:
+                continue
+            path = folder / name
+            try:
+                if process_alive(int(match.group(1))) and path.stat().st_mtime >= cutoff:
+                    continue  # another process is still writing it
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
     return removed
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (ours included): its temporary files are still in use."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _backup_day_and_kind(path: Path) -> tuple[date, str | None]:
+    """A backup's date (from its name) and, for a copy a restore kept, `replaced` or `damaged`."""
+    match = _BACKUP_NAME.match(path.name)
+    assert match is not None  # only names list_backups accepted get here
+    try:
+        day = date.fromisoformat(match.group(1))
+    except ValueError:
+        day = date.min
+    rest = match.group(3)
+    for suffix, kind in ((REPLACED_SUFFIX, "replaced"), (DAMAGED_SUFFIX, "damaged")):
+        if rest.startswith(suffix):
+            return day, kind
+    return day, None
+
+
+def _sort_key(path: Path) -> tuple[str, str, str]:
+    match = _BACKUP_NAME.match(path.name)
+    assert match is not None
+    rest = match.group(3)
+    number = rest[1:] if rest.startswith("-") and rest[1:].isdigit() else ""
+    return match.group(1), match.group(2) or "", number.rjust(6, "0")
+
+
+def _reviews_in(path: Path) -> int | None:
+    try:
+        connection = sqlite3.connect(_read_only_uri(path), uri=True, timeout=1.0)
+    except sqlite3.Error:
+        return None
+    try:
+        return int(connection.execute("SELECT count(*) FROM reviews").fetchone()[0])
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
 
 
 def check_database_file(path: Path) -> DatabaseCheck:
@@ -210,6 +389,9 @@ def check_database_file(path: Path) -> DatabaseCheck:
         ).fetchone()
         if version < 1 or has_reviews is None:
             raise StoreError(f"{path} is not a ckaquiz database (no review log)")
+        unexpected = schema_difference(connection, version)
+        if unexpected is not None:
+            raise StoreError(f"{path} is not a ckaquiz database as this version writes it: {unexpected}")
         reviews = int(connection.execute("SELECT count(*) FROM reviews").fetchone()[0])
     except sqlite3.Error as error:
         raise StoreError(f"{path} is damaged ({error})") from None
@@ -218,8 +400,39 @@ def check_database_file(path: Path) -> DatabaseCheck:
     return DatabaseCheck(path=path, schema_version=version, reviews=reviews)
 
 
+def schema_difference(connection: sqlite3.Connection, version: int) -> str | None:
+    """What differs between a database's schema objects and those the migrations make for `version`.
+
+    Objects are compared by (type, name, table, SQL with whitespace normalised); SQLite's own
+    statistics tables are left out. None when the schema is exactly ours.
+    """
+    from ckaquiz.store.migrations import schema_objects_for
+
+    found = _schema_objects(connection)
+    expected = schema_objects_for(version)
+    extra = sorted(found - expected)
+    missing = sorted(expected - found)
+    expected_names = {(kind, name) for kind, name, _, _ in expected}
+    for kind, name, table, _ in extra:
+        if (kind, name) in expected_names:
+            return f"its {kind} {name} is not defined as ours"
+        return f"an extra {kind} {name} on {table}" if kind in {"trigger", "index"} else f"an extra {kind} {name}"
+    for kind, name, _, _ in missing:
+        return f"its {kind} {name} is missing"
+    return None
+
+
+def _schema_objects(connection: sqlite3.Connection) -> set[tuple[str, str, str, str]]:
+    rows = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return {
+        (str(kind), str(name), str(table), " ".join(str(sql or "").split()))
+        for kind, name, table, sql in rows
+        if not str(name).startswith("sqlite_stat")
+    }
+
+
 def restore_backup(
-    database_path: Path, backup: Path, backups_folder: Path, *, now: datetime, keep: int
+    database_path: Path, backup: Path, backups_folder: Path, *, now: datetime, retention: Retention
 ) -> RestoreResult:
     """Put a checked backup in place of the database, keeping the replaced one as a backup.
 
@@ -254,16 +467,29 @@ def restore_backup(
             os.replace(wal, Path(f"{_free_name(backups_folder, f'ckaquiz-{stamp}{DAMAGED_SUFFIX}')}-wal"))
         _remove(Path(f"{database_path}-shm"))
         make_backup(backup, database_path, overwrite=True)
-    prune_backups(backups_folder, keep=keep, protect=(backup,) if replaced is None else (backup, replaced))
+    write_marker(database_path)
+    protect = (backup,) if replaced is None else (backup, replaced)
+    prune_backups(backups_folder, retention=retention, today=now.astimezone().date(), protect=protect)
     return RestoreResult(restored=checked, replaced=replaced)
 
 
-def _copy_database(source_path: Path, destination_path: Path, *, into_live: bool = False) -> None:
-    """Copy pages with the backup API; a fresh destination ends up in rollback-journal mode."""
+def _copy_database(
+    source_path: Path, destination_path: Path, *, into_live: bool = False, check_source: bool = False
+) -> None:
+    """Copy pages with the backup API; a fresh destination ends up in rollback-journal mode.
+
+    With `check_source`, the source must pass `PRAGMA quick_check` first (DamagedDatabaseError).
+    """
     try:
         source = sqlite3.connect(_read_only_uri(source_path), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
     except sqlite3.Error as error:
         raise StoreError(f"{source_path}: cannot open for copying ({error})") from None
+    if check_source:
+        try:
+            _refuse_failed_check(source, source_path)
+        except BaseException:
+            source.close()
+            raise
     try:
         destination = sqlite3.connect(destination_path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     except sqlite3.Error as error:
@@ -282,6 +508,29 @@ def _copy_database(source_path: Path, destination_path: Path, *, into_live: bool
     finally:
         destination.close()
         source.close()
+
+
+def _refuse_failed_check(connection: sqlite3.Connection, path: Path) -> None:
+    """`PRAGMA quick_check` of the live database; damage is a DamagedDatabaseError naming the way back."""
+    from ckaquiz.store.database import is_damage
+
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        result = str(connection.execute("PRAGMA quick_check").fetchone()[0])
+    except sqlite3.DatabaseError as error:
+        if not is_damage(error):
+            raise StoreError(f"cannot check {path} ({error})") from None
+        result = str(error)
+    if result != "ok":
+        raise DamagedDatabaseError(
+            f"{path} is damaged (quick check: {_first_line(result)}); nothing more is written to it;"
+            f" {restore_hint(path)}"
+        )
+
+
+def _remove_with_companions(path: Path) -> None:
+    for companion in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        _remove(companion)
 
 
 def _is_healthy(path: Path) -> bool:

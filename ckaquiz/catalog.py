@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from ckaquiz.collection import Collection
 from ckaquiz.errors import UsageError
 from ckaquiz.filters import Filters, tag_matches
 from ckaquiz.model import CardKind, CardState, Problem
+from ckaquiz.printable import escape_json_controls
 from ckaquiz.store import StoredCard
 from ckaquiz.store.database import CardSummary, to_text
 
@@ -35,13 +37,29 @@ def validate_filters(collection: Collection, filters: Filters) -> None:
         known = {name.casefold(): name for name in collection.store.deck_names()}
         for deck in filters.decks:
             if deck.casefold() not in known:
-                listing = ", ".join(sorted(known.values())) or "none"
-                raise UsageError(f"unknown deck {deck!r} (decks: {listing})")
+                raise UsageError(f"unknown deck {deck!r} ({_deck_hint(deck, known)})")
     if filters.tags:
         tags = collection.store.distinct_tags(decks=filters.decks)
         for pattern in filters.tags:
             if not any(tag_matches(pattern, tag) for tag in tags):
                 raise UsageError(f"no card is tagged {pattern!r}")
+
+
+HINTED_DECKS = 5
+
+
+def _deck_hint(deck: str, known: dict[str, str]) -> str:
+    """A few deck names close to a mistyped one: every name when there are few, else the nearest ones."""
+    if len(known) <= HINTED_DECKS:
+        return "decks: " + (", ".join(sorted(known.values())) or "none")
+    wanted = deck.casefold()
+    containing = sorted(key for key in known if wanted and wanted in key)
+    close = difflib.get_close_matches(wanted, list(known), n=HINTED_DECKS, cutoff=0.5)
+    nearest = list(dict.fromkeys([*close, *containing]))[:HINTED_DECKS]
+    everything = f"all {len(known)} decks: `ckaquiz decks`"
+    if not nearest:
+        return everything
+    return "closest: " + ", ".join(known[key] for key in nearest) + "; " + everything
 
 
 def matching_summaries(
@@ -89,7 +107,7 @@ def _matching_numbers(collection: Collection, filters: Filters, include_retired:
 
 
 def write_records_json(records: Iterable[dict[str, Any]], stream: TextIO) -> None:
-    """Write `json.dumps([record, ...], ensure_ascii=False, indent=1)` and a newline, record by record.
+    """Write `indented_json([record, ...])` and a newline, record by record.
 
     Written record by record, so the listing never sits in memory whole, and by `indented_json`
     (json's own indented writer is pure Python, and the slowest part of a long listing).
@@ -103,15 +121,16 @@ def write_records_json(records: Iterable[dict[str, Any]], stream: TextIO) -> Non
 
 
 def indented_json(value: Any, prefix: str = "") -> str:
-    """`json.dumps(value, ensure_ascii=False, indent=1)` for a value whose lines start with `prefix`.
+    """`json.dumps(value, ensure_ascii=False, indent=1)` for a value whose lines start with `prefix`,
+    with DEL and C1 controls escaped (`escape_json_controls`): the one JSON writer of `--json` output.
 
-    Byte for byte the same text (a test compares the two on random values); strings go through
+    Byte for byte that text (a test compares the two on random values); strings go through
     json's C encoder. Types json would need its own rules for (subclasses, other keys) fall back to it.
     """
     try:
-        return _indented(value, prefix)
+        return escape_json_controls(_indented(value, prefix))
     except TypeError:
-        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + prefix)
+        return escape_json_controls(json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + prefix))
 
 
 def _indented(value: Any, prefix: str) -> str:

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ckaquiz import __version__
-from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, shared_context
+from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, say, shared_context, warn
 from ckaquiz.cli_startup import install as install_startup_shortcuts
 from ckaquiz.errors import CkaquizError
+from ckaquiz.printable import escape_json_controls, neutralise
 from ckaquiz.ui.plurals import plural
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ app = typer.Typer(
     name="ckaquiz",
     help="Spaced-repetition study sessions in the terminal for the CKA exam, from Markdown and YAML notes.",
     no_args_is_help=False,
+    invoke_without_command=True,  # bare `ckaquiz` prints the help and exits 0 (see main_callback)
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -72,14 +74,12 @@ def main_callback(
     ] = False,
 ) -> None:
     """Study CKA and AWS notes with FSRS spaced repetition: `ckaquiz study` to start."""
+    if context.invoked_subcommand is None:
+        typer.echo(context.get_help())
+        raise typer.Exit(0)
     shared = Context()
     context.obj = shared
     context.call_on_close(shared.close)
-
-
-def _warn(problems: list[str]) -> None:
-    for problem in problems:
-        sys.stderr.write(f"warning: {problem}\n")
 
 
 def _filters(
@@ -98,7 +98,7 @@ def _filters(
 
 def _refresh(shared: Context) -> ScanReport:
     report = shared.collection.refresh()
-    _warn(report.problems)
+    warn(report.problems)
     return report
 
 
@@ -281,44 +281,32 @@ def import_command(
                 with _progress(shared) as progress:
                     source, report = collection.import_path(path, deck=deck, options=options, progress=progress)
             except KeyboardInterrupt:  # the scan is one transaction: it was rolled back whole
-                typer.echo(f"interrupted: nothing read from {path} was stored; the next command reads it", err=True)
+                say(f"interrupted: nothing read from {path} was stored; the next command reads it", err=True)
                 raise typer.Exit(130) from None
             counts = report.counts
             skipped = f" ({report.files_unchanged} unchanged since the last scan)" if report.files_unchanged else ""
-            typer.echo(
+            say(
                 f"imported {source.name!r} from {path}: {plural(report.files_read, 'file')} read{skipped}; "
                 f"cards: {counts.new} new, {counts.changed} changed, {counts.unchanged} unchanged, "
                 f"{counts.retired} retired; {plural(len(report.problems), 'warning')}"
             )
-            _warn(report.problems)
+            warn(report.problems)
     except CkaquizError as error:
         raise fail(str(error)) from None
 
 
 def _import_anki_package(shared: Context, path: Path, *, deck: str | None, with_history: bool) -> None:
-    """Import one Anki package and print what it brought."""
-    from ckaquiz.anki_import import import_package
+    """Import one Anki package and print what it brought (see `ckaquiz.anki_import`)."""
+    from ckaquiz.anki_import import import_package, summary_line
 
     try:
         with _progress(shared) as progress:
             result = import_package(shared.collection, path, deck=deck, with_history=with_history, progress=progress)
     except KeyboardInterrupt:
-        typer.echo(f"interrupted: the import of {path} stopped; run it again to finish it", err=True)
+        say(f"interrupted: the import of {path} stopped; run it again to finish it", err=True)
         raise typer.Exit(130) from None
-    counts = result.report.counts
-    media = "" if result.media is None else f", {plural(result.media, 'media file')} listed (not copied)"
-    history = ""
-    if with_history:
-        history = f"; {plural(result.reviews_added, 'review')} added"
-        if result.reviews_left_out:
-            history += f" ({result.reviews_left_out} log rows without a schedule effect left out)"
-    typer.echo(
-        f"imported {result.source.name!r} from {path} ({result.format}): {plural(result.notes, 'note')} in "
-        f"{plural(result.decks, 'deck')}{media}; cards: {counts.new} new, {counts.changed} changed, "
-        f"{counts.unchanged} unchanged, {counts.retired} retired{history}; "
-        f"{plural(len(result.report.problems), 'warning')}"
-    )
-    _warn(result.report.problems)
+    say(summary_line(result, path))
+    warn(result.report.problems)
 
 
 @contextmanager
@@ -332,6 +320,8 @@ def _progress(shared: Context) -> Iterator[Callable[[int, int, str], None] | Non
     from rich.console import Console
     from rich.progress import Progress
 
+    from ckaquiz.ui.text import markup_safe, one_line
+
     # Refreshed from here, not by Rich's refresh thread: a process running a thread does not
     # fork, and a big scan reads its notes in forked workers (see ckaquiz.reading).
     with Progress(console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
@@ -340,7 +330,8 @@ def _progress(shared: Context) -> Iterator[Callable[[int, int, str], None] | Non
 
         def update(index: int, total: int, path: str) -> None:
             nonlocal shown
-            bar.update(task, completed=index, total=total, description=f"reading {Path(path).name[:40]}")
+            name = markup_safe(one_line(Path(path).name, 40))  # a description is Rich markup
+            bar.update(task, completed=index, total=total, description=f"reading {name}")
             if time.monotonic() - shown >= 0.1:
                 bar.refresh()
                 shown = time.monotonic()
@@ -370,7 +361,7 @@ def decks(
     if markdown is not None:
         if not markdown.exists():
             raise fail(f"{markdown}: no such file or folder")
-        sys.stdout.write(deck_summary_markdown([markdown]))
+        sys.stdout.write(neutralise(deck_summary_markdown([markdown])))
         return
     shared = shared_context(context)
     try:
@@ -421,7 +412,7 @@ def cards(
     from ckaquiz.ui.render import format_due
     from ckaquiz.ui.text import plain_cell
 
-    table = Table(title=f"{len(found)} cards")
+    table = Table(title=plural(len(found), "card"))
     for column in ("id", "kind", "prompt", "state", "due"):
         table.add_column(column, overflow="fold" if column == "id" else "ellipsis")
     for stored in found:
@@ -442,8 +433,26 @@ def check(
         list[Path] | None,
         typer.Argument(metavar="PATH", help="Deck files or folders (default: every registered source)."),
     ] = None,
+    facts: Annotated[
+        bool,
+        typer.Option(
+            "--facts",
+            help="Check the claims in these notes (Markdown files, folders, vaults) against the misconception bank.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --facts: print the hits as a JSON array.")] = False,
 ) -> None:
-    """Validate decks: print each problem as `file:line: message`; exit 1 if there are any."""
+    """Validate decks: print each problem as `file:line: message`; exit 1 if there are any.
+
+    With --facts, read notes (never edited) and print each known misconception they state as
+    `file:line: what the note says — what the documentation says (reference)`; exit 1 if any.
+    Example: `ckaquiz check --facts ~/vault/Daily`.
+    """
+    if facts:
+        _check_facts(list(paths or []), as_json=as_json)
+        return
+    if as_json:
+        raise fail("--json goes with --facts (deck problems print as `file:line: message`)")
     from ckaquiz.catalog import check_paths
 
     shared = shared_context(context)
@@ -459,10 +468,43 @@ def check(
     if missing:
         raise fail(f"{missing[0]}: no such file or folder")
     count, problems = check_paths(targets)
-    for problem in problems:
-        typer.echo(str(problem))
-    typer.echo(f"{count} cards, {len(problems)} problems", err=True)
-    if problems:
+    shown = [str(problem) for problem in problems] + _bank_problems(targets)
+    for line in shown:
+        say(line)
+    say(f"{plural(count, 'card')}, {plural(len(shown), 'problem')}", err=True)
+    if shown:
+        raise typer.Exit(1)
+
+
+def _bank_problems(targets: list[Path]) -> list[str]:
+    """Problems of the misconception banks among the checked files and folders (a folder's own bank only)."""
+    from ckaquiz.misconceptions import load_bank
+
+    banks = [path for path in targets if path.is_file() and path.name.lower() == "misconceptions.yaml"]
+    banks += [path / "misconceptions.yaml" for path in targets if (path / "misconceptions.yaml").is_file()]
+    return [str(problem) for bank in banks for problem in load_bank(bank).problems]
+
+
+def _check_facts(paths: list[Path], *, as_json: bool) -> None:
+    from ckaquiz.fact_check import check_notes
+    from ckaquiz.misconceptions import builtin_bank
+
+    if not paths:
+        raise fail("check --facts needs one or more notes: Markdown files or folders")
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        raise fail(f"{missing[0]}: no such file or folder")
+    warn([str(problem) for problem in builtin_bank().problems])
+    result = check_notes(paths)
+    warn(list(result.problems))
+    if as_json:
+        found = [hit.to_dict() for hit in result.hits]
+        typer.echo(escape_json_controls(json.dumps(found, ensure_ascii=False, indent=1)))
+    else:
+        for hit in result.hits:
+            say(hit.line())
+    say(f"{plural(result.notes, 'note')}, {plural(len(result.hits), 'misconception')}", err=True)
+    if result.hits:
         raise typer.Exit(1)
 
 
@@ -496,11 +538,12 @@ def score(
     if assessment is None:
         raise fail(f"{stored.card.kind.value} cards are graded by the learner alone; nothing to score")
     if as_json:
-        payload = assessment.result | {"coverage": round(assessment.score, 3), "suggested": assessment.suggested.label}
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        suggested = assessment.suggested.label if assessment.suggested is not None else None
+        payload = assessment.result | {"coverage": round(assessment.score, 3), "suggested": suggested}
+        typer.echo(escape_json_controls(json.dumps(payload, ensure_ascii=False, indent=1)))
         return
     for line in assessment.lines:
-        typer.echo(line)
+        say(line)
 
 
 @app.command()
@@ -526,11 +569,11 @@ def history(
     except CkaquizError as error:
         raise fail(str(error)) from None
     if as_json:
-        typer.echo(json.dumps(attempts, ensure_ascii=False, indent=1))
+        typer.echo(escape_json_controls(json.dumps(attempts, ensure_ascii=False, indent=1)))
         return
     from datetime import datetime
 
-    table = Table(title=plain_cell(f"{one_line(stored.card.prompt, 60)}: {len(attempts)} attempts"))
+    table = Table(title=plain_cell(f"{one_line(stored.card.prompt, 60)}: {plural(len(attempts), 'attempt')}"))
     for column in ("date", "score", "suggested", "grade", "seconds", "still missed"):
         table.add_column(column)
     for attempt in attempts:
@@ -559,7 +602,7 @@ def sources_list(context: typer.Context) -> None:
         raise fail(str(error)) from None
     for source in registered:
         kind = "built-in" if source.builtin else "user"
-        typer.echo(f"{source.name}\t{kind}\t{source.path}")
+        typer.echo("\t".join(neutralise(field, single_line=True) for field in (source.name, kind, source.path)))
 
 
 @sources_app.command("remove")
@@ -575,7 +618,7 @@ def sources_remove(
         retired = store.deactivate_source(name, now=shared.collection.now())
     except CkaquizError as error:
         raise fail(str(error)) from None
-    typer.echo(f"removed {name}: {retired} cards retired (history kept)")
+    say(f"removed {name}: {plural(retired, 'card')} retired (history kept)")
 
 
 from ckaquiz.cli_progress import register as register_progress  # noqa: E402
@@ -585,12 +628,42 @@ register_progress(app)
 register_safety(app)
 
 
-def main() -> Any:
-    """Entry point of the `ckaquiz` console script."""
+def _tolerant_stdin() -> None:
+    """Bytes on standard input that are not UTF-8 become U+FFFD instead of ending the command."""
+    import io
+
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
+
+
+def main() -> int:
+    """Run the command line; the exit status (`python -m ckaquiz` passes it to `sys.exit`).
+
+    typer's usage errors repeat what was typed (`No such option: ...`), so they are written
+    through the output filter too.
+    """
     import sqlite3
 
+    _tolerant_stdin()
+    # click's ClickException, the base of every usage error, whichever click typer brings
+    bases = typer.BadParameter.__mro__
+    usage_error: type[Exception] = next(base for base in bases if base.__name__ == "ClickException")
     try:
-        return app()
+        status = app(standalone_mode=False)
+        return status if isinstance(status, int) else 0
+    except typer.Abort:  # end of input at a confirmation prompt
+        sys.stderr.write("Aborted!\n")
+        return 1
+    except CkaquizError as error:  # a command that let one through still ends in one line
+        sys.stderr.write(f"error: {neutralise(str(error), single_line=True)}\n")
+        return 1
+    except usage_error as error:
+        from io import StringIO
+
+        shown = StringIO()
+        error.show(file=shown)  # type: ignore[attr-defined]
+        sys.stderr.write(neutralise(shown.getvalue()))
+        return int(error.exit_code)  # type: ignore[attr-defined]
     except sqlite3.DatabaseError as error:
         # Damage found in the middle of a command (inside a page) still gets one line and the way out.
         from ckaquiz.backup import restore_hint
@@ -599,7 +672,8 @@ def main() -> Any:
 
         database = home_folder() / DATABASE_NAME
         if not is_damage(error):
-            sys.stderr.write(f"error: {database}: {error}\n")
+            sys.stderr.write(f"error: {neutralise(f'{database}: {error}', single_line=True)}\n")
             raise SystemExit(1) from None
-        sys.stderr.write(f"error: {database} is damaged ({error}); {restore_hint(database)}\n")
+        message = f"{database} is damaged ({error}); {restore_hint(database)}"
+        sys.stderr.write(f"error: {neutralise(message, single_line=True)}\n")
         raise SystemExit(1) from None

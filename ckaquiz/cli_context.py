@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ckaquiz.printable import neutralise
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -47,6 +49,8 @@ class Context:
             from ckaquiz.collection import Collection
 
             self._collection = Collection.open()
+            for notice in self._collection.notices:
+                sys.stderr.write(f"warning: {notice}\n")
         return self._collection
 
     def close(self) -> None:
@@ -66,7 +70,18 @@ def shared_context(context: typer.Context) -> Context:
     return own
 
 
+def say(message: str, *, err: bool = False) -> None:
+    """One line of a command's report, on stdout (or stderr), through the output filter."""
+    typer.echo(neutralise(message, single_line=True), err=err)
+
+
+def warn(problems: list[str]) -> None:
+    """Each problem as a `warning:` line on stderr, through the output filter."""
+    for problem in problems:
+        sys.stderr.write(f"warning: {neutralise(problem, single_line=True)}\n")
+
+
 def fail(message: str) -> typer.Exit:
     """One line on stderr and exit status 1: how a user's mistake ends a command."""
-    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.write(f"error: {neutralise(message, single_line=True)}\n")
     return typer.Exit(1)

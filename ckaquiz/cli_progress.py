@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, shared_context
+from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, say, shared_context, warn
 from ckaquiz.errors import CkaquizError
 from ckaquiz.ui.plurals import plural
 
@@ -31,9 +31,7 @@ ReviewsOption = Annotated[bool, typer.Option("--reviews", help="Also export the 
 
 def _refreshed_collection(shared: Context) -> Collection:
     collection = shared.collection
-    report = collection.refresh()
-    for problem in report.problems:
-        sys.stderr.write(f"warning: {problem}\n")
+    warn(collection.refresh().problems)
     return collection
 
 
@@ -117,7 +115,7 @@ def optimize(
         path = save_parameters(collection.home, result.new)
     except CkaquizError as error:
         raise fail(str(error)) from None
-    typer.echo(f"saved to {path}")
+    say(f"saved to {path}")
 
 
 def _retention_view(advice: RetentionAdvice) -> RenderableType:
@@ -180,7 +178,7 @@ def _optimization_view(result: Optimization) -> RenderableType:
         else "the new parameters do not predict your answers better; keeping the old ones is fine"
     )
     header = Text(
-        f"fitted to {result.answers} answers on {result.cards} cards\n"
+        f"fitted to {plural(result.answers, 'answer')} on {plural(result.cards, 'card')}\n"
         f"{result.counted} of them train the optimizer (a day or more after the card's previous answer)"
     )
     return Group(header, table, fit, Text(verdict))
@@ -243,7 +241,7 @@ def export_anki(
     except CkaquizError as error:
         raise fail(str(error)) from None
     logged = f" with {plural(summary.reviews, 'review')}" if with_history else ""
-    typer.echo(
+    say(
         f"exported {plural(summary.cards, 'card')} as {plural(summary.notes, 'note')}"
         f" in {plural(summary.decks, 'deck')}{logged} to {summary.path}"
     )
@@ -267,9 +265,9 @@ def export_csv(
         summary = write_csv(cards, file, reviews=log, force=force)
     except CkaquizError as error:
         raise fail(str(error)) from None
-    typer.echo(f"exported {plural(summary.cards, 'card')} to {summary.path}")
+    say(f"exported {plural(summary.cards, 'card')} to {summary.path}")
     if summary.reviews_path is not None:
-        typer.echo(f"exported {plural(summary.reviews, 'review')} to {summary.reviews_path}")
+        say(f"exported {plural(summary.reviews, 'review')} to {summary.reviews_path}")
 
 
 @export_app.command("json")
@@ -291,7 +289,7 @@ def export_json(
     except CkaquizError as error:
         raise fail(str(error)) from None
     extra = f" and {plural(summary.reviews, 'review')}" if reviews else ""
-    typer.echo(f"exported {plural(summary.cards, 'card')}{extra} to {summary.path}")
+    say(f"exported {plural(summary.cards, 'card')}{extra} to {summary.path}")
 
 
 def _review_log(collection: Collection, filters: Filters) -> list[Review]:

@@ -13,12 +13,23 @@ Clock = Callable[[], datetime]
 NOW_VARIABLE = "CKAQUIZ_NOW"
 
 
+FIRST_YEAR = 1970
+LAST_YEAR = 2200
+"""The years `CKAQUIZ_NOW` may name: far enough inside datetime's 1..9999 that the study day, a
+year of statistics before it and the longest interval (36,500 days) after it all fit."""
+
+
 def parse_instant(text: str) -> datetime:
     """Read an ISO-8601 date-time; one without an offset is taken as local time. Returns UTC."""
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"{NOW_VARIABLE}: not an ISO-8601 date-time: {text!r}") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise UsageError(
+            f"{NOW_VARIABLE}: {text.strip()!r} is out of range: "
+            f"use a date-time from {FIRST_YEAR} to {LAST_YEAR}, such as 2025-03-21T09:00"
+        )
     if moment.tzinfo is None:
         moment = moment.astimezone()
     return moment.astimezone(UTC)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -15,12 +16,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ckaquiz.backup import backups_folder, ensure_daily_backup, keep_setting
+from ckaquiz.backup import backups_folder, clear_partial_copies, ensure_daily_backup, retention_setting
 from ckaquiz.clock import Clock, clock_from_environment, study_day_start
 from ckaquiz.config import DATABASE_NAME, Settings, home_folder, load_settings
-from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file
+from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file, printable_problem
 from ckaquiz.errors import StoreError, UsageError
+from ckaquiz.model import Problem
 from ckaquiz.store import SourceRecord, Store, SyncCounts
+from ckaquiz.store.database import prepare_database
+from ckaquiz.store.integrity import DamagedDatabaseError
 
 if TYPE_CHECKING:
     import fsrs
@@ -56,20 +60,35 @@ class Collection:
     store: Store
     clock: Clock
     _scheduler: fsrs.Scheduler | None = None
+    notices: list[str] = field(default_factory=list)
+    """Warnings from opening (a backup that failed, a stale log set aside), for the user to see."""
 
     @classmethod
     def open(cls, home: Path | None = None, *, clock: Clock | None = None) -> Collection:
-        """Open the collection in `home` (default: `CKAQUIZ_HOME` or the user data folder)."""
-        folder = home or home_folder()
-        folder.mkdir(parents=True, exist_ok=True)
+        """Open the collection in `home` (default: `CKAQUIZ_HOME` or the user data folder).
+
+        The database is checked before anything touches it, backed up once a day before its
+        first write, and refused (StoreError naming the restore command) when damaged. A backup
+        that could not be made is not fatal: it is one of the collection's `notices`.
+        """
+        folder = open_data_folder(home or home_folder())
         settings = load_settings(folder)
+        retention = retention_setting(settings)
         clock = clock or clock_from_environment()
+        clear_partial_copies(folder)
         database = folder / DATABASE_NAME
-        today = clock().astimezone().date()
-        with contextlib.suppress(StoreError):  # a database that cannot be copied is refused just below
-            ensure_daily_backup(database, backups_folder(folder), today=today, keep=keep_setting(settings))
-        store = Store.open(database)
-        return cls(home=folder, settings=settings, store=store, clock=clock)
+        prepared = prepare_database(database)
+        notices = list(prepared.notices)
+        if not prepared.created:
+            today = clock().astimezone().date()
+            try:
+                ensure_daily_backup(database, backups_folder(folder), today=today, retention=retention)
+            except DamagedDatabaseError:
+                raise
+            except StoreError as error:
+                notices.append(f"no backup was made today: {error}")
+        store = Store.open(database, prepared=prepared)
+        return cls(home=folder, settings=settings, store=store, clock=clock, notices=notices)
 
     def close(self) -> None:
         """Close the store."""
@@ -103,6 +122,10 @@ class Collection:
         elif existing is not None and existing.active:
             self.store.deactivate_source(BUILTIN_SOURCE, now=now)
         for folder_text in self.settings.deck_folders:
+            if not folder_text.strip():
+                raise UsageError(
+                    "config.toml: deck_folders: a blank entry would read the current folder; give each folder's path"
+                )
             folder_path = Path(folder_text).expanduser().resolve()
             name = f"config:{folder_path.name}"
             known = self.store.source(name)
@@ -139,6 +162,39 @@ class Collection:
             raise UsageError(f"a source named {name!r} already reads {clash.path}; choose another --deck name")
         source = self.store.register_source(name, str(resolved), now=self.now(), deck=deck, options=options or {})
         return source, self.refresh(progress=progress, only=[source])
+
+
+def open_data_folder(folder: Path) -> Path:
+    """The data folder, created private (0700) when missing; one clear StoreError when unusable.
+
+    A path that is a file (or a device such as /dev/null), that cannot be created, or that is
+    not writable is refused rather than failing later, half-way through a write.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"data folder {folder} (CKAQUIZ_HOME) is not a folder; point CKAQUIZ_HOME at a folder")
+    if not folder.exists():
+        try:
+            folder.mkdir(mode=0o700, parents=True)
+            os.chmod(folder, 0o700)
+        except FileExistsError:
+            pass
+        except OSError as error:
+            raise StoreError(f"cannot create the data folder {folder} ({error.strerror or error})") from None
+    if not _writable(folder):
+        raise StoreError(f"data folder {folder} is not writable; fix its permissions or set CKAQUIZ_HOME")
+    return folder
+
+
+def _writable(folder: Path) -> bool:
+    """Whether a file can be made in the folder (tried, as permissions alone do not tell for root)."""
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=".ckaquiz-probe-", dir=folder)
+    except OSError:
+        return False
+    os.close(descriptor)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+    return True
 
 
 def _default_source_name(path: Path) -> str:
@@ -179,6 +235,15 @@ def _builtin_order(relative: str) -> tuple[int, str]:
     return rank, relative
 
 
+def _storable_name(path: str) -> bool:
+    """Whether a path can be stored as text: a name that is not UTF-8 holds surrogates standing for its bytes."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def scan_source(
     store: Store,
     source: SourceRecord,
@@ -204,6 +269,10 @@ def scan_source(
     positions: list[int] = []
     changed: list[FileToRead] = []
     for index, (file, shown, relative) in enumerate(files, start=1):
+        if not _storable_name(shown):
+            problem = Problem(shown, 1, "skipped: the file name is not valid UTF-8 (rename the file to read it)")
+            report.problems.append(str(printable_problem(problem)))
+            continue
         present.add(shown)
         try:
             status = os.stat(file)
@@ -221,7 +290,7 @@ def scan_source(
 
         source_options = dict(source.options)
         source_options["skip_headings"] = [*source_options.get("skip_headings", []), *skip_headings]
-        options = markdown_options(Path(source.path), source_options)
+        options = markdown_options(Path(source.path), source_options, report.problems)
     job = ReadJob(
         deck_name=source.deck, default_deck=None if source.builtin else source.name, options=options, prepare=True
     )

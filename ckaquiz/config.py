@@ -5,18 +5,25 @@ Every setting has a default, so ckaquiz works with no config file at all.
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from ckaquiz.errors import ConfigError
+from ckaquiz.file_access import RefusedFile, read_regular_file
+from ckaquiz.printable import escape_json_controls
 
 HOME_VARIABLE = "CKAQUIZ_HOME"
 DATABASE_NAME = "ckaquiz.db"
 CONFIG_NAME = "config.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
+"""config.toml is read only as a regular file inside the data folder, of at most this size."""
 
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
@@ -32,10 +39,21 @@ def home_folder(environment: dict[str, str] | None = None) -> Path:
     return user_data_path("ckaquiz", appauthor=False)
 
 
+MAX_STEP_SECONDS = 365 * 86400
+"""The longest learning or relearning step: a year (and far from timedelta's limits)."""
+MAX_STEPS = 20
+FSRS_PARAMETER_COUNT = 21
+"""FSRS-6 has 21 parameters; `ckaquiz.scheduling` checks each against fsrs's own bounds."""
+
+
 def parse_step(text: str | int | float) -> int:
     """A learning step as seconds: `1m`, `10m`, `1h`, `1d`, or a number of seconds."""
-    if isinstance(text, int | float):
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        if not math.isfinite(text):
+            raise ConfigError(f"not a duration: {text!r} (use e.g. 1m, 10m, 1h, 1d)")
         return int(text)
+    if not isinstance(text, str):
+        raise ConfigError(f"not a duration: {_shown(text)} (use e.g. 1m, 10m, 1h, 1d)")
     compact = "".join(text.split())[:40]  # no whitespace left for the pattern to backtrack over
     match = _DURATION.match(compact)
     if not compact or match is None or not any(match.groups()):
@@ -59,7 +77,7 @@ class Settings:
     builtin_decks: bool = True
     deck_folders: tuple[str, ...] = ()
     parameters: tuple[float, ...] = ()
-    recall_cutoffs: tuple[float, float, float] = (0.4, 0.7, 0.9)
+    recall_cutoffs: tuple[float, float, float] = (0.38, 0.7, 0.92)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -69,58 +87,156 @@ def load_settings(folder: Path) -> Settings:
     if not path.exists():
         return Settings()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        raise ConfigError(f"{path}: {error}") from None
+        text = read_regular_file(path, limit=MAX_CONFIG_BYTES, within=folder, place="the data folder")
+        raw = tomllib.loads(text.decode("utf-8"))
+    except RefusedFile as refusal:
+        raise ConfigError(f"{path}: {refusal}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError, ValueError, RecursionError) as error:
+        # ValueError: an integer past Python's digit limit; RecursionError: arrays nested thousands deep
+        raise ConfigError(f"{path}: {error or type(error).__name__}") from None
     return settings_from_mapping(raw, origin=str(path))
 
 
 def settings_from_mapping(raw: dict[str, Any], *, origin: str = "config") -> Settings:
-    """Validate a config mapping into Settings, naming the key at fault."""
+    """Validate a config mapping into Settings; a bad value is one line naming the key, the value and what is allowed.
+
+    Keys ckaquiz does not know are kept in `extra` (for optional features); the optional
+    settings it reads from there (`editor`, `leech_lapses`, `backups_keep`, `skip_headings`)
+    are checked here too.
+    """
     known = {item.name for item in fields(Settings)} - {"extra"}
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in raw.items():
         name = key.replace("-", "_")
-        if name not in known:
-            extra[key] = value
-            continue
-        try:
-            values[name] = _convert(name, value)
-        except (TypeError, ValueError, ConfigError) as error:
-            raise ConfigError(f"{origin}: {key}: {error}") from None
+        check = _CHECKS.get(name)
+        converted = value if check is None else check(value)
+        if converted is _REFUSED:
+            raise ConfigError(f"{origin}: {key} = {_shown(value)}: expected {_ALLOWED[name]}")
+        if name in known:
+            values[name] = converted
+        else:
+            extra[key] = value  # as written: the optional features read it from there
     return Settings(**values, extra=extra)
 
 
-def _convert(name: str, value: Any) -> Any:
-    if name in {"learning_steps", "relearning_steps"}:
-        if not isinstance(value, list):
-            raise TypeError('expected a list such as ["1m", "10m"]')
-        return tuple(parse_step(step) for step in value)
-    if name in {"new_per_day", "reviews_per_day", "day_starts_at", "maximum_interval"}:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise TypeError("expected a whole number >= 0")
-        if name == "day_starts_at" and value > 23:
-            raise ValueError("expected an hour from 0 to 23")
+_REFUSED: Any = object()
+"""What a check returns for a value it refuses."""
+
+
+def _whole(low: int, high: int) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return _REFUSED
         return value
-    if name == "desired_retention":
-        number = float(value)
-        if not 0.0 < number < 1.0:
-            raise ValueError("expected a number between 0 and 1")
-        return number
-    if name in {"enable_fuzzing", "builtin_decks"}:
-        if not isinstance(value, bool):
-            raise TypeError("expected true or false")
-        return value
-    if name == "deck_folders":
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise TypeError("expected a list of folder paths")
+
+    return check
+
+
+def _number(low: float, high: float) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            return _REFUSED  # NaN fails every comparison, so it is refused here too
+        return float(value)
+
+    return check
+
+
+def _flag(value: Any) -> Any:
+    return value if isinstance(value, bool) else _REFUSED
+
+
+def _steps(value: Any) -> Any:
+    if not isinstance(value, list) or len(value) > MAX_STEPS:
+        return _REFUSED
+    try:
+        seconds = tuple(parse_step(step) for step in value)
+    except ConfigError:
+        return _REFUSED
+    return seconds if all(1 <= step <= MAX_STEP_SECONDS for step in seconds) else _REFUSED
+
+
+def _texts(*, blank: bool) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if not isinstance(value, list) or not all(isinstance(item, str) and "\x00" not in item for item in value):
+            return _REFUSED
+        if not blank and any(not item.strip() for item in value):
+            return _REFUSED
         return tuple(value)
-    if name == "parameters":
-        return tuple(float(item) for item in value)
-    if name == "recall_cutoffs":
-        numbers = tuple(float(item) for item in value)
-        if len(numbers) != 3 or list(numbers) != sorted(numbers):
-            raise ValueError("expected three rising numbers, e.g. [0.4, 0.7, 0.9]")
-        return numbers
-    raise ConfigError(f"unknown setting {name}")
+
+    return check
+
+
+def _parameters(value: Any) -> Any:
+    if not isinstance(value, list) or len(value) not in (0, FSRS_PARAMETER_COUNT):
+        return _REFUSED
+    numbers = [_number(-math.inf, math.inf)(item) for item in value]  # finite: inf passes no bound of fsrs either
+    if any(number is _REFUSED or not math.isfinite(number) for number in numbers):
+        return _REFUSED
+    return tuple(numbers)
+
+
+def _cutoffs(value: Any) -> Any:
+    if not isinstance(value, list) or len(value) != 3:
+        return _REFUSED
+    numbers = [_number(0.0, 1.0)(item) for item in value]
+    if any(number is _REFUSED for number in numbers) or numbers != sorted(numbers):
+        return _REFUSED
+    return tuple(numbers)
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "new_per_day": _whole(0, 100_000),
+    "reviews_per_day": _whole(0, 100_000),
+    "day_starts_at": _whole(0, 23),
+    "desired_retention": _number(0.7, 0.99),
+    "learning_steps": _steps,
+    "relearning_steps": _steps,
+    "maximum_interval": _whole(1, 36_500),
+    "enable_fuzzing": _flag,
+    "builtin_decks": _flag,
+    "deck_folders": _texts(blank=False),
+    "parameters": _parameters,
+    "recall_cutoffs": _cutoffs,
+    # optional settings, kept in Settings.extra
+    "editor": _flag,
+    "leech_lapses": _whole(1, 1_000),
+    "backups_keep": _whole(1, 10_000),
+    "skip_headings": _texts(blank=True),
+}
+_ALLOWED = {
+    "new_per_day": "a whole number from 0 to 100000 (new cards per study day)",
+    "reviews_per_day": "a whole number from 0 to 100000 (reviews per study day)",
+    "day_starts_at": "an hour from 0 to 23",
+    "desired_retention": "a number from 0.7 to 0.99 (the recall probability FSRS aims at, as in Anki)",
+    "learning_steps": f'a list of at most {MAX_STEPS} durations from 1s to 365d, such as ["1m", "10m"]',
+    "relearning_steps": f'a list of at most {MAX_STEPS} durations from 1s to 365d, such as ["10m"]',
+    "maximum_interval": "a whole number of days from 1 to 36500",
+    "enable_fuzzing": "true or false",
+    "builtin_decks": "true or false",
+    "deck_folders": 'a list of folder paths, such as ["~/notes/cka"] (a blank entry would read the current folder)',
+    "parameters": f"a list of {FSRS_PARAMETER_COUNT} numbers (FSRS-6's, as `ckaquiz optimize` writes them) or []",
+    "recall_cutoffs": "three rising numbers from 0 to 1, such as [0.38, 0.7, 0.92]",
+    "editor": "true or false",
+    "leech_lapses": "a whole number from 1 to 1000",
+    "backups_keep": "a whole number from 1 to 10000",
+    "skip_headings": 'a list of headings, such as ["하루를 마치며"]',
+}
+
+
+def _shown(value: Any, room: int = 60, depth: int = 0) -> str:
+    """A value as config.toml spells it, control characters escaped, cut to about `room` characters."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float):
+        text = repr(value)  # nan, inf and -inf as TOML writes them too
+    elif isinstance(value, int | str):
+        text = escape_json_controls(json.dumps(value, ensure_ascii=False))  # a control character shows as \u001b
+    elif isinstance(value, list):
+        items = ", ".join(_shown(item, room, depth + 1) for item in value[:10]) if depth < 3 else "..."
+        text = "[" + items + (", ...]" if len(value) > 10 else "]")
+    elif isinstance(value, dict):
+        text = "a table"
+    else:
+        text = json.dumps(str(value))
+    return text if len(text) <= room else text[: room - 3] + "..."

@@ -53,6 +53,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from ckaquiz.model import Rating
+from ckaquiz.sentences import sentences as split_sentences
 
 __all__ = [
     "FUZZY_MAX_LENGTH_GAP",
@@ -113,9 +114,9 @@ class GradeCutoffs:
     Good, and anything else Easy.
     """
 
-    again_below: float = 0.4
+    again_below: float = 0.38
     hard_below: float = 0.7
-    good_below: float = 0.9
+    good_below: float = 0.92
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.again_below <= self.hard_below <= self.good_below <= 1.0:
@@ -327,6 +328,126 @@ _KOREAN_ALIASES = {
     "컨피그맵": "configmap",
 }
 
+# Korean words for the English terms of Kubernetes and AWS notes, after the Korean Kubernetes
+# documentation's glossary (요청 request, 제한 limit, 인증 authentication ...): either language
+# of a note then matches the other in a recall.
+_KOREAN_TRANSLATIONS = {
+    "요청": "request",
+    "요청량": "request",
+    "제한": "limit",
+    "상한": "limit",
+    "인증": "authentication",
+    "인가": "authorization",
+    "거부": "reject",
+    "허용": "allow",
+    "권한": "permission",
+    "범위": "scope",
+    "대상": "subject",
+    "사용자": "user",
+    "그룹": "group",
+    "서비스어카운트": "serviceaccount",
+    "증분": "incremental",
+    "저장": "store",
+    "가용": "availability",
+    "영역": "zone",
+    "비용": "cost",
+    "성능": "performance",
+    "복원": "restore",
+    "처음": "first",
+    "읽기": "read",
+    "쓰기": "write",
+    "보존": "retention",
+    "기간": "period",
+    "구독자": "subscriber",
+    "구독": "subscription",
+    "발행": "publish",
+    "소비자": "consumer",
+    "순서": "order",
+    "중복": "duplicate",
+    "가중치": "weight",
+    "연산자": "operator",
+    "중단": "downtime",
+    "이전": "previous",
+    "리비전": "revision",
+    "롤아웃": "rollout",
+    "템플릿": "template",
+    "전용": "only",
+    "삭제": "delete",
+    "생성": "create",
+    "배치": "place",
+    "실행": "run",
+    "외부": "external",
+    "내부": "internal",
+    "프록시": "proxy",
+    "가상": "virtual",
+    "주소": "address",
+    "목록": "list",
+    "백엔드": "backend",
+    "과반수": "majority",
+    "쿼럼": "quorum",
+    "장애": "failure",
+    "멤버": "member",
+    "백업": "backup",
+    "짝수": "even",
+    "홀수": "odd",
+    "모든": "every",
+    "전체": "whole",
+    "합계": "total",
+    "개수": "number",
+    "기본값": "default",
+    "기본": "default",
+    "최솟값": "minimum",
+    "최소": "minimum",
+    "최댓값": "maximum",
+    "최대": "maximum",
+    "규칙": "rule",
+    "조건": "condition",
+    "동적": "dynamic",
+    "정책": "policy",
+    "관리자": "administrator",
+    "수동": "manual",
+    "자동": "automatic",
+    "데이터": "data",
+    "클레임": "claim",
+    "스토리지클래스": "storageclass",
+    "적용": "apply",
+    "서버": "server",
+    "폴더": "folder",
+    "설정": "config",
+    "스태틱": "static",
+    "정적": "static",
+    "축출": "evict",
+    "효과": "effect",
+    "트래픽": "traffic",
+    "소비": "consume",
+    "폴링": "poll",
+    "푸시": "push",
+    "보관": "keep",
+    "블록": "block",
+    "선점": "preemption",
+    "우선순위": "priority",
+    "가시성": "visibility",
+    "타임아웃": "timeout",
+    "암호화": "encryption",
+    "복제": "replication",
+    "동기화": "sync",
+    "지연": "latency",
+    "처리량": "throughput",
+    "재시작": "restart",
+    "종료": "terminate",
+    "상태": "state",
+    "준비": "ready",
+    "활성": "liveness",
+    "프로브": "probe",
+    "사이드카": "sidecar",
+    "초기화": "init",
+    "환경": "environment",
+    "변수": "variable",
+    "마운트": "mount",
+    "호스트": "host",
+    "경로": "path",
+}
+
 # --------------------------------------------------------------------------- patterns
 
 # Bracket classes exclude `[` and spans stay on one line, so that no pattern backtracks
@@ -348,7 +469,6 @@ _CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # A plain hyphen is left out: `push-based` and `read-only` are English, not names.
 _TECHNICAL_CHUNK = re.compile(r"[a-z][A-Z]|^[A-Z]{2,}|[A-Z]{2,}$|\d|^--?[A-Za-z]|^[/~]|[A-Za-z0-9][./_:=][A-Za-z0-9]")
 # Korean sentences often end in 다/요/함/됨/임 with no full stop; a lone 다 ("all") does not end one.
-_SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?])\s+|(?<=[。！？])\s*|(?<=[가-힣][다요함됨임])\s+")
 
 
 def _is_hangul(text: str) -> bool:
@@ -360,7 +480,7 @@ def _is_hangul(text: str) -> bool:
 
 def _unicode_normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
-    text = text.replace("\u2019", "'")
+    text = _korean_numerals(text.replace("\u2019", "'"))
     return _CONTRACTION.sub(lambda match: _CONTRACTION_EXPANSION[match.group(1).lower()], text)
 
 
@@ -436,7 +556,7 @@ def _strip_korean(word: str) -> str:
         return word  # not a word but a run of syllables: nothing to strip, and no time to spend
     stem = word
     changed = True
-    while changed and stem not in _KOREAN_PROTECTED and stem not in _KOREAN_ALIASES:
+    while changed and stem not in _KOREAN_PROTECTED and stem not in _KOREAN_WORDS:
         changed = False
         for suffix in _KOREAN_SUFFIXES:
             if not stem.endswith(suffix):
@@ -462,6 +582,7 @@ class _Term:
     parts: tuple[str, ...]
     hangul: bool
     stop: bool
+    joins_hangul: bool = False  # a Korean word read as its English term still joins Korean neighbours
 
 
 def _latin_term(surface: str) -> _Term:
@@ -484,6 +605,48 @@ def _latin_term(surface: str) -> _Term:
     return _Term(key, lowered, parts, hangul=False, stop=stop)
 
 
+_KOREAN_WORDS = {**_KOREAN_TRANSLATIONS, **_KOREAN_ALIASES}
+
+# Korean numerals before a counter (`세 개`, `세개`, `두 명`): written as digits, so that the
+# number matches `3` and either spacing matches the other.
+_KOREAN_NUMERAL = re.compile(
+    r"(?<![가-힣])(한|하나|두|둘|세|셋|네|넷|다섯|여섯|일곱|여덟|아홉|열)\s*(?=(?:개|명|대|가지|번|군데|곳)[가-힣]{0,2}(?![가-힣]))"
+)
+_KOREAN_NUMERAL_VALUES = {
+    "한": "1", "하나": "1", "두": "2", "둘": "2", "세": "3", "셋": "3", "네": "4", "넷": "4",
+    "다섯": "5", "여섯": "6", "일곱": "7", "여덟": "8", "아홉": "9", "열": "10",
+}
+
+
+def _korean_numerals(text: str) -> str:
+    return _KOREAN_NUMERAL.sub(lambda match: f" {_KOREAN_NUMERAL_VALUES[match.group(1)]} ", text)
+
+
+_HANGUL_BASE = 0xAC00
+_JONG_COUNT = 28
+_JONG_N, _JONG_L = 4, 8  # ㄴ and ㄹ as final consonants
+_CONTRACTED_VOWELS = {6: 20, 9: 8, 14: 13}  # ㅕ -> ㅣ (늘려 -> 늘리), ㅘ -> ㅗ, ㅝ -> ㅜ
+
+
+def _korean_root(stem: str) -> str:
+    """A predicate stem without the adnominal or tense ending fused into its last syllable.
+
+    견딘, 견딜 and 견디 (from 견딘다, 견딜 수, 견디면) all give 견디; 늘려 gives 늘리. Nouns of two
+    syllables or more may lose a final ㄴ/ㄹ too; both sides of a comparison go through the same
+    rule, so they still match each other. Stems of one syllable are left alone.
+    """
+    if len(stem) < 2 or not "\uac00" <= stem[-1] <= "\ud7a3":
+        return stem
+    code = ord(stem[-1]) - _HANGUL_BASE
+    initial, rest = divmod(code, 21 * _JONG_COUNT)
+    vowel, final = divmod(rest, _JONG_COUNT)
+    if final in (_JONG_N, _JONG_L):
+        final = 0
+    elif final == 0 and vowel in _CONTRACTED_VOWELS:
+        vowel = _CONTRACTED_VOWELS[vowel]
+    return stem[:-1] + chr(_HANGUL_BASE + (initial * 21 + vowel) * _JONG_COUNT + final)
+
+
 def _hangul_term(word: str, *, attached: bool) -> _Term | None:
     if word in _KOREAN_FUNCTION_WORDS:
         return None
@@ -495,10 +658,10 @@ def _hangul_term(word: str, *, attached: bool) -> _Term | None:
     if attached and _strip_korean("파" + word) == "파":
         # Everything after an English word is particles and endings: `kubelet이`, `drain한다`.
         return None
-    alias = _KOREAN_ALIASES.get(stem)
+    alias = _KOREAN_WORDS.get(stem)
     if alias is not None:
-        return _Term(_stem_english(alias), alias, (), hangul=False, stop=False)
-    return _Term(stem, stem, (), hangul=True, stop=stem in _KOREAN_STOP_WORDS)
+        return _Term(_stem_english(alias), stem, (), hangul=False, stop=False, joins_hangul=True)
+    return _Term(_korean_root(stem), stem, (), hangul=True, stop=stem in _KOREAN_STOP_WORDS)
 
 
 def _terms_of_plain(plain: str) -> list[_Term]:
@@ -542,16 +705,40 @@ def _joined_keys(terms: Sequence[_Term], *, longest: int = 3) -> set[str]:
     joined: set[str] = set()
     for start in range(len(terms)):
         form = terms[start].join_form
-        hangul = terms[start].hangul
+        hangul = terms[start].hangul or terms[start].joins_hangul
         for end in range(start + 1, min(start + longest, len(terms))):
-            if terms[end].hangul != hangul:
+            if (terms[end].hangul or terms[end].joins_hangul) != hangul:
                 break
             form += terms[end].join_form
             if hangul:
-                joined.add(_KOREAN_ALIASES.get(form, form))
+                joined.add(_korean_key(form))
             else:
                 joined.add(_stem_english(form))
     return joined
+
+
+def _korean_key(word: str) -> str:
+    """The key of a Korean word as a term of its own would have it."""
+    alias = _KOREAN_WORDS.get(word)
+    return _stem_english(alias) if alias is not None else _korean_root(word)
+
+
+def _compound_parts(term: _Term) -> set[str]:
+    """Keys of the words inside a Korean compound written without its spaces: 스태틱파드 -> static, pod.
+
+    Every split into two parts of two syllables or more (or a known word) is kept; only the
+    recall's words are split, so a point's term is found in a recall that ran words together.
+    """
+    if not term.hangul or len(term.join_form) < 3:
+        return set()
+    word = term.join_form
+    parts: set[str] = set()
+    for cut in range(1, len(word)):
+        left, right = word[:cut], _strip_korean(word[cut:])
+        for piece in (left, right):
+            if len(piece) >= 2 or piece in _KOREAN_WORDS:
+                parts.add(_korean_key(piece))
+    return parts
 
 
 def _acronyms(terms: Sequence[_Term], *, shortest: int) -> list[tuple[str, frozenset[str]]]:
@@ -628,6 +815,7 @@ def _vocabulary(terms: Sequence[_Term]) -> _Vocabulary:
     for term in terms:
         exact.add(term.key)
         exact.update(term.parts)
+        exact.update(_compound_parts(term))
         form = _fuzzy_form(term.key, hangul=term.hangul)
         if form is not None:
             fuzzy_forms[form] = term.key
@@ -752,8 +940,7 @@ def _point_credit(score: float) -> float:
 
 def _sentences(text: str) -> list[str]:
     """The recall's sentences as the learner wrote them (only composed to NFC for splitting)."""
-    pieces = _SENTENCE_BREAK.split(unicodedata.normalize("NFC", text))
-    return [piece.strip() for piece in pieces if piece.strip()]
+    return split_sentences(unicodedata.normalize("NFC", text))
 
 
 def _unmatched_sentences(card: _Card, sentences: Iterable[str]) -> tuple[str, ...]:

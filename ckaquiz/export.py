@@ -6,6 +6,7 @@ beside the target first, so an interrupted export leaves no half-written file be
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import html
@@ -22,9 +23,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ckaquiz.backup import process_alive
 from ckaquiz.catalog import card_record
 from ckaquiz.errors import UsageError
 from ckaquiz.model import Card, CardKind, Review, Schedule
+from ckaquiz.printable import escape_json_controls
 from ckaquiz.store import StoredCard
 from ckaquiz.store.database import to_text
 
@@ -103,21 +106,31 @@ def refuse_overwrite(path: Path, *, force: bool) -> None:
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    _remove_abandoned_parts(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=path.parent)
     os.close(handle)
     try:
         write(Path(temporary))
-        os.chmod(temporary, 0o666 & ~_umask())
+        os.chmod(temporary, 0o600)  # the review log is the learner's own: readable by them only, whatever the umask
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def _remove_abandoned_parts(path: Path) -> None:
+    """Remove half-written copies of this export left by a killed run (their process is gone)."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.[^.]+\.part$")
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.match(name)
+        if match is None or process_alive(int(match.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            (path.parent / name).unlink()
 
 
 def reviews_path_for(path: Path) -> Path:
@@ -566,7 +579,7 @@ def export_json(
     }
     if reviews is not None:
         document["reviews"] = [review_record(review) for review in reviews]
-    _write_text(path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    _write_text(path, escape_json_controls(json.dumps(document, ensure_ascii=False, indent=1)) + "\n")
     return ExportSummary(path=path, cards=len(cards), reviews=len(reviews or ()), decks=_deck_count(cards))
 
 

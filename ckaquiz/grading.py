@@ -1387,7 +1387,7 @@ def _bad_scalar_mark(text: str) -> yaml.Mark | None:
         if isinstance(node, yaml.ScalarNode):
             try:
                 builder.construct_object(node, deep=True)
-            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            except Exception:  # whatever safe_load's constructors raise for this scalar
                 return node.start_mark
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
@@ -1432,7 +1432,7 @@ def _load_yaml(text: str) -> object:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise _syntax_error(error, text) from None
-    except (ValueError, TypeError, OverflowError) as error:
+    except Exception as error:  # a scalar safe_load cannot build (`!!bool maybe` raises KeyError, dates ValueError)
         mark = _bad_scalar_mark(text)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise ManifestSyntaxError(line, column, f"invalid value: {error}") from None

@@ -128,6 +128,8 @@ class Deck:
     description: str = ""
     cards: tuple[Card, ...] = ()
     problems: tuple[Problem, ...] = ()
+    unread: bool = False
+    """The file could not be read or parsed at all: a scan keeps the cards it gave before."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ckaquiz.decks.loader import load_deck_file
+from ckaquiz.decks.loader import failure_problem, load_deck_file, printable_problem
 from ckaquiz.store.database import FileScan, PreparedFile, prepare_file
 from ckaquiz.store.staging import StagedChunk, write_chunk
 
@@ -60,7 +60,11 @@ class FileToRead:
 
 
 def read_file(job: ReadJob, item: FileToRead) -> FileScan | PreparedFile:
-    """Read and parse one file: its cards as rows (`job.prepare`) or as cards."""
+    """Read and parse one file: its cards as rows (`job.prepare`) or as cards.
+
+    A file that cannot be read at all comes back `kept`, with its one problem: the store then
+    leaves the cards it gave before as they are. Whatever fails here fails for this file alone.
+    """
     deck = load_deck_file(
         item.file,
         display_path=item.shown,
@@ -70,9 +74,18 @@ def read_file(job: ReadJob, item: FileToRead) -> FileScan | PreparedFile:
         options=job.options,
     )
     problems = [str(problem) for problem in deck.problems]
-    if job.prepare:
-        return prepare_file(item.shown, deck.cards, size=item.size, mtime_ns=item.mtime_ns, problems=problems)
-    return FileScan(path=item.shown, cards=list(deck.cards), size=item.size, mtime_ns=item.mtime_ns, problems=problems)
+    cards = [] if deck.unread else list(deck.cards)
+    try:
+        if job.prepare:
+            return prepare_file(item.shown, cards, size=item.size, mtime_ns=item.mtime_ns, problems=problems)
+        return FileScan(
+            path=item.shown, cards=cards, size=item.size, mtime_ns=item.mtime_ns, problems=problems, kept=deck.unread
+        )
+    except Exception as error:  # the file boundary again, for turning its cards into rows
+        problems = [str(printable_problem(failure_problem(item.shown, error)))]
+        if job.prepare:
+            return prepare_file(item.shown, [], size=item.size, mtime_ns=item.mtime_ns, problems=problems)
+        return FileScan(path=item.shown, cards=[], size=item.size, mtime_ns=item.mtime_ns, problems=problems, kept=True)
 
 
 def worker_count(files: Sequence[FileToRead]) -> int:

@@ -7,19 +7,21 @@ reproducible results.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
 import fsrs
 
-from ckaquiz.config import Settings
+from ckaquiz.config import CONFIG_NAME, Settings
+from ckaquiz.errors import ConfigError
+from ckaquiz.model import CardState, Rating, Review, Schedule
 
 if TYPE_CHECKING:
     import fsrs_rs_python
-from ckaquiz.model import CardState, Rating, Schedule
 
 _STATE_TO_FSRS = {
     CardState.LEARNING: fsrs.State.Learning,
@@ -29,9 +31,39 @@ _STATE_TO_FSRS = {
 _STATE_FROM_FSRS = {value: key for key, value in _STATE_TO_FSRS.items()}
 
 
+class _SeededScheduler(fsrs.Scheduler):
+    """py-fsrs's scheduler with its interval fuzz drawn from a seed instead of the global random state.
+
+    The seed names the card and its review number, so the four previews of one showing share one
+    draw, and replaying a card's log (after an undo) gives every review the interval it had.
+    The fuzz range is py-fsrs's own (`FUZZ_RANGES`); only where the draw comes from differs.
+    """
+
+    fuzz_seed = ""
+
+    def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
+        days = interval.days
+        if days < 2.5:
+            return interval
+        spread = 1.0 + sum(
+            band["factor"] * max(min(float(days), band["end"]) - band["start"], 0.0)
+            for band in fsrs.scheduler.FUZZ_RANGES
+        )
+        highest = min(round(days + spread), self.maximum_interval)
+        lowest = min(max(2, round(days - spread)), highest)
+        drawn = random.Random(self.fuzz_seed).random() * (highest - lowest + 1) + lowest
+        return timedelta(days=min(round(drawn), self.maximum_interval))
+
+
 def make_scheduler(settings: Settings) -> fsrs.Scheduler:
-    """An FSRS-6 scheduler configured from the learner's settings."""
-    return fsrs.Scheduler(
+    """An FSRS-6 scheduler configured from the learner's settings.
+
+    The parameters are checked against fsrs's bounds; the fuzz is seeded per card and review.
+    """
+    problem = parameters_problem(settings.parameters)
+    if problem is not None:
+        raise ConfigError(f"{CONFIG_NAME}: {problem}")
+    return _SeededScheduler(
         parameters=settings.parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
         desired_retention=settings.desired_retention,
         learning_steps=tuple(timedelta(seconds=seconds) for seconds in settings.learning_steps),
@@ -39,6 +71,19 @@ def make_scheduler(settings: Settings) -> fsrs.Scheduler:
         maximum_interval=settings.maximum_interval,
         enable_fuzzing=settings.enable_fuzzing,
     )
+
+
+def parameters_problem(parameters: Sequence[float]) -> str | None:
+    """What is wrong with saved FSRS parameters, in one line, or None (an empty list means fsrs's defaults)."""
+    if not parameters:
+        return None
+    lows, highs = fsrs.scheduler.LOWER_BOUNDS_PARAMETERS, fsrs.scheduler.UPPER_BOUNDS_PARAMETERS
+    if len(parameters) != len(lows):
+        return f"parameters: expected {len(lows)} numbers (FSRS-6's), got {len(parameters)}"
+    for index, (value, low, high) in enumerate(zip(parameters, lows, highs, strict=True)):
+        if not low <= value <= high:
+            return f"parameters[{index}] = {value!r}: expected a number from {low} to {high} (fsrs's bounds)"
+    return None
 
 
 def to_fsrs(card_number: int, schedule: Schedule, now: datetime) -> fsrs.Card:
@@ -65,7 +110,21 @@ def review(
     *,
     duration_ms: int | None = None,
 ) -> Schedule:
-    """The schedule after answering with `rating` at `now`."""
+    """The schedule after answering with `rating` at `now`: the one `preview` shows for that grade."""
+    return preview(scheduler, card_number, schedule, now, duration_ms=duration_ms)[rating]
+
+
+def _answered(
+    scheduler: fsrs.Scheduler,
+    card_number: int,
+    schedule: Schedule,
+    rating: Rating,
+    now: datetime,
+    duration_ms: int | None,
+) -> Schedule:
+    """FSRS's own next schedule for one grade, before the intervals are put in order."""
+    if isinstance(scheduler, _SeededScheduler):
+        scheduler.fuzz_seed = f"{card_number}:{schedule.reps}"
     updated, _ = scheduler.review_card(
         to_fsrs(card_number, schedule, now),
         fsrs.Rating(int(rating)),
@@ -85,9 +144,58 @@ def review(
     )
 
 
-def preview(scheduler: fsrs.Scheduler, card_number: int, schedule: Schedule, now: datetime) -> dict[Rating, Schedule]:
-    """The schedule each grade would give; the session answers with exactly these, fuzz included."""
-    return {rating: review(scheduler, card_number, schedule, rating, now) for rating in Rating}
+def preview(
+    scheduler: fsrs.Scheduler,
+    card_number: int,
+    schedule: Schedule,
+    now: datetime,
+    *,
+    duration_ms: int | None = None,
+) -> dict[Rating, Schedule]:
+    """The schedule each grade would give; the session answers with exactly these, fuzz included.
+
+    FSRS's intervals (after fuzz) are put in order as Anki does, so Hard < Good < Easy always holds:
+    a passing grade that reaches whole days is at least one day longer than the grade below it
+    (Good than Hard, Easy than Good), never past `maximum_interval`.
+    """
+    outcomes = {rating: _answered(scheduler, card_number, schedule, rating, now, duration_ms) for rating in Rating}
+    return _in_order(outcomes, _utc(now), int(getattr(scheduler, "maximum_interval", 36500)))
+
+
+def _in_order(outcomes: dict[Rating, Schedule], now: datetime, maximum_interval: int) -> dict[Rating, Schedule]:
+    ordered = dict(outcomes)
+    below = ordered[Rating.HARD]
+    for rating in (Rating.GOOD, Rating.EASY):
+        current = ordered[rating]
+        if current.state is CardState.REVIEW and current.due is not None and below.due is not None:
+            days = _whole_days(current.due - now)
+            floor = _whole_days(below.due - now) + 1 if below.state is CardState.REVIEW else 1
+            wanted = min(max(days, floor), maximum_interval)
+            if wanted != days:
+                current = replace(current, due=now + timedelta(days=wanted))
+                ordered[rating] = current
+        below = current
+    return ordered
+
+
+def _whole_days(interval: timedelta) -> int:
+    """An interval in days as FSRS counts review intervals (rounded to whole days)."""
+    return round(interval.total_seconds() / 86400)
+
+
+def replay(scheduler: fsrs.Scheduler, card_number: int, first: Schedule, reviews: Iterable[Review]) -> Schedule:
+    """The schedule a card's reviews give, applied in the order given from its state `first`.
+
+    A review whose stored `before` is the state reached so far keeps its stored `after`, the very
+    intervals shown when it was given (so a change of settings never rewrites history); any other
+    (a review given meanwhile by another session, or one after an undone review) is computed anew.
+    """
+    state = first
+    for answer in reviews:
+        state = answer.after if answer.before == state else review(
+            scheduler, card_number, state, answer.rating, answer.reviewed_at
+        )
+    return state
 
 
 def retrievability(scheduler: fsrs.Scheduler, card_number: int, schedule: Schedule, now: datetime) -> float:

@@ -39,7 +39,7 @@ class Assessment:
     """How a typed response was judged: a score, a suggested grade, and what to show."""
 
     score: float
-    suggested: Rating
+    suggested: Rating | None
     result: dict[str, Any]
     lines: tuple[str, ...] = ()
 
@@ -317,7 +317,13 @@ class Session:
         if not self._answered:
             return None
         last = self._answered.pop()
-        self.store.undo_review(last.review_id, now=self.collection.now())
+        scheduler = self.collection.scheduler
+        self.store.undo_review(
+            last.review_id,
+            now=self.collection.now(),
+            session_id=self.id,
+            replay=lambda first, reviews: scheduling.replay(scheduler, last.number, first, reviews),
+        )
         self.summary.counts[last.rating] -= 1
         if last.was_new:
             self.summary.new_learned -= 1

@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 
 from ckaquiz.backup import (
+    Retention,
     check_database_file,
     daily_backup_path,
     ensure_daily_backup,
-    keep_setting,
     list_backups,
     make_backup,
     newest_backup,
     prune_backups,
     restore_backup,
+    retention_setting,
 )
 from ckaquiz.config import settings_from_mapping
 from ckaquiz.errors import ConfigError, StoreError
@@ -30,6 +31,7 @@ from tests.conftest import FIXTURES, run_cli
 from tests.safety_helpers import integrity, logged_reviews, no_builtin_home, run_full_cli, yaml_deck
 
 TODAY = date(2025, 3, 19)
+KEEP = Retention()
 NOW = datetime(2025, 3, 19, 12, 0, tzinfo=UTC)
 FIXTURE = FIXTURES / "schema-v1.db"
 
@@ -62,9 +64,9 @@ def studied_home(home: Path, tmp_path: Path, grades: str = "x\n3\nx\n1\n") -> No
 
 def test_daily_backup_is_made_once_a_day(database: Path, tmp_path: Path) -> None:
     folder = tmp_path / "home" / "backups"
-    made = ensure_daily_backup(database, folder, today=TODAY, keep=14)
+    made = ensure_daily_backup(database, folder, today=TODAY, retention=KEEP)
     assert made == folder / "ckaquiz-2025-03-19.db"
-    assert ensure_daily_backup(database, folder, today=TODAY, keep=14) is None
+    assert ensure_daily_backup(database, folder, today=TODAY, retention=KEEP) is None
     assert logged_reviews(made) == logged_reviews(database)
     assert integrity(made) == "ok"
     copy = sqlite3.connect(made)
@@ -72,23 +74,30 @@ def test_daily_backup_is_made_once_a_day(database: Path, tmp_path: Path) -> None
     assert copy.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     copy.close()
     assert sorted(path.name for path in folder.iterdir()) == ["ckaquiz-2025-03-19.db"]
-    tomorrow = ensure_daily_backup(database, folder, today=TODAY + timedelta(days=1), keep=14)
+    tomorrow = ensure_daily_backup(database, folder, today=TODAY + timedelta(days=1), retention=KEEP)
     assert tomorrow == folder / "ckaquiz-2025-03-20.db"
 
 
 def test_no_backup_without_a_database(tmp_path: Path) -> None:
     folder = tmp_path / "backups"
-    assert ensure_daily_backup(tmp_path / "missing.db", folder, today=TODAY, keep=14) is None
-    (tmp_path / "empty.db").touch()
-    assert ensure_daily_backup(tmp_path / "empty.db", folder, today=TODAY, keep=14) is None
+    assert ensure_daily_backup(tmp_path / "missing.db", folder, today=TODAY, retention=KEEP) is None
     assert not folder.exists()
+
+
+def test_an_empty_database_is_refused_not_backed_up_as_new(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    (tmp_path / "empty.db").touch()
+    with pytest.raises(StoreError, match=r"empty\.db is damaged, cannot open the database \(the file is empty\)"):
+        ensure_daily_backup(tmp_path / "empty.db", folder, today=TODAY, retention=KEEP)
+    assert not folder.exists()
+    assert (tmp_path / "empty.db").stat().st_size == 0
 
 
 def test_backups_and_their_folder_are_private(database: Path, tmp_path: Path) -> None:
     previous = os.umask(0o022)
     try:
         folder = tmp_path / "new-backups"
-        made = ensure_daily_backup(database, folder, today=TODAY, keep=14)
+        made = ensure_daily_backup(database, folder, today=TODAY, retention=KEEP)
         assert made is not None
         assert mode(made) == 0o600
         assert mode(folder) == 0o700
@@ -118,30 +127,33 @@ def shutil_copy(source: Path, target: Path) -> None:
     target.write_bytes(source.read_bytes())
 
 
-def test_pruning_keeps_the_newest(database: Path, tmp_path: Path) -> None:
+def test_pruning_keeps_the_newest_days(database: Path, tmp_path: Path) -> None:
     folder = tmp_path / "backups"
+    only_days = Retention(daily=3, weekly=0, monthly=0)
     for offset in range(6):
-        ensure_daily_backup(database, folder, today=TODAY + timedelta(days=offset), keep=3)
+        ensure_daily_backup(database, folder, today=TODAY + timedelta(days=offset), retention=only_days)
     assert [path.name for path in list_backups(folder)] == [
         "ckaquiz-2025-03-22.db",
         "ckaquiz-2025-03-23.db",
         "ckaquiz-2025-03-24.db",
     ]
-    stale = folder / ".ckaquiz-partial-1-1.tmp"  # left by a copy killed half-way
-    stale.write_bytes(b"half a copy")
-    old = (NOW - timedelta(days=1)).timestamp()
-    os.utime(stale, (old, old))
     assert newest_backup(folder) == folder / "ckaquiz-2025-03-24.db"
-    assert prune_backups(folder, keep=1) == [folder / "ckaquiz-2025-03-22.db", folder / "ckaquiz-2025-03-23.db"]
-    assert not stale.exists()
+    removed = prune_backups(folder, retention=Retention(daily=1, weekly=0, monthly=0), today=TODAY)
+    assert removed == [folder / "ckaquiz-2025-03-22.db", folder / "ckaquiz-2025-03-23.db"]
 
 
-def test_keep_setting_comes_from_config_extra() -> None:
-    assert keep_setting(settings_from_mapping({})) == 14
-    assert keep_setting(settings_from_mapping({"backups_keep": 3})) == 3
-    for wrong in (0, -1, "many", True, 2.5):
-        with pytest.raises(ConfigError, match="backups_keep"):
-            keep_setting(settings_from_mapping({"backups_keep": wrong}))
+def test_retention_comes_from_config_extra() -> None:
+    assert retention_setting(settings_from_mapping({})) == Retention(daily=7, weekly=4, monthly=12, replaced_days=90)
+    assert retention_setting(settings_from_mapping({"backups_keep": 3})).daily == 3  # the older name
+    assert retention_setting(settings_from_mapping({"backups_keep": 3, "backups_daily": 5})).daily == 5
+    chosen = settings_from_mapping({"backups_weekly": 0, "backups_monthly": 24, "backups_replaced_days": 30})
+    assert retention_setting(chosen) == Retention(daily=7, weekly=0, monthly=24, replaced_days=30)
+    for key in ("backups_keep", "backups_daily", "backups_replaced_days"):
+        for wrong in (0, -1, "many", True, 2.5):
+            with pytest.raises(ConfigError, match=key):
+                retention_setting(settings_from_mapping({key: wrong}))
+    with pytest.raises(ConfigError, match="backups_weekly: expected a whole number >= 0, not -1"):
+        retention_setting(settings_from_mapping({"backups_weekly": -1}))
 
 
 def test_an_existing_file_is_not_overwritten(database: Path, tmp_path: Path) -> None:
@@ -197,7 +209,7 @@ def test_a_bad_backup_is_refused(database: Path, tmp_path: Path, kind: str, mess
     before = database.read_bytes()
     folder = tmp_path / "home" / "backups"
     with pytest.raises(StoreError, match=message):
-        restore_backup(database, candidate, folder, now=NOW, keep=14)
+        restore_backup(database, candidate, folder, now=NOW, retention=KEEP)
     assert database.read_bytes() == before
     assert not folder.exists()
 
@@ -212,7 +224,7 @@ def test_restore_over_a_healthy_database_keeps_it(database: Path, tmp_path: Path
     store.record_review(reviewed, card.number)
     store.close()
     current = logged_reviews(database)
-    result = restore_backup(database, older, folder, now=NOW, keep=14)
+    result = restore_backup(database, older, folder, now=NOW, retention=KEEP)
     assert result.replaced is not None and result.replaced.parent == folder
     assert logged_reviews(result.replaced) == current
     assert logged_reviews(database) == logged_reviews(older)
@@ -228,7 +240,7 @@ def test_restore_over_a_damaged_database_moves_it_aside_untouched(database: Path
     good = make_backup(database, tmp_path / "good.db")
     database.write_bytes(b"\x00garbage" * 1000)
     damaged = database.read_bytes()
-    result = restore_backup(database, good, folder, now=NOW, keep=14)
+    result = restore_backup(database, good, folder, now=NOW, retention=KEEP)
     assert result.replaced is not None
     assert result.replaced.read_bytes() == damaged
     assert logged_reviews(database) == logged_reviews(good)
@@ -239,16 +251,18 @@ def test_restore_over_a_damaged_database_moves_it_aside_untouched(database: Path
 def test_restore_never_prunes_the_backup_it_used_or_the_one_it_made(database: Path, tmp_path: Path) -> None:
     folder = tmp_path / "home" / "backups"
     for offset in range(3):
-        ensure_daily_backup(database, folder, today=TODAY + timedelta(days=offset), keep=14)
+        ensure_daily_backup(database, folder, today=TODAY + timedelta(days=offset), retention=KEEP)
     oldest = list_backups(folder)[0]
-    result = restore_backup(database, oldest, folder, now=NOW + timedelta(days=5), keep=1)
+    only_one = Retention(daily=1, weekly=0, monthly=0)
+    result = restore_backup(database, oldest, folder, now=NOW + timedelta(days=5), retention=only_one)
     assert result.replaced is not None
-    assert list_backups(folder) == [oldest, result.replaced]
+    newest_day = folder / "ckaquiz-2025-03-21.db"  # the one daily backup kept
+    assert list_backups(folder) == [oldest, newest_day, result.replaced]
 
 
 def test_restore_into_an_empty_folder(database: Path, tmp_path: Path) -> None:
     target = tmp_path / "new-home" / "ckaquiz.db"
-    result = restore_backup(target, database, tmp_path / "new-home" / "backups", now=NOW, keep=14)
+    result = restore_backup(target, database, tmp_path / "new-home" / "backups", now=NOW, retention=KEEP)
     assert result.replaced is None
     assert logged_reviews(target) == logged_reviews(database)
 

@@ -143,6 +143,28 @@ def test_user_errors_are_one_line_and_exit_1(isolated_home: Path, tmp_path: Path
     assert result.stderr == message
 
 
+def test_a_mistyped_deck_among_many_names_the_closest_few(isolated_home: Path) -> None:
+    result = run_cli("cards", "--deck", "cka-netwrking-dns")
+    assert result.returncode == 1
+    line, = result.stderr.splitlines()
+    closest = line.split("(closest: ", 1)[1].split(";", 1)[0].split(", ")
+    assert closest[0] == "cka-networking-dns"
+    assert 1 <= len(closest) <= 5
+    assert line.endswith("decks: `ckaquiz decks`)")
+    nothing_close = run_cli("cards", "--deck", "zzz").stderr
+    assert "closest" not in nothing_close
+    assert nothing_close.startswith("error: unknown deck 'zzz' (all ")
+
+
+def test_bare_ckaquiz_prints_the_help_and_exits_0(isolated_home: Path) -> None:
+    result = run_cli()
+    assert result.returncode == 0
+    assert result.stdout.startswith("Usage: ")
+    assert "study" in result.stdout and "import" in result.stdout
+    assert result.stderr == ""
+    assert not (isolated_home / "ckaquiz.db").exists()
+
+
 def test_usage_errors_exit_2() -> None:
     assert run_cli("study", "--limit", "zero").returncode == 2
     assert run_cli("no-such-command").returncode == 2

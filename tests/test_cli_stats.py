@@ -124,7 +124,8 @@ def test_stats_errors_are_one_line(collection: Collection, app: typer.Typer) -> 
     (collection.home / "config.toml").write_text("builtin_decks = false\nleech_lapses = 0\n", encoding="utf-8")
     broken = runner.invoke(app, ["stats"])
     assert broken.exit_code == 1
-    assert broken.stderr == "error: leech_lapses: expected a whole number >= 1, got 0\n"
+    config = collection.home / "config.toml"
+    assert broken.stderr == f"error: {config}: leech_lapses = 0: expected a whole number from 1 to 1000\n"
 
 
 def test_three_days_with_ckaquiz_now(isolated_home: Path, tmp_path: Path) -> None:

@@ -13,12 +13,28 @@ from tests.conftest import run_cli
 
 
 def fsrs_due(ratings: list[tuple[datetime, int]]) -> str:
-    """The due date fsrs itself gives after these answers (fuzz off), as ckaquiz stores it."""
+    """The due date fsrs itself gives after these answers (fuzz off), as ckaquiz stores it.
+
+    Written out here as Anki orders the four intervals: once Good (Easy) is a review interval, it is
+    at least one day longer than Hard (Good) if that is a review interval too, else at least a day.
+    """
     scheduler = fsrs.Scheduler(enable_fuzzing=False)
     card = fsrs.Card(card_id=1, due=ratings[0][0])
     for moment, rating in ratings:
-        card, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=moment)
+        answers = {grade: scheduler.review_card(card, fsrs.Rating(grade), review_datetime=moment)[0] for grade in (2, 3, 4)}
+        answers[1] = scheduler.review_card(card, fsrs.Rating(1), review_datetime=moment)[0]
+        below = answers[2]
+        for grade in (3, 4):
+            current = answers[grade]
+            if current.state is fsrs.State.Review:
+                days = round((current.due - moment).total_seconds() / 86400)
+                floor = round((below.due - moment).total_seconds() / 86400) + 1 if below.state is fsrs.State.Review else 1
+                if days < floor:
+                    current.due = moment + timedelta(days=floor)
+            below = current
+        card = answers[rating]
     return card.due.isoformat(timespec="microseconds")
+
 
 DECK = """\
 deck: week
@@ -108,8 +124,10 @@ def test_a_week_of_study_moves_due_dates_as_fsrs_says(isolated_home: Path, tmp_p
     assert day3.stdout.splitlines()[-1] == "reviewed 1 cards: again 0, hard 0, good 1, easy 0"
     day3_answers = [*day0_answers, (day2_now, 1), (day2_now, 3), (start + timedelta(days=3), 3)]
     assert cards_json((start + timedelta(days=3)).isoformat())["week:noexecute"]["due"] == fsrs_due(day3_answers)
-    # day 5: the lapsed card is due again, as fsrs_due(day3_answers) says (2025-03-24)
-    day5_now = start + timedelta(days=5)
+    # day 6: the lapsed card is due again, as fsrs_due(day3_answers) says (2025-03-25: Hard was two
+    # days, so Good is three)
+    assert fsrs_due(day3_answers).startswith("2025-03-25")
+    day5_now = start + timedelta(days=6)
     day5 = run_cli("study", "--plain", input_text="x\n3\n", env={"CKAQUIZ_NOW": day5_now.isoformat()})
     assert day5.stdout.splitlines()[0] == "--- card 1/1 week:noexecute"
     assert cards_json(day5_now.isoformat())["week:noexecute"]["due"] == fsrs_due([*day3_answers, (day5_now, 3)])

@@ -129,3 +129,68 @@ def test_suggested_grades_agree_with_the_human_grades(
     record_property("within_one_share", round(agreement.within_one_share, 3))
     assert agreement.exact_share >= EXACT_TARGET, agreement.summary()
     assert agreement.within_one_share >= WITHIN_ONE_TARGET, agreement.summary()
+
+
+# --------------------------------------------------------------------------- the second set
+
+LABELLED_2 = Path(__file__).parent / "fixtures" / "recall_labelled_2.yaml"
+CATEGORIES = {"false-statement", "paraphrase", "cross-language", "partial", "off-topic", "long", "spacing"}
+EXTENDED_EXACT_TARGET = 0.75
+EXTENDED_WITHIN_ONE_TARGET = 0.97
+
+
+def suggested_with_misconceptions(points: tuple[str, ...], recall: str) -> Rating:
+    """The grade a session suggests: coverage, lowered by any misconception of the whole bank."""
+    from ckaquiz.misconceptions import find
+
+    suggested = score_recall(points, recall).suggested
+    for hit in find(recall):
+        suggested = min(suggested, Rating.AGAIN if hit.misconception.severity == "major" else Rating.HARD)
+    return suggested
+
+
+@pytest.fixture(scope="module")
+def second_set() -> list[tuple[str, LabelledCase]]:
+    data: dict[str, Any] = yaml.safe_load(LABELLED_2.read_text(encoding="utf-8"))
+    categories = [str(entry["category"]) for entry in data["cases"]]
+    return list(zip(categories, load_cases(LABELLED_2), strict=True))
+
+
+def test_the_second_set_is_broad(second_set: list[tuple[str, LabelledCase]]) -> None:
+    assert len(second_set) >= 60
+    assert {category for category, _ in second_set} == CATEGORIES
+    assert sum(case.language in ("ko", "mixed") for _, case in second_set) * 2 >= len(second_set)
+    assert sum(category == "false-statement" for category, _ in second_set) >= 15
+    first_ids = {case.id for case in load_cases()}
+    assert not first_ids & {case.id for _, case in second_set}
+
+
+def test_no_false_statement_is_suggested_as_a_pass(second_set: list[tuple[str, LabelledCase]]) -> None:
+    passed = [
+        case.id
+        for category, case in second_set
+        if category == "false-statement" and suggested_with_misconceptions(case.points, case.recall) >= Rating.GOOD
+    ]
+    assert passed == []
+
+
+def test_the_extended_set_agrees_with_the_human_grades(
+    cases: list[LabelledCase], second_set: list[tuple[str, LabelledCase]]
+) -> None:
+    rows = [("first set", case) for case in cases] + second_set
+    by_category: dict[str, list[int]] = {}
+    for category, case in rows:
+        distance = abs(int(suggested_with_misconceptions(case.points, case.recall)) - int(case.human))
+        figures = by_category.setdefault(category, [0, 0, 0])
+        figures[0] += 1
+        figures[1] += distance == 0
+        figures[2] += distance <= 1
+    print()
+    for category, (total, exact, within) in sorted(by_category.items()):
+        print(f"  {category}: exact {exact}/{total}, within one {within}/{total}")
+    total = sum(figures[0] for figures in by_category.values())
+    exact = sum(figures[1] for figures in by_category.values())
+    within = sum(figures[2] for figures in by_category.values())
+    print(f"  all: exact {exact}/{total} = {exact / total:.1%}, within one {within}/{total} = {within / total:.1%}")
+    assert exact / total >= EXTENDED_EXACT_TARGET
+    assert within / total >= EXTENDED_WITHIN_ONE_TARGET

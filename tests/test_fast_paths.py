@@ -27,14 +27,16 @@ from hypothesis import strategies as st
 
 from ckaquiz.catalog import card_record, indented_json, matching_cards, write_records_json
 from ckaquiz.collection import Collection
-from ckaquiz.decks import markdown
+from ckaquiz.decks import inline, markdown
+from ckaquiz.decks.filenames import file_name, split_suffix
 from ckaquiz.decks.identity import IdAllocator, derived_id
 from ckaquiz.decks.keypoints import key_points
-from ckaquiz.decks.filenames import file_name, split_suffix
-from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, _read_capped, is_deck_file, is_deck_name
+from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck_name
 from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
+from ckaquiz.file_access import RefusedFile, read_regular_file
 from ckaquiz.filters import Filters
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
+from ckaquiz.printable import escape_json_controls
 from ckaquiz.session import Mode, Session
 from ckaquiz.store import Store, StoredCard, staging
 from ckaquiz.store.database import content_hash
@@ -202,17 +204,20 @@ def test_file_names_split_as_pathlib_splits_them(parts: list[str], absolute: boo
 def test_a_capped_read_reads_a_file_whole_up_to_its_cap(tmp_path: Path) -> None:
     note = tmp_path / "note.md"
     note.write_bytes("# 노트\n".encode() * 1000)
-    assert _read_capped(note, 10**6) == note.read_bytes()
-    assert _read_capped(note, 10) == note.read_bytes()[:10]
-    assert _read_capped(note, len(note.read_bytes())) == note.read_bytes()
+    assert read_regular_file(note, limit=10**6) == note.read_bytes()
+    assert read_regular_file(note, limit=len(note.read_bytes())) == note.read_bytes()
+    with pytest.raises(RefusedFile) as over:
+        read_regular_file(note, limit=10)
+    assert str(over.value) == "skipped: larger than 10 bytes"
     empty = tmp_path / "empty.md"
     empty.touch()
-    assert _read_capped(empty, 100) == b""
+    assert read_regular_file(empty, limit=100) == b""
     proc = Path("/proc/self/status")
     if proc.exists():  # its stat says it is empty, but it is not: read to its end
-        assert _read_capped(proc, 10**6).startswith(b"Name:")
-    with pytest.raises(IsADirectoryError):
-        _read_capped(tmp_path, 100)
+        assert read_regular_file(proc, limit=10**6).startswith(b"Name:")
+    with pytest.raises(RefusedFile) as folder:
+        read_regular_file(tmp_path, limit=100)
+    assert str(folder.value) == "refused: a folder, not a regular file"
 
 
 def test_walking_a_vault_as_text_finds_what_walking_it_as_paths_finds(vault: Path) -> None:
@@ -438,8 +443,10 @@ json_values = st.recursive(
 @settings(max_examples=500, deadline=None)
 @given(json_values)
 def test_indented_json_is_json_dumps(value: Any) -> None:
-    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=1)
-    assert indented_json(value, "  ") == json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+    expected = escape_json_controls(json.dumps(value, ensure_ascii=False, indent=1))  # C1 escaped, as --json is
+    assert indented_json(value) == expected
+    assert indented_json(value, "  ") == expected.replace("\n", "\n  ")
+    assert not any("\x7f" <= character <= "\x9f" for character in expected)
 
 
 # the command line ---------------------------------------------------------------------------------------------
@@ -635,7 +642,7 @@ def test_a_plain_line_is_a_study_line_whose_point_is_its_text(pieces: list[str])
         return
     assert markdown._is_study_line(markdown._Line(1, line, line, line))
     styles = markdown.MarkdownOptions(cloze_styles=("highlight", "bold", "curly"))
-    assert [markdown._strip_cloze_markup(markdown.readable(point), styles) for point in key_points([line])] == [
+    assert [inline.strip_cloze_markup(markdown.readable(point), styles) for point in key_points([line])] == [
         plain.group(1)
     ]
     assert key_points([plain.group(1)]) == [plain.group(1)]
@@ -657,14 +664,14 @@ def test_section_text_lookups_find_every_line_the_line_rules_find(
     )
     text = "\n".join(lines)
     has_separator_line = any(line.strip() in separators for line in lines)
-    found = markdown._separator_lines(*separators).search(f"\n{text}")
+    found = inline.separator_lines(*separators).search(f"\n{text}")
     assert (found is not None) == has_separator_line
     if any(markdown._REFERENCE.match(line) for line in lines):
         assert markdown._REFERENCE_LINE.search(f"\n{text}")
-    probe = markdown._split_probe(*separators)
+    probe = inline.split_probe(*separators)
     for line in lines:
-        if markdown._inline_split(line, options) is not None:
-            assert markdown._may_split(text, options)
+        if inline.inline_split(line, options) is not None:
+            assert inline.may_split(text, options)
             assert probe is None or probe in line
 
 

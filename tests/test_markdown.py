@@ -135,3 +135,59 @@ def test_two_identical_sections_get_distinct_ids() -> None:
 def test_arbitrary_text_never_raises(text: str) -> None:
     deck = parse_markdown(text, "x.md")
     assert all(card.id.startswith("x:") for card in deck.cards)
+
+
+def test_a_one_line_fence_is_inline_code_and_the_cards_after_it_load() -> None:
+    text = (
+        "# Tips\n```kubectl get pods``` lists them\n\n"
+        "Taint::marks a node so pods keep away\n==etcd== holds the state\n"
+    )
+    assert cards_of(text)[1:] == [
+        ("basic", "Taint", "marks a node so pods keep away", 4),
+        ("cloze", "[...] holds the state", "etcd", 5),
+    ]
+
+
+def test_a_fence_of_four_backticks_holds_a_line_of_three() -> None:
+    text = "# T\n````md\n```\nq::a\n````\nafter::here\n"
+    assert [card[1:] for card in cards_of(text) if card[0] == "basic"] == [("after", "here", 6)]
+
+
+def test_a_fenced_block_inside_a_multiline_card_belongs_to_its_answer() -> None:
+    text = (
+        "# T\nWhat does this Pod ask for?\n?\nA CPU request:\n"
+        "```yaml\nresources:\n\n  requests: {cpu: 250m}\n```\nof a quarter core\n\nlater text\n"
+    )
+    assert cards_of(text)[1:] == [
+        (
+            "basic",
+            "What does this Pod ask for?",
+            "A CPU request:\n```yaml\nresources:\n\n  requests: {cpu: 250m}\n```\nof a quarter core",
+            2,
+        )
+    ]
+    assert cards_of(text)[0] == ("recall", "T", "later text", 1)
+
+
+def test_a_fenced_block_inside_a_multiline_question_belongs_to_it() -> None:
+    text = "# T\nWhat kind is this?\n```yaml\nkind: Pod\n```\n?\nA Pod\n"
+    assert cards_of(text) == [("basic", "What kind is this?\n```yaml\nkind: Pod\n```", "A Pod", 2)]
+
+
+def test_a_fence_in_a_list_item_ends_with_the_item() -> None:
+    text = "# T\n- step one\n  ```sh\n  kubectl drain node-1\n- step two::done\n"
+    assert [card[1:] for card in cards_of(text) if card[0] == "basic"] == [("step two", "done", 5)]
+
+
+def test_an_unclosed_fence_still_runs_to_the_end_of_the_file() -> None:
+    text = "# T\n```\nq::a\n# Not a heading\n"
+    assert cards_of(text) == [("recall", "T", "```\nq::a\n# Not a heading", 1)]
+
+
+def test_a_fence_in_a_callout_is_code_as_obsidian_shows_it() -> None:
+    text = "# T\n> [!example]\n> ```yaml\n> q::a\n> ```\n\nafter::here\n"
+    assert [card[1:] for card in cards_of(text) if card[0] == "basic"] == [("after", "here", 7)]
+
+
+def test_a_lone_surrogate_in_a_fence_is_read_like_any_character() -> None:
+    assert cards_of("# T\n```\nx\ud800\n```\nq::a\n")[1:] == [("basic", "q", "a", 5)]

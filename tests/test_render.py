@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from datetime import UTC, datetime
 from io import StringIO
 
+import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from ckaquiz.model import Card, CardKind, Rating, Schedule, SourceLocation
@@ -87,3 +91,30 @@ def test_deck_text_is_never_markup_or_control_codes() -> None:
     output = text_of(render.card_panel(item(hostile), 0)) + text_of(render.answer_panel(hostile))
     assert "\x1b" not in output
     assert "[red]x[/red]" in output and "[bold]hi[/bold]" in output and "[link=http://x]y[/link]" in output
+
+
+
+def _characters(text: str) -> str:
+    """Text without borders, spaces and line breaks."""
+    return "".join(char for char in text if not char.isspace() and char not in "│╭╮╰╯─")
+
+
+@pytest.mark.parametrize("width", [100, 80, 50])
+@pytest.mark.parametrize("seed", range(12))
+def test_the_written_recall_loses_no_character_at_any_width(width: int, seed: int) -> None:
+    words = ["네임스페이스에", "삭제", "중인", "생성을", "막는다.", "스태틱(static)", "파드는", "kubelet이", "만든다"]
+    chooser = random.Random(seed)
+    written = " ".join(chooser.choice(words) for _ in range(40))
+    notes = " ".join(chooser.choice(words) for _ in range(30))
+    card = replace(CARD, kind=CardKind.RECALL, answer=notes, reference="")
+    console = Console(file=StringIO(), width=width, color_system=None)
+    console.print(render.answer_panel(card, written))
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    lines = output.splitlines()
+    assert "…" not in output
+    assert max(cell_len(line) for line in lines) <= width
+    if width >= render.SIDE_BY_SIDE_WIDTH:  # the first panel is the left part of each line
+        left = [line.split("│")[1] for line in lines if line.count("│") >= 2]
+        assert _characters("".join(left)) == _characters(written)
+    else:  # stacked: the panel comes first, whole
+        assert _characters(output).startswith("youwrote" + _characters(written))

@@ -41,7 +41,10 @@ _SEPARATORS = {
     "colon": ":",
 }
 _HEADER = re.compile(r"^#([a-z ]+):(.*)$")
-_ANKI_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+# Inner text never runs over the next `{{`, so a cell of a million unclosed `{{c1::` takes linear time.
+_ANKI_CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\{\{|\}\}).)*?)(?:::((?:(?!\{\{|\}\}).)*?))?\}\}", re.DOTALL)
+MAX_COLUMNS = 100
+"""Columns a header may name by number (Anki exports have a handful)."""
 _HTML_BREAK = re.compile(r"<br\s*/?>|</div>|</p>|</li>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 
@@ -150,8 +153,15 @@ def _columns(
         special = {"tags": "tags column", "notetype": "notetype column", "deck": "deck column", "guid": "guid column"}
         placed: dict[int, str] = {}
         for field_name, header in special.items():
-            if headers.get(header, "").isdigit():
-                placed[int(headers[header]) - 1] = field_name
+            if header in headers:
+                number = _column_number(headers[header])
+                if number is None:
+                    message = (
+                        f"#{header}: expected a column number from 1 to {MAX_COLUMNS}, got {headers[header][:20]!r}"
+                    )
+                    problems.append(Problem(path, 1, message))
+                else:
+                    placed[number - 1] = field_name
         if not placed and width >= 3:
             placed[2] = "tags"
         free = iter(["front", "back", "explanation"])
@@ -161,6 +171,14 @@ def _columns(
             allowed = ", ".join(sorted(FIELD_NAMES - _IGNORED))
             problems.append(Problem(path, 1, f"unknown column {name!r} is ignored (known: {allowed})"))
     return [name if name in FIELD_NAMES else "" for name in names]
+
+
+def _column_number(text: str) -> int | None:
+    """A header's column number: ASCII digits only (`²` and `①` count as digits to `str.isdigit`)."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 4 or not 1 <= int(text) <= MAX_COLUMNS:
+        return None
+    return int(text)
 
 
 def _looks_like_header(row: list[str]) -> bool:

@@ -12,10 +12,9 @@ _INLINE_CODE = re.compile(r"(`+)(.+?)\1")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _TASK = re.compile(r"^\[[ xX]\]\s*")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_SEPARATOR_CELL = re.compile(r":?-{2,}:?")
 _QUOTE = re.compile(r"^\s*>\s?")
 _CALLOUT = re.compile(r"^\[!\w+\][+-]?\s*")
-_HORIZONTAL_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 
 
 def mask_inline_code(line: str) -> str:
@@ -39,8 +38,21 @@ def table_cells(line: str) -> list[str]:
 
 
 def is_table_separator(line: str) -> bool:
-    """The `|---|---|` line under a table header."""
-    return "-" in line and line.lstrip()[:1] in _SEPARATOR_STARTS and bool(_TABLE_SEPARATOR.match(line))
+    """The `|---|---|` line under a table header.
+
+    Cell by cell rather than one pattern with a repeated group: such a pattern keeps a
+    backtracking record per character, gigabytes for one long line of dashes.
+    """
+    if "-" not in line or line.lstrip()[:1] not in _SEPARATOR_STARTS:
+        return False
+    body = line.strip().removeprefix("|").removesuffix("|")
+    return all(_SEPARATOR_CELL.fullmatch(cell.strip()) for cell in body.split("|"))
+
+
+def is_horizontal_rule(text: str) -> bool:
+    """Three or more of the same `-`, `*` or `_`, spaces allowed between them (`---`, `* * *`)."""
+    marks = "".join(text.split())
+    return len(marks) >= 3 and marks[0] in "-*_" and marks.count(marks[0]) == len(marks)
 
 
 _SEPARATOR_STARTS = frozenset("|:-")
@@ -64,7 +76,7 @@ def key_points(lines: list[str]) -> list[str]:
         if text.startswith("#") and text.lstrip("#").startswith(" "):
             continue
         # The first-character tests only skip patterns that could not match the stripped text.
-        if text[0] in "-*_" and _HORIZONTAL_RULE.match(text):
+        if text[0] in "-*_" and is_horizontal_rule(text):
             continue
         if text[0] == "|" and is_table_row(text):
             if is_table_separator(text):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ckaquiz.decks.filenames import file_name, split_suffix
+from ckaquiz.file_access import RefusedFile, read_regular_file
 from ckaquiz.model import Deck, Problem
 
 if TYPE_CHECKING:  # the parsers (and yaml) are imported when a file is read, not to list files
@@ -19,9 +19,11 @@ DECK_SUFFIXES = frozenset({".md", ".markdown", ".yaml", ".yml"})
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 """Anki-style plain-text exports: read when imported one by one, never picked up from a folder."""
 MAX_DECK_BYTES = 20 * 1024 * 1024
-NOT_DECKS = frozenset({"readme.md", "license.md", "changelog.md"})
+NOT_DECKS = frozenset({"readme.md", "license.md", "changelog.md", "misconceptions.yaml"})
+"""Files that are never decks: documents, and the misconception bank shipped beside the built-in decks."""
 MAX_PROBLEM_CHARS = 300
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Control characters, and the surrogates that stand for the bytes of a file name that is not UTF-8."""
 
 
 def is_deck_file(path: Path) -> bool:
@@ -102,69 +104,60 @@ def load_deck_file(
     scope: str | None = None,
     options: MarkdownOptions | None = None,
 ) -> Deck:
-    """Read and parse one deck file; unreadable files give a deck with one problem."""
-    deck = _read_deck_file(
-        path, display_path=display_path, deck_name=deck_name, default_deck=default_deck, scope=scope, options=options
-    )
+    """Read and parse one deck file; a file that cannot be read gives a deck with one problem.
+
+    This is where a single file is read, so it is where any failure of one file stops: whatever
+    a parser raises becomes one problem naming the file, and the deck is marked `unread` so
+    that a scan keeps the cards the file gave before instead of retiring them.
+    """
+    shown = display_path or str(path)
+    try:
+        deck = _read_deck_file(
+            path, display_path=shown, deck_name=deck_name, default_deck=default_deck, scope=scope, options=options
+        )
+    except Exception as error:  # the file boundary: one bad note never stops the other files
+        deck = Deck(name=deck_name or path.stem, path=shown, problems=(failure_problem(shown, error),), unread=True)
     if not deck.problems:
         return deck
     return replace(deck, problems=tuple(printable_problem(problem) for problem in deck.problems))
 
 
+def failure_problem(path: str, error: BaseException) -> Problem:
+    """The one-line problem for an unexpected failure while reading a file: its kind and first line."""
+    if isinstance(error, RecursionError):
+        return Problem(path, 1, "skipped: nested too deeply")
+    if isinstance(error, MemoryError):
+        return Problem(path, 1, "skipped: too large to read")
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    kind = type(error).__name__
+    return Problem(
+        path, 1, f"skipped: cannot be read ({kind}: {detail})" if detail else f"skipped: cannot be read ({kind})"
+    )
+
+
 def _read_deck_file(
     path: Path,
     *,
-    display_path: str | None,
+    display_path: str,
     deck_name: str | None,
     default_deck: str | None,
     scope: str | None,
     options: MarkdownOptions | None,
 ) -> Deck:
-    shown = display_path or str(path)
+    shown = display_path
     name = deck_name or path.stem
     try:
-        data = _read_capped(path, MAX_DECK_BYTES + 1)
-        if len(data) > MAX_DECK_BYTES:
-            limit = MAX_DECK_BYTES // (1024 * 1024)
-            return Deck(
-                name=name,
-                path=shown,
-                problems=(Problem(shown, 1, f"skipped: larger than {limit} MB"),),
-            )
+        data = read_regular_file(path, limit=MAX_DECK_BYTES)
+    except RefusedFile as refusal:
+        return Deck(name=name, path=shown, problems=(Problem(shown, 1, str(refusal)),))
     except OSError as error:
-        return Deck(name=name, path=shown, problems=(Problem(shown, 1, f"cannot read: {error.strerror}"),))
+        unreadable = Problem(shown, 1, f"cannot read: {error.strerror or error}")
+        return Deck(name=name, path=shown, problems=(unreadable,), unread=True)
     text, problem = decode_deck_bytes(data, shown)
     if text is None:
         assert problem is not None
         return Deck(name=name, path=shown, problems=(problem,))
-    try:
-        return parse_deck_text(
-            text, shown, deck_name=deck_name, default_deck=default_deck, scope=scope, options=options
-        )
-    except RecursionError:
-        return Deck(name=name, path=shown, problems=(Problem(shown, 1, "skipped: nested too deeply"),))
-
-
-def _read_capped(path: Path, limit: int) -> bytes:
-    """The file's bytes, `limit` at most.
-
-    Sized by the open file's own stat: `read(limit)` on a buffered file allocates `limit`
-    bytes first (20 MB for every note of a vault), and the `io` objects cost more than the read.
-    """
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        wanted = min(os.fstat(descriptor).st_size + 1, limit)
-        data = os.read(descriptor, wanted)
-        if len(data) == wanted < limit:  # more than its stat said (growing, or a special file)
-            parts = [data]
-            seen = len(data)
-            while seen < limit and (more := os.read(descriptor, min(limit - seen, 1 << 20))):
-                parts.append(more)
-                seen += len(more)
-            data = b"".join(parts)
-        return data
-    finally:
-        os.close(descriptor)
+    return parse_deck_text(text, shown, deck_name=deck_name, default_deck=default_deck, scope=scope, options=options)
 
 
 def load_decks(paths: Iterable[Path]) -> list[Deck]:

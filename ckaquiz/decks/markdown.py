@@ -9,9 +9,9 @@ callouts, plugin query blocks) is read here too; what differs between a deck and
 
 from __future__ import annotations
 
-import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -22,57 +22,51 @@ import yaml
 from ckaquiz.decks.entries import MAX_DELETIONS, EntryContext, build_entry_cards, cloze_cards_text, merge_tags
 from ckaquiz.decks.filenames import file_name, split_suffix
 from ckaquiz.decks.identity import explicit_id
+from ckaquiz.decks.inline import (
+    CLOZE_STYLES,
+    LINE_CLOZE_DELETION,
+    MAX_CLOZE_LINE,
+    cloze_answer,
+    cloze_markers,
+    first_group,
+    inline_split,
+    may_split,
+    parse_sr_schedule,
+    separator_lines,
+    split_probe,
+    sr_comment,
+    strip_cloze_markup,
+)
+from ckaquiz.decks.inline import (
+    MarkdownOptions as MarkdownOptions,  # re-exported: loaders name the options by this module
+)
 from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
 from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, safe_compose
 from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
 
 PROMPT_SEPARATOR = " › "
 QUERY_BLOCKS = frozenset({"dataview", "dataviewjs", "query", "tasks"})
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^\s`]*)")
 _INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([^\s#.,;:!?()\[\]{}\"'`<>=+*&^%$@|\\]+)")
 _REFERENCE = re.compile(r"^\s*reference:\s*(<?https?://\S+?>?)\s*$", re.IGNORECASE)
+_PITFALLS = re.compile(r"^\s*pitfalls:\s*([\w./-]+(?:\s*,\s*[\w./-]+)*)\s*$", re.IGNORECASE)
+"""`Pitfalls: id, id`: bank misconceptions a section's recall answers are also checked against."""
+_PITFALLS_LINE = re.compile(r"\n[^\S\n]*(?i:pitfalls):")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]]+?)\]\]")
 _MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()\s]*)\)")
 _URL = re.compile(r"https?://\S+")
 _TASK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ xX/-]\]")
 _BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\s*$")
-_SR_COMMENT = re.compile(r"<!--SR:(.*?)-->")
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _ALPHANUMERIC = re.compile(r"[^\W_]")
 """A character for which `str.isalnum()` is true (a word character other than `_`)."""
-# The inner text never runs over the next marker, so a line of ten million unclosed markers
-# takes linear time instead of scanning to the end of the line from each one.
-_CLOZE_STYLES = {
-    "highlight": re.compile(r"==(?=\S)((?:(?!==).)+?)(?<=\S)=="),
-    "bold": re.compile(r"\*\*(?=\S)((?:(?!\*\*).)+?)(?<=\S)\*\*"),
-    "curly": re.compile(r"\{\{(?!\{)((?:(?!\{\{|\}\}).)+?)\}\}"),
-}
-_CLOZE_DELETION = re.compile(r"\{\{((?:(?!\{\{|\}\}).)+?)\}\}")
-MAX_CLOZE_LINE = 10_000
-"""Longer lines make no cloze cards: every card of a line repeats the whole line."""
-_CLOZE_MARKERS = {"highlight": "==", "bold": "**", "curly": "{{"}
-"""What each cloze style's pattern needs in a line: without it the pattern cannot match."""
-_CLOZE_ANSWER = re.compile(r"^(?:c?\d+;;)?(.*?)(?:;;.*)?$", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class MarkdownOptions:
-    """How inline cards are written and how prompts are titled."""
-
-    single_separator: str = "::"
-    double_separator: str = ":::"
-    multiline_separator: str = "?"
-    multiline_reverse_separator: str = "??"
-    multiline_end_marker: str = ""
-    cloze_styles: tuple[str, ...] = ("highlight",)
-    title_in_prompt: bool = False
-    default_tags: tuple[str, ...] = ()
-    tag_folder: str | None = None
-    skip_headings: tuple[str, ...] = ()
-
-
+MAX_NOTE_LINES = 200_000
+"""Lines of one note: reading a line costs a few microseconds and a hundred bytes, so this keeps a
+note to a second or two and a few dozen megabytes (five megabytes of blank lines took minutes)."""
+MAX_SECTION_LINES = 5_000
+MAX_SECTION_CHARACTERS = 200_000
+"""A heading's section longer than either (blank lines not counted) makes no recall card (its inline cards still load):
+nobody recalls five thousand lines from a blank page, and the answer is shown whole."""
 @dataclass(slots=True)
 class _Line:
     number: int
@@ -93,6 +87,16 @@ class _Section:
     lines: list[_Line] = field(default_factory=list)
     intro: bool = False
     fenced: bool = False
+
+
+def heading_level(line: str) -> int:
+    """1 to 6 for an ATX heading (`## Title`: hashes, then whitespace), else 0.
+
+    Counted, not matched: the pattern this replaces, hashes, spaces, lazy text, spaces, hashes,
+    spaces, split a run of spaces three ways and took seconds on a heading of two thousand.
+    """
+    hashes = len(line) - len(line.lstrip("#"))
+    return hashes if 1 <= hashes <= 6 and line[hashes : hashes + 1].isspace() else 0
 
 
 def is_inline_tag(word: str) -> bool:
@@ -254,25 +258,6 @@ def note_date(frontmatter: dict[str, Any], path: str) -> str | None:
     return match.group(1) if match else None
 
 
-def parse_sr_schedule(comment: str) -> list[dict[str, Any]]:
-    """Entries of a Spaced Repetition plugin comment (`!2025-03-25,3,250` per sibling)."""
-    entries: list[dict[str, Any]] = []
-    for chunk in comment.split("!"):
-        fields = [part.strip() for part in chunk.split(",") if part.strip()]
-        if not fields:
-            continue
-        if fields[0].casefold() == "fsrs":
-            fields = fields[1:]
-        due = next((part for part in fields if _DATE.fullmatch(part[:10]) and len(part) >= 10), None)
-        if due is None:
-            continue
-        numbers = [part for part in fields[fields.index(due) + 1 :] if re.fullmatch(r"\d+(?:\.\d+)?", part)]
-        interval = float(numbers[0]) if numbers else 1.0
-        ease = float(numbers[1]) if len(numbers) > 1 else 250.0
-        entries.append({"due": due[:10], "interval": interval, "ease": ease})
-    return entries
-
-
 def parse_markdown(
     text: str,
     path: str,
@@ -285,6 +270,13 @@ def parse_markdown(
     """Read a Markdown deck or note into recall cards per section and the inline cards inside them."""
     options = options or MarkdownOptions()
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) > MAX_NOTE_LINES:
+        message = f"skipped: {len(lines)} lines (at most {MAX_NOTE_LINES} in one note)"
+        return Deck(
+            name=deck_name or default_deck or split_suffix(file_name(path))[0],
+            path=path,
+            problems=(Problem(path, MAX_NOTE_LINES + 1, message),),
+        )
     frontmatter, body_start, problems = read_frontmatter(lines, path)
     base_name = file_name(path)
     title = split_suffix(base_name)[0]
@@ -350,33 +342,94 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def fenced_blocks(body: str) -> list[tuple[int, int, str]]:
+    """(first line, last line, info word) of each fenced code block, counted from 0 in `body`.
+
+    CommonMark decides, through pulldown-cmark's events and their source ranges: a line such as
+    ```` ```code``` ```` is inline code, not a fence; a fence may sit in a list item or a callout;
+    an unclosed fence ends with the list item or quote holding it, or else the file.
+    """
+    if not _may_open_fence(body):
+        return []  # the parser would find no fence: its events are not needed
+    import pyromark
+
+    try:
+        encoded = body.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (no file read as UTF-8 holds one) is read as `?`
+        body = body.encode("utf-8", "replace").decode("utf-8")
+        encoded = body.encode("utf-8")
+    blocks: list[tuple[int, int, str]] = []
+    line = 0
+    position = 0  # byte offset of the start of line `line`
+    for event, source in pyromark.events_with_range(body):
+        if type(event) is not dict or "Start" not in event:
+            continue
+        start = event["Start"]
+        if type(start) is not dict or "CodeBlock" not in start:
+            continue
+        kind = start["CodeBlock"]
+        if type(kind) is not dict or "Fenced" not in kind:
+            continue  # an indented code block: read as text, as before
+        first_byte, end_byte = source["start"], source["end"]
+        line += encoded.count(b"\n", position, first_byte)
+        position = first_byte
+        first = line
+        last_byte = end_byte - 1 if end_byte > first_byte and encoded[end_byte - 1 : end_byte] == b"\n" else end_byte
+        last = first + encoded.count(b"\n", first_byte, last_byte)
+        info = str(kind["Fenced"]).split(maxsplit=1)
+        blocks.append((first, last, info[0].lower() if info else ""))
+    return blocks
+
+
+_CONTAINER_MARKS = " \t>-*+0123456789.)"
+"""What may stand before a fence on its line: indentation, quote markers and list markers."""
+
+
+def _may_open_fence(body: str) -> bool:
+    """Whether a line of `body` may open a fence: ``` or ~~~ after nothing but container marks.
+
+    Found, not matched: a pattern over the marks before a fence backtracks on long runs of them.
+    """
+    for marker in ("```", "~~~"):
+        position = body.find(marker)
+        while position >= 0:
+            line_start = body.rfind("\n", 0, position) + 1
+            if not body[line_start:position].strip(_CONTAINER_MARKS):
+                return True
+            end = body.find("\n", position)
+            if end < 0:
+                break
+            position = body.find(marker, end)
+    return False
+
+
 def _classify(lines: list[str], start: int) -> list[_Line]:
-    """Mark fences and mask comments and inline code, so later rules can ignore them."""
+    """Mark fenced code (found by the CommonMark parser) and mask comments and inline code."""
     # The hot loop of the parser (every line of every note): positional arguments, and substring
     # tests that skip the work (and regexes) a line cannot need.
     result: list[_Line] = []
     append = result.append
-    fence: str | None = None
+    blocks = fenced_blocks("\n".join(lines[start:]))
+    fence_lines: dict[int, str | None] = {}  # index in `lines`: the info word on an opener, else None
+    for first, last, word in blocks:
+        fence_lines[start + first] = word
+        for index in range(start + first + 1, start + last + 1):
+            fence_lines[index] = None
     in_comment = False
-    for number, raw in enumerate(lines[start:], start=start + 1):
-        if fence is not None:
-            stripped = raw.strip()
-            closes = stripped.startswith(fence) and stripped.rstrip(fence[0]) == ""
-            append(_Line(number, raw, "", raw, True))
-            if closes:
-                fence = None
+    for index in range(start, len(lines)):
+        raw = lines[index]
+        number = index + 1
+        if fence_lines and index in fence_lines:
+            opener = fence_lines[index]
+            if opener is None:
+                append(_Line(number, raw, "", raw, True))
+            else:
+                append(_Line(number, raw, "", raw, True, True, opener))
             continue
         if in_comment or "<!--" in raw:
-            masked, in_comment_after = _mask_comments(raw, in_comment)
+            masked, in_comment = _mask_comments(raw, in_comment)
         else:
-            masked, in_comment_after = raw, False
-        # a fence needs ``` or ~~~
-        opener = _FENCE.match(masked) if not in_comment and ("```" in masked or "~~~" in masked) else None
-        in_comment = in_comment_after
-        if opener and masked.strip().startswith(opener.group(1)):
-            fence = opener.group(1)
-            append(_Line(number, raw, "", raw, True, True, opener.group(2).lower()))
-            continue
+            masked = raw
         if masked is raw:
             visible = raw  # nothing masked: the common case, without a loop over characters
         else:
@@ -423,11 +476,10 @@ def _sections(lines: list[_Line], title: str, options: MarkdownOptions) -> list[
             sections[-1].fenced = True
             append(line)
             continue
-        heading = _HEADING.match(line.masked) if line.masked.startswith("#") else None
-        if heading is None:
+        level = heading_level(line.masked) if line.masked.startswith("#") else 0
+        if not level:
             append(line)
             continue
-        level = len(heading.group(1))
         heading_text = line.visible.strip()[level:].strip().rstrip("#").strip()
         block = _BLOCK_ID.search(" " + heading_text)
         if block:
@@ -473,107 +525,175 @@ def _is_study_line(line: _Line) -> bool:
     return _ALPHANUMERIC.search(stripped) is not None
 
 
+@dataclass
+class _SectionWork:
+    """One section on its way to cards: what each step reads, and what the steps found so far."""
+
+    section: _Section
+    context: EntryContext
+    options: MarkdownOptions
+    text: str
+    """The section's masked lines joined: what it holds is looked up once, so that the passes over
+    its lines run only where they can find something (most sections hold plain notes)."""
+    content: list[_Line] = field(default_factory=list)
+    """The section's lines without card and query blocks."""
+    cards: list[Card] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    consumed: set[int] = field(default_factory=set)
+    """Numbers of the lines another card (or a `reference:`/`pitfalls:` line) took from the recall card."""
+    has_code: bool = False
+    reference: str = ""
+    pitfalls: list[str] = field(default_factory=list)
+    section_context: EntryContext | None = None
+
+    @property
+    def inline_context(self) -> EntryContext:
+        """The context of the section's inline cards: the file's, with the section's reference."""
+        if self.section_context is None:
+            self.section_context = _with_reference(self.context, self.reference)
+        return self.section_context
+
+
 def _section_cards(
     section: _Section, context: EntryContext, options: MarkdownOptions
 ) -> tuple[list[Card], list[Problem]]:
-    cards: list[Card] = []
-    problems: list[Problem] = []
-    consumed: set[int] = set()
-    reference = context.reference
-    has_code = False
-    lines = section.lines
-    # What a section holds is looked up once in its whole text, so that the passes over its
-    # lines below run only where they can find something (most sections hold plain notes).
-    text = "\n".join([line.masked for line in lines])
-    if not section.fenced:
-        content = lines
-    else:
-        content = []
-        index = 0
-        while index < len(lines):
-            line = lines[index]
-            if line.fence_opener:
-                block = [line]
-                index += 1
-                while index < len(lines) and lines[index].in_fence and not lines[index].fence_opener:
-                    block.append(lines[index])
-                    index += 1
-                if block[0].fence_info == "card":
-                    entry_cards, entry_problems = _card_block(block, context)
-                    cards.extend(entry_cards)
-                    problems.extend(entry_problems)
-                elif block[0].fence_info not in QUERY_BLOCKS:
-                    has_code = True
-                    content.extend(block)
-                continue
-            content.append(line)
+    """The cards of one heading's section: its blocks, inline cards and recall card, step by step."""
+    work = _SectionWork(section, context, options, "\n".join([line.masked for line in section.lines]))
+    work.reference = context.reference
+    for step in _SECTION_STEPS:
+        step(work)
+    return work.cards, work.problems
+
+
+def _code_blocks(work: _SectionWork) -> None:
+    """Take ```card blocks (YAML entries) and plugin query blocks out of the section's lines."""
+    lines = work.section.lines
+    if not work.section.fenced:
+        work.content = lines
+        return
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.fence_opener:
+            block = [line]
             index += 1
-    if _REFERENCE_LINE.search(f"\n{text}"):
-        for line in content:
-            reference_match = _REFERENCE.match(line.masked) if not line.in_fence and ":" in line.masked else None
-            if reference_match:
-                reference = reference_match.group(1).strip("<>")
+            while index < len(lines) and lines[index].in_fence and not lines[index].fence_opener:
+                block.append(lines[index])
+                index += 1
+            if block[0].fence_info == "card":
+                entry_cards, entry_problems = _card_block(block, work.context)
+                work.cards.extend(entry_cards)
+                work.problems.extend(entry_problems)
+            elif block[0].fence_info not in QUERY_BLOCKS:
+                work.has_code = True
+                work.content.extend(block)
+            continue
+        work.content.append(line)
+        index += 1
+
+
+def _reference_line(work: _SectionWork) -> None:
+    """A `reference: URL` line gives the section's cards their reference."""
+    if not _REFERENCE_LINE.search(f"\n{work.text}"):
+        return
+    for line in work.content:
+        reference_match = _REFERENCE.match(line.masked) if not line.in_fence and ":" in line.masked else None
+        if reference_match:
+            work.reference = reference_match.group(1).strip("<>")
+            work.consumed.add(line.number)
+
+
+def _pitfalls_line(work: _SectionWork) -> None:
+    """A `pitfalls: id, id` line names bank misconceptions the recall answers are checked against."""
+    if not _PITFALLS_LINE.search(f"\n{work.text}"):
+        return
+    for line in work.content:
+        pitfalls_match = _PITFALLS.match(line.masked) if not line.in_fence and ":" in line.masked else None
+        if pitfalls_match:
+            named = [name.strip() for name in pitfalls_match.group(1).split(",")]
+            from ckaquiz.misconceptions import pitfall_problems
+
+            messages = pitfall_problems(named)
+            work.problems.extend(Problem(work.context.path, line.number, message) for message in messages)
+            if not messages:
+                work.pitfalls.extend(name for name in named if name not in work.pitfalls)
+            work.consumed.add(line.number)
+
+
+def _multiline_cards(work: _SectionWork) -> None:
+    """`question / ? / answer` blocks (`??` makes both directions)."""
+    options, content = work.options, work.content
+    if not separator_lines(options.multiline_separator, options.multiline_reverse_separator).search(
+        f"\n{work.text}"
+    ):
+        return
+    separators = {options.multiline_separator: False, options.multiline_reverse_separator: True}
+    for start, separator_index, end in _multiline_spans(content, options):
+        question = "\n".join(line.visible for line in content[start:separator_index]).strip()
+        answer = "\n".join(line.visible for line in content[separator_index + 1 : end]).strip()
+        reverse = separators[content[separator_index].masked.strip()]
+        work.consumed.update(line.number for line in content[start:end])
+        if (
+            end < len(content)
+            and options.multiline_end_marker
+            and content[end].masked.strip() == options.multiline_end_marker
+        ):
+            work.consumed.add(content[end].number)
+        schedule = _sr_near(content, end - 1, work.problems, work.context.path)
+        work.cards.extend(
+            _basic(work.inline_context, question, answer, content[start].number, reverse=reverse, schedule=schedule)
+        )
+
+
+def _inline_cards(work: _SectionWork) -> None:
+    """`question::answer` lines (`:::` makes both directions) and lines with cloze deletions."""
+    options, content, consumed = work.options, work.content, work.consumed
+    markers = cloze_markers(options.cloze_styles)
+    clozing = markers.search(work.text) is not None
+    if not clozing and not may_split(work.text, options):
+        return
+    probe = split_probe(options.single_separator, options.double_separator)
+    for position, line in enumerate(content):
+        masked = line.masked
+        if probe is not None and probe not in masked and not (clozing and markers.search(masked)):
+            continue  # neither an inline card nor a cloze can be in this line
+        if line.in_fence or (consumed and line.number in consumed):
+            continue
+        split = inline_split(masked, options)
+        if split is not None:
+            at, width, reverse = split
+            question = line.visible[:at].strip()
+            answer = line.visible[at + width :].strip()
+            if question and answer:
                 consumed.add(line.number)
-
-    section_context = _with_reference(context, reference)
-    cloze_markers = _cloze_markers(options.cloze_styles)
-    if _separator_lines(options.multiline_separator, options.multiline_reverse_separator).search(f"\n{text}"):
-        separators = {options.multiline_separator: False, options.multiline_reverse_separator: True}
-        for start, separator_index, end in _multiline_spans(content, options):
-            question = "\n".join(line.visible for line in content[start:separator_index]).strip()
-            answer_lines = content[separator_index + 1 : end]
-            answer = "\n".join(line.visible for line in answer_lines).strip()
-            reverse = separators[content[separator_index].masked.strip()]
-            consumed.update(line.number for line in content[start:end])
-            if (
-                end < len(content)
-                and options.multiline_end_marker
-                and content[end].masked.strip() == options.multiline_end_marker
-            ):
-                consumed.add(content[end].number)
-            schedule = _sr_near(content, end - 1)
-            cards.extend(
-                _basic(section_context, question, answer, content[start].number, reverse=reverse, schedule=schedule)
-            )
-
-    clozing = cloze_markers.search(text) is not None
-    if clozing or _may_split(text, options):
-        probe = _split_probe(options.single_separator, options.double_separator)
-        for position, line in enumerate(content):
-            masked = line.masked
-            if probe is not None and probe not in masked and not (clozing and cloze_markers.search(masked)):
-                continue  # neither an inline card nor a cloze can be in this line
-            if line.in_fence or (consumed and line.number in consumed):
-                continue
-            split = _inline_split(masked, options)
-            if split is not None:
-                at, width, reverse = split
-                question = line.visible[:at].strip()
-                answer = line.visible[at + width :].strip()
-                if question and answer:
-                    consumed.add(line.number)
-                    block_id = _BLOCK_ID.search(answer)
-                    given = block_id.group(1) if block_id else None
-                    if block_id:
-                        answer = answer[: block_id.start()].strip()
-                    schedule = _sr_near(content, position)
-                    cards.extend(
-                        _basic(
-                            section_context,
-                            _LIST_MARKER.sub("", question, count=1),
-                            answer,
-                            line.number,
-                            reverse=reverse,
-                            schedule=schedule,
-                            given_id=given,
-                        )
+                block_id = _BLOCK_ID.search(answer) if "^" in answer else None
+                given = block_id.group(1) if block_id else None
+                if block_id:
+                    answer = answer[: block_id.start()].strip()
+                schedule = _sr_near(content, position, work.problems, work.context.path)
+                work.cards.extend(
+                    _basic(
+                        work.inline_context,
+                        _LIST_MARKER.sub("", question, count=1),
+                        answer,
+                        line.number,
+                        reverse=reverse,
+                        schedule=schedule,
+                        given_id=given,
                     )
-                    continue
-            if clozing and cloze_markers.search(masked):
-                cards.extend(_clozes(section_context, line, options, _sr_near(content, position)))
+                )
+                continue
+        if clozing and markers.search(masked):
+            schedule = _sr_near(content, position, work.problems, work.context.path)
+            work.cards.extend(_clozes(work.inline_context, line, options, schedule))
 
-    if len(cards) > 1:
-        cards.sort(key=_source_line)
+
+def _recall_card(work: _SectionWork) -> None:
+    """The section's own blank-page recall card, first among its cards: its notes and their key points."""
+    if len(work.cards) > 1:
+        work.cards.sort(key=_source_line)
+    section, context, options, content, consumed = work.section, work.context, work.options, work.content, work.consumed
+    markers = cloze_markers(options.cloze_styles)
     point_lines: list[str] = []
     keep = point_lines.append
     for line in content:
@@ -587,46 +707,75 @@ def _section_cards(
             keep(plain.group(1))  # a study line no rule changes but for its bullet
         elif _is_study_line(line):
             keep(_BLOCK_ID.sub("", visible) if "^" in visible else visible)
+    has_code = work.has_code
+    if has_code and consumed:  # code that belongs to a multi-line card is that card's
+        has_code = any(line.in_fence and line.number not in consumed for line in content)
     points = key_points(point_lines)
     written = "\n".join(point_lines)
-    if "[" in written or cloze_markers.search(written):
+    if "[" in written or markers.search(written):
         points = [
-            _strip_cloze_markup(readable(point), options) if "[" in point or cloze_markers.search(point) else point
+            strip_cloze_markup(readable(point), options) if "[" in point or markers.search(point) else point
             for point in points
         ]
-    if points or has_code:
-        if consumed or section.fenced:
-            section_lines = [
-                line.visible if not line.in_fence else line.raw
-                for line in content
-                if line.number not in consumed or line.in_fence
-            ]
-        else:
-            section_lines = [line.visible for line in content]
-        answer = "\n".join(section_lines).strip("\n")
-        prompt = PROMPT_SEPARATOR.join(section.path)
-        if section.block_id:
-            identity = explicit_id(context.deck, section.block_id)
-        else:
-            basis = "recall-intro" if section.intro else "recall"
-            identity = section_context.allocator.allocate(f"{basis}\n{prompt}")
-        cards.insert(
-            0,
-            Card(
-                id=identity,
-                deck=context.deck,
-                kind=CardKind.RECALL,
-                prompt=prompt,
-                answer=answer,
-                source=SourceLocation(context.path, section.line),
-                tags=context.tags,
-                key_points=tuple(points),
-                sibling_key=identity,
-                reference=reference,
-                fields=dict(context.fields),
-            ),
-        )
-    return cards, problems
+    if not points and not has_code:
+        return
+    if oversized := _oversized(section, len(work.text)):
+        work.problems.append(Problem(context.path, section.line, oversized))
+        return
+    if consumed or section.fenced:
+        section_lines = [
+            line.visible if not line.in_fence else line.raw for line in content if line.number not in consumed
+        ]
+    else:
+        section_lines = [line.visible for line in content]
+    answer = "\n".join(section_lines).strip("\n")
+    prompt = PROMPT_SEPARATOR.join(section.path)
+    if section.block_id:
+        identity = explicit_id(context.deck, section.block_id)
+    else:
+        basis = "recall-intro" if section.intro else "recall"
+        identity = work.inline_context.allocator.allocate(f"{basis}\n{prompt}")
+    work.cards.insert(
+        0,
+        Card(
+            id=identity,
+            deck=context.deck,
+            kind=CardKind.RECALL,
+            prompt=prompt,
+            answer=answer,
+            source=SourceLocation(context.path, section.line),
+            tags=context.tags,
+            key_points=tuple(points),
+            sibling_key=identity,
+            reference=work.reference,
+            fields=dict(context.fields) | ({"pitfalls": work.pitfalls} if work.pitfalls else {}),
+        ),
+    )
+
+
+_SECTION_STEPS: tuple[Callable[[_SectionWork], None], ...] = (
+    _code_blocks,
+    _reference_line,
+    _pitfalls_line,
+    _multiline_cards,
+    _inline_cards,
+    _recall_card,
+)
+"""What a section is read for, in order: each step may take lines from the ones after it."""
+
+
+def _oversized(section: _Section, characters: int) -> str | None:
+    """Why a section is too long for a recall card, or None."""
+    name = PROMPT_SEPARATOR.join(section.path)
+    if len(name) > 60:
+        name = name[:59] + "…"
+    if len(section.lines) > MAX_SECTION_LINES:
+        written = sum(1 for line in section.lines if line.raw and not line.raw.isspace())  # blank lines are free
+        if written > MAX_SECTION_LINES:
+            return f"no recall card for {name!r}: {written} lines (at most {MAX_SECTION_LINES})"
+    if characters > MAX_SECTION_CHARACTERS:
+        return f"no recall card for {name!r}: {characters} characters (at most {MAX_SECTION_CHARACTERS})"
+    return None
 
 
 _PLAIN_POINT = re.compile(r"[^\S\n]*(?:[-*+][^\S\n]+)?(`?(?!https?://)[^\W\d_][^\[^=*{]*)")
@@ -635,66 +784,14 @@ whatever URLs or tags follow), and holds nothing a key point loses (links, block
 group 1 is its key point, which `key_points` keeps as it is."""
 
 
-@functools.lru_cache(maxsize=16)
-def _split_probe(single: str, double: str) -> str | None:
-    """A text that every line holding one of these inline card separators holds (None: look at every line)."""
-    separators = [separator for separator in (single, double) if separator]
-    if not separators or any(" " in separator or "\n" in separator for separator in separators):
-        return None
-    shortest = min(separators, key=len)
-    return shortest if all(shortest in separator for separator in separators) else None
-
-
 def _source_line(card: Card) -> int:
     return card.source.line
 
 
-_REFERENCE_LINE = re.compile(r"\n\s*(?i:reference):")
+_REFERENCE_LINE = re.compile(r"\n[^\S\n]*(?i:reference):")
 """Where a section may hold a `reference:` line (`_REFERENCE` then reads it line by line). It searches
 the text after a line break: a literal line break is found fast, `^` in multi-line mode is tried
 at every character."""
-
-
-@functools.lru_cache(maxsize=16)
-def _separator_lines(single: str, double: str) -> re.Pattern[str]:
-    """A pattern finding a line that is only one of these multi-line separators in a section's text after a
-    line break (the separators are looked up by text, not by options: hashing options costs more)."""
-    separators = [single, double]
-    if not all(separators) or any("\n" in separator for separator in separators):
-        return re.compile("")  # unusual separators: always look line by line
-    alternatives = "|".join(re.escape(separator) for separator in sorted(separators, key=len, reverse=True))
-    return re.compile(rf"\n[^\S\n]*(?:{alternatives})[^\S\n]*(?:\n|\Z)")
-
-
-def _may_split(text: str, options: MarkdownOptions) -> bool:
-    """Whether a line of this text may hold an inline card separator (`_inline_split` decides)."""
-    for separator in (options.single_separator, options.double_separator):
-        if separator and (separator in text or " " in separator or "\n" in separator):
-            return True
-    return False
-
-
-@functools.lru_cache(maxsize=16)
-def _cloze_markers(styles: tuple[str, ...]) -> re.Pattern[str]:
-    """A pattern that finds what any of these cloze styles needs in a line (never matches if none)."""
-    return re.compile("|".join(re.escape(_CLOZE_MARKERS[style]) for style in styles) or r"(?!)")
-
-
-def _strip_cloze_markup(text: str, options: MarkdownOptions) -> str:
-    for style in options.cloze_styles:
-        if _CLOZE_MARKERS[style] not in text:
-            continue
-        text = _CLOZE_STYLES[style].sub(lambda match: _cloze_answer(match.group(1)), text)
-    return text
-
-
-def _first_group(match: re.Match[str]) -> str:
-    return match.group(1)
-
-
-def _cloze_answer(inner: str) -> str:
-    match = _CLOZE_ANSWER.match(inner)
-    return match.group(1) if match else inner
 
 
 def _with_reference(context: EntryContext, reference: str) -> EntryContext:
@@ -712,13 +809,17 @@ def _with_reference(context: EntryContext, reference: str) -> EntryContext:
     return scoped
 
 
-def _sr_near(content: list[_Line], position: int) -> list[dict[str, Any]]:
+def _sr_near(content: list[_Line], position: int, problems: list[Problem], path: str) -> list[dict[str, Any] | None]:
     """The plugin's scheduling comment on a card's last line or the line after it."""
     for index in (position, position + 1):
         if 0 <= index < len(content) and not content[index].in_fence:
-            match = _SR_COMMENT.search(content[index].raw)
-            if match:
-                return parse_sr_schedule(match.group(1))
+            line = content[index]
+            comment = sr_comment(line.raw)
+            if comment is not None:
+                reasons: list[str] = []
+                entries = parse_sr_schedule(comment, reasons)
+                problems.extend(Problem(path, line.number, reason) for reason in reasons)
+                return entries
     return []
 
 
@@ -736,19 +837,20 @@ def _multiline_spans(content: list[_Line], options: MarkdownOptions) -> list[tup
         if line.in_fence or marker not in separators or index < taken_until:
             continue
         start = index
-        while (
-            start > taken_until
-            and content[start - 1].visible.strip()
-            and not content[start - 1].in_fence
-            and _inline_split(content[start - 1].masked, options) is None
+        # A fenced block belongs to the card around it, blank lines and all (as the plugin reads it).
+        while start > taken_until and (
+            content[start - 1].in_fence
+            or (content[start - 1].visible.strip() and inline_split(content[start - 1].masked, options) is None)
         ):
             start -= 1
         end = index + 1
         if options.multiline_end_marker:
-            while end < len(content) and content[end].masked.strip() != options.multiline_end_marker:
+            while end < len(content) and (
+                content[end].in_fence or content[end].masked.strip() != options.multiline_end_marker
+            ):
                 end += 1
         else:
-            while end < len(content) and content[end].raw.strip() and not content[end].in_fence:
+            while end < len(content) and (content[end].in_fence or content[end].raw.strip()):
                 end += 1
         if start == index or end == index + 1:
             continue  # a lone `?` with nothing on one side is just text
@@ -757,29 +859,9 @@ def _multiline_spans(content: list[_Line], options: MarkdownOptions) -> list[tup
     return spans
 
 
-def _inline_split(masked: str, options: MarkdownOptions) -> tuple[int, int, bool] | None:
-    double_separator, single_separator = options.double_separator, options.single_separator
-    # Blanking URLs only turns characters into spaces, so it cannot make a separator appear
-    # that is not already there (unless the separator itself holds a space).
-    if (
-        (not double_separator or double_separator not in masked)
-        and (not single_separator or single_separator not in masked)
-        and " " not in double_separator
-        and " " not in single_separator
-    ):
-        return None
-    masked = _URL.sub(lambda match: " " * len(match.group(0)), masked)
-    double = masked.find(options.double_separator) if options.double_separator else -1
-    if double > 0:
-        return double, len(options.double_separator), True
-    single = masked.find(options.single_separator) if options.single_separator else -1
-    if single > 0:
-        return single, len(options.single_separator), False
-    return None
-
-
-def _sr_entry(schedule: list[dict[str, Any]], index: int) -> dict[str, Any]:
-    return {"sr": schedule[index]} if index < len(schedule) else {}
+def _sr_entry(schedule: list[dict[str, Any] | None], index: int) -> dict[str, Any]:
+    entry = schedule[index] if index < len(schedule) else None
+    return {} if entry is None else {"sr": entry}
 
 
 def _basic(
@@ -789,7 +871,7 @@ def _basic(
     line: int,
     *,
     reverse: bool,
-    schedule: list[dict[str, Any]] | None = None,
+    schedule: list[dict[str, Any] | None] | None = None,
     given_id: str | None = None,
 ) -> list[Card]:
     schedule = schedule or []
@@ -813,17 +895,19 @@ def _basic(
     return [card, replace(card, id=f"{identity}:r", prompt=answer, answer=question, fields=reverse_fields)]
 
 
-def _clozes(context: EntryContext, line: _Line, options: MarkdownOptions, schedule: list[dict[str, Any]]) -> list[Card]:
+def _clozes(
+    context: EntryContext, line: _Line, options: MarkdownOptions, schedule: list[dict[str, Any] | None]
+) -> list[Card]:
     """One card per cloze deletion in a line, in the styles the options allow."""
     spans: list[tuple[int, int, str]] = []
     if len(line.masked) > MAX_CLOZE_LINE:
         return []
     for style in options.cloze_styles:
-        for match in _CLOZE_STYLES[style].finditer(line.masked):
+        for match in CLOZE_STYLES[style].finditer(line.masked):
             if len(spans) >= MAX_DELETIONS:
                 break
             if not any(start < match.end() and match.start() < end for start, end, _ in spans):
-                spans.append((match.start(), match.end(), _cloze_answer(line.visible[match.start(1) : match.end(1)])))
+                spans.append((match.start(), match.end(), cloze_answer(line.visible[match.start(1) : match.end(1)])))
     if not spans:
         return []
     spans.sort()
@@ -835,7 +919,7 @@ def _clozes(context: EntryContext, line: _Line, options: MarkdownOptions, schedu
         position = end
     pieces.append(line.visible[position:])
     cloze_text = _LIST_MARKER.sub("", "".join(pieces).strip(), count=1)
-    text = _CLOZE_DELETION.sub(_first_group, cloze_text)
+    text = LINE_CLOZE_DELETION.sub(first_group, cloze_text)
     identity = context.allocator.allocate("cloze\n" + text)
     return [
         Card(

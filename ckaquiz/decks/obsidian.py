@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ckaquiz.decks.loader import is_deck_name
+from ckaquiz.file_access import RefusedFile, read_regular_file
 
 if TYPE_CHECKING:
     from ckaquiz.decks.markdown import MarkdownOptions
@@ -26,6 +27,8 @@ SEPARATOR_KEYS = {
     "multilineReversedCardSeparator": "multiline_reverse_separator",
     "multilineCardEndMarker": "multiline_end_marker",
 }
+MAX_PLUGIN_SETTINGS_BYTES = 1024 * 1024
+"""The plugin writes a few kilobytes of settings; anything near this size is not its settings file."""
 OPTION_NAMES = {
     "card_separator": "single_separator",
     "reversed_card_separator": "double_separator",
@@ -35,12 +38,22 @@ OPTION_NAMES = {
 }
 
 
-def plugin_settings(vault: Path) -> dict[str, Any]:
-    """The Spaced Repetition plugin's separators and cloze options, when the vault has them."""
+def plugin_settings(vault: Path, problems: list[str] | None = None) -> dict[str, Any]:
+    """The Spaced Repetition plugin's separators and cloze options, when the vault has them.
+
+    The settings file is read only as a regular file inside the vault, of at most
+    MAX_PLUGIN_SETTINGS_BYTES; a file refused or unreadable adds one line to `problems` and
+    the defaults are used.
+    """
     path = vault / PLUGIN_SETTINGS
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = read_regular_file(path, limit=MAX_PLUGIN_SETTINGS_BYTES, within=vault).decode("utf-8")
+        data = json.loads(text)
+    except FileNotFoundError:
+        return {}
+    except (RefusedFile, OSError, ValueError, RecursionError) as error:
+        if problems is not None:
+            problems.append(f"{path}:1: plugin settings not used: {_settings_failure(error)}")
         return {}
     settings = data.get("settings", data) if isinstance(data, dict) else {}
     if not isinstance(settings, dict):
@@ -81,13 +94,13 @@ def plugin_settings(vault: Path) -> dict[str, Any]:
     return options
 
 
-def markdown_options(root: Path, source_options: dict[str, Any]) -> MarkdownOptions:
+def markdown_options(root: Path, source_options: dict[str, Any], problems: list[str] | None = None) -> MarkdownOptions:
     """Parser options for a user source: plugin settings first, then the command line's overrides."""
     from ckaquiz.decks.markdown import MarkdownOptions
 
     vault = root if root.is_dir() else root.parent
     values: dict[str, Any] = {"title_in_prompt": True}
-    values.update(plugin_settings(vault))
+    values.update(plugin_settings(vault, problems))
     for key, name in OPTION_NAMES.items():
         if source_options.get(key) is not None:
             values[name] = source_options[key]
@@ -97,6 +110,20 @@ def markdown_options(root: Path, source_options: dict[str, Any]) -> MarkdownOpti
         values["tag_folder"] = source_options["tag_folder"]
     values["skip_headings"] = tuple(source_options.get("skip_headings", ()))
     return MarkdownOptions(**values)
+
+
+def _settings_failure(error: BaseException) -> str:
+    if isinstance(error, RefusedFile):
+        return str(error)
+    if isinstance(error, RecursionError):
+        return "refused: nested too deeply"
+    if isinstance(error, UnicodeDecodeError):
+        return "not valid UTF-8 text"
+    if isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON (line {error.lineno}: {error.msg})"
+    if isinstance(error, OSError):
+        return f"cannot read: {error.strerror or error}"
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def excluded(relative: str, patterns: Sequence[str]) -> bool:
@@ -118,11 +145,11 @@ def walk_notes(root: Path, excludes: Sequence[str] = ()) -> Iterator[tuple[Path,
 
 def walk_note_paths(root: Path, excludes: Sequence[str] = ()) -> Iterator[tuple[str, str]]:
     """`walk_notes` with each file as text: no Path is made per note (a big vault has thousands)."""
-    top = root.resolve()
+    top = Path(os.path.realpath(root))
     visited: set[Path] = set()
 
     def walk(folder: Path, prefix: str) -> Iterator[tuple[str, str]]:
-        real = folder.resolve()
+        real = Path(os.path.realpath(folder))  # never raises, not even on a loop of links
         if real in visited:
             return  # a loop of links
         visited.add(real)
@@ -138,12 +165,17 @@ def walk_note_paths(root: Path, excludes: Sequence[str] = ()) -> Iterator[tuple[
             if excludes and excluded(relative, excludes):
                 continue
             if entry.is_symlink():
-                target = Path(entry.path).resolve()
+                target = Path(os.path.realpath(entry.path))
                 if target != top and top not in target.parents:
                     continue  # never follow a link out of the vault
-            if entry.is_dir(follow_symlinks=True):
+            try:
+                is_folder = entry.is_dir(follow_symlinks=True)
+                is_note = not is_folder and entry.is_file(follow_symlinks=True) and is_deck_name(name)
+            except OSError:
+                continue  # a loop of links, or a file gone since the folder was listed
+            if is_folder:
                 yield from walk(Path(entry.path), relative + "/")
-            elif entry.is_file(follow_symlinks=True) and is_deck_name(name):
+            elif is_note:
                 yield entry.path, relative
 
     yield from walk(root, "")

@@ -17,6 +17,43 @@ from ckaquiz.model import Card, Deck, Problem
 TOP_LEVEL_FIELDS = frozenset({"deck", "description", "tags", "reference", "cards"})
 MAX_ALIASES = 100
 MAX_ALIAS_EXPANSION = 10_000
+MAX_YAML_VALUES = 50_000
+"""Values (scalars, lists, mappings) in one YAML document, about 8,000 cards: PyYAML's parser reads
+some 25,000 a second, and the largest built-in deck has under a thousand."""
+
+
+class _TooManyValues(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, stopping once a document holds more than MAX_YAML_VALUES values.
+
+    PyYAML's parser is pure Python: a list of a million options takes a minute and most of a
+    gigabyte to compose, so composing stops early instead.
+    """
+
+    values = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self.values += 1
+        if self.values > MAX_YAML_VALUES:
+            raise _TooManyValues(_line(self.peek_event().start_mark))  # type: ignore[no-untyped-call]
+        return super().compose_node(parent, index)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _line(mark: Any) -> int:
+    return 1 if mark is None else mark.line + 1
 
 
 def safe_compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None]:
@@ -24,18 +61,27 @@ def safe_compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None
     has_aliases = "*" in text and "&" in text
     if has_aliases:
         try:
-            aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader))
+            aliases = 0
+            for number, event in enumerate(yaml.parse(text, Loader=yaml.SafeLoader)):
+                aliases += isinstance(event, yaml.AliasEvent)
+                if number > 2 * MAX_YAML_VALUES:
+                    raise _TooManyValues(_line(event.start_mark))
         except yaml.YAMLError as error:
             return None, _syntax_problem(error, path)
+        except _TooManyValues as error:
+            return None, Problem(path, error.line, f"refused: more than {MAX_YAML_VALUES} YAML values")
         if aliases > MAX_ALIASES:
             return None, Problem(path, 1, f"refused: {aliases} YAML aliases (at most {MAX_ALIASES})")
+    node: yaml.Node | None = None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
         if node is not None:
             if has_aliases and (added := _alias_expansion(node)) > MAX_ALIAS_EXPANSION:
                 # few aliases can still nest into billions of values (9 levels of 9 aliases: 9**9)
                 message = f"refused: YAML aliases expand to {added} more values (at most {MAX_ALIAS_EXPANSION})"
                 return None, Problem(path, 1, message)
+            if has_aliases and (line := _recursive_alias_line(node)) is not None:
+                return None, Problem(path, line, "refused: a YAML alias that contains itself")
             _mend_surrogates(node)
             construct(node)  # unknown tags such as !!python/object fail here, once, with their line
         return node, None
@@ -43,6 +89,11 @@ def safe_compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None
         return None, _syntax_problem(error, path)
     except RecursionError:
         return None, Problem(path, 1, "refused: YAML nested too deeply")
+    except _TooManyValues as error:
+        return None, Problem(path, error.line, f"refused: more than {MAX_YAML_VALUES} YAML values")
+    except Exception:  # a value the safe constructor cannot build (its errors are of many kinds)
+        assert node is not None
+        return None, _value_problem(node, path)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -75,6 +126,64 @@ def _alias_expansion(root: yaml.Node) -> int:
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node))
     return sizes[id(root)] - len(sizes)
+
+
+def _recursive_alias_line(root: yaml.Node) -> int | None:
+    """The line of an alias inside the very node it names (`&a [*a]`), which no card can hold."""
+    on_path: set[int] = set()
+    done: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            done.add(key)
+            continue
+        if key in on_path:
+            return node.start_mark.line + 1
+        if key in done:
+            continue
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+    return None
+
+
+_VALUE_NAMES = {
+    "tag:yaml.org,2002:timestamp": "date",
+    "tag:yaml.org,2002:int": "whole number",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "true/false value",
+}
+
+
+def _value_problem(root: yaml.Node, path: str) -> Problem:
+    """The first scalar the safe constructor cannot build, as `line: invalid date 2025-02-30`."""
+    pending = [root]
+    seen: set[int] = set()
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                construct(node)
+            except Exception as error:
+                return Problem(path, node.start_mark.line + 1, _value_message(node, error))
+        else:
+            pending.extend(reversed(_children(node)))
+    return Problem(path, root.start_mark.line + 1, "a value YAML cannot read")
+
+
+def _value_message(node: yaml.ScalarNode, error: Exception) -> str:
+    name = _VALUE_NAMES.get(node.tag, f"value for {node.tag.replace('tag:yaml.org,2002:', '!!')}")
+    value = str(node.value)
+    if name == "whole number" and "digits" in str(error):
+        return f"invalid whole number: {len(value)} characters long (at most 4300 digits)"
+    shown = value if len(value) <= 40 else value[:39] + "…"
+    return f"invalid {name} {shown!r}"
 
 
 def _mend_surrogates(root: yaml.Node) -> None:
@@ -111,8 +220,8 @@ def parse_yaml_deck(text: str, path: str, *, deck_name: str | None = None) -> De
     """Read a YAML deck; every problem is collected with its line, good entries still load."""
     default_name = Path(path).stem
     root, problem = safe_compose(text, path)
-    if problem is not None:
-        return Deck(name=deck_name or default_name, path=path, problems=(problem,))
+    if problem is not None:  # nothing of the file can be read: a scan keeps the cards it gave before
+        return Deck(name=deck_name or default_name, path=path, problems=(problem,), unread=True)
     if root is None:
         return Deck(
             name=deck_name or default_name,
@@ -225,9 +334,12 @@ def _syntax_problem(error: yaml.YAMLError, path: str) -> Problem:
 
 def peek_deck_name(path: Path) -> str | None:
     """The `deck:` name of a YAML deck file, or None when it has none or cannot be read."""
+    from ckaquiz.decks.loader import MAX_DECK_BYTES
+    from ckaquiz.file_access import RefusedFile, read_regular_file
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_regular_file(path, limit=MAX_DECK_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, RefusedFile):
         return None
     root, problem = safe_compose(text, str(path))
     if problem is not None or not isinstance(root, yaml.MappingNode):

@@ -7,9 +7,11 @@ waits for the lock (busy timeout) instead of failing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,13 +19,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from json.encoder import encode_basestring as _json_string  # json's C string encoder when it has one
 from pathlib import Path
+from time import time_ns
 from typing import Any, NamedTuple
 
 from ckaquiz.errors import StoreError
 from ckaquiz.model import Card, CardKind, CardState, Rating, Review, Schedule, SourceLocation
+from ckaquiz.store.integrity import refuse_damaged_file, refuse_missing_database, set_aside_stale_wal, write_marker
 from ckaquiz.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 30_000
+APPLICATION_ID = 0x636B7179
+"""`PRAGMA application_id` of a database ckaquiz created ("ckqy"); older ones have 0."""
 _CARD_COLUMNS = (
     "number, id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation, reference, fields, "
     "source_path, source_line, active, state, step, stability, difficulty, due, last_review, reps, lapses"
@@ -166,6 +172,8 @@ class FileScan:
     size: int
     mtime_ns: int
     problems: list[str]
+    kept: bool = False
+    """The file could not be read: its stored cards stay as they are, only its problems are recorded."""
 
 
 @dataclass
@@ -265,17 +273,21 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: str) -> None:
         self.connection = connection
         self.path = path
+        self.notices: list[str] = []
+        """What opening found and dealt with, for the user to hear (a stale log set aside)."""
+        self._opened_as: str | None = None
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) and migrate the database; damage is a StoreError."""
+    def open(cls, path: Path | str, *, prepared: Preparation | None = None) -> Store:
+        """Open (creating if needed) and migrate the database; damage is a StoreError.
+
+        `prepared` is what `prepare_database` returned for this file just before, when the
+        caller ran it itself (to back the file up between the checks and the first write).
+        """
         location = str(path)
+        notices: list[str] = []
         if location != ":memory:":
-            file = Path(location)
-            file.parent.mkdir(parents=True, exist_ok=True)
-            if not file.exists():
-                file.touch(mode=0o600)
-            refuse_truncated_file(file)
+            notices = (prepared or prepare_database(Path(location))).notices
         try:
             connection = sqlite3.connect(location, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as error:
@@ -300,11 +312,20 @@ class Store:
         except StoreError:
             connection.close()
             raise
+        store.notices = notices
+        if location != ":memory:":
+            write_marker(Path(location))
+            store._opened_as = _register_open(Path(location))
         return store
 
     def close(self) -> None:
         """Close the connection."""
         self.connection.close()
+        if self._opened_as is not None:
+            _OPEN_HERE[self._opened_as] -= 1
+            if _OPEN_HERE[self._opened_as] <= 0:
+                del _OPEN_HERE[self._opened_as]
+            self._opened_as = None
 
     @property
     def version(self) -> int:
@@ -454,7 +475,7 @@ class Store:
         counts = SyncCounts()
         stamp = to_text(now)
         removed_paths = set(removed)
-        touched = {scan.path for scan in scans} | removed_paths
+        touched = {scan.path for scan in scans if not scan.kept} | removed_paths
         with self.transaction() as connection:
             candidates: dict[str, sqlite3.Row] = {}
             if touched:
@@ -970,17 +991,38 @@ class Store:
             raise StoreError(f"card #{card_number} is not in the database")
         return _schedule(row)
 
-    def undo_review(self, review_id: int, *, now: datetime) -> Review:
-        """Mark a review undone and put the card's schedule back as it was before it."""
+    def undo_review(
+        self,
+        review_id: int,
+        *,
+        now: datetime,
+        session_id: str | None = None,
+        replay: Callable[[Schedule, list[Review]], Schedule] | None = None,
+    ) -> Review:
+        """Mark a review undone and derive the card's schedule again from the reviews left.
+
+        `replay(first, reviews)` gets the card's state before its first review ever and its remaining
+        reviews in time order, inside the same transaction, so a grade given meanwhile by another
+        session is kept. Without it the schedule goes back to the undone review's `before`.
+        `session_id` refuses to undo another session's review.
+        """
         with self.transaction() as connection:
             row = connection.execute(
                 "SELECT * FROM reviews WHERE id = ? AND undone_at IS NULL", (review_id,)
             ).fetchone()
-            if row is None:
+            if row is None or (session_id is not None and row["session_id"] != session_id):
                 raise StoreError(f"review {review_id} cannot be undone")
             review = _review(row)
+            card_number = int(row["card_number"])
             connection.execute("UPDATE reviews SET undone_at = ? WHERE id = ?", (to_text(now), review_id))
-            self.set_schedule_in_transaction(connection, int(row["card_number"]), review.before)
+            schedule = review.before
+            if replay is not None:
+                rows = connection.execute(
+                    "SELECT * FROM reviews WHERE card_number = ? ORDER BY reviewed_at, id", (card_number,)
+                ).fetchall()
+                first = _review(rows[0]).before
+                schedule = replay(first, [_review(other) for other in rows if other["undone_at"] is None])
+            self.set_schedule_in_transaction(connection, card_number, schedule)
         return review
 
     def reviews(
@@ -1333,26 +1375,90 @@ def is_damage(error: sqlite3.Error) -> bool:
 
 
 def refuse_truncated_file(path: Path) -> None:
-    """A database file cut short (not a whole number of pages) is damaged: refuse it before SQLite
-    reads zeros in place of the missing bytes. Skipped while a `-wal` holds pages that shadow it."""
+    """A database file that is empty, not SQLite, or cut short is damaged: refuse it before SQLite
+    reads it (as a new database, or with zeros in place of the missing pages)."""
+    refuse_damaged_file(path, hint=_hint_for)
+
+
+_OPEN_HERE: dict[str, int] = {}
+"""Database files this process holds open, by resolved path, with how many stores hold each."""
+
+
+def _register_open(file: Path) -> str:
+    key = str(file.resolve())
+    _OPEN_HERE[key] = _OPEN_HERE.get(key, 0) + 1
+    return key
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """What `prepare_database` did: whether it created the file, and notices for the user."""
+
+    created: bool
+    notices: list[str]
+
+
+def prepare_database(file: Path) -> Preparation:
+    """Make sure SQLite is handed a database file that is ours to open; StoreError otherwise.
+
+    A missing file is created (whole, never empty on disk) only when nothing says a database
+    was here before; an existing one must pass the cheap checks, and a write-ahead log that
+    does not belong to it is moved into backups/ before SQLite could replay it.
+    """
+    from ckaquiz.backup import BACKUPS_FOLDER_NAME, has_backups
+
+    if not file.exists():
+        try:
+            refuse_missing_database(
+                file, earlier_backups=has_backups(file.parent / BACKUPS_FOLDER_NAME), hint=_hint_for
+            )
+        except StoreError:
+            if not file.exists():
+                raise
+            # another process made the database (and its marker) between the two looks: open theirs
+        else:
+            _create_database(file)
+            return Preparation(created=True, notices=[])
+    if file.is_dir():
+        raise StoreError(f"{file} is a folder, not a database")
+    refuse_damaged_file(file, hint=_hint_for)
+    stamp = datetime.now(UTC).astimezone().strftime("%Y-%m-%d-%H%M%S")
+    aside = file.parent / BACKUPS_FOLDER_NAME / f"ckaquiz-{stamp}-stale.db-wal"
+    moved = set_aside_stale_wal(file, aside=aside, open_here=str(file.resolve()) in _OPEN_HERE)
+    if moved is None:
+        return Preparation(created=False, notices=[])
+    refuse_damaged_file(file, hint=_hint_for)  # the sizes can be judged now that no log shadows them
+    notice = f"{file}-wal did not belong to the database and was not applied; it is kept as {moved}"
+    return Preparation(created=False, notices=[notice])
+
+
+def _create_database(file: Path) -> None:
+    """Create an empty SQLite database as a whole file: written aside, then linked into place."""
+    file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = file.parent / f".ckaquiz-new-{os.getpid()}-{time_ns()}.db"
     try:
-        size = path.stat().st_size
-        wal = Path(f"{path}-wal")
-        if size == 0 or (wal.exists() and wal.stat().st_size > 0):
-            return
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError:
-        return  # SQLite reports unreadable files itself
-    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-        return  # SQLite says "file is not a database", with the restore hint
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if page_size >= 512 and page_size & (page_size - 1) == 0 and size % page_size:
-        raise StoreError(
-            f"{path} is damaged, cannot open the database (truncated: {size} bytes is not a whole number"
-            f" of {page_size}-byte pages); {_restore_hint(str(path))}"
-        )
+        descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(descriptor)
+        os.chmod(temporary, 0o600)
+        connection = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # writes the header page
+        finally:
+            connection.close()
+        with contextlib.suppress(FileExistsError):  # another process created it first: use theirs
+            os.link(temporary, file)
+    except OSError as error:
+        raise StoreError(f"{file}: cannot create the database ({error.strerror or error})") from None
+    except sqlite3.Error as error:
+        raise StoreError(f"{file}: cannot create the database ({error})") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    write_marker(file)
+
+
+def _hint_for(path: Path) -> str:
+    return _restore_hint(str(path))
 
 
 def _restore_hint(location: str) -> str:
@@ -1392,16 +1498,17 @@ def _seeded_schedule(card: Card) -> Schedule | None:
         due_day = datetime.fromisoformat(str(entry["due"])).date()
         interval = max(1.0, float(entry.get("interval", 1)))
         ease = float(entry.get("ease", 250))
-    except (KeyError, TypeError, ValueError):
+        due = datetime.combine(due_day, time(4, 0)).astimezone(UTC)
+        last_review = due - timedelta(days=interval)
+    except (KeyError, TypeError, ValueError, OverflowError):  # the parser keeps such numbers out; never crash
         return None
-    due = datetime.combine(due_day, time(4, 0)).astimezone(UTC)
     difficulty = min(10.0, max(1.0, 11.0 - ease / 50.0))
     return Schedule(
         state=CardState.REVIEW,
         stability=interval,
         difficulty=difficulty,
         due=due,
-        last_review=due - timedelta(days=interval),
+        last_review=last_review,
         reps=1,
     )
 

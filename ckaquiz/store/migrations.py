@@ -6,6 +6,8 @@ database is always at exactly one version.
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 from typing import NamedTuple
 
 
@@ -301,3 +303,22 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@functools.cache
+def schema_objects_for(version: int) -> frozenset[tuple[str, str, str, str]]:
+    """The schema objects the first `version` migrations make on a blank database.
+
+    Each is (type, name, table, SQL with runs of whitespace made one space), as a restore
+    compares them with a file's `sqlite_master`.
+    """
+    connection = sqlite3.connect(":memory:")
+    try:
+        for migration in MIGRATIONS[:version]:
+            connection.executescript(migration.sql)
+        rows = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    finally:
+        connection.close()
+    return frozenset(
+        (str(kind), str(name), str(table), " ".join(str(sql or "").split())) for kind, name, table, sql in rows
+    )

@@ -5,6 +5,10 @@ manifest cards: lines up to a line holding only `.`), the answer, and a grade li
 `1`-`4` or `again`/`hard`/`good`/`easy`, `s` to skip, `u` to undo, `q` to quit; an empty
 line accepts a suggested grade. End of input ends the session cleanly. The last line is
 `reviewed N cards: again A, hard H, good G, easy E`.
+
+A recall answer that states a known misconception gets a line
+`[!] misconception: <what the answer said> → <correction> (<reference>)` before its
+`coverage:` line, whose suggestion it lowers to again (hard for a minor one).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
+from ckaquiz.assessment import option_number
 from ckaquiz.model import CardKind, Rating
 from ckaquiz.scheduling import format_interval
 from ckaquiz.session import QueueItem, Session, Summary, is_typed_kind
@@ -115,8 +120,9 @@ def chosen_options(line: str, options: tuple[str, ...]) -> str:
     """`2` or `1,3` (numbers as shown) as the chosen options' texts, one per line."""
     chosen: list[str] = []
     for part in line.replace(",", " ").split():
-        if part.isdigit() and 1 <= int(part) <= len(options):
-            chosen.append(options[int(part) - 1])
+        number = option_number(part)
+        if number is not None and 1 <= number <= len(options):
+            chosen.append(options[number - 1])
         else:
             chosen.append(part)
     return "\n".join(chosen)

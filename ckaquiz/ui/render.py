@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
@@ -63,6 +63,31 @@ def card_panel(item: QueueItem, elapsed_seconds: float, *, leech: bool = False) 
     return Panel(Group(*body), title=title, subtitle=subtitle, border_style="blue")
 
 
+SIDE_BY_SIDE_WIDTH = 80  # narrower terminals show the two panels one above the other
+
+
+class SideBySide:
+    """Two panels in two equal columns, or stacked when the terminal is narrow.
+
+    The columns fold their text: with a table column's default overflow ("ellipsis"), lines of
+    double-width (Korean) characters that fit were cut, a character replaced by "…".
+    """
+
+    def __init__(self, left: RenderableType, right: RenderableType) -> None:
+        self.left, self.right = left, right
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width < SIDE_BY_SIDE_WIDTH:
+            yield self.left
+            yield self.right
+            return
+        table = Table.grid(expand=True, padding=(0, 1))
+        table.add_column(ratio=1, overflow="fold")
+        table.add_column(ratio=1, overflow="fold")
+        table.add_row(self.left, self.right)
+        yield table
+
+
 def answer_panel(card: Card, response: str | None = None, extra_lines: Sequence[str] = ()) -> RenderableType:
     """The answer side: the learner's text (if any) beside the notes, then references."""
     answer_text = card.fields.get("full_text", card.answer) if card.kind is CardKind.CLOZE else card.answer
@@ -73,11 +98,7 @@ def answer_panel(card: Card, response: str | None = None, extra_lines: Sequence[
     notes = Panel(markdown(answer_text), title="answer", border_style="green")
     parts: list[RenderableType] = []
     if response and response.strip() and card.kind in (CardKind.RECALL, CardKind.MANIFEST):
-        table = Table.grid(expand=True, padding=(0, 1))
-        table.add_column(ratio=1)
-        table.add_column(ratio=1)
-        table.add_row(Panel(Text(neutralise(response)), title="you wrote", border_style="magenta"), notes)
-        parts.append(table)
+        parts.append(SideBySide(Panel(Text(neutralise(response)), title="you wrote", border_style="magenta"), notes))
     else:
         if response and response.strip():
             parts.append(Text.assemble(("you answered: ", "dim"), neutralise(response)))
@@ -110,7 +131,7 @@ def summary_panel(summary: Summary) -> Panel:
     """What the session did, and when the next card is due."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")
     table.add_row("reviewed", str(summary.reviewed))
     table.add_row("grades", "  ".join(f"{rating.label} {summary.counts[rating]}" for rating in Rating))
     table.add_row("new cards learned", str(summary.new_learned))
@@ -144,7 +165,7 @@ def recall_result(result: dict[str, object]) -> RenderableType:
     points = result.get("points", [])
     table = Table.grid(padding=(0, 1))
     table.add_column(width=1)
-    table.add_column()
+    table.add_column(overflow="fold")
     if isinstance(points, list):
         for point in points:
             if not isinstance(point, dict):
@@ -158,7 +179,16 @@ def recall_result(result: dict[str, object]) -> RenderableType:
     if isinstance(unmatched, list) and unmatched:
         parts.append(Text("not in your notes (extra knowledge, or a misconception?):", style="bold magenta"))
         parts.extend(Text(f"  ? {neutralise(str(sentence))}", style="magenta") for sentence in unmatched)
+    misconceptions = result.get("misconceptions", [])
+    if isinstance(misconceptions, list):
+        parts.extend(_misconception_line(hit) for hit in misconceptions if isinstance(hit, dict))
     return Group(*parts)
+
+
+def _misconception_line(hit: dict[str, object]) -> Text:
+    """`✘ misconception: what the answer said → the correction (reference)`."""
+    said, correction, reference = (neutralise(str(hit.get(key, ""))) for key in ("said", "correction", "reference"))
+    return Text(f"✘ misconception: {said} → {correction} ({reference})", style="bold red")
 
 
 def assessment_view(kind: CardKind, result: dict[str, object], lines: Sequence[str]) -> RenderableType:

@@ -205,7 +205,7 @@ def weak_spots_view(title: str, spots: Sequence[WeakSpot]) -> Text:
             f" · {plural(spot.cards, 'card')}"
         )
         text.append("\n    ")
-        text.append(spot.command, style="cyan")
+        text.append(neutralise(spot.command, single_line=True), style="cyan")
     return text
 
 

@@ -26,6 +26,7 @@ from rich.text import Text
 from ckaquiz.model import CardKind, Rating
 from ckaquiz.session import QueueItem, Session, Summary
 from ckaquiz.ui import render
+from ckaquiz.ui.text import neutralise
 
 
 class CtrlC:
@@ -108,7 +109,8 @@ class TerminalFrontEnd:
         seconds = time.monotonic() - started
         assessment = self.session.assess(response, seconds_taken=seconds)
         while card.kind is CardKind.MANIFEST and assessment is not None and "error" in assessment.result:
-            self.console.print(Text(f"{assessment.result['error']} - fix it, or submit it empty to see the answer"))
+            problem = neutralise(str(assessment.result["error"]))
+            self.console.print(Text(f"{problem} - fix it, or submit it empty to see the answer"))
             response = editor(
                 "fix the manifest (Ctrl-D or Esc Enter submits)", default=response, watch=self.ctrl_c.watch
             )
@@ -153,7 +155,8 @@ class TerminalFrontEnd:
     def _choose(self, item: QueueItem) -> str:
         import questionary
 
-        shuffled = list(item.options)
+        # shown filtered, answered with the option's own text (which the judge compares)
+        shuffled = [questionary.Choice(neutralise(option, single_line=True), value=option) for option in item.options]
         if len(item.card.fields.get("answers", [])) > 1:
             picked = self.ctrl_c.ask(questionary.checkbox("pick every right option", choices=shuffled).application)
             return "\n".join(picked or [])
@@ -265,7 +268,7 @@ def external_editor(hint: str) -> str:
         path = os.path.join(folder, "answer.md")
         with open(path, "w", encoding="utf-8") as file:
             file.write("")
-        print(f"{hint}: opening {command} ...")
+        print(neutralise(f"{hint}: opening {command} ...", single_line=True))
         subprocess.run([*shlex.split(command), path], check=False)
         with open(path, encoding="utf-8", errors="replace") as file:
             return file.read()

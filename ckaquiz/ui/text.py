@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rich.cells import cell_len, get_character_cell_size
+from rich.markup import escape
 from rich.text import Text
 
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from ckaquiz.printable import neutralise
+
+__all__ = ["display_markdown", "markup_safe", "neutralise", "one_line", "plain_cell"]
 
 
-def neutralise(text: str) -> str:
-    """Drop escape sequences and control characters (tabs and newlines stay), in NFC form.
-
-    NFC joins decomposed Korean jamo and accents (as macOS file names give them) into the
-    characters every terminal draws at the width Rich measures.
-    """
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+def markup_safe(text: str) -> str:
+    """Text from a note, file name or setting for a Rich markup string: filtered, its brackets escaped."""
+    return escape(neutralise(text, single_line=True))
 
 
 def one_line(text: str, width: int = 70) -> str:
