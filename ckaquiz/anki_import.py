@@ -14,9 +14,11 @@ Fields after the ones used become the explanation. HTML becomes Markdown; `::` i
 names becomes `/`. With `--with-history`, each rated revlog row becomes a review (ease 1-4 as
 Again..Easy, its id as the time, its time as the duration) replayed through the scheduler, and
 the last one ends in the card's state as Anki had it (due date, and stability and difficulty
-from the card's FSRS memory when Anki kept one). Rows without a grade (manual reschedules, type
-4 and 5) and filtered-deck answers that did not reschedule (type 3) are not answers the card's
-schedule followed: they are left out, and counted.
+from the card's FSRS memory when Anki kept one). Rows that are not answers the card's schedule
+followed are left out, and counted: manual reschedules and "set due date" (type 4), Anki's own
+rescheduling (type 5), anything without a grade of 1-4, and answers in a filtered deck that
+does not reschedule (type 3 with no ease factor, as Anki's FSRS leaves them out too). A filtered
+deck that reschedules logs its answers with the card's ease factor: those count.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::((?:(?!\}\}).)*?))?\}\}", re.DOTALL)
 _FIELD_REFERENCE = re.compile(r"\{\{([^#/^}][^}]*)\}\}")
 _HARD_BREAK = re.compile(r" {2,}\n")
 _EPOCH_SECONDS = 1_000_000_000  # due values above this are times (learning cards), below: day numbers
-_FILTERED, _MANUAL = 3, 4
+_FILTERED, _MANUAL, _RESCHEDULED = 3, 4, 5  # revlog types
 
 if TYPE_CHECKING:
     from ckaquiz.collection import Collection, ScanReport
@@ -324,7 +326,9 @@ def final_schedule(card: AnkiCard, replayed: Schedule, *, created: int, day_star
 
 def counts_as_answer(entry: LogEntry) -> bool:
     """Whether a revlog row is an answer the schedule followed (see the module's rule)."""
-    return 1 <= entry.ease <= 4 and entry.type not in (_FILTERED, _MANUAL, 5)
+    if not 1 <= entry.ease <= 4 or entry.type in (_MANUAL, _RESCHEDULED):
+        return False
+    return entry.type != _FILTERED or entry.factor != 0
 
 
 def import_history(collection: Collection, package: AnkiPackage, plan: ImportPlan) -> tuple[int, int]:

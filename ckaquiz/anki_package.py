@@ -64,7 +64,7 @@ class AnkiNote:
 
 @dataclass(frozen=True)
 class AnkiCard:
-    """One card's scheduling columns."""
+    """One card's scheduling columns; a card in a filtered deck is read with its home deck and due."""
 
     id: int
     note: int
@@ -90,6 +90,7 @@ class LogEntry:
     interval: int
     time_ms: int
     type: int
+    factor: int = 0
 
 
 @dataclass
@@ -237,12 +238,14 @@ def _read_collection(database: Path, package: AnkiPackage) -> None:
         package.cards = [
             _card(row)
             for row in connection.execute(
-                "SELECT id, nid, did, ord, type, queue, due, ivl, reps, lapses, left, data FROM cards ORDER BY id"
+                "SELECT id, nid, CASE WHEN odid != 0 THEN odid ELSE did END, ord, type, queue,"
+                " CASE WHEN odid != 0 AND odue != 0 THEN odue ELSE due END, ivl, reps, lapses, left, data"
+                " FROM cards ORDER BY id"
             )
         ]
         package.revlog = [
             LogEntry(*(int(value or 0) for value in row))
-            for row in connection.execute("SELECT id, cid, ease, ivl, time, type FROM revlog ORDER BY id")
+            for row in connection.execute("SELECT id, cid, ease, ivl, time, type, factor FROM revlog ORDER BY id")
         ]
     except UnicodeDecodeError:
         raise PackageError(f"{package.path}: {package.member} holds text that is not valid UTF-8") from None

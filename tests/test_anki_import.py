@@ -530,3 +530,27 @@ def test_a_truncated_package_is_refused(anki_fsrs: AnkiSide, tmp_path: Path) -> 
     package = tmp_path / "cut.apkg"
     package.write_bytes(data[: len(data) // 2])
     _refused(package)
+
+
+# the rule for log rows -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ease", "kind", "factor", "counts"),
+    [
+        (3, 0, 0, True),  # learning
+        (1, 1, 2500, True),  # review
+        (2, 2, 2300, True),  # relearning
+        (4, 3, 2500, True),  # a filtered deck that reschedules
+        (3, 3, 0, False),  # a filtered deck that does not (cramming, preview)
+        (0, 4, 0, False),  # set due date, forget
+        (3, 4, 2500, False),  # manual, whatever its ease says
+        (0, 5, 0, False),  # rescheduled by Anki after FSRS settings changed
+        (5, 1, 2500, False),  # no such grade
+    ],
+)
+def test_which_log_rows_are_answers(ease: int, kind: int, factor: int, counts: bool) -> None:
+    from ckaquiz.anki_import import counts_as_answer
+    from ckaquiz.anki_package import LogEntry
+
+    assert counts_as_answer(LogEntry(1, 1, ease, 1, 1000, kind, factor)) is counts
