@@ -396,8 +396,10 @@ def import_package(
     from ckaquiz.anki_package import scratch_folder
 
     resolved = path.expanduser().resolve()
-    if not resolved.is_file():
+    if not resolved.exists():
         raise UsageError(f"{path}: no such file")
+    if not resolved.is_file():
+        raise UsageError(f"{path}: not a regular file (an Anki package is a .apkg or .colpkg file)")
     name = deck or resolved.stem
     folder = collection.home / IMPORTED_FOLDER / slugify(name)
     clash = collection.store.source(name)

@@ -218,7 +218,7 @@ def _text(value: Any) -> str:
 
 
 def _read_collection(database: Path, package: AnkiPackage) -> None:
-    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"file:{database}?mode=ro&immutable=1", uri=True)
     connection.text_factory = bytes
     try:
         tables = {_text(row[0]) for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

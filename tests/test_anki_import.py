@@ -101,18 +101,32 @@ def _build_anki(folder: Path, *, fsrs: bool) -> AnkiSide:
             for ease in eases:
                 answer(card_of(front, ordinal), ease)
         col.sched.set_due_date([card_of("CNI", 0)], "9")  # a manual reschedule: a revlog row of type 4
+        # a filtered deck that does not reschedule: its answer is logged as type 3 without an ease
+        # factor; the cards not answered there stay in it (their home deck and due in odid, odue)
+        cram = col.decks.new_filtered("Cram")
+        settings = col.decks.get(cram)
+        settings["resched"] = False
+        settings["terms"] = [["deck:CKA::Networking is:review", 100, 0]]
+        col.decks.save(settings)
+        col.sched.rebuild_filtered_deck(cram)
+        col.decks.select(cram)
+        crammed = col.sched.getCard()
+        assert crammed is not None
+        crammed.start_timer()
+        col.sched.answerCard(crammed, 3)
+        assert col.db.scalar("SELECT count() FROM cards WHERE odid != 0") >= 1
         today = col.sched.today
         cards: dict[tuple[str, int], tuple[int, int, int, int]] = {}
         keys: dict[int, tuple[str, int]] = {}
         for card_id in col.find_cards(""):
             card = col.get_card(card_id)
             key = (card.note().fields[0], card.ord)
-            cards[key] = (card.type, card.due, card.reps, card.lapses)
+            cards[key] = (card.type, card.odue if card.odid else card.due, card.reps, card.lapses)
             keys[int(card_id)] = key
         rows = col.db.all("SELECT id, cid, ease, type FROM revlog ORDER BY id")
         answers: dict[tuple[str, int], list[tuple[int, int]]] = {}
         for at, card_id, ease, kind in rows:
-            if kind != 4:
+            if kind not in (3, 4):
                 answers.setdefault(keys[card_id], []).append((at, ease))
         options = anki_collection.ExportAnkiPackageOptions
         for name, legacy in (("legacy.apkg", True), ("current.apkg", False)):
@@ -199,7 +213,7 @@ def test_a_package_arrives_with_its_cards_tags_decks_and_schedule(
     assert "6 notes in 2 decks" in imported.stdout
     assert "1 media file listed (not copied)" in imported.stdout
     answers = sum(len(items) for items in anki_fsrs.answers_by_key.values())
-    assert f"{answers} reviews added (1 log row without a schedule effect left out)" in imported.stdout
+    assert f"{answers} reviews added (2 log rows without a schedule effect left out)" in imported.stdout
     assert "Traceback" not in imported.stderr
     cards = {card["prompt"]: card for card in _cards(home)}
     assert {card["deck"] for card in cards.values()} == {"CKA/Storage", "CKA/Networking"}
@@ -218,6 +232,7 @@ def test_a_package_arrives_with_its_cards_tags_decks_and_schedule(
     stem = Path(name).stem
     assert written == [f"imported/{stem}/cka-networking.yaml", f"imported/{stem}/cka-storage.yaml"]
     assert not [path for path in home.iterdir() if path.name.startswith(".anki-import")]
+    assert not [path for path in home.rglob("*") if path.name.startswith(("collection.", "media"))]
     _check_schedules(home, anki_fsrs)
 
 
@@ -447,7 +462,7 @@ def test_a_zstd_bomb_inside_a_current_package_is_refused(tmp_path: Path, isolate
     assert "grows too large" in _refused(package)
 
 
-@pytest.mark.parametrize("member", ["../../escape.txt", "/etc/passwd-copy", "media/../../x", "C:/windows.txt"])
+@pytest.mark.parametrize("member", ["../../escape.txt", "/absolute/escape.txt", "media/../../x", "C:/windows.txt"])
 def test_member_paths_that_leave_the_archive_are_refused(tmp_path: Path, isolated_home: Path, member: str) -> None:
     package = _zip(tmp_path / "paths.apkg", {"collection.anki21": b"x", member: b"x"})
     assert "unsafe member path" in _refused(package)
