@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,6 +18,7 @@ import typer
 from ckaquiz import __version__
 from ckaquiz.cli_context import Context, DeckOption, TagOption, fail, say, shared_context, warn
 from ckaquiz.cli_startup import install as install_startup_shortcuts
+from ckaquiz.cli_startup import install_help_format
 from ckaquiz.errors import CkaquizError
 from ckaquiz.printable import escape_json_controls, neutralise
 from ckaquiz.ui.plurals import plural
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from ckaquiz.filters import Filters
 
 install_startup_shortcuts()  # plain values skip typer's pydantic coercion (see ckaquiz.cli_startup)
+install_help_format()  # arguments shown by their metavars
 
 app = typer.Typer(
     name="ckaquiz",
@@ -37,7 +39,10 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-sources_app = typer.Typer(help="List or remove registered deck sources.", invoke_without_command=True)
+sources_app = typer.Typer(
+    help="List or remove registered deck sources. Examples: `ckaquiz sources`, `ckaquiz sources remove old-notes`.",
+    invoke_without_command=True,
+)
 app.add_typer(sources_app, name="sources")
 
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many cards.")]
@@ -156,7 +161,14 @@ def study(
     editor: EditorOption = False,
     plain: PlainOption = False,
 ) -> None:
-    """Study what is due now: learning cards, due reviews (most overdue first), then new cards."""
+    """Study what is due now: learning cards, due reviews (most overdue first), then new cards.
+
+    \b
+    Examples:
+      ckaquiz study
+      ckaquiz study --deck cka-ko --limit 20
+      ckaquiz study --tag cka/troubleshooting --plain < answers.txt
+    """
     _run_session(context, mode="study", deck=deck, tag=tag, limit=limit, shuffle=False, plain=plain, use_editor=editor)
 
 
@@ -175,6 +187,12 @@ def review(
     """Review every card matching the filters, due or not (answers still reschedule them).
 
     `ckaquiz review --since yesterday` is the daily blank-page review of yesterday's notes.
+
+    \b
+    Examples:
+      ckaquiz review --tag 2025-03
+      ckaquiz review --since yesterday --shuffle
+      ckaquiz review --deck cka-storage-volumes --limit 10
     """
     _run_session(
         context,
@@ -218,23 +236,23 @@ def import_command(
         list[str], typer.Option("--skip-heading", metavar="HEADING", help="Skip sections with this heading.")
     ] = [],
     card_separator: Annotated[
-        str | None, typer.Option("--card-separator", metavar="TEXT", help="Single-line card separator (::).")
+        str | None, typer.Option("--card-separator", metavar="SEP", help="Single-line card separator (::).")
     ] = None,
     reversed_card_separator: Annotated[
         str | None,
-        typer.Option("--reversed-card-separator", metavar="TEXT", help="Two-way single-line separator (:::)."),
+        typer.Option("--reversed-card-separator", metavar="SEP", help="Two-way single-line separator (:::)."),
     ] = None,
     multiline_separator: Annotated[
-        str | None, typer.Option("--multiline-separator", metavar="TEXT", help="Multi-line card separator line (?).")
+        str | None, typer.Option("--multiline-separator", metavar="LINE", help="Multi-line card separator line (?).")
     ] = None,
     multiline_reversed_separator: Annotated[
         str | None,
-        typer.Option("--multiline-reversed-separator", metavar="TEXT", help="Two-way multi-line separator line (??)."),
+        typer.Option("--multiline-reversed-separator", metavar="LINE", help="Two-way multi-line separator line (??)."),
     ] = None,
     multiline_end_marker: Annotated[
         str | None,
         typer.Option(
-            "--multiline-end-marker", metavar="TEXT", help="Line that ends a multi-line card (default: blank)."
+            "--multiline-end-marker", metavar="LINE", help="Line that ends a multi-line card (default: blank)."
         ),
     ] = None,
     cloze: Annotated[
@@ -249,10 +267,13 @@ def import_command(
     """Register decks or Obsidian notes; they are re-read whenever they change, never written to.
 
     An Anki package (.apkg, .colpkg) is converted once into deck files in the data folder's
-    `imported/` folder; importing it again updates them in place. Examples:
+    `imported/` folder; importing it again updates them in place.
 
-        ckaquiz import ~/vault
-        ckaquiz import cka.apkg --with-history
+    \b
+    Examples:
+      ckaquiz import ~/notes/cka.yaml
+      ckaquiz import ~/vault --deck vault --exclude "Templates/*"
+      ckaquiz import cka.apkg --with-history
     """
     shared = shared_context(context)
     options: dict[str, Any] = {
@@ -352,7 +373,16 @@ def decks(
         ),
     ] = None,
 ) -> None:
-    """A table of decks with total, new, learning and due-today counts."""
+    """A table of decks with total, new, learning and due-today counts.
+
+    Piped, one tab-separated line per deck: deck, total, new, learning, due today.
+
+    \b
+    Examples:
+      ckaquiz decks
+      ckaquiz decks --tag cka/storage
+      ckaquiz decks --markdown decks/ > decks/README.md
+    """
     from rich.table import Table
 
     from ckaquiz.catalog import deck_rows, deck_summary_markdown, validate_filters
@@ -371,6 +401,9 @@ def decks(
         rows = deck_rows(shared.collection, filters)
     except CkaquizError as error:
         raise fail(str(error)) from None
+    if not sys.stdout.isatty():  # piped: one tab-separated line per deck, no totals
+        _tab_lines((row.name, row.total, row.new, row.learning, row.due_today) for row in rows)
+        return
     table = Table(title="decks")
     for column in ("deck", "total", "new", "learning", "due today"):
         table.add_column(column, justify="left" if column == "deck" else "right")
@@ -393,7 +426,16 @@ def cards(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array (a stable format for scripts).")] = False,
     retired: Annotated[bool, typer.Option("--retired", help="Include retired cards.")] = False,
 ) -> None:
-    """List cards with their scheduling state."""
+    """List cards with their scheduling state.
+
+    Piped, one tab-separated line per card: id, kind, prompt, state, due.
+
+    \b
+    Examples:
+      ckaquiz cards --deck cka-static-pods
+      ckaquiz cards --tag 2025-03 | cut -f1
+      ckaquiz cards --json > cards.json
+    """
     from ckaquiz.catalog import iter_matching_records, matching_cards, validate_filters, write_records_json
 
     shared = shared_context(context)
@@ -412,6 +454,13 @@ def cards(
     from ckaquiz.ui.render import format_due
     from ckaquiz.ui.text import plain_cell
 
+    if not sys.stdout.isatty():  # piped: whole ids, tab-separated, one card a line
+        _tab_lines(
+            (stored.card.id, stored.card.kind.value, stored.card.prompt, stored.schedule.state.value,
+             format_due(stored.schedule.due))
+            for stored in found
+        )
+        return
     table = Table(title=plural(len(found), "card"))
     for column in ("id", "kind", "prompt", "state", "due"):
         table.add_column(column, overflow="fold" if column == "id" else "ellipsis")
@@ -518,7 +567,13 @@ def score(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print coverage, suggested and points as JSON.")] = False,
 ) -> None:
-    """Score an answer against a card without recording anything (recall, choice, command, manifest)."""
+    """Score an answer against a card without recording anything (recall, choice, command, manifest).
+
+    \b
+    Examples:
+      echo "grep staticPodPath /etc/kubelet/custom.yaml" | ckaquiz score cka-static-pods:grep-static-pod-path
+      ckaquiz score CARD_ID --file recall.md --json
+    """
     from ckaquiz.assessment import assess_response
 
     shared = shared_context(context)
@@ -552,7 +607,13 @@ def history(
     card_id: Annotated[str, typer.Argument(metavar="CARD_ID", help="The card's id (see `ckaquiz cards`).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the attempts as JSON.")] = False,
 ) -> None:
-    """A card's attempts over time: date, coverage or score, grades, and points still missed."""
+    """A card's attempts over time: date, coverage or score, grades, and points still missed.
+
+    \b
+    Examples:
+      ckaquiz history cka-static-pods:grep-static-pod-path
+      ckaquiz cards --deck cka-static-pods | cut -f1 | xargs -n1 ckaquiz history
+    """
     from rich.table import Table
 
     from ckaquiz.model import Rating
@@ -573,26 +634,46 @@ def history(
         return
     from datetime import datetime
 
-    table = Table(title=plain_cell(f"{one_line(stored.card.prompt, 60)}: {plural(len(attempts), 'attempt')}"))
-    for column in ("date", "score", "suggested", "grade", "seconds", "still missed"):
-        table.add_column(column)
+    rows = []
     for attempt in attempts:
         points = attempt["result"].get("points", []) if isinstance(attempt["result"], dict) else []
         missed = [str(point.get("text", "")) for point in points if point.get("status") == "missed"]
-        table.add_row(
-            format_due(datetime.fromisoformat(attempt["created_at"])),
-            "-" if attempt["score"] is None else f"{attempt['score']:.0%}",
-            "-" if attempt["suggested"] is None else Rating(attempt["suggested"]).label,
-            "-" if attempt["final"] is None else Rating(attempt["final"]).label,
-            f"{attempt['duration_ms'] / 1000:.0f}",
-            plain_cell("\n".join(one_line(text, 50) for text in missed) or "-"),
+        rows.append(
+            (
+                format_due(datetime.fromisoformat(attempt["created_at"])),
+                "-" if attempt["score"] is None else f"{attempt['score']:.0%}",
+                "-" if attempt["suggested"] is None else Rating(attempt["suggested"]).label,
+                "-" if attempt["final"] is None else Rating(attempt["final"]).label,
+                f"{attempt['duration_ms'] / 1000:.0f}",
+                missed,
+            )
         )
+    if not sys.stdout.isatty():  # piped: one attempt a line, the points still missed joined by ` | `
+        _tab_lines((*row[:5], " | ".join(row[5]) or "-") for row in rows)
+        return
+    table = Table(title=plain_cell(f"{one_line(stored.card.prompt, 60)}: {plural(len(attempts), 'attempt')}"))
+    for column in ("date", "score", "suggested", "grade", "seconds", "still missed"):
+        table.add_column(column)
+    for *fields, missed in rows:
+        table.add_row(*fields, plain_cell("\n".join(one_line(text, 50) for text in missed) or "-"))
     shared.console.print(table)
+
+
+def _tab_lines(rows: Iterable[Iterable[object]]) -> None:
+    """Rows as tab-separated lines for scripts: each field on one line, filtered like all output."""
+    for row in rows:
+        typer.echo("\t".join(neutralise(str(field), single_line=True).replace("\t", " ") for field in row))
 
 
 @sources_app.callback()
 def sources_list(context: typer.Context) -> None:
-    """List registered deck sources."""
+    """List registered deck sources: name, kind (built-in or user) and path, tab-separated.
+
+    \b
+    Examples:
+      ckaquiz sources
+      ckaquiz sources remove old-notes
+    """
     if context.invoked_subcommand is not None:
         return
     shared = shared_context(context)
@@ -609,7 +690,12 @@ def sources_list(context: typer.Context) -> None:
 def sources_remove(
     context: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME", help="The source's name.")]
 ) -> None:
-    """Unregister a source: its cards are retired, their review history kept."""
+    """Unregister a source: its cards are retired, their review history kept.
+
+    \b
+    Example:
+      ckaquiz sources remove old-notes
+    """
     shared = shared_context(context)
     try:
         store = shared.collection.store

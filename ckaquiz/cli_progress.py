@@ -50,7 +50,14 @@ def stats(
     tag: TagOption = [],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (see docs/stats.md).")] = False,
 ) -> None:
-    """Progress: today, a year of reviews, the due forecast, true retention, weak spots, leeches, CKA readiness."""
+    """Progress: today, a year of reviews, the due forecast, true retention, weak spots, leeches, CKA readiness.
+
+    \b
+    Examples:
+      ckaquiz stats
+      ckaquiz stats --deck cka-ko
+      ckaquiz stats --json | jq .retention
+    """
     from ckaquiz.stats import collect_stats
 
     shared = shared_context(context)
@@ -184,7 +191,10 @@ def _optimization_view(result: Optimization) -> RenderableType:
     return Group(header, table, fit, Text(verdict))
 
 
-export_app = typer.Typer(help="Export cards to Anki, CSV or JSON.", no_args_is_help=True)
+export_app = typer.Typer(
+    help="Export cards to Anki, CSV or JSON. Example: `ckaquiz export anki cka.apkg --with-history`.",
+    no_args_is_help=True,
+)
 
 FileArgument = Annotated[Path, typer.Argument(metavar="FILE", help="The file to write.", dir_okay=False)]
 
@@ -256,7 +266,13 @@ def export_csv(
     reviews: ReviewsOption = False,
     force: ForceOption = False,
 ) -> None:
-    """Cards with their scheduling state as CSV; --reviews writes the log to FILE's name + .reviews.csv."""
+    """Cards with their scheduling state as CSV; --reviews writes the log to FILE's name + .reviews.csv.
+
+    \b
+    Examples:
+      ckaquiz export csv cards.csv
+      ckaquiz export csv cards.csv --reviews --deck cka-ko
+    """
     from ckaquiz.export import export_csv as write_csv
 
     try:
@@ -279,7 +295,13 @@ def export_json(
     reviews: ReviewsOption = False,
     force: ForceOption = False,
 ) -> None:
-    """Cards with their scheduling state (and with --reviews the review log) as one JSON document."""
+    """Cards with their scheduling state (and with --reviews the review log) as one JSON document.
+
+    \b
+    Examples:
+      ckaquiz export json backup.json --reviews
+      ckaquiz export json storage.json --tag cka/storage
+    """
     from ckaquiz.export import export_json as write_json
 
     try:

@@ -95,3 +95,25 @@ def install() -> None:
 
     get_runtime_param.ckaquiz_shortcut = True  # type: ignore[attr-defined]
     setattr(_TyperParameter, "get_runtime_param", get_runtime_param)  # noqa: B010
+
+
+def install_help_format() -> None:
+    """Help shows an argument by its metavar (`CARD_ID`), not also by its Python type (`<str>`).
+
+    typer prints both for arguments and has no setting for it; for options it already prints
+    the metavar alone. An argument without a metavar keeps typer's own display (idempotent;
+    a typer without the method is left alone).
+    """
+    try:
+        from typer.core import TyperArgument
+    except ImportError:
+        return
+    original = getattr(TyperArgument, "display_type_rich", None)
+    if original is None or getattr(original, "ckaquiz_metavar", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> Any:
+        return None if self.metavar is not None else original(self, ctx)
+
+    display_type_rich.ckaquiz_metavar = True  # type: ignore[attr-defined]
+    setattr(TyperArgument, "display_type_rich", display_type_rich)  # noqa: B010

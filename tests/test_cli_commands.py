@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -46,6 +47,21 @@ def test_options_name_what_they_take() -> None:
     study = runner.invoke(app, ["review", "--help"], terminal_width=150).output
     for shown in ("--deck DECK", "--tag TAG", "--limit N", "--since DAY"):
         assert shown in study
+
+
+HELP_PAGES = [["study"], ["review"], ["import"], ["decks"], ["cards"], ["check"], ["score"], ["history"], ["stats"],
+              ["optimize"], ["backup"], ["restore"], ["sources"], ["sources", "remove"], ["export"], ["export", "anki"],
+              ["export", "csv"], ["export", "json"]]
+
+
+@pytest.mark.parametrize("command", HELP_PAGES, ids=" ".join)
+def test_every_help_page_has_an_example_and_names_no_python_type(command: list[str]) -> None:
+    result = run_cli(*command, "--help", env={"COLUMNS": "150"})
+    assert result.returncode == 0
+    usage, _, rest = result.stdout.partition("\n")
+    assert "ckaquiz " in rest, "an example command"  # beyond the usage line
+    assert not re.search(r"<(?:str|int|float|bool|path|file|list\[\w+\])>", result.stdout, re.IGNORECASE), result.stdout
+    assert not re.search(r"\s(?:TEXT|INTEGER|FLOAT)\b", result.stdout), result.stdout
 
 
 def test_check_reports_every_problem_and_exits_1() -> None:
@@ -176,8 +192,7 @@ def test_decks_table_and_sources(isolated_home: Path, tmp_path: Path) -> None:
     assert run_cli("import", str(tmp_path / "admission.yaml")).returncode == 0
     table = run_cli("decks", env={"COLUMNS": "80"})
     assert table.returncode == 0
-    row = next(line for line in table.stdout.splitlines() if "admission" in line)
-    assert row.split("│")[1:6] == [" admission ", "     9 ", "   9 ", "        0 ", "         0 "]
+    assert table.stdout == "admission\t9\t9\t0\t0\n"  # piped: a tab-separated line per deck
     listed = run_cli("sources")
     assert listed.stdout == f"admission\tuser\t{tmp_path / 'admission.yaml'}\n"
     removed = run_cli("sources", "remove", "admission")
@@ -196,3 +211,32 @@ def test_bad_now_is_one_line() -> None:
     result = run_cli("decks", env={"CKAQUIZ_NOW": "next tuesday"})
     assert result.returncode == 1
     assert result.stderr == "error: CKAQUIZ_NOW: not an ISO-8601 date-time: 'next tuesday'\n"
+
+
+def test_piped_cards_print_whole_ids_one_card_a_line(isolated_home: Path) -> None:
+    listed = run_cli("cards", "--deck", "cka-ko")
+    assert listed.returncode == 0
+    lines = listed.stdout.splitlines()
+    records = json.loads(run_cli("cards", "--json", "--deck", "cka-ko").stdout)
+    assert [line.split("\t")[0] for line in lines] == [record["id"] for record in records]
+    assert all(line.count("\t") == 4 for line in lines)
+    assert "│" not in listed.stdout and "─" not in listed.stdout
+
+
+def test_in_a_terminal_cards_and_decks_are_tables(isolated_home: Path) -> None:
+    import os
+    import sys
+
+    import pexpect
+
+    for arguments in (["cards", "--deck", "cka-static-pods"], ["decks"]):
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "ckaquiz", *arguments],
+            env=dict(os.environ, CKAQUIZ_HOME=str(isolated_home), COLUMNS="120", TERM="xterm"),
+            encoding="utf-8", dimensions=(50, 120), timeout=60,
+        )
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        assert "│" in child.before and "\t" not in child.before

@@ -64,7 +64,7 @@ def test_three_cards_graded_with_keys_then_quit(terminal_home: Path) -> None:
     child.expect("submits")
     child.send("kubelet 이 만든다")
     child.send("\x04")  # Ctrl-D submits the blank page
-    child.expect("answer")
+    child.expect("your recall against the notes")  # the notes' points, marked: the one verdict list
     child.expect("coverage")
     child.expect("grade")
     child.send("q")
@@ -181,3 +181,83 @@ def test_manifest_yaml_error_can_be_fixed_and_choice_picked_by_key(isolated_home
     response, final = database.execute("SELECT response, final FROM attempts WHERE card_id = 'quiz:ns'").fetchone()
     assert response == "kind: Namespace\nmetadata: {name: team-a}"
     assert final in (1, 2)
+
+
+def test_enter_at_a_self_graded_card_grades_it_good(terminal_home: Path) -> None:
+    child = spawn(terminal_home, "study")
+    child.expect("Which component runs static pods")
+    child.expect("Enter to reveal")
+    child.send("\r")
+    child.expect("Quit")
+    child.send("\r")  # Enter out of habit: the pre-selected grade
+    child.expect("Which taint effect")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    rows = sqlite3.connect(terminal_home / "ckaquiz.db").execute("SELECT card_id, rating FROM reviews").fetchall()
+    assert rows == [("terminal:first", 3)]
+
+
+MANIFEST_DECK = """\
+deck: typing
+cards:
+  - kind: manifest
+    id: cm
+    question: ConfigMap app with key mode set to fast
+    answer: |
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: app
+      data:
+        mode: fast
+"""
+
+
+def test_the_editor_keeps_indentation_as_typed(isolated_home: Path, tmp_path: Path) -> None:
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
+    deck = tmp_path / "typing.yaml"
+    deck.write_text(MANIFEST_DECK, encoding="utf-8")
+    assert run_cli("import", str(deck)).returncode == 0
+    child = spawn(isolated_home, "study")
+    child.expect("write the manifest")
+    typed = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  mode: fast"
+    for line in typed.split("\n"):
+        child.send(line)
+        child.send("\r")  # Enter, line by line: no indentation is copied from the line above
+    child.send("\x04")
+    child.expect("Quit")
+    child.send("3")
+    child.expect("write the manifest")  # back from its learning step; the grade is stored
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    (response,) = sqlite3.connect(isolated_home / "ckaquiz.db").execute("SELECT response FROM attempts").fetchone()
+    assert response.strip() == typed
+
+
+@pytest.mark.parametrize("columns", [120, 50])
+def test_a_recall_verdict_lists_each_point_once(terminal_home: Path, columns: int) -> None:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "ckaquiz", "study"],
+        env=dict(os.environ, CKAQUIZ_HOME=str(terminal_home), TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1",
+                 CKAQUIZ_NOW="2025-03-19T09:00:00+00:00", COLUMNS=str(columns), LINES="60"),
+        encoding="utf-8", dimensions=(60, columns), timeout=20,
+    )
+    for key in ("3", "3", "3"):
+        reveal_and_grade(child, key)
+    child.expect("submits")
+    child.send("스태틱 파드는 kubelet이 만든다")
+    child.send("\x04")
+    child.expect("coverage")
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before)
+    child.expect("Quit")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    flat = re.sub(r"[\s│╭╮╰╯─]", "", screen)
+    assert flat.count("manifestsinstaticPodPath") == 1
+    assert flat.count("createdbythekubelet") == 1
+    assert "스태틱파드는kubelet이만든다" in flat  # the typed text, every character

@@ -43,8 +43,17 @@ def test_card_panel_shows_deck_kind_progress_and_tags() -> None:
     lines = text_of(render.card_panel(item(CARD), 65)).splitlines()
     assert lines[0].startswith("╭") and "cka-static-pods · basic" in lines[0]
     assert "Who runs static pods?" in lines[1]
-    assert "card 2 of 9 · 1:05 · #cka #static-pods" in lines[-1]
+    assert "#cka #static-pods" in lines[-2]  # the tags: a line of their own inside the panel
+    assert "card 2 of 9" in lines[-1] and "1:05" not in lines[-1]  # one clock only: the editor's
     assert all(len(line) == 80 for line in lines)
+
+
+def test_long_tags_wrap_inside_the_panel_instead_of_being_cut() -> None:
+    tags = ("cka", "cka/workloads-scheduling", "node-affinity-and-anti-affinity", "scheduling", "admission-control")
+    shown = text_of(render.card_panel(item(replace(CARD, tags=tags)), 0))
+    joined = "".join(line.strip("│ ") for line in shown.splitlines())
+    assert all(f"#{tag}" in joined for tag in tags)
+    assert "…" not in shown
 
 
 def test_leech_marker() -> None:

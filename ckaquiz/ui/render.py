@@ -37,8 +37,11 @@ def markdown(text: str) -> Markdown:
     return Markdown(display_markdown(text), code_theme="monokai", hyperlinks=False)
 
 
-def card_panel(item: QueueItem, elapsed_seconds: float, *, leech: bool = False) -> Panel:
-    """The question side: prompt in a panel titled with deck, tags and progress."""
+def card_panel(item: QueueItem, elapsed_seconds: float = 0.0, *, leech: bool = False) -> Panel:
+    """The question side: the prompt and the tags, in a panel titled with deck, kind and progress.
+
+    `elapsed_seconds` is accepted for callers that pass the session time; it is not shown.
+    """
     card = item.card
     body: list[RenderableType] = []
     if leech:
@@ -54,16 +57,15 @@ def card_panel(item: QueueItem, elapsed_seconds: float, *, leech: bool = False) 
     if card.kind is CardKind.CHOICE:
         for number, option in enumerate(item.options, start=1):
             body.append(Text(f"{number}. {neutralise(option)}"))
+    if card.tags:  # a line of their own, wrapped, so that a long tag is never cut by the border
+        body.append(Text(" ".join(f"#{neutralise(tag)}" for tag in card.tags[:6]), style="dim"))
     title = Text(f" {neutralise(card.deck)} · {card.kind.value} ", style="bold")
-    tags = " ".join(f"#{neutralise(tag)}" for tag in card.tags[:6])
-    subtitle = Text(
-        f" card {item.position} of {item.total} · {format_clock(elapsed_seconds)} · {tags} ",
-        style="dim",
-    )
+    # No clock here: the editor's bottom bar has the one that runs.
+    subtitle = Text(f" card {item.position} of {item.total} ", style="dim")
     return Panel(Group(*body), title=title, subtitle=subtitle, border_style="blue")
 
 
-SIDE_BY_SIDE_WIDTH = 80  # narrower terminals show the two panels one above the other
+SIDE_BY_SIDE_WIDTH = 100  # narrower terminals show the two panels one above the other
 
 
 class SideBySide:
@@ -88,14 +90,27 @@ class SideBySide:
         yield table
 
 
-def answer_panel(card: Card, response: str | None = None, extra_lines: Sequence[str] = ()) -> RenderableType:
-    """The answer side: the learner's text (if any) beside the notes, then references."""
+def answer_panel(
+    card: Card,
+    response: str | None = None,
+    extra_lines: Sequence[str] = (),
+    *,
+    verdict: dict[str, object] | None = None,
+) -> RenderableType:
+    """The answer side: the learner's text (if any) beside the notes, then references.
+
+    With a recall `verdict`, the notes are shown as its points, each marked recalled, partly or
+    missed: one list, not the notes and then the same points again.
+    """
     answer_text = card.fields.get("full_text", card.answer) if card.kind is CardKind.CLOZE else card.answer
     if card.kind is CardKind.MANIFEST:
         answer_text = f"```yaml\n{card.answer}\n```"
     elif card.kind is CardKind.COMMAND:
         answer_text = f"```sh\n{card.answer}\n```"
-    notes = Panel(markdown(answer_text), title="answer", border_style="green")
+    if verdict is not None and card.kind is CardKind.RECALL and isinstance(verdict.get("points"), list):
+        notes: RenderableType = verdict_panel(verdict)
+    else:
+        notes = Panel(markdown(answer_text), title="answer", border_style="green")
     parts: list[RenderableType] = []
     if response and response.strip() and card.kind in (CardKind.RECALL, CardKind.MANIFEST):
         parts.append(SideBySide(Panel(Text(neutralise(response)), title="you wrote", border_style="magenta"), notes))
@@ -159,9 +174,8 @@ def coverage_bar(coverage: float, width: int = 30) -> Text:
     )
 
 
-def recall_result(result: dict[str, object]) -> RenderableType:
-    """Each key point marked recalled / partly / missed, the coverage bar, and what was not in the notes."""
-    parts: list[RenderableType] = []
+def verdict_panel(result: dict[str, object]) -> Panel:
+    """The notes' key points, each marked recalled, partly or missed."""
     points = result.get("points", [])
     table = Table.grid(padding=(0, 1))
     table.add_column(width=1)
@@ -172,7 +186,12 @@ def recall_result(result: dict[str, object]) -> RenderableType:
                 continue
             symbol, style = STATUS_STYLES.get(str(point.get("status")), ("?", ""))
             table.add_row(Text(symbol, style=style), Text(display_markdown(str(point.get("text", ""))), style=style))
-    parts.append(Panel(table, title="your recall against the notes", border_style="cyan"))
+    return Panel(table, title="your recall against the notes", border_style="cyan")
+
+
+def recall_result(result: dict[str, object], *, points_shown: bool = False) -> RenderableType:
+    """The marked key points (unless `points_shown` already), the coverage bar, and what was not in the notes."""
+    parts: list[RenderableType] = [] if points_shown else [verdict_panel(result)]
     coverage = result.get("coverage", 0.0)
     parts.append(coverage_bar(float(coverage) if isinstance(coverage, int | float) else 0.0))
     unmatched = result.get("unmatched", [])
@@ -191,8 +210,10 @@ def _misconception_line(hit: dict[str, object]) -> Text:
     return Text(f"✘ misconception: {said} → {correction} ({reference})", style="bold red")
 
 
-def assessment_view(kind: CardKind, result: dict[str, object], lines: Sequence[str]) -> RenderableType:
+def assessment_view(
+    kind: CardKind, result: dict[str, object], lines: Sequence[str], *, points_shown: bool = False
+) -> RenderableType:
     """How a typed answer was judged: recall coverage, or the grader's differences."""
     if kind is CardKind.RECALL and "points" in result:
-        return recall_result(result)
+        return recall_result(result, points_shown=points_shown)
     return Group(*(Text(neutralise(line), style="green" if line == "correct" else "") for line in lines))

@@ -118,9 +118,12 @@ class TerminalFrontEnd:
                 break
             seconds = time.monotonic() - started
             assessment = self.session.assess(response, seconds_taken=seconds)
-        self.console.print(render.answer_panel(card, response))
+        verdict = assessment.result if assessment is not None and card.kind is CardKind.RECALL else None
+        self.console.print(render.answer_panel(card, response, verdict=verdict))
         if assessment is not None:
-            self.console.print(render.assessment_view(card.kind, assessment.result, assessment.lines))
+            self.console.print(
+                render.assessment_view(card.kind, assessment.result, assessment.lines, points_shown=verdict is not None)
+            )
         choice = self._grade(item, assessment.suggested if assessment else None)
         if choice == QUIT:
             return False
@@ -184,7 +187,9 @@ def grade_prompt(
         questionary.Choice("Skip this card", value=SKIP, shortcut_key="s"),
         questionary.Choice("Quit", value=QUIT, shortcut_key="q"),
     ]
-    default = next((choice for choice in choices if choice.value == suggested), None)
+    # The suggestion is the default; with none (a self-graded card), Good is, so that Enter out of
+    # habit never fails a card.
+    default = next(choice for choice in choices if choice.value == (suggested or Rating.GOOD))
     question = questionary.select(
         "grade" + (f" (suggested: {suggested.label})" if suggested else ""),
         choices=choices,
@@ -236,6 +241,12 @@ def editor(
     @bindings.add("c-d", eager=True)
     def _submit(event: Any) -> None:
         event.current_buffer.validate_and_handle()
+
+    @bindings.add("enter", eager=True)
+    def _newline(event: Any) -> None:
+        # A plain line break: prompt_toolkit's Enter copies the line's indentation, which doubled
+        # the indentation of YAML typed (or pasted without bracketed paste) line by line.
+        event.current_buffer.newline(copy_margin=False)
 
     def toolbar() -> str:
         return f" {render.format_clock(time.monotonic() - started)}  ·  Ctrl-D or Esc Enter submits"
