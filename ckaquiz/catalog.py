@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from ckaquiz.collection import Collection
 from ckaquiz.errors import UsageError
 from ckaquiz.filters import Filters, tag_matches
-from ckaquiz.model import CardState, Problem
+from ckaquiz.model import CardKind, CardState, Problem
 from ckaquiz.printable import escape_json_controls
 from ckaquiz.store import StoredCard
 from ckaquiz.store.database import CardSummary, to_text
@@ -212,13 +212,21 @@ def card_record(stored: StoredCard) -> dict[str, Any]:
         "explanation": card.explanation or None,
         "key_points": list(card.key_points),
         "active": stored.active,
+        "options": _options(card.kind.value, card.fields),
     }
+
+
+def _options(kind: str, fields: dict[str, Any]) -> list[str] | None:
+    """A choice card's options in their order; None for every other kind."""
+    if kind != CardKind.CHOICE.value:
+        return None
+    return [str(option) for option in fields.get("options", [])]
 
 
 def record_of_row(row: Sequence[Any]) -> dict[str, Any]:
     """`card_record(stored_card(row))` read straight off a stored row (`CARD_COLUMNS`), without building
     the card: a listing of many cards is mostly that building. A test holds the two equal."""
-    (_, card_id, deck, kind, prompt, answer, tags, key_points, _, explanation, reference, _, path, line, active,
+    (_, card_id, deck, kind, prompt, answer, tags, key_points, _, explanation, reference, fields, path, line, active,
      state, _, stability, difficulty, due, _, reps, lapses) = row  # fmt: skip
     return {
         "id": card_id,
@@ -238,6 +246,7 @@ def record_of_row(row: Sequence[Any]) -> dict[str, Any]:
         "explanation": explanation or None,
         "key_points": json.loads(key_points),
         "active": bool(active),
+        "options": _options(kind, json.loads(fields or "{}")) if kind == CardKind.CHOICE.value else None,
     }
 
 

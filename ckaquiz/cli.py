@@ -232,7 +232,9 @@ def import_command(
     context: typer.Context,
     paths: Annotated[
         list[Path],
-        typer.Argument(metavar="PATH", help="Deck files, folders of decks, Obsidian vaults or single notes."),
+        typer.Argument(
+            metavar="PATH", help="Deck files, folders of decks, Obsidian vaults, single notes or Anki packages."
+        ),
     ],
     deck: Annotated[
         str | None,
@@ -288,10 +290,17 @@ def import_command(
             "--decks-from-folders", help="One deck per top-level folder of a vault (the plugin's folders-as-decks)."
         ),
     ] = False,
+    with_history: Annotated[
+        bool,
+        typer.Option("--with-history", help="Anki packages: bring the review log in, so cards keep their schedule."),
+    ] = False,
 ) -> None:
     """Register decks or Obsidian notes; they are re-read whenever they change, never written to.
 
     Several paths with --deck read into that one deck.
+
+    An Anki package (.apkg, .colpkg) is converted once into deck files in the data folder's
+    `imported/` folder; importing it again updates them in place.
 
     \b
     Examples:
@@ -299,6 +308,7 @@ def import_command(
       ckaquiz import ~/vault --deck vault --exclude "Templates/*"
       ckaquiz import a.md b.md notes/ --deck cka
       ckaquiz import ~/vault --flashcards-only
+      ckaquiz import cka.apkg --with-history
     """
     shared = shared_context(context)
     options: dict[str, Any] = {
@@ -322,6 +332,9 @@ def import_command(
         collection = shared.collection
         collection.ensure_builtin_source()
         for path in paths:
+            if path.suffix.lower() in {".apkg", ".colpkg"}:
+                _import_anki_package(shared, path, deck=deck, with_history=with_history)
+                continue
             try:
                 with _progress(shared) as progress:
                     source, report = collection.import_path(path, deck=deck, options=options, progress=progress)
@@ -338,6 +351,20 @@ def import_command(
             warn(report.problems)
     except CkaquizError as error:
         raise fail(str(error)) from None
+
+
+def _import_anki_package(shared: Context, path: Path, *, deck: str | None, with_history: bool) -> None:
+    """Import one Anki package and print what it brought (see `ckaquiz.anki_import`)."""
+    from ckaquiz.anki_import import import_package, summary_line
+
+    try:
+        with _progress(shared) as progress:
+            result = import_package(shared.collection, path, deck=deck, with_history=with_history, progress=progress)
+    except KeyboardInterrupt:
+        say(f"interrupted: the import of {path} stopped; run it again to finish it", err=True)
+        raise typer.Exit(130) from None
+    say(summary_line(result, path))
+    warn(result.report.problems)
 
 
 @contextmanager

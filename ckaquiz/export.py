@@ -51,6 +51,14 @@ CSV_CARD_COLUMNS = (
     "active",
     "source_path",
     "source_line",
+    "reference",
+    "explanation",
+    "key_points",
+    "options",
+    "answers",
+    "alternatives",
+    "sibling_key",
+    "fields",
 )
 CSV_REVIEW_COLUMNS = (
     "id",
@@ -426,9 +434,22 @@ def _schedule_record(schedule: Schedule) -> dict[str, Any]:
     }
 
 
+def _content_record(card: Card) -> dict[str, Any]:
+    """What a re-import needs beyond `cards --json`: the kind's own fields (choice answers, accepted
+    alternatives, a command's time, a manifest's strictness, a cloze's full text) and the entry it came from."""
+    return {
+        "answers": [str(item) for item in card.fields.get("answers", [])] if card.kind is CardKind.CHOICE else None,
+        "alternatives": [str(item) for item in card.fields.get("alternatives", [])]
+        if card.kind is CardKind.COMMAND
+        else None,
+        "sibling_key": card.sibling_key,
+        "fields": dict(card.fields),
+    }
+
+
 def export_card_record(stored: StoredCard) -> dict[str, Any]:
-    """One card in a JSON export: the `cards --json` record plus its full scheduling state."""
-    return card_record(stored) | _schedule_record(stored.schedule)
+    """One card in a JSON export: the `cards --json` record, the kind's fields and its full scheduling state."""
+    return card_record(stored) | _content_record(stored.card) | _schedule_record(stored.schedule)
 
 
 def review_record(review: Review) -> dict[str, Any]:
@@ -456,6 +477,7 @@ def _csv_text(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> str:
 
 def _card_row(stored: StoredCard) -> list[Any]:
     card, schedule = stored.card, stored.schedule
+    record, content = card_record(stored), _content_record(card)
     return [
         card.id,
         card.deck,
@@ -474,7 +496,20 @@ def _card_row(stored: StoredCard) -> list[Any]:
         int(stored.active),
         card.source.path,
         card.source.line,
+        card.reference,
+        card.explanation,
+        _json_cell(list(card.key_points)),
+        _json_cell(record["options"]),
+        _json_cell(content["answers"]),
+        _json_cell(content["alternatives"]),
+        card.sibling_key,
+        _json_cell(content["fields"]),
     ]
+
+
+def _json_cell(value: Any) -> str:
+    """A list or mapping in one CSV cell, as JSON; empty for None."""
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _review_row(review: Review) -> list[Any]:
