@@ -235,8 +235,20 @@ def import_command(
         list[str],
         typer.Option("--cloze", metavar="STYLE", help="Cloze styles: highlight (==x==), bold (**x**), curly ({{x}})."),
     ] = [],
+    include_all: Annotated[
+        bool,
+        typer.Option(
+            "--include-all",
+            help="Also read what is not study material by default: diary, plan and own-recall sections, "
+            "Templates folders, Excalidraw drawings.",
+        ),
+    ] = False,
 ) -> None:
-    """Register decks or Obsidian notes; they are re-read whenever they change, never written to."""
+    """Register decks or Obsidian notes; they are re-read whenever they change, never written to.
+
+    Example: `ckaquiz import ~/vault --exclude 'Archive/*'`; add `--include-all` to make cards of
+    diary and plan sections too.
+    """
     shared = shared_context(context)
     options: dict[str, Any] = {
         "exclude": exclude,
@@ -248,6 +260,7 @@ def import_command(
         "multiline_reversed_separator": multiline_reversed_separator,
         "multiline_end_marker": multiline_end_marker,
         "cloze_styles": cloze,
+        "include_all": True if include_all else None,
     }
     unknown = [style for style in cloze if style not in {"highlight", "bold", "curly"}]
     if unknown:

@@ -99,8 +99,13 @@ def heading_level(line: str) -> int:
     return hashes if 1 <= hashes <= 6 and line[hashes : hashes + 1].isspace() else 0
 
 
+_COLOUR_CODE = re.compile(r"(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+
+
 def is_inline_tag(word: str) -> bool:
-    """Obsidian's rule: a tag needs at least one character that is not a digit."""
+    """Obsidian's rule: a tag needs at least one character that is not a digit; `#ff0000` is a colour."""
+    if _COLOUR_CODE.fullmatch(word) and any(character.isdigit() for character in word):
+        return False
     return any(not character.isdigit() for character in word.replace("/", "").replace("-", "").replace("_", ""))
 
 
@@ -802,10 +807,10 @@ def _readable_points(points: list[str], options: MarkdownOptions) -> list[str]:
 
 def _topic_card(work: _SectionWork, topic: Any, points: list[str], number: int, count: int) -> Card:
     """One topic's recall card (or one part of a long topic's): the heading path and topic title as prompt."""
-    from ckaquiz.decks.topics import topic_title
+    from ckaquiz.decks.topics import Topic, topic_title
 
     section, context = work.section, work.context
-    title = topic_title(topic)
+    title = topic_title(topic) if topic.title else topic_title(Topic("", topic.line, [_Line(0, "", "", points[0])]))
     prompt = PROMPT_SEPARATOR.join((*section.path, title) if title else section.path)
     if count > 1:
         prompt += f" (part {number} of {count})"

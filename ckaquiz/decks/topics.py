@@ -27,10 +27,26 @@ MAX_TITLE_WORDS = 6
 MAX_COMMAND_CHARACTERS = 160
 SHELL_BLOCKS = frozenset({"", "bash", "sh", "shell", "console", "zsh", "terminal"})
 YAML_BLOCKS = frozenset({"yaml", "yml"})
-COMMAND_PROGRAMS = frozenset(
-    {"kubectl", "kubeadm", "etcdctl", "etcdutl", "crictl", "helm", "systemctl", "journalctl", "aws", "kubelet"}
-)
-"""First words that make a line a command key point, scored by the command grader."""
+SUBCOMMANDS: dict[str, frozenset[str]] = {
+    "kubectl": frozenset(
+        "get describe create apply delete run expose edit label annotate scale rollout set logs exec "
+        "port-forward proxy top cordon uncordon drain taint auth config explain api-resources api-versions "
+        "patch replace autoscale certificate cluster-info cp diff wait debug version events kustomize".split()
+    ),
+    "kubeadm": frozenset("init join upgrade reset token certs config version kubeconfig".split()),
+    "etcdctl": frozenset("snapshot get put del member endpoint version".split()),
+    "etcdutl": frozenset("snapshot backup".split()),
+    "crictl": frozenset("ps pods images logs inspect inspectp exec pull rmi stop rm info version stats".split()),
+    "helm": frozenset(
+        "install upgrade uninstall list repo search show template status rollback pull get history".split()
+    ),
+    "systemctl": frozenset("start stop restart status enable disable daemon-reload reload is-active cat".split()),
+    "journalctl": frozenset(),
+    "kubelet": frozenset(),
+}
+"""Programs whose command lines become key points, with the words that may follow the program
+(a flag may always follow): `kubeadm keeps the manifests` is a sentence, `kubeadm upgrade plan` a command."""
+COMMAND_PROGRAMS = frozenset(SUBCOMMANDS)
 
 _SENTENCE_PUNCTUATION = re.compile(r"[.!?。:;]")
 _CODE_LIKE = re.compile(r"[`/=|$<>{}\[\]]|\s-{1,2}\w")
@@ -331,9 +347,11 @@ def _plain_words(text: str) -> list[str]:
 
 
 def is_command_point(text: str) -> bool:
-    """A key point that is one shell command: scored by the command grader."""
+    """A key point that is one shell command (`kubectl get pvc -w`): scored by the command grader."""
     words = text.split()
-    return bool(words) and words[0] in COMMAND_PROGRAMS and "\n" not in text
+    if len(words) < 2 or words[0] not in SUBCOMMANDS or "\n" in text or not text.isascii():
+        return False
+    return words[1].startswith("-") or words[1] in SUBCOMMANDS[words[0]]
 
 
 def is_manifest_point(text: str) -> bool:
@@ -361,7 +379,7 @@ def code_points(block: Sequence[SourceLine]) -> list[str]:
             text = text[2:].strip()
         if not text or text.startswith("#") or len(text) > MAX_COMMAND_CHARACTERS:
             continue
-        if text.split()[0] in COMMAND_PROGRAMS:
+        if is_command_point(text):
             points.append(text)
     return points
 
