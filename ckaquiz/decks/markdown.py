@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -754,7 +754,7 @@ def _recall_card(work: _SectionWork) -> None:
     if not options.topics:
         _section_recall_card(work, content)
         return
-    from ckaquiz.decks.topics import Topic, parts, split_topics
+    from ckaquiz.decks.topics import MAX_POINTS, Topic, parts, split_topics
 
     kept = [line for line in content if not (consumed and line.number in consumed)]
     if not kept:
@@ -762,22 +762,23 @@ def _recall_card(work: _SectionWork) -> None:
     if oversized := _oversized(section, len(work.text)):
         work.problems.append(Problem(context.path, section.line, oversized))
         return
-    topics = split_topics(kept) or [Topic("", section.line, kept)]
-    if len(topics) > 1 or topics[0].title:
-        made: list[Card] = []
-        for topic in topics:
-            points = _topic_points(work, topic.lines[1:] if topic.title else topic.lines)
-            if not points:
-                continue
-            runs = parts(points)
-            for number, run in enumerate(runs, start=1):
-                made.append(_topic_card(work, topic, run, number, len(runs)))
-        work.cards[0:0] = made
+    topics = split_topics(kept) or [Topic("", section.line, [*kept])]
+    whole = len(topics) == 1 and not topics[0].title
+    if whole and len(_topic_points(work, kept)) <= MAX_POINTS:
+        _section_recall_card(work, content)  # one topic: the card (and its id) stays the section's
         return
-    _section_recall_card(work, content)
+    made: list[Card] = []
+    for topic in topics:
+        points = _topic_points(work, topic.lines[1:] if topic.title else topic.lines)
+        if not points:
+            continue
+        runs = parts(points)
+        for number, run in enumerate(runs, start=1):
+            made.append(_topic_card(work, topic, run, number, len(runs), named=not whole))
+    work.cards[0:0] = made
 
 
-def _topic_points(work: _SectionWork, lines: list[_Line]) -> list[str]:
+def _topic_points(work: _SectionWork, lines: Sequence[Any]) -> list[str]:
     """Key points of a topic's lines: its sayable lines, then the commands and manifests of its code."""
     from ckaquiz.decks.topics import code_points, point_lines
 
@@ -805,12 +806,18 @@ def _readable_points(points: list[str], options: MarkdownOptions) -> list[str]:
     ]
 
 
-def _topic_card(work: _SectionWork, topic: Any, points: list[str], number: int, count: int) -> Card:
+def _topic_card(work: _SectionWork, topic: Any, points: list[str], number: int, count: int, *, named: bool) -> Card:
     """One topic's recall card (or one part of a long topic's): the heading path and topic title as prompt."""
-    from ckaquiz.decks.topics import Topic, topic_title
+    from ckaquiz.decks.topics import SourceLine, Topic, topic_title
 
     section, context = work.section, work.context
-    title = topic_title(topic) if topic.title else topic_title(Topic("", topic.line, [_Line(0, "", "", points[0])]))
+    if not named:
+        title = ""
+    elif topic.title:
+        title = topic_title(topic)
+    else:  # an untitled topic is named by the first words of its first point
+        first: list[SourceLine] = [_Line(0, "", "", points[0])]
+        title = topic_title(Topic("", topic.line, first))
     prompt = PROMPT_SEPARATOR.join((*section.path, title) if title else section.path)
     if count > 1:
         prompt += f" (part {number} of {count})"

@@ -27,20 +27,22 @@ MAX_TITLE_WORDS = 6
 MAX_COMMAND_CHARACTERS = 160
 SHELL_BLOCKS = frozenset({"", "bash", "sh", "shell", "console", "zsh", "terminal"})
 YAML_BLOCKS = frozenset({"yaml", "yml"})
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 SUBCOMMANDS: dict[str, frozenset[str]] = {
-    "kubectl": frozenset(
+    "kubectl": _names(
         "get describe create apply delete run expose edit label annotate scale rollout set logs exec "
         "port-forward proxy top cordon uncordon drain taint auth config explain api-resources api-versions "
-        "patch replace autoscale certificate cluster-info cp diff wait debug version events kustomize".split()
+        "patch replace autoscale certificate cluster-info cp diff wait debug version events kustomize"
     ),
-    "kubeadm": frozenset("init join upgrade reset token certs config version kubeconfig".split()),
-    "etcdctl": frozenset("snapshot get put del member endpoint version".split()),
-    "etcdutl": frozenset("snapshot backup".split()),
-    "crictl": frozenset("ps pods images logs inspect inspectp exec pull rmi stop rm info version stats".split()),
-    "helm": frozenset(
-        "install upgrade uninstall list repo search show template status rollback pull get history".split()
-    ),
-    "systemctl": frozenset("start stop restart status enable disable daemon-reload reload is-active cat".split()),
+    "kubeadm": _names("init join upgrade reset token certs config version kubeconfig"),
+    "etcdctl": _names("snapshot get put del member endpoint version"),
+    "etcdutl": _names("snapshot backup"),
+    "crictl": _names("ps pods images logs inspect inspectp exec pull rmi stop rm info version stats"),
+    "helm": _names("install upgrade uninstall list repo search show template status rollback pull get history"),
+    "systemctl": _names("start stop restart status enable disable daemon-reload reload is-active cat"),
     "journalctl": frozenset(),
     "kubelet": frozenset(),
 }
