@@ -294,6 +294,14 @@ def import_command(
         bool,
         typer.Option("--with-history", help="Anki packages: bring the review log in, so cards keep their schedule."),
     ] = False,
+    include_all: Annotated[
+        bool,
+        typer.Option(
+            "--include-all",
+            help="Also read what is not study material by default: diary, plan and own-recall sections, "
+            "Templates folders, Excalidraw drawings.",
+        ),
+    ] = False,
 ) -> None:
     """Register decks or Obsidian notes; they are re-read whenever they change, never written to.
 
@@ -309,6 +317,7 @@ def import_command(
       ckaquiz import a.md b.md notes/ --deck cka
       ckaquiz import ~/vault --flashcards-only
       ckaquiz import cka.apkg --with-history
+      ckaquiz import ~/vault --include-all   # diary and plan sections too
     """
     shared = shared_context(context)
     options: dict[str, Any] = {
@@ -323,6 +332,7 @@ def import_command(
         "cloze_styles": cloze,
         "flashcards_only": flashcards_only or None,
         "decks_from_folders": decks_from_folders or None,
+        "include_all": True if include_all else None,
     }
     unknown = [style for style in cloze if style not in {"highlight", "bold", "curly"}]
     if unknown:

@@ -138,8 +138,11 @@ class Collection:
             self.ensure_builtin_source()
         report = ScanReport()
         skip = tuple(str(heading) for heading in self.settings.extra.get("skip_headings", []))
+        lists = {key: self.settings.extra[key] for key in NOTE_LIST_SETTINGS if key in self.settings.extra}
         for source in only if only is not None else self.store.sources():
-            scan_source(self.store, source, now=self.now(), report=report, progress=progress, skip_headings=skip)
+            scan_source(
+                self.store, source, now=self.now(), report=report, progress=progress, skip_headings=skip, lists=lists
+            )
         return report
 
     def import_path(
@@ -242,11 +245,16 @@ def source_files(source: SourceRecord) -> list[tuple[str, str, str]]:
 
     excludes = [str(pattern) for pattern in source.options.get("exclude", [])]
     ignored = ignored_note_folders(root)  # the plugin's noteFoldersToIgnore
-    return [
+    kept = [
         (file, file, relative)
         for file, relative in walk_note_paths(root, excludes)
         if not (ignored and ignored_by_plugin(relative, ignored))
     ]
+    if source.options.get("include_all"):
+        return kept
+    from ckaquiz.decks.topics import is_not_study_file
+
+    return [entry for entry in kept if not is_not_study_file(entry[2])]
 
 
 def transient_source(path: Path) -> SourceRecord:
@@ -281,6 +289,9 @@ def source_decks(source: SourceRecord, *, skip_headings: tuple[str, ...] = (), p
     ]
 
 
+NOTE_LIST_SETTINGS = ("not_study_headings", "recall_headings")
+"""config.toml lists that replace the defaults of what in a note is not study material."""
+
 BUILTIN_ORDER = ("cka/static-pods", "cka/admission-control", "cka/", "ko/", "aws/")
 
 
@@ -309,6 +320,7 @@ def scan_source(
     report: ScanReport,
     progress: Progress | None = None,
     skip_headings: tuple[str, ...] = (),
+    lists: dict[str, Any] | None = None,
 ) -> None:
     """Bring one source's cards in the store up to date with its files, in one transaction.
 
@@ -345,7 +357,7 @@ def scan_source(
     if changed and not source.builtin:  # only a scan with files to read needs the parser's options
         from ckaquiz.decks.obsidian import markdown_options
 
-        source_options = dict(source.options)
+        source_options = dict(lists or {}) | dict(source.options)
         source_options["skip_headings"] = [*source_options.get("skip_headings", []), *skip_headings]
         options = markdown_options(Path(source.path), source_options, report.problems)
     job = ReadJob(

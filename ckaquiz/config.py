@@ -220,6 +220,8 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "leech_lapses": _whole(1, 1_000),
     "backups_keep": _whole(1, 10_000),
     "skip_headings": _texts(blank=True),
+    "not_study_headings": _texts(blank=False),
+    "recall_headings": _texts(blank=False),
 }
 _ALLOWED = {
     "new_per_day": "a whole number from 0 to 100000 (new cards per study day)",
@@ -242,6 +244,8 @@ _ALLOWED = {
     "leech_lapses": "a whole number from 1 to 1000",
     "backups_keep": "a whole number from 1 to 10000",
     "skip_headings": 'a list of headings, such as ["하루를 마치며"]',
+    "not_study_headings": 'a list of diary or plan headings, such as ["하루를 마치며", "내일 할 일"]',
+    "recall_headings": 'a list of words marking your own recall, such as ["백지 복습", "blank page"]',
 }
 
 

@@ -922,6 +922,60 @@ def _point_score(card: _Card, index: int, recall: _Vocabulary) -> float:
     return min(1.0, found / denominator) if denominator > 0 else 0.0
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_FENCED = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*\n(.*?)^[ \t]*(?:```|~~~)", re.DOTALL | re.MULTILINE)
+
+
+def _graded_point_score(point: str, recall_text: str) -> float | None:
+    """A command or manifest point's score from its grader, or None for a point of words.
+
+    A command point counts as recalled when a line or code span of the recall is an equivalent
+    command (the command grader decides), and as missed otherwise: words that look alike are
+    no credit for a command. A manifest point is recalled when the recall's manifest matches
+    it field by field; one that differs keeps its matched share only below the missed line.
+    """
+    from ckaquiz.decks.topics import is_command_point, is_manifest_point
+
+    if is_command_point(point):
+        from ckaquiz.grading import grade_command
+
+        program = point.split()[0]
+        for candidate in _command_candidates(recall_text, program):
+            if grade_command(candidate, point).correct:
+                return 1.0
+        return 0.0
+    if is_manifest_point(point):
+        from ckaquiz.grading import grade_manifest
+
+        best = 0.0
+        blocks = [match.group(1) for match in _FENCED.finditer(recall_text)] or [recall_text]
+        for block in blocks:
+            if "kind:" not in block and "apiVersion:" not in block:
+                continue
+            try:
+                result = grade_manifest(block, point)
+            except ValueError:
+                return None  # an expected manifest the grader cannot read: scored by its words
+            # A manifest with a wrong field is not recalled: its matched share counts as a missed point's.
+            best = max(best, 1.0 if result.correct else result.score * PARTIAL_THRESHOLD * 0.99)
+        return best
+    return None
+
+
+def _command_candidates(recall_text: str, program: str) -> list[str]:
+    """Where a recall may hold a command: its code spans, its lines, and each line from the program on."""
+    candidates = [span.strip() for span in _CODE_SPAN.findall(recall_text) if program in span]
+    for line in recall_text.splitlines():
+        if program not in line:
+            continue
+        text = line.strip().lstrip("-*+> ").removeprefix("$ ").strip()
+        candidates.append(text)
+        tail = text[text.find(program) :]
+        cut = next((position for position, character in enumerate(tail) if ord(character) > 0x7F), len(tail))
+        candidates.append(tail[:cut].strip().rstrip("`").strip())
+    return list(dict.fromkeys(candidate for candidate in candidates if candidate))
+
+
 def _status(score: float) -> str:
     if score >= RECALLED_THRESHOLD:
         return "recalled"
@@ -995,6 +1049,9 @@ def score_recall(key_points: Sequence[str], recall_text: str, *, cutoffs: GradeC
     credits: list[float] = []
     for index, text in enumerate(card.texts):
         score = _point_score(card, index, recall) if recall_terms else 0.0
+        graded = _graded_point_score(text, recall_text) if recall_terms else None
+        if graded is not None:
+            score = graded
         results.append(PointResult(text=text, score=score, status=_status(score)))
         if card.terms[index]:
             credits.append(_point_credit(score))

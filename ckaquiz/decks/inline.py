@@ -44,6 +44,12 @@ class MarkdownOptions:
     """Only the inline cards: no recall card for any section."""
     folder_decks: bool = False
     """Each note's deck is its top-level folder (the plugin's `convertFoldersToDecks`)."""
+    topics: bool = False
+    """Split sections into topic-sized recall cards, with key points cleaned of markup (notes)."""
+    not_study_headings: tuple[str, ...] = ()
+    """Headings of diary, reflection and plan sections: no cards (matched whole, any case)."""
+    recall_headings: tuple[str, ...] = ()
+    """Words marking a section as the learner's own blank-page recall: no cards (matched inside the heading)."""
 
 
 # The inner text never runs over the next marker, so a line of ten million unclosed markers

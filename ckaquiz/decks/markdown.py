@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -101,8 +101,13 @@ def heading_level(line: str) -> int:
     return hashes if 1 <= hashes <= 6 and line[hashes : hashes + 1].isspace() else 0
 
 
+_COLOUR_CODE = re.compile(r"(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+
+
 def is_inline_tag(word: str) -> bool:
-    """Obsidian's rule: a tag needs at least one character that is not a digit."""
+    """Obsidian's rule: a tag needs at least one character that is not a digit; `#ff0000` is a colour."""
+    if _COLOUR_CODE.fullmatch(word) and any(character.isdigit() for character in word):
+        return False
     return any(not character.isdigit() for character in word.replace("/", "").replace("-", "").replace("_", ""))
 
 
@@ -292,7 +297,8 @@ def parse_markdown(
         options = replace(options, title_in_prompt=False)  # a file that names its deck is a deck, not a note
     reference = _text(frontmatter.get("reference"))
     file_tags = tags_from_value(frontmatter.get("tags")) + tags_from_value(frontmatter.get("tag"))
-    classified = _classify(lines, body_start)
+    separators = (options.single_separator, options.double_separator, options.multiline_separator)
+    classified = _classify(lines, body_start, obsidian_comments=options.topics and "%%" not in separators)
     for line in classified:
         if not line.in_fence:
             if "#" in line.masked:
@@ -316,8 +322,12 @@ def parse_markdown(
     )
     skip = {heading.casefold() for heading in options.skip_headings}
     cards: list[Card] = []
+    root_length = 1 if options.title_in_prompt else 0
+    filtered = bool(options.not_study_headings or options.recall_headings)
     for section in _sections(classified, title, options):
         if section.heading and section.heading.casefold() in skip:
+            continue
+        if filtered and not section.intro and _not_study(section.path[root_length:], options):
             continue
         section_cards, section_problems = _section_cards(section, context, options)
         cards.extend(section_cards)
@@ -335,6 +345,15 @@ def _holds_flashcards(file_tags: list[str], options: MarkdownOptions, scope: str
     if options.folder_decks and scope is not None and "/" in scope:
         return True
     return not options.flashcard_tags or has_tag(file_tags, options.flashcard_tags)
+
+
+def _not_study(headings: tuple[str, ...], options: MarkdownOptions) -> bool:
+    """Whether a section, or one above it, is a diary, plan or link section or the learner's own recall."""
+    from ckaquiz.decks.topics import is_not_study_heading
+
+    return any(
+        is_not_study_heading(heading, options.not_study_headings, options.recall_headings) for heading in headings
+    )
 
 
 def with_note(card: Card, *, fields: dict[str, Any]) -> Card:
@@ -420,8 +439,12 @@ def _may_open_fence(body: str) -> bool:
     return False
 
 
-def _classify(lines: list[str], start: int) -> list[_Line]:
-    """Mark fenced code (found by the CommonMark parser) and mask comments and inline code."""
+def _classify(lines: list[str], start: int, *, obsidian_comments: bool = False) -> list[_Line]:
+    """Mark fenced code (found by the CommonMark parser) and mask comments and inline code.
+
+    With `obsidian_comments`, text between `%%` marks (Obsidian's comments, which hide an
+    Excalidraw drawing's data too) is masked like an HTML comment.
+    """
     # The hot loop of the parser (every line of every note): positional arguments, and substring
     # tests that skip the work (and regexes) a line cannot need.
     result: list[_Line] = []
@@ -433,10 +456,14 @@ def _classify(lines: list[str], start: int) -> list[_Line]:
         for index in range(start + first + 1, start + last + 1):
             fence_lines[index] = None
     in_comment = False
+    in_percent = False
     for index in range(start, len(lines)):
         raw = lines[index]
         number = index + 1
         if fence_lines and index in fence_lines:
+            if in_percent:
+                append(_Line(number, raw, "", ""))  # a code block inside a `%%` comment is comment too
+                continue
             opener = fence_lines[index]
             if opener is None:
                 append(_Line(number, raw, "", raw, True))
@@ -447,6 +474,8 @@ def _classify(lines: list[str], start: int) -> list[_Line]:
             masked, in_comment = _mask_comments(raw, in_comment)
         else:
             masked = raw
+        if obsidian_comments and (in_percent or "%%" in masked):
+            masked, in_percent = _mask_between(masked, in_percent, "%%", "%%")
         if masked is raw:
             visible = raw  # nothing masked: the common case, without a loop over characters
         else:
@@ -455,6 +484,30 @@ def _classify(lines: list[str], start: int) -> list[_Line]:
             )
         append(_Line(number, raw, mask_inline_code(masked) if "`" in masked else masked, visible.rstrip()))
     return result
+
+
+def _mask_between(line: str, inside: bool, opener: str, closer: str) -> tuple[str, bool]:
+    """Blank out the parts of a line between `opener` and `closer`; carry an open span onward."""
+    output: list[str] = []
+    position = 0
+    while position < len(line):
+        if inside:
+            end = line.find(closer, position)
+            if end < 0:
+                output.append(" " * (len(line) - position))
+                return "".join(output), True
+            output.append(" " * (end + len(closer) - position))
+            position = end + len(closer)
+            inside = False
+        else:
+            begin = line.find(opener, position)
+            if begin < 0:
+                output.append(line[position:])
+                break
+            output.append(line[position:begin] + " " * len(opener))
+            position = begin + len(opener)
+            inside = True
+    return "".join(output), inside
 
 
 def _mask_comments(line: str, in_comment: bool) -> tuple[str, bool]:
@@ -724,10 +777,108 @@ def _inline_cards(work: _SectionWork) -> None:
 
 
 def _recall_card(work: _SectionWork) -> None:
-    """The section's own blank-page recall card, first among its cards: its notes and their key points."""
+    """The section's own blank-page recall cards, first among its cards: its notes and their key points.
+
+    A plain deck's section is one card. A note's section (`MarkdownOptions.topics`) is one card
+    per topic it shows, each of at most `topics.MAX_POINTS` points; a topic with no point a
+    learner could say makes no card.
+    """
     if len(work.cards) > 1:
         work.cards.sort(key=_source_line)
     section, context, options, content, consumed = work.section, work.context, work.options, work.content, work.consumed
+    if not options.topics:
+        _section_recall_card(work, content)
+        return
+    from ckaquiz.decks.topics import MAX_POINTS, Topic, parts, split_topics
+
+    kept = [line for line in content if not (consumed and line.number in consumed)]
+    if not kept:
+        return
+    if oversized := _oversized(section, len(work.text)):
+        work.problems.append(Problem(context.path, section.line, oversized))
+        return
+    topics = split_topics(kept) or [Topic("", section.line, [*kept])]
+    whole = len(topics) == 1 and not topics[0].title
+    if whole and len(_topic_points(work, kept)) <= MAX_POINTS:
+        _section_recall_card(work, content)  # one topic: the card (and its id) stays the section's
+        return
+    made: list[Card] = []
+    for topic in topics:
+        points = _topic_points(work, topic.lines[1:] if topic.title else topic.lines)
+        if not points:
+            continue
+        runs = parts(points)
+        for number, run in enumerate(runs, start=1):
+            made.append(_topic_card(work, topic, run, number, len(runs), named=not whole))
+    work.cards[0:0] = made
+
+
+def _topic_points(work: _SectionWork, lines: Sequence[Any]) -> list[str]:
+    """Key points of a topic's lines: its sayable lines, then the commands and manifests of its code."""
+    from ckaquiz.decks.topics import code_points, point_lines
+
+    texts = [line.visible for line in lines if not line.in_fence and _is_study_line(line)]
+    points = _readable_points(key_points(point_lines([_BLOCK_ID.sub("", text) for text in texts])), work.options)
+    index = 0
+    while index < len(lines):
+        if lines[index].fence_opener:
+            block = [lines[index]]
+            index += 1
+            while index < len(lines) and lines[index].in_fence and not lines[index].fence_opener:
+                block.append(lines[index])
+                index += 1
+            points.extend(code_points(block))
+            continue
+        index += 1
+    return [point for point in points if point]
+
+
+def _readable_points(points: list[str], options: MarkdownOptions) -> list[str]:
+    markers = cloze_markers(options.cloze_styles, options.cloze_patterns)
+    return [
+        strip_cloze_markup(readable(point), options) if "[" in point or markers.search(point) else point
+        for point in points
+    ]
+
+
+def _topic_card(work: _SectionWork, topic: Any, points: list[str], number: int, count: int, *, named: bool) -> Card:
+    """One topic's recall card (or one part of a long topic's): the heading path and topic title as prompt."""
+    from ckaquiz.decks.topics import SourceLine, Topic, topic_title
+
+    section, context = work.section, work.context
+    if not named:
+        title = ""
+    elif topic.title:
+        title = topic_title(topic)
+    else:  # an untitled topic is named by the first words of its first point
+        first: list[SourceLine] = [_Line(0, "", "", points[0])]
+        title = topic_title(Topic("", topic.line, first))
+    prompt = PROMPT_SEPARATOR.join((*section.path, title) if title else section.path)
+    if count > 1:
+        prompt += f" (part {number} of {count})"
+        answer = "\n".join(f"- {point}" for point in points)
+    else:
+        answer = "\n".join(line.raw if line.in_fence else line.visible for line in topic.lines).strip("\n")
+    basis = "recall-intro" if section.intro else "recall"
+    identity = work.inline_context.allocator.allocate(f"{basis}\n{prompt}")
+    return Card(
+        id=identity,
+        deck=context.deck,
+        kind=CardKind.RECALL,
+        prompt=prompt,
+        answer=answer,
+        source=SourceLocation(context.path, topic.line),
+        tags=context.tags,
+        key_points=tuple(points),
+        sibling_key=identity,
+        reference=work.reference,
+        fields=dict(context.fields) | ({"pitfalls": work.pitfalls} if work.pitfalls else {}),
+    )
+
+
+def _section_recall_card(work: _SectionWork, content: list[_Line]) -> None:
+    """The whole section as one recall card (a plain deck's, or a note's section of one topic)."""
+    section, context, options, consumed = work.section, work.context, work.options, work.consumed
     markers = cloze_markers(options.cloze_styles, options.cloze_patterns)
     point_lines: list[str] = []
     keep = point_lines.append
@@ -745,15 +896,17 @@ def _recall_card(work: _SectionWork) -> None:
     has_code = work.has_code
     if has_code and consumed:  # code that belongs to a multi-line card is that card's
         has_code = any(line.in_fence and line.number not in consumed for line in content)
-    points = key_points(point_lines)
-    written = "\n".join(point_lines)
-    if "[" in written or markers.search(written):
-        points = [
-            strip_cloze_markup(readable(point), options) if "[" in point or markers.search(point) else point
-            for point in points
-        ]
-    if not points and not has_code:
-        return
+    if options.topics:
+        points = _topic_points(work, [line for line in content if not (consumed and line.number in consumed)])
+        if not points:
+            return  # nothing a learner could say: no card that suggests "again" for every answer
+    else:
+        points = key_points(point_lines)
+        written = "\n".join(point_lines)
+        if "[" in written or markers.search(written):
+            points = _readable_points(points, options)
+        if not points and not has_code:
+            return
     if oversized := _oversized(section, len(work.text)):
         work.problems.append(Problem(context.path, section.line, oversized))
         return

@@ -175,7 +175,7 @@ def markdown_options(root: Path, source_options: dict[str, Any], problems: list[
     """Parser options for a user source: plugin settings first, then the command line's overrides."""
     from ckaquiz.decks.markdown import MarkdownOptions
 
-    values: dict[str, Any] = {"title_in_prompt": True}
+    values: dict[str, Any] = {"title_in_prompt": True, "topics": True}
     values.update(plugin_settings(settings_vault(root), problems))
     for key, name in OPTION_NAMES.items():
         if source_options.get(key) is not None:
@@ -190,6 +190,11 @@ def markdown_options(root: Path, source_options: dict[str, Any], problems: list[
     if source_options.get("decks_from_folders"):
         values["folder_decks"] = True
     values["skip_headings"] = tuple(source_options.get("skip_headings", ()))
+    if not source_options.get("include_all"):
+        from ckaquiz.decks.topics import NOT_STUDY_HEADINGS, RECALL_HEADINGS
+
+        values["not_study_headings"] = tuple(source_options.get("not_study_headings", NOT_STUDY_HEADINGS))
+        values["recall_headings"] = tuple(source_options.get("recall_headings", RECALL_HEADINGS))
     return MarkdownOptions(**values)
 
 
