@@ -795,12 +795,14 @@ def _recall_card(work: _SectionWork) -> None:
     if not kept:
         return
     if oversized := _oversized(section, len(work.text)):
-        work.problems.append(Problem(context.path, section.line, oversized))
+        if _may_hold_points(kept) and (any(line.in_fence for line in kept) or _topic_points(work, kept)):
+            # a section with nothing a learner could say makes no card, and needs no word
+            work.problems.append(Problem(context.path, section.line, oversized))
         return
     topics = split_topics(kept) or [Topic("", section.line, [*kept])]
     whole = len(topics) == 1 and not topics[0].title
-    if whole and len(_topic_points(work, kept)) <= MAX_POINTS:
-        _section_recall_card(work, content)  # one topic: the card (and its id) stays the section's
+    if whole and len(points := _topic_points(work, kept)) <= MAX_POINTS:
+        _section_recall_card(work, content, points)  # one topic: the card (and its id) stays the section's
         return
     made: list[Card] = []
     for topic in topics:
@@ -876,7 +878,12 @@ def _topic_card(work: _SectionWork, topic: Any, points: list[str], number: int, 
     )
 
 
-def _section_recall_card(work: _SectionWork, content: list[_Line]) -> None:
+def _may_hold_points(lines: Sequence[Any]) -> bool:
+    """Whether any line could give a key point: code, or a line with a letter or digit in it."""
+    return any(line.in_fence or _ALPHANUMERIC.search(line.visible) for line in lines)
+
+
+def _section_recall_card(work: _SectionWork, content: list[_Line], topic_points: list[str] | None = None) -> None:
     """The whole section as one recall card (a plain deck's, or a note's section of one topic)."""
     section, context, options, consumed = work.section, work.context, work.options, work.consumed
     markers = cloze_markers(options.cloze_styles, options.cloze_patterns)
@@ -897,7 +904,9 @@ def _section_recall_card(work: _SectionWork, content: list[_Line]) -> None:
     if has_code and consumed:  # code that belongs to a multi-line card is that card's
         has_code = any(line.in_fence and line.number not in consumed for line in content)
     if options.topics:
-        points = _topic_points(work, [line for line in content if not (consumed and line.number in consumed)])
+        points = topic_points if topic_points is not None else _topic_points(work, [
+            line for line in content if not (consumed and line.number in consumed)
+        ])
         if not points:
             return  # nothing a learner could say: no card that suggests "again" for every answer
     else:

@@ -14,6 +14,7 @@ become command points and a YAML block a manifest point, both scored by the grad
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -258,6 +259,7 @@ TEMPLATE_FOLDERS = frozenset({"templates", "template", "_templates"})
 EXCALIDRAW_SUFFIX = ".excalidraw.md"
 
 
+@functools.lru_cache(maxsize=4096)
 def heading_words(heading: str) -> str:
     """A heading as compared with the lists: no emoji, numbering or trailing punctuation, folded case."""
     text = "".join(character for character in heading if not _starts_with_symbol(character))
@@ -270,9 +272,15 @@ def is_not_study_heading(heading: str, not_study: Sequence[str], recall: Sequenc
     words = heading_words(heading)
     if not words:
         return False
-    if any(words == heading_words(name) for name in not_study):
+    if words in _folded(tuple(not_study)):
         return True
     return any(marker.casefold() in words for marker in recall if marker.strip())
+
+
+@functools.lru_cache(maxsize=64)
+def _folded(names: tuple[str, ...]) -> frozenset[str]:
+    """The headings of a list as `heading_words` compares them."""
+    return frozenset(heading_words(name) for name in names)
 
 
 def is_not_study_file(relative: str) -> bool:

@@ -6,6 +6,7 @@ built with the safe constructor only.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -357,10 +358,18 @@ def peek_deck_name(path: Path) -> str | None:
         text = read_regular_file(path, limit=MAX_DECK_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError, RefusedFile):
         return None
-    root, problem = safe_compose(text, str(path))
+    # A top-level key starts a line (block scalars and nested keys are indented), so the one line
+    # is read alone: a deck of 50,000 values is not composed twice to learn its name.
+    line = _TOP_LEVEL_DECK.search(text)
+    if line is None:
+        return None
+    root, problem = safe_compose(line.group(0), str(path))
     if problem is not None or not isinstance(root, yaml.MappingNode):
         return None
     for key_node, value_node in root.value:
         if key_node.value == "deck" and isinstance(value_node, yaml.ScalarNode) and str(value_node.value).strip():
             return str(value_node.value).strip()
     return None
+
+
+_TOP_LEVEL_DECK = re.compile(r"^deck[ \t]*:[^\n]*", re.MULTILINE)
