@@ -2,7 +2,12 @@
 
 Front ends (the Rich terminal UI, the plain line protocol, tests) drive it through
 `next_card`, `assess`, `answer`, `skip`, `undo` and `finish`. Each answer is committed to
-the store before `answer` returns, so nothing the learner graded can be lost.
+the store before `answer` returns, so nothing the learner graded can be lost; what they typed
+before grading is kept as the card's draft (`save_draft`), offered back the next time it shows.
+
+Two sessions may run on one data folder at once: a session leases the card it shows
+(`ckaquiz.store.leases`), passes over a card another session holds, and leaves out a card
+another session reviewed after this one took it in, so one answer is never asked for twice.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from typing import Any
 
 from ckaquiz import scheduling
 from ckaquiz.assessment import Assessment
+from ckaquiz.clock import Clock, system_clock
 from ckaquiz.collection import Collection
 from ckaquiz.filters import Filters
 from ckaquiz.model import Card, CardKind, CardState, Rating, Review, Schedule
-from ckaquiz.store import StoredCard
+from ckaquiz.store import StoredCard, drafts, leases, marks
 from ckaquiz.store.database import CardSummary
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -78,6 +84,15 @@ class Summary:
         return f"reviewed {self.reviewed} cards: {parts}"
 
 
+@dataclass(frozen=True)
+class QueueCounts:
+    """The cards still to come in a session, the current one included, by what they are."""
+
+    new: int
+    learning: int
+    review: int
+
+
 @dataclass
 class _Answered:
     review_id: int
@@ -100,6 +115,7 @@ class Session:
         assessor: Assessor | None = None,
         seed: int | None = None,
         include_tasks: bool = False,
+        lease_clock: Clock = system_clock,
     ) -> None:
         self.collection = collection
         self.include_tasks = include_tasks
@@ -121,6 +137,15 @@ class Session:
         self._started_monotonic = time.monotonic()
         self._finished = False
         self.summary = Summary(session_id=self.id)
+        self._lease_clock = lease_clock
+        """Leases are measured in real time, even when the study clock stands still (`ckaquiz.store.leases`)."""
+        self._renewal = leases.LeaseRenewal(self.store.path, self.id, clock=lease_clock)
+        self._taken_in: dict[int, int] = {}
+        """Per card, the review-log mark when this session took it in (default: when it started)."""
+        self._start_mark = 0
+        self._passed_over: set[int] = set()
+        self._states: dict[int, CardState] | None = None
+        self._saved_draft = ""
 
     # building the queue -----------------------------------------------------------------
 
@@ -132,13 +157,19 @@ class Session:
         self._started_monotonic = time.monotonic()
         now = self.collection.now()
         self.store.start_session(self.id, self.mode.value, self.filters.to_dict(), now=now)
+        self._start_mark = leases.log_mark(self.store)
         self._queue = self._build_queue(now)
+        self._renewal.start()
 
     def _summaries(self, **narrowing: Any) -> Generator[CardSummary, None, None]:
         """The filters' decks' cards without their content, read lazily (see `Store.card_summaries`)."""
         excluded = () if self.include_tasks else (CardKind.TASK,)
         return self.store.card_summaries(
-            decks=self.filters.decks, note_dates=self.filters.by_date, exclude_kinds=excluded, **narrowing
+            decks=self.filters.decks,
+            note_dates=self.filters.by_date,
+            exclude_kinds=excluded,
+            unmarked_at=self.collection.now(),
+            **narrowing,
         )
 
     def _matching(self, summaries: Iterable[CardSummary]) -> Iterator[CardSummary]:
@@ -206,14 +237,16 @@ class Session:
         self.start()
         if self._current is not None:
             return self._current
-        now = self.collection.now()
-        number = self._take_next(now)
-        if number is None:
-            return None
-        stored = self.store.card_by_number(number)
-        if stored is None or not stored.active:
-            return self.next_card()
+        while True:
+            now = self.collection.now()
+            number = self._take_next(now)
+            if number is None:
+                return None
+            stored = self.store.card_by_number(number)
+            if stored is not None and stored.active and self._may_show(stored, now):
+                break
         outcomes = scheduling.preview(self.collection.scheduler, stored.number, stored.schedule, now)
+        self._saved_draft = drafts.draft_of(self.store, stored.number)
         self._current = QueueItem(
             stored=stored,
             outcomes=outcomes,
@@ -223,6 +256,26 @@ class Session:
             options=self._shuffled_options(stored.card),
         )
         return self._current
+
+    def _may_show(self, stored: StoredCard, now: datetime) -> bool:
+        """Whether to show a card taken from the queue now, leasing it if so.
+
+        A card suspended or buried since the queue was built, or reviewed by another session since
+        this one took it in, is left out. A card another session is showing is passed over once
+        (it comes back at the end of the queue) and left out the second time.
+        """
+        number = stored.number
+        if marks.marks_of(self.store, [number]).get(number, marks.UNMARKED).hidden_at(now):
+            return False
+        mark = self._taken_in.get(number, self._start_mark)
+        if leases.reviewed_by_another_since(self.store, stored.card.id, self.id, mark):
+            return False
+        if leases.claim(self.store, number, self.id, now=self._lease_clock()):
+            return True
+        if number not in self._passed_over:
+            self._passed_over.add(number)
+            self._queue.append(number)
+        return False
 
     def _shuffled_options(self, card: Card) -> tuple[str, ...]:
         """A choice card's options in a fresh order for each showing."""
@@ -293,9 +346,12 @@ class Session:
                     final=rating,
                     now=now,
                 )
+            drafts.delete_draft_in_transaction(connection, item.stored.number)
+            leases.release_in_transaction(connection, self.id, item.stored.number)
         was_new = before.state is CardState.NEW
         if after.state in (CardState.LEARNING, CardState.RELEARNING) and after.due is not None:
             self._pending[item.stored.number] = after.due
+            self._taken_in[item.stored.number] = review_id
         self._answered.append(_Answered(review_id, item.stored.number, rating, was_new))
         self.summary.counts[rating] += 1
         if was_new:
@@ -304,10 +360,63 @@ class Session:
         return after
 
     def skip(self) -> None:
-        """Leave the current card for another day (nothing is logged)."""
-        self._require_current()
+        """Leave the current card for another day (nothing is logged; its draft is kept)."""
+        self._leave_current()
+
+    def suspend(self) -> None:
+        """Suspend the current card: it leaves this session and every queue until `ckaquiz unsuspend`."""
+        item = self._require_current()
+        marks.suspend(self.store, [item.stored.number], now=self.collection.now())
+        self._leave_current()
+
+    def bury(self) -> datetime:
+        """Bury the current card until the next study day starts (returned); it leaves this session."""
+        item = self._require_current()
+        until = self.collection.study_day_start() + timedelta(days=1)
+        marks.bury(self.store, [item.stored.number], until=until)
+        self._leave_current()
+        return until
+
+    def toggle_flag(self) -> bool:
+        """Flag the current card, or unflag it; returns whether it is flagged now. It stays shown."""
+        item = self._require_current()
+        return marks.toggle_flag(self.store, item.stored.number, now=self.collection.now())
+
+    def _leave_current(self) -> None:
+        item = self._require_current()
+        leases.release(self.store, self.id, item.stored.number)
         self._skipped += 1
         self._current = None
+
+    # drafts ------------------------------------------------------------------------------------
+
+    def draft(self) -> str:
+        """What was typed for the current card before and not graded ("" when nothing)."""
+        self._require_current()
+        return self._saved_draft
+
+    def save_draft(self, response: str) -> None:
+        """Keep what is typed for the current card so far (written only when it changed)."""
+        item = self._require_current()
+        if response == self._saved_draft:
+            return
+        drafts.save_draft(self.store, item.stored.number, response, now=self.collection.now())
+        self._saved_draft = response
+
+    def counts(self) -> QueueCounts:
+        """New, learning and review cards still to come, the one shown now included."""
+        if self._states is None:
+            self._states = self.store.states_of(self._queue)
+        missing = [number for number in self._queue if number not in self._states]
+        if missing:
+            self._states.update(self.store.states_of(missing))
+        states = [self._states.get(number, CardState.NEW) for number in self._queue]
+        if self._current is not None:
+            states.append(self._current.stored.schedule.state)
+        new = sum(1 for state in states if state is CardState.NEW)
+        review = sum(1 for state in states if state is CardState.REVIEW)
+        learning = len(states) - new - review
+        return QueueCounts(new=new, learning=learning + len(self._pending), review=review)
 
     def undo(self) -> Card | None:
         """Take back the last grade of this session; its card comes next again."""
@@ -326,9 +435,13 @@ class Session:
             self.summary.new_learned -= 1
         self._pending.pop(last.number, None)
         if self._current is not None:
+            leases.release(self.store, self.id, self._current.stored.number)
             self._queue.insert(0, self._current.stored.number)
             self._current = None
         self._queue.insert(0, last.number)
+        self._taken_in[last.number] = leases.log_mark(self.store)  # asked for again: shown whatever came before
+        if self._states is not None:
+            self._states.pop(last.number, None)
         stored = self.store.card_by_number(last.number)
         return None if stored is None else stored.card
 
@@ -338,6 +451,8 @@ class Session:
             return self.summary
         self._finished = True
         self.start()
+        self._renewal.stop()
+        leases.release(self.store, self.id)
         now = self.collection.now()
         self.store.end_session(self.id, now=now)
         self.summary.seconds = time.monotonic() - self._started_monotonic

@@ -25,10 +25,10 @@ from tests.safety_helpers import no_builtin_home, yaml_deck
 NOW = "2025-03-19T09:00:00+00:00"
 
 
-def plain_session(home: Path) -> pexpect.spawn:
+def plain_session(home: Path, command: str = "study") -> pexpect.spawn:
     environment = dict(os.environ, CKAQUIZ_HOME=str(home), CKAQUIZ_NOW=NOW)
     return pexpect.spawn(
-        sys.executable, ["-m", "ckaquiz", "study", "--plain"], env=environment, encoding="utf-8", timeout=30
+        sys.executable, ["-m", "ckaquiz", command, "--plain"], env=environment, encoding="utf-8", timeout=30
     )
 
 
@@ -50,13 +50,14 @@ def card_row(database: Path, card_id: str) -> sqlite3.Row:
 def test_undo_keeps_a_grade_another_session_gave_meanwhile(isolated_home: Path, tmp_path: Path) -> None:
     no_builtin_home(isolated_home)
     deck = tmp_path / "one.yaml"
-    deck.write_text(yaml_deck("one", 1), encoding="utf-8")
+    deck.write_text(yaml_deck("one", 2), encoding="utf-8")
     assert run_cli("import", str(deck)).returncode == 0
-    first, second = plain_session(isolated_home), plain_session(isolated_home)
-    first.expect(r"--- card 1/1 one:")
-    second.expect(r"--- card 1/1 one:")
+    first = plain_session(isolated_home)
+    first.expect(r"--- card 1/2 one:c0")
     answer_basic(first, "good")  # learning: the card comes back later in this session
-    first.expect(r"--- card 2/2 one:")
+    first.expect(r"--- card 2/3 one:c1")  # shown, so leased: the second session passes over it
+    second = plain_session(isolated_home, "review")
+    second.expect(r"--- card 1/\d+ one:c0")
     answer_basic(second, "easy")  # committed on top of the first session's Good
     second.expect("reviewed 1 cards")
     second.expect(pexpect.EOF)

@@ -34,6 +34,10 @@ _CARD_COLUMNS = (
     "number, id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation, reference, fields, "
     "source_path, source_line, active, state, step, stability, difficulty, due, last_review, reps, lapses"
 )
+_NOT_SUSPENDED_OR_BURIED = (
+    "number NOT IN (SELECT card_number FROM card_marks WHERE suspended_at IS NOT NULL OR buried_until > ?)"
+)
+"""The cards a queue may show at a moment (the one parameter): neither suspended nor buried then."""
 CARD_COLUMNS = tuple(name.strip() for name in _CARD_COLUMNS.split(","))
 """The columns of a card row (`stored_card`, `Store.iter_card_rows`), in their order."""
 
@@ -657,16 +661,21 @@ class Store:
         order: str = "number",
         note_dates: bool = False,
         exclude_kinds: Iterable[CardKind] = (),
+        unmarked_at: datetime | None = None,
     ) -> Generator[CardSummary, None, None]:
         """`cards` without their content, read lazily: what filters, queues and counts need.
 
         Narrowed as `cards` narrows (plus `due_after`, exclusive), in the same order; the
         note date (for --since and --until) is read only when `note_dates` asks for it.
+        `unmarked_at` leaves out the cards suspended, or buried at that moment (`ckaquiz.store.marks`).
         """
         where, parameters = _card_conditions(decks, states, due_before, due_after, include_retired)
         if excluded := [kind.value for kind in exclude_kinds]:  # exam tasks stay out of study queues
             where += f"{' AND' if where else ' WHERE'} kind NOT IN ({', '.join('?' * len(excluded))})"
             parameters.extend(excluded)
+        if unmarked_at is not None:
+            where += f"{' AND' if where else ' WHERE'} {_NOT_SUSPENDED_OR_BURIED}"
+            parameters.append(to_text(unmarked_at))
         ordering = {"number": "number", "due": "due, number"}[order]
         columns = "number, deck, tags, sibling_key, state, due, active" + (", fields" if note_dates else "")
         tag_sets: dict[str, tuple[str, ...]] = {}  # cards share few tag sets: parse each once
@@ -679,6 +688,17 @@ class Store:
             yield CardSummary(
                 row[0], row[1], tags, row[3], _CARD_STATES[row[4]], from_text(row[5]), bool(row[6]), note_date
             )
+
+    def states_of(self, numbers: Iterable[int], *, chunk: int = 500) -> dict[int, CardState]:
+        """The scheduling state of each of these cards (numbers not found are left out)."""
+        wanted = list(numbers)
+        states: dict[int, CardState] = {}
+        for start in range(0, len(wanted), chunk):
+            part = wanted[start : start + chunk]
+            marks = ", ".join("?" * len(part))
+            rows = self._plain_rows(f"SELECT number, state FROM cards WHERE number IN ({marks})", part)
+            states.update((row[0], _CARD_STATES[row[1]]) for row in rows)
+        return states
 
     def cards_by_numbers(self, numbers: Iterable[int]) -> list[StoredCard]:
         """The cards with these row numbers, in the order given (numbers not found are left out)."""

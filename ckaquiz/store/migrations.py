@@ -324,6 +324,47 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX exam_attempts_by_start ON exam_attempts (started_at);
         """,
     ),
+    Migration(
+        "0005_drafts_leases_marks_shown_warnings",
+        # What a session keeps beside the review log:
+        # - drafts: the text typed for a card not graded yet (undone, skipped, interrupted, or the
+        #   process died), offered back the next time the card shows; deleted in the transaction
+        #   that records its grade.
+        # - card_leases: the card a session is showing, so a second session on the same data folder
+        #   does not show it too. A lease names its session and process (`host:pid`) and expires
+        #   unless renewed; a lease of a process that no longer runs on this host counts as expired.
+        # - card_marks: a card suspended (never in study or review until unsuspended), buried
+        #   until a moment (the start of the next study day) or flagged.
+        # - shown_warnings: the size and mtime of each file when its problems were last printed,
+        #   so a command warns about a file once per change of it (`ckaquiz check` shows them all).
+        # Rows are keyed by card row number, which a card keeps across edits, moves and retirement.
+        """
+        CREATE TABLE drafts (
+            card_number INTEGER PRIMARY KEY,
+            response TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        );
+        CREATE TABLE card_leases (
+            card_number INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            holder TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE TABLE card_marks (
+            card_number INTEGER PRIMARY KEY,
+            suspended_at TEXT,
+            buried_until TEXT,
+            flagged_at TEXT
+        );
+        CREATE TABLE shown_warnings (
+            source_id INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            PRIMARY KEY (source_id, path)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,12 @@ manifest cards: lines up to a line holding only `.`), the answer, and a grade li
 line accepts a suggested grade. End of input ends the session cleanly. The last line is
 `reviewed N cards: again A, hard H, good G, easy E`.
 
+What is typed for a card is kept as its draft until the card is graded (saved line by line,
+so even a killed process keeps it). When a card with a draft shows, its prompt is followed by
+`draft (a line holding only . keeps it):` and the draft's lines, each indented by two spaces;
+a line holding only `.` as the answer keeps the draft. `u` at a card's first grade prompt, with
+no grade of this session to take back, shows the card again with its answer as the draft.
+
 A recall answer that states a known misconception gets a line
 `[!] misconception: <what the answer said> → <correction> (<reference>)` before its
 `coverage:` line, whose suggestion it lowers to again (hard for a minor one).
@@ -13,7 +19,10 @@ A recall answer that states a known misconception gets a line
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
+from types import FrameType
 from typing import TextIO
 
 from ckaquiz.assessment import option_number
@@ -41,24 +50,35 @@ class PlainFrontEnd:
             return None
         return line.rstrip("\r\n")
 
-    def _read_block(self) -> str | None:
+    def _read_block(self, draft: str = "") -> str | None:
+        """Lines up to one holding only `.`; each line read is saved at once as the card's draft."""
         lines: list[str] = []
         while True:
             line = self._read_line()
             if line is None:
                 return "\n".join(lines) if lines else None
             if line.strip() == ".":
-                return "\n".join(lines)
+                return "\n".join(lines) if lines or not draft else draft
             lines.append(line)
+            self.session.save_draft("\n".join(lines))
+
+    def _read_answer_line(self, draft: str) -> str | None:
+        line = self._read_line()
+        return draft if draft and line is not None and line.strip() == "." else line
 
     def run(self) -> Summary:
         """Show cards until the queue is empty, `q`, or the end of input."""
+        handling = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _interrupt) if handling else None
         try:
             while (item := self.session.next_card()) is not None:
                 if not self._show(item):
                     break
         except KeyboardInterrupt:
             pass
+        finally:
+            if handling:
+                signal.signal(signal.SIGTERM, previous)
         summary = self.session.finish()
         self._print(summary.line())
         return summary
@@ -70,13 +90,20 @@ class PlainFrontEnd:
         if card.kind is CardKind.CHOICE:
             for number, option in enumerate(item.options, start=1):
                 self._print(f"{number}. {option}")
+        draft = "" if card.kind is CardKind.CHOICE else self.session.draft()
+        if draft:
+            self._print("draft (a line holding only . keeps it):")
+            for line in draft.splitlines():
+                self._print(f"  {line}")
         started = time.monotonic()
-        response = self._read_block() if is_typed_kind(card.kind) else self._read_line()
+        response = self._read_block(draft) if is_typed_kind(card.kind) else self._read_answer_line(draft)
         if response is None:
             return False
         seconds = time.monotonic() - started
         if card.kind is CardKind.CHOICE:
             response = chosen_options(response, item.options)
+        else:
+            self.session.save_draft(response)  # kept until graded: an undo, a skip or a kill loses nothing
         assessment = self.session.assess(response, seconds_taken=seconds)
         self._print("answer:")
         self._print(
@@ -105,7 +132,7 @@ class PlainFrontEnd:
                 return True
             if word in {"u", "undo"}:
                 undone = self.session.undo()
-                self._print("undone" if undone is not None else "nothing to undo")
+                self._print("undone" if undone is not None else "nothing to undo; the card again, with your answer")
                 return True
             rating = suggested if word == "" and suggested is not None else Rating.parse(word)
             if rating is None:
@@ -114,6 +141,11 @@ class PlainFrontEnd:
             duration = int((time.monotonic() - started) * 1000)
             self.session.answer(rating, duration_ms=duration, response=response, assessment=assessment)
             return True
+
+
+def _interrupt(signal_number: int, frame: FrameType | None) -> None:
+    """SIGTERM ends a plain session as Ctrl-C does: with its summary, every line typed kept."""
+    raise KeyboardInterrupt
 
 
 def chosen_options(line: str, options: tuple[str, ...]) -> str:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ckaquiz.model import Card, CardKind, Rating
 from ckaquiz.scheduling import format_interval
-from ckaquiz.session import QueueItem, Summary
+from ckaquiz.session import QueueCounts, QueueItem, Summary
 from ckaquiz.ui.text import display_markdown, neutralise
 
 GRADE_STYLES = {
@@ -63,6 +63,19 @@ def card_panel(item: QueueItem, elapsed_seconds: float = 0.0, *, leech: bool = F
     # No clock here: the editor's bottom bar has the one that runs.
     subtitle = Text(f" card {item.position} of {item.total} ", style="dim")
     return Panel(Group(*body), title=title, subtitle=subtitle, border_style="blue")
+
+
+def queue_counts(counts: QueueCounts) -> Text:
+    """`new 12 · learning 3 · review 40`: what is still to come, coloured as Anki colours it."""
+    text = Text()
+    for index, (label, number, style) in enumerate(
+        (("new", counts.new, "blue"), ("learning", counts.learning, "red"), ("review", counts.review, "green"))
+    ):
+        if index:
+            text.append(" · ", style="dim")
+        text.append(f"{label} ")
+        text.append(str(number), style=f"bold {style}")
+    return text
 
 
 SIDE_BY_SIDE_WIDTH = 100  # narrower terminals show the two panels one above the other

@@ -3,6 +3,10 @@
 Keys: 1-4 (or arrows and Enter) grade, `u` undoes the last grade, `q` ends the session;
 Ctrl-C ends it cleanly too. In the editors, Ctrl-D (or Esc then Enter) submits.
 
+What is typed is saved as the card's draft every second while typing, on Ctrl-C and on SIGTERM
+(which ends the session as Ctrl-C does), and when submitted; the next time the card shows, the
+editor opens with it.
+
 Ctrl-C between prompts is only remembered (`CtrlC`), and the next prompt ends the session as
 soon as it is drawn: Python drops a KeyboardInterrupt raised inside a weakref callback
 or `__del__` ("Exception ignored in ..."), which garbage collection runs at any moment, and such
@@ -18,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -29,16 +33,37 @@ from ckaquiz.session import QueueItem, Session, Summary
 from ckaquiz.ui import render
 from ckaquiz.ui.text import neutralise
 
+if TYPE_CHECKING:
+    from prompt_toolkit.buffer import Buffer
+
 
 class CtrlC:
     """Ctrl-C during a session, remembered: prompts that start after it end at once (see the module docstring)."""
 
     def __init__(self) -> None:
         self.pressed = False
+        self._watched: Any = None
 
     def remember(self, signal_number: int, frame: FrameType | None) -> None:
         """The SIGINT handler while a session runs."""
         self.pressed = True
+
+    def terminate(self, signal_number: int, frame: FrameType | None) -> None:
+        """The SIGTERM handler while a session runs: a Ctrl-C that also ends the prompt reading the terminal.
+
+        The prompt ends through its own event loop, so its text is saved as a draft on the way out.
+        """
+        self.pressed = True
+        application = self._watched
+        loop = getattr(application, "loop", None)
+        if application is not None and application.is_running and loop is not None:
+
+            def stop() -> None:
+                if application.is_running and not application.is_done:
+                    self.pressed = False
+                    application.exit(exception=KeyboardInterrupt())
+
+            loop.call_soon_threadsafe(stop)
 
     def check(self) -> None:
         """KeyboardInterrupt if Ctrl-C came since the last check."""
@@ -58,6 +83,7 @@ class CtrlC:
                 self.pressed = False
                 drawn.exit(exception=KeyboardInterrupt())
 
+        self._watched = application
         application.after_render += stop_if_pressed
 
     def ask(self, application: Any) -> Any:
@@ -85,6 +111,7 @@ class TerminalFrontEnd:
         """Show cards until done, `q` or Ctrl-C, then print the summary."""
         handling = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGINT, self.ctrl_c.remember) if handling else None
+        previous_term = signal.signal(signal.SIGTERM, self.ctrl_c.terminate) if handling else None
         try:
             while (item := self.session.next_card()) is not None:
                 if not self._show(item):
@@ -94,6 +121,7 @@ class TerminalFrontEnd:
         finally:
             if handling:
                 signal.signal(signal.SIGINT, previous)
+                signal.signal(signal.SIGTERM, previous_term)
         summary = self.session.finish()
         self.console.print(render.summary_panel(summary))
         return summary
@@ -104,9 +132,12 @@ class TerminalFrontEnd:
         from ckaquiz.stats import is_leech
 
         leech = is_leech(item.stored.schedule, self.session.collection.settings)
+        self.console.print(render.queue_counts(self.session.counts()))
         self.console.print(render.card_panel(item, time.monotonic() - self.started, leech=leech))
         started = time.monotonic()
         response = self._response(item)
+        if card.kind is not CardKind.CHOICE:
+            self.session.save_draft(response)  # kept until graded: an undo, a skip or a kill loses nothing
         seconds = time.monotonic() - started
         assessment = self.session.assess(response, seconds_taken=seconds)
         tries = 1
@@ -114,10 +145,14 @@ class TerminalFrontEnd:
             problem = neutralise(str(assessment.result["error"]))
             self.console.print(Text(f"{problem} - fix it, or submit it empty to see the answer"))
             response = editor(
-                "fix the manifest (Ctrl-D or Esc Enter submits)", default=response, watch=self.ctrl_c.watch
+                "fix the manifest (Ctrl-D or Esc Enter submits)",
+                default=response,
+                watch=self.ctrl_c.watch,
+                keep=self.session.save_draft,
             )
             if not response.strip():
                 break
+            self.session.save_draft(response)
             seconds = time.monotonic() - started
             tries += 1
             assessment = self.session.assess(response, seconds_taken=seconds)
@@ -137,7 +172,10 @@ class TerminalFrontEnd:
             return True
         if choice == UNDO:
             undone = self.session.undo()
-            self.console.print("[yellow]undone[/]" if undone is not None else "[dim]nothing to undo[/]")
+            if undone is None:
+                self.console.print("[yellow]nothing to undo: the card again, with your answer[/]")
+            else:
+                self.console.print("[yellow]undone[/]")
             return True
         assert isinstance(choice, Rating)
         duration = int((time.monotonic() - started) * 1000)
@@ -148,17 +186,22 @@ class TerminalFrontEnd:
         card = item.card
         if card.kind is CardKind.CHOICE:
             return self._choose(item)
+        draft, keep = self.session.draft(), self.session.save_draft
+        if draft:
+            self.console.print("[dim]your draft from last time is back[/]")
         if card.kind in (CardKind.RECALL, CardKind.MANIFEST):
             hint = "write everything you remember" if card.kind is CardKind.RECALL else "write the manifest"
             if self.use_editor:
                 self.ctrl_c.check()
-                written = external_editor(hint)
+                written = external_editor(hint, draft, keep=keep)
                 self.ctrl_c.pressed = False  # a Ctrl-C in the editor was the editor's (vim users press it often)
                 return written
-            return editor(f"{hint} (Ctrl-D or Esc Enter submits)", watch=self.ctrl_c.watch)
+            return editor(f"{hint} (Ctrl-D or Esc Enter submits)", default=draft, watch=self.ctrl_c.watch, keep=keep)
         if card.kind is CardKind.COMMAND:
-            return line_prompt("$ ", watch=self.ctrl_c.watch)
-        return line_prompt("your answer (optional), Enter to reveal: ", watch=self.ctrl_c.watch)
+            return line_prompt("$ ", default=draft, watch=self.ctrl_c.watch, keep=keep)
+        return line_prompt(
+            "your answer (optional), Enter to reveal: ", default=draft, watch=self.ctrl_c.watch, keep=keep
+        )
 
     def _choose(self, item: QueueItem) -> str:
         import questionary
@@ -223,20 +266,68 @@ def _bind_immediate(bindings: Any, control: Any, index: int, key: str, value: An
         event.app.exit(result=value)
 
 
-def line_prompt(message: str, *, watch: Callable[[Any], None] | None = None, **prompt_options: Any) -> str:
-    """One line of input (Korean and other wide text work)."""
+DRAFT_EVERY = 1.0
+"""Seconds between saves of what is being typed (only when it changed): a kill loses at most these."""
+
+Keep = Callable[[str], None]
+"""Where the text being typed is saved as a draft (`Session.save_draft`)."""
+
+
+def _prompt_keeping(session: Any, keep: Keep | None, **prompt_arguments: Any) -> str:
+    """`session.prompt(...)`, saving its text through `keep` every `DRAFT_EVERY` and when it is interrupted."""
+    if keep is None:
+        return str(session.prompt(**prompt_arguments))
+
+    def start_keeping() -> None:
+        session.app.create_background_task(_keep_saving(session.default_buffer, keep))
+
+    try:
+        return str(session.prompt(pre_run=start_keeping, **prompt_arguments))
+    except (KeyboardInterrupt, EOFError):
+        keep(session.default_buffer.text)
+        raise
+
+
+async def _keep_saving(buffer: Buffer, keep: Keep) -> None:
+    import asyncio
+    import sqlite3
+
+    from ckaquiz.errors import CkaquizError
+
+    while True:
+        await asyncio.sleep(DRAFT_EVERY)
+        try:
+            keep(buffer.text)
+        except (sqlite3.Error, CkaquizError):
+            continue  # the database is busy or gone: the next tick, or the submit, saves it
+
+
+def line_prompt(
+    message: str,
+    *,
+    default: str = "",
+    watch: Callable[[Any], None] | None = None,
+    keep: Keep | None = None,
+    **prompt_options: Any,
+) -> str:
+    """One line of input (Korean and other wide text work), starting from `default`."""
     from prompt_toolkit import PromptSession
 
     session: PromptSession[str] = PromptSession(message, **prompt_options)
     if watch is not None:
         watch(session.app)
-    return str(session.prompt(handle_sigint=False))
+    return _prompt_keeping(session, keep, handle_sigint=False, default=default)
 
 
 def editor(
-    message: str, default: str = "", *, watch: Callable[[Any], None] | None = None, **prompt_options: Any
+    message: str,
+    default: str = "",
+    *,
+    watch: Callable[[Any], None] | None = None,
+    keep: Keep | None = None,
+    **prompt_options: Any,
 ) -> str:
-    """A blank multi-line editor with a running timer in the bottom bar."""
+    """A multi-line editor (blank, or holding `default`) with a running timer in the bottom bar."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.key_binding import KeyBindings
 
@@ -260,8 +351,10 @@ def editor(
     session: PromptSession[str] = PromptSession(**prompt_options)
     if watch is not None:
         watch(session.app)
-    return session.prompt(
-        "",
+    return _prompt_keeping(
+        session,
+        keep,
+        message="",
         handle_sigint=False,
         default=default,
         multiline=True,
@@ -272,8 +365,11 @@ def editor(
     )
 
 
-def external_editor(hint: str) -> str:
-    """Write the answer in `$EDITOR` (then `$VISUAL`, else vi) on an empty temporary file."""
+def external_editor(hint: str, draft: str = "", *, keep: Keep | None = None) -> str:
+    """Write the answer in `$EDITOR` (then `$VISUAL`, else vi) on a temporary file holding `draft`.
+
+    While the editor runs, what it has saved to the file is kept as the draft every `DRAFT_EVERY`.
+    """
     import os
     import shlex
     import subprocess
@@ -283,8 +379,19 @@ def external_editor(hint: str) -> str:
     with tempfile.TemporaryDirectory(prefix="ckaquiz-") as folder:
         path = os.path.join(folder, "answer.md")
         with open(path, "w", encoding="utf-8") as file:
-            file.write("")
+            file.write(draft)
+
+        def written() -> str:
+            with open(path, encoding="utf-8", errors="replace") as file:
+                return file.read()
+
         print(neutralise(f"{hint}: opening {command} ...", single_line=True))
-        subprocess.run([*shlex.split(command), path], check=False)
-        with open(path, encoding="utf-8", errors="replace") as file:
-            return file.read()
+        process = subprocess.Popen([*shlex.split(command), path])
+        while True:
+            try:
+                process.wait(timeout=DRAFT_EVERY)
+                break
+            except subprocess.TimeoutExpired:
+                if keep is not None:
+                    keep(written())
+        return written()
