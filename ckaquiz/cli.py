@@ -148,7 +148,7 @@ def _run_session(
         if interactive:
             from ckaquiz.ui.terminal import TerminalFrontEnd
 
-            use_editor = use_editor or bool(collection.settings.extra.get("editor", False))
+            use_editor = use_editor or collection.settings.editor
             TerminalFrontEnd(session, shared.console, use_editor=use_editor).run()
         else:
             from ckaquiz.ui.plain import PlainFrontEnd
@@ -567,7 +567,7 @@ def check(
         if missing:
             raise fail(f"{missing[0]}: no such file or folder")
         # Each path is read with the settings `import` would use: its plugin settings, its source's options.
-        skip = tuple(str(heading) for heading in load_settings(home_folder()).extra.get("skip_headings", []))
+        skip = load_settings(home_folder()).skip_headings
         builtin = builtin_decks_folder().resolve()
         settings_warnings: list[str] = []
         decks = []

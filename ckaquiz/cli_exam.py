@@ -88,7 +88,7 @@ def exam(
         if not plain and sys.stdin.isatty() and sys.stdout.isatty():
             from ckaquiz.ui.exam_terminal import TerminalExamFrontEnd
 
-            use_editor = editor or bool(collection.settings.extra.get("editor", False))
+            use_editor = editor or collection.settings.editor
             TerminalExamFrontEnd(attempt, shared.console, use_editor=use_editor).run()
         else:
             from ckaquiz.ui.exam_plain import PlainExamFrontEnd

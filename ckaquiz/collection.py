@@ -137,7 +137,7 @@ class Collection:
         if only is None:
             self.ensure_builtin_source()
         report = ScanReport()
-        skip = tuple(str(heading) for heading in self.settings.extra.get("skip_headings", []))
+        skip = self.settings.skip_headings
         lists = {key: self.settings.extra[key] for key in NOTE_LIST_SETTINGS if key in self.settings.extra}
         for source in only if only is not None else self.store.sources():
             scan_source(

@@ -62,6 +62,9 @@ def parse_step(text: str | int | float) -> int:
     return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
 
 
+DEFAULT_LEECH_LAPSES = 8
+"""Lapses after which a card is a leech, unless `leech_lapses` says otherwise."""
+
 DEFAULT_EASY_SECONDS: dict[str, float] = {"command": 30.0, "manifest": 180.0, "choice": 15.0, "cloze": 10.0}
 """Seconds within which a right first answer suggests *easy*, per judged card kind (`easy_seconds`)."""
 MAX_EASY_SECONDS = 3600
@@ -84,7 +87,25 @@ class Settings:
     parameters: tuple[float, ...] = ()
     recall_cutoffs: tuple[float, float, float] = (0.38, 0.7, 0.92)
     easy_seconds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_EASY_SECONDS))
+    editor: bool = False
+    """Answer recall and manifest cards in `$EDITOR` instead of the built-in editor."""
+    leech_lapses: int = DEFAULT_LEECH_LAPSES
+    """Lapses after which `stats` names a card a leech."""
+    backups_keep: int | None = None
+    """The older name of `backups_daily`; None when not written."""
+    skip_headings: tuple[str, ...] = ()
+    """Headings whose sections make no cards, in every note source."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    """Every key written beyond the core ones above it, as written (the optional settings included)."""
+
+    def __post_init__(self) -> None:
+        # Settings made from a mapping of optional keys (as older callers do) get them checked and typed too.
+        for key in _OPTIONAL.intersection(self.extra):
+            value = self.extra[key]
+            converted = _CHECKS[key](value)
+            if converted is _REFUSED:
+                raise ConfigError(f"config: {key} = {_shown(value)}: expected {_ALLOWED[key]}")
+            object.__setattr__(self, key, converted)
 
 
 def load_settings(folder: Path) -> Settings:
@@ -106,9 +127,9 @@ def load_settings(folder: Path) -> Settings:
 def settings_from_mapping(raw: dict[str, Any], *, origin: str = "config") -> Settings:
     """Validate a config mapping into Settings; a bad value is one line naming the key, the value and what is allowed.
 
-    Keys ckaquiz does not know are kept in `extra` (for optional features); the optional
-    settings it reads from there (`editor`, `leech_lapses`, `backups_keep`, `skip_headings`)
-    are checked here too.
+    Every setting ckaquiz reads is checked here and set as a typed field; the optional ones
+    (`editor`, `leech_lapses`, `backups_keep`, `skip_headings`) are also kept in `extra` as
+    written, beside keys ckaquiz does not know (for optional features such as backup tiers).
     """
     known = {item.name for item in fields(Settings)} - {"extra"}
     values: dict[str, Any] = {}
@@ -121,10 +142,14 @@ def settings_from_mapping(raw: dict[str, Any], *, origin: str = "config") -> Set
             raise ConfigError(f"{origin}: {key} = {_shown(value)}: expected {_ALLOWED[name]}")
         if name in known:
             values[name] = converted
-        else:
-            extra[key] = value  # as written: the optional features read it from there
+        if name not in _CORE:
+            extra[key] = value  # as written
     return Settings(**values, extra=extra)
 
+
+_OPTIONAL = frozenset({"editor", "leech_lapses", "backups_keep", "skip_headings"})
+_CORE = frozenset(item.name for item in fields(Settings)) - _OPTIONAL - {"extra"}
+"""The settings that are not kept in `extra` too."""
 
 _REFUSED: Any = object()
 """What a check returns for a value it refuses."""
@@ -215,7 +240,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "parameters": _parameters,
     "recall_cutoffs": _cutoffs,
     "easy_seconds": _easy_seconds,
-    # optional settings, kept in Settings.extra
+    # optional settings, kept in Settings.extra as written too
     "editor": _flag,
     "leech_lapses": _whole(1, 1_000),
     "backups_keep": _whole(1, 10_000),

@@ -35,8 +35,7 @@ from statistics import fmean
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ckaquiz.clock import study_day_start
-from ckaquiz.config import Settings
-from ckaquiz.errors import ConfigError
+from ckaquiz.config import DEFAULT_LEECH_LAPSES, Settings
 from ckaquiz.filters import Filters, tag_matches
 from ckaquiz.model import CardKind, CardState, Rating, Review, Schedule
 from ckaquiz.store import StoredCard
@@ -49,8 +48,7 @@ if TYPE_CHECKING:
 MATURE_DAYS = 21
 """A card (or an answer) is mature when its interval is at least 21 days, as in Anki."""
 
-LEECH_LAPSES = 8
-"""Lapses that make a card a leech unless `leech_lapses` in config.toml says otherwise."""
+LEECH_LAPSES = DEFAULT_LEECH_LAPSES
 
 CALENDAR_DAYS = 365
 FORECAST_DAYS = 30
@@ -102,10 +100,7 @@ def is_mature(schedule: Schedule) -> bool:
 
 def leech_lapses(settings: Settings) -> int:
     """The lapse count that makes a leech: `leech_lapses` in config.toml, 8 by default."""
-    value = settings.extra.get("leech_lapses", LEECH_LAPSES)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"leech_lapses: expected a whole number >= 1, got {value!r}")
-    return value
+    return settings.leech_lapses
 
 
 def is_leech(schedule: Schedule, settings: Settings) -> bool:
