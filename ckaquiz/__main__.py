@@ -61,6 +61,11 @@ def run() -> None:
     if watching:
         signal.signal(signal.SIGINT, _exit_quietly)
         sys.unraisablehook = _lost_interrupt
+    if sys.argv[1:] == ["--version"]:  # answered before the command line is loaded: nothing else to do
+        from ckaquiz import __version__
+
+        sys.stdout.write(f"ckaquiz {__version__}\n")
+        sys.exit(0)
     try:
         from ckaquiz.cli import main
 

@@ -9,8 +9,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIGURES = (
-    "floor: a minimal typer app with one command",
+    "floor: a two-command typer app running a command",
+    "floor: the same app's `--help`",
     "`ckaquiz --help`",
+    "floor: the same app's `--version`",
+    "`ckaquiz --version`",
     "`ckaquiz decks` on an empty home",
     "cold import of the whole vault",
     "rescan, nothing changed",
