@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ckaquiz.config import Settings
-from ckaquiz.model import Card, CardKind, Rating
+from ckaquiz.model import Card, CardKind, ChoiceDetails, CommandDetails, ManifestDetails, Rating, RecallDetails
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def assess_recall(card: Card, response: str, settings: Settings) -> Assessment:
 
     again, hard, good = settings.recall_cutoffs
     scored = score_recall(card.key_points, response, cutoffs=GradeCutoffs(again, hard, good))
-    hits = recall_misconceptions(card.tags, card.fields.get("pitfalls"), response)
+    hits = recall_misconceptions(card.tags, _pitfalls(card), response)
     suggested = scored.suggested
     for hit in hits:
         ceiling = Rating.AGAIN if hit.misconception.severity == "major" else Rating.HARD
@@ -127,14 +127,15 @@ def assess_quiz(
     """Grade a choice, command, manifest or typed cloze answer against the card, by the grade policy."""
     from ckaquiz import grading
 
-    limit = card.fields.get("time_seconds")
-    card_limit = float(limit) if limit else None
+    details = card.details
+    card_limit = float(details.time_seconds) if isinstance(details, CommandDetails) and details.time_seconds else None
     easy = grading.easy_time(card.kind.value, easy_seconds or grading.DEFAULT_EASY_SECONDS, card_limit)
     result: grading.GradeResult
     if card.kind is CardKind.CLOZE:
         result = grading.grade_cloze(response, card.answer, seconds_taken=seconds_taken, easy_seconds=easy)
     elif card.kind is CardKind.CHOICE:
-        options: list[str] = list(card.fields.get("options", []))
+        choice = details if isinstance(details, ChoiceDetails) else ChoiceDetails()
+        options = list(choice.options)
         chosen = (
             [_option(options, part) for part in response.replace(",", " ").split()]
             if _numeric(response)
@@ -142,7 +143,7 @@ def assess_quiz(
         )
         result = grading.grade_choice(
             [item for item in chosen if item],
-            list(card.fields.get("answers", [])),
+            list(choice.answers),
             seconds_taken=seconds_taken,
             easy_seconds=easy,
         )
@@ -150,7 +151,7 @@ def assess_quiz(
         result = grading.grade_command(
             response,
             card.answer,
-            list(card.fields.get("alternatives", [])),
+            list(details.alternatives) if isinstance(details, CommandDetails) else [],
             seconds_taken=seconds_taken,
             easy_seconds=easy,
         )
@@ -159,7 +160,7 @@ def assess_quiz(
             result = grading.grade_manifest(
                 response,
                 card.answer,
-                strict=bool(card.fields.get("strict", False)),
+                strict=isinstance(details, ManifestDetails) and details.strict,
                 seconds_taken=seconds_taken,
                 easy_seconds=easy,
             )
@@ -169,6 +170,11 @@ def assess_quiz(
     lines.extend(f"  {difference}" for difference in result.differences)
     lines.append(f"suggested: {result.suggested.label}")
     return Assessment(score=result.score, suggested=result.suggested, result=result.to_dict(), lines=tuple(lines))
+
+
+def _pitfalls(card: Card) -> list[Any] | None:
+    details = card.details
+    return list(details.pitfalls) if isinstance(details, RecallDetails) and details.pitfalls is not None else None
 
 
 def _numeric(response: str) -> bool:

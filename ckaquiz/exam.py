@@ -17,7 +17,7 @@ from typing import Any
 
 from ckaquiz.clock import Clock
 from ckaquiz.errors import UsageError
-from ckaquiz.model import Card, CardKind
+from ckaquiz.model import Card, CardKind, TaskDetails
 from ckaquiz.stats import CKA_DOMAINS
 from ckaquiz.store import Store
 from ckaquiz.store import exams as exam_store
@@ -84,15 +84,17 @@ class ExamTask:
     @classmethod
     def from_card(cls, card: Card) -> ExamTask:
         """The task a `task` card holds."""
-        fields = card.fields
+        details = card.details
+        if not isinstance(details, TaskDetails):
+            raise ValueError(f"{card.id} is a {card.kind.value} card, not a task")
         return cls(
             id=card.id,
             scenario=card.prompt,
-            weight=int(fields["weight"]),
-            domain=str(fields["domain"]),
-            topic=str(fields.get("topic", card.id)),
-            steps=tuple(Step.from_dict(step) for step in fields["steps"]),
-            context=str(fields.get("context", "")),
+            weight=details.weight,
+            domain=details.domain,
+            topic=details.topic or card.id,
+            steps=tuple(Step.from_dict(dict(step)) for step in details.steps),
+            context=details.context,
             reference=card.reference,
         )
 

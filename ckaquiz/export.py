@@ -26,7 +26,7 @@ from typing import Any
 from ckaquiz.backup import process_alive
 from ckaquiz.catalog import card_record
 from ckaquiz.errors import UsageError
-from ckaquiz.model import Card, CardKind, Review, Schedule
+from ckaquiz.model import Card, CardKind, ChoiceDetails, ClozeDetails, CommandDetails, Review, Schedule
 from ckaquiz.printable import escape_json_controls
 from ckaquiz.store import StoredCard
 from ckaquiz.store.database import to_text
@@ -194,7 +194,8 @@ def _answer_html(card: Card) -> str:
     if card.kind in (CardKind.COMMAND, CardKind.MANIFEST):
         language = _CODE_LANGUAGE[card.kind]
         parts = [_code(card.answer, language)]
-        alternatives = [str(item) for item in card.fields.get("alternatives", [])]
+        details = card.details
+        alternatives = list(details.alternatives) if isinstance(details, CommandDetails) else []
         if alternatives:
             parts.append("also accepted:" + "".join(_code(item, language) for item in alternatives))
         return "".join(parts)
@@ -203,7 +204,8 @@ def _answer_html(card: Card) -> str:
 
 def _question_html(card: Card) -> str:
     if card.kind is CardKind.CHOICE:
-        options = [str(option) for option in card.fields.get("options", [])]
+        details = card.details
+        options = list(details.options) if isinstance(details, ChoiceDetails) else []
         listing = "".join(f"<li>{_html(option)}</li>" for option in options)
         return f"{_html(card.prompt)}<ol>{listing}</ol>"
     if card.kind is CardKind.RECALL:
@@ -222,7 +224,8 @@ def cloze_text(cards: Sequence[Card]) -> str:
     for card in cards:
         match = _DELETION_NUMBER.search(card.id)
         number = int(match.group(1)) if match else len(spans) + 1
-        full = str(card.fields.get("full_text", ""))
+        details = card.details
+        full = details.full_text if isinstance(details, ClozeDetails) else ""
         marked = f"**{card.answer}**"
         prompt = card.prompt
         start = _common_prefix(prompt, full)
@@ -437,11 +440,10 @@ def _schedule_record(schedule: Schedule) -> dict[str, Any]:
 def _content_record(card: Card) -> dict[str, Any]:
     """What a re-import needs beyond `cards --json`: the kind's own fields (choice answers, accepted
     alternatives, a command's time, a manifest's strictness, a cloze's full text) and the entry it came from."""
+    details = card.details
     return {
-        "answers": [str(item) for item in card.fields.get("answers", [])] if card.kind is CardKind.CHOICE else None,
-        "alternatives": [str(item) for item in card.fields.get("alternatives", [])]
-        if card.kind is CardKind.COMMAND
-        else None,
+        "answers": list(details.answers) if isinstance(details, ChoiceDetails) else None,
+        "alternatives": list(details.alternatives) if isinstance(details, CommandDetails) else None,
         "sibling_key": card.sibling_key,
         "fields": dict(card.fields),
     }

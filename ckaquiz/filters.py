@@ -53,10 +53,10 @@ class Filters:
 
     def matches(self, card: Card) -> bool:
         """Whether the card passes every filter given."""
-        return self.matches_values(deck=card.deck, tags=card.tags, note_date=card.fields.get("note_date"))
+        return self.matches_values(deck=card.deck, tags=card.tags, note_date=card.note_facts.note_date)
 
     def matches_values(self, *, deck: str, tags: Sequence[str], note_date: object) -> bool:
-        """`matches` for a card known only by its deck, tags and note date (`fields["note_date"]`)."""
+        """`matches` for a card known only by its deck, tags and note date (`Card.note_facts.note_date`)."""
         if self.decks and _fold(deck) not in _folded(self.decks):
             return False
         if self.since is not None or self.until is not None:

@@ -27,7 +27,7 @@ from ckaquiz.assessment import Assessment
 from ckaquiz.clock import Clock, system_clock
 from ckaquiz.collection import Collection
 from ckaquiz.filters import Filters
-from ckaquiz.model import Card, CardKind, CardState, Rating, Review, Schedule
+from ckaquiz.model import Card, CardKind, CardState, ChoiceDetails, Rating, Review, Schedule
 from ckaquiz.store import StoredCard, drafts, leases, marks
 from ckaquiz.store.database import CardSummary
 
@@ -279,7 +279,8 @@ class Session:
 
     def _shuffled_options(self, card: Card) -> tuple[str, ...]:
         """A choice card's options in a fresh order for each showing."""
-        options = [str(option) for option in card.fields.get("options", [])]
+        details = card.details
+        options = list(details.options) if isinstance(details, ChoiceDetails) else []
         self._random.shuffle(options)
         return tuple(options)
 

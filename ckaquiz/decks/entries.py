@@ -14,7 +14,17 @@ from typing import Any
 
 from ckaquiz.decks.identity import IdAllocator, explicit_id
 from ckaquiz.decks.keypoints import key_points
-from ckaquiz.model import Card, CardKind, Problem, SourceLocation
+from ckaquiz.model import (
+    Card,
+    CardKind,
+    ChoiceDetails,
+    ClozeDetails,
+    CommandDetails,
+    ManifestDetails,
+    Problem,
+    RecallDetails,
+    SourceLocation,
+)
 
 COMMON_FIELDS = frozenset({"kind", "id", "tags", "explanation", "reference"})
 KIND_FIELDS: dict[CardKind, tuple[frozenset[str], frozenset[str]]] = {
@@ -212,7 +222,7 @@ def _cloze_cards(built: _Entry) -> list[Card]:
         return []
     identity = built.base_id(CLOZE_DELETION.sub(lambda match: match.group(1), text))
     return [
-        built.card(f"{identity}:c{number}", prompt, answer, sibling_key=identity, fields={"full_text": full})
+        built.card(f"{identity}:c{number}", prompt, answer, sibling_key=identity, fields=ClozeDetails(full).to_fields())
         for number, (prompt, answer, full) in enumerate(deletions, start=1)
     ]
 
@@ -220,7 +230,7 @@ def _cloze_cards(built: _Entry) -> list[Card]:
 def _recall_cards(built: _Entry) -> list[Card]:
     topic, notes = _text(built.entry["topic"]), _text(built.entry["notes"])
     points = key_points(_lines_outside_fences(notes))
-    recall_fields: dict[str, Any] = {}
+    details = RecallDetails()
     if "pitfalls" in built.entry:
         from ckaquiz.misconceptions import pitfall_problems
 
@@ -229,9 +239,10 @@ def _recall_cards(built: _Entry) -> list[Card]:
             for message in messages:
                 built.problem(message, "pitfalls")
             return []
-        recall_fields["pitfalls"] = built.entry["pitfalls"]
+        details = RecallDetails(tuple(built.entry["pitfalls"]))
     identity = built.base_id(topic)
-    return [built.card(identity, topic, notes, key_points=tuple(points), sibling_key=identity, fields=recall_fields)]
+    fields = details.to_fields()
+    return [built.card(identity, topic, notes, key_points=tuple(points), sibling_key=identity, fields=fields)]
 
 
 def _choice_cards(built: _Entry) -> list[Card]:
@@ -254,8 +265,8 @@ def _choice_cards(built: _Entry) -> list[Card]:
             built.problem(f"answer {answer!r} is not one of the options", "answer")
     if built.problems:
         return []
-    choice_fields: dict[str, Any] = {"options": option_texts, "answers": answers}
-    return [built.card(identity, question, "; ".join(answers), sibling_key=identity, fields=choice_fields)]
+    details = ChoiceDetails(tuple(option_texts), tuple(answers))
+    return [built.card(identity, question, "; ".join(answers), sibling_key=identity, fields=details.to_fields())]
 
 
 def _command_cards(built: _Entry) -> list[Card]:
@@ -270,14 +281,14 @@ def _command_cards(built: _Entry) -> list[Card]:
         longest = max(len(command) for command in commands)
         built.problem(f"a command is {longest} characters long (at most {MAX_ANSWER_CHARS})", "answer")
         return []
-    fields: dict[str, Any] = {"alternatives": commands[1:]}
+    seconds = None
     if "time" in built.entry:
         seconds = _seconds(built.entry["time"])
         if seconds is None:
             built.problem(f"time must look like 45s or 2m, got {built.entry['time']!r}", "time")
             return []
-        fields["time_seconds"] = seconds
-    return [built.card(identity, question, commands[0], sibling_key=identity, fields=fields)]
+    details = CommandDetails(tuple(commands[1:]), seconds)
+    return [built.card(identity, question, commands[0], sibling_key=identity, fields=details.to_fields())]
 
 
 def _manifest_cards(built: _Entry) -> list[Card]:
@@ -295,7 +306,8 @@ def _manifest_cards(built: _Entry) -> list[Card]:
     if refusal is not None:
         built.problem(refusal, "answer")
         return []
-    return [built.card(identity, question, answer_yaml, sibling_key=identity, fields={"strict": strict})]
+    fields = ManifestDetails(strict).to_fields()
+    return [built.card(identity, question, answer_yaml, sibling_key=identity, fields=fields)]
 
 
 def _task_cards(built: _Entry) -> list[Card]:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ckaquiz.decks.entries import MAX_ANSWER_CHARS, _manifest_problem, _text
-from ckaquiz.model import Card
+from ckaquiz.model import Card, TaskDetails
 
 if TYPE_CHECKING:
     from ckaquiz.decks.entries import _Entry
@@ -67,15 +67,9 @@ def task_cards(built: _Entry) -> list[Card]:
         return []
     identity = built.base_id(scenario)
     topic = str(topic_value).strip() if topic_value is not None else identity
-    fields: dict[str, Any] = {
-        "weight": weight,
-        "topic": topic,
-        "context": context,
-        "domain": domains[0],
-        "steps": steps,
-    }
+    details = TaskDetails(weight=weight, topic=topic, context=context, domain=domains[0], steps=tuple(steps))
     answer = "\n\n".join(step["answer"] for step in steps)
-    return [built.card(identity, scenario, answer, sibling_key=identity, fields=fields)]
+    return [built.card(identity, scenario, answer, sibling_key=identity, fields=details.to_fields())]
 
 
 def _context(built: _Entry) -> str:

@@ -26,7 +26,7 @@ from types import FrameType
 from typing import TextIO
 
 from ckaquiz.assessment import option_number
-from ckaquiz.model import CardKind, Rating
+from ckaquiz.model import CardKind, Rating, full_answer
 from ckaquiz.scheduling import format_interval
 from ckaquiz.session import QueueItem, Session, Summary, is_typed_kind
 from ckaquiz.ui.text import display_markdown, neutralise
@@ -107,7 +107,7 @@ class PlainFrontEnd:
         assessment = self.session.assess(response, seconds_taken=seconds)
         self._print("answer:")
         self._print(
-            display_markdown(card.fields.get("full_text", card.answer) if card.kind is CardKind.CLOZE else card.answer)
+            display_markdown(full_answer(card))
         )
         if assessment is not None:
             for line in assessment.lines:

@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ckaquiz.model import Card, CardKind, Rating
+from ckaquiz.model import Card, CardKind, Rating, full_answer
 from ckaquiz.scheduling import format_interval
 from ckaquiz.session import QueueCounts, QueueItem, Summary
 from ckaquiz.ui.text import display_markdown, neutralise
@@ -115,7 +115,7 @@ def answer_panel(
     With a recall `verdict`, the notes are shown as its points, each marked recalled, partly or
     missed: one list, not the notes and then the same points again.
     """
-    answer_text = card.fields.get("full_text", card.answer) if card.kind is CardKind.CLOZE else card.answer
+    answer_text = full_answer(card)
     if card.kind is CardKind.MANIFEST:
         answer_text = f"```yaml\n{card.answer}\n```"
     elif card.kind is CardKind.COMMAND:

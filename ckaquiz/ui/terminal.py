@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ckaquiz.assessment import at_a_later_try
-from ckaquiz.model import CardKind, Rating
+from ckaquiz.model import CardKind, ChoiceDetails, Rating
 from ckaquiz.session import QueueItem, Session, Summary
 from ckaquiz.ui import render
 from ckaquiz.ui.text import neutralise
@@ -208,7 +208,8 @@ class TerminalFrontEnd:
 
         # shown filtered, answered with the option's own text (which the judge compares)
         shuffled = [questionary.Choice(neutralise(option, single_line=True), value=option) for option in item.options]
-        if len(item.card.fields.get("answers", [])) > 1:
+        details = item.card.details
+        if isinstance(details, ChoiceDetails) and len(details.answers) > 1:
             picked = self.ctrl_c.ask(questionary.checkbox("pick every right option", choices=shuffled).application)
             return "\n".join(picked or [])
         question = questionary.select("pick one", choices=shuffled, use_shortcuts=len(shuffled) <= 9)
