@@ -272,22 +272,15 @@ def check_decks(decks: list[Any]) -> tuple[int, list[Problem]]:
     return sum(len(deck.cards) for deck in decks), problems
 
 
-CKA_DOMAINS = {
-    "cka/cluster-architecture": ("Cluster Architecture, Installation & Configuration", 0.25),
-    "cka/workloads-scheduling": ("Workloads & Scheduling", 0.15),
-    "cka/services-networking": ("Services & Networking", 0.20),
-    "cka/storage": ("Storage", 0.10),
-    "cka/troubleshooting": ("Troubleshooting", 0.30),
-}
-
-
 def deck_summary_markdown(paths: Iterable[Path]) -> str:
     """A Markdown page of card counts per deck, kind and CKA domain, for decks/README.md."""
     from ckaquiz.decks.loader import load_decks
 
     decks = load_decks(paths)
     by_deck: dict[str, dict[str, int]] = {}
-    domains: dict[str, int] = dict.fromkeys(CKA_DOMAINS, 0)
+    from ckaquiz.domains import CKA_DOMAINS
+
+    domains: dict[str, int] = {domain.tag: 0 for domain in CKA_DOMAINS}
     aws = 0
     for deck in decks:
         for card in deck.cards:
@@ -320,6 +313,7 @@ def deck_summary_markdown(paths: Iterable[Path]) -> str:
     lines += ["", f"{total} cards in all; {sum(domains.values())} CKA cards, {aws} AWS cards.", ""]
     lines += ["| CKA domain | tag | exam weight | cards | share |", "|---|---|---:|---:|---:|"]
     cka_total = sum(domains.values()) or 1
-    for tag, (title, weight) in CKA_DOMAINS.items():
-        lines.append(f"| {title} | `{tag}` | {weight:.0%} | {domains[tag]} | {domains[tag] / cka_total:.0%} |")
+    for domain in CKA_DOMAINS:
+        count = domains[domain.tag]
+        lines.append(f"| {domain.name} | `{domain.tag}` | {domain.weight}% | {count} | {count / cka_total:.0%} |")
     return "\n".join(lines) + "\n"

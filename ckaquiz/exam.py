@@ -16,9 +16,9 @@ from enum import StrEnum
 from typing import Any
 
 from ckaquiz.clock import Clock
+from ckaquiz.domains import CKA_DOMAINS, DOMAIN_NAMES, DOMAIN_WEIGHTS
 from ckaquiz.errors import UsageError
 from ckaquiz.model import Card, CardKind, TaskDetails
-from ckaquiz.stats import CKA_DOMAINS
 from ckaquiz.store import Store
 from ckaquiz.store import exams as exam_store
 
@@ -29,8 +29,6 @@ DEFAULT_TASKS = 17
 WARNINGS_MINUTES = (15, 5)
 """Minutes left at which the front ends warn."""
 
-DOMAIN_NAMES = {domain.tag: domain.name for domain in CKA_DOMAINS}
-DOMAIN_WEIGHTS = {domain.tag: domain.weight for domain in CKA_DOMAINS}
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ckaquiz.clock import study_day_start
 from ckaquiz.config import DEFAULT_LEECH_LAPSES, Settings
+from ckaquiz.domains import CKA_DOMAINS, ExamDomain
 from ckaquiz.filters import Filters, tag_matches
 from ckaquiz.model import CardKind, CardState, Rating, Review, Schedule
 from ckaquiz.store import StoredCard
@@ -57,24 +58,6 @@ WEAKEST_MINIMUM_ANSWERS = 5
 """A tag or deck needs this many review answers in the last year before it can be called weak."""
 WEAKEST_COUNT = 5
 RECALL_PROGRESS_MINIMUM_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class ExamDomain:
-    """One domain of the CKA curriculum, its tag and its share of the exam."""
-
-    tag: str
-    name: str
-    weight: int
-
-
-CKA_DOMAINS: tuple[ExamDomain, ...] = (
-    ExamDomain("cka/cluster-architecture", "Cluster Architecture, Installation & Configuration", 25),
-    ExamDomain("cka/workloads-scheduling", "Workloads & Scheduling", 15),
-    ExamDomain("cka/services-networking", "Services & Networking", 20),
-    ExamDomain("cka/storage", "Storage", 10),
-    ExamDomain("cka/troubleshooting", "Troubleshooting", 30),
-)
 
 
 # building blocks ---------------------------------------------------------------------------

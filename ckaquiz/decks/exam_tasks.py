@@ -46,7 +46,7 @@ def step_line_key(index: int, key: str = "") -> str:
 
 def task_cards(built: _Entry) -> list[Card]:
     """The one card a task entry makes, or none with its problems recorded on the entry."""
-    from ckaquiz.stats import CKA_DOMAINS
+    from ckaquiz.domains import CKA_DOMAINS
 
     scenario = _text(built.entry["scenario"])
     weight = built.entry["weight"]
