@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ckaquiz.errors import UsageError
 
@@ -48,6 +48,14 @@ def clock_from_environment(environment: dict[str, str] | None = None) -> Clock:
         return system_clock
     moment = parse_instant(frozen)
     return lambda: moment
+
+
+def study_day(moment: datetime, *, day_starts_at: int) -> date:
+    """The study day a moment belongs to: the local date, counted from `day_starts_at` o'clock.
+
+    The store's SQL reckons it the same way (`store.database._study_day_sql`); a test holds the two equal.
+    """
+    return (moment.astimezone() - timedelta(hours=day_starts_at)).date()
 
 
 def study_day_start(moment: datetime, *, day_starts_at_hour: int) -> datetime:

@@ -34,7 +34,7 @@ from math import fsum
 from statistics import fmean
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ckaquiz.clock import study_day_start
+from ckaquiz.clock import study_day, study_day_start
 from ckaquiz.config import DEFAULT_LEECH_LAPSES, Settings
 from ckaquiz.domains import CKA_DOMAINS, ExamDomain
 from ckaquiz.filters import Filters, tag_matches
@@ -61,11 +61,6 @@ RECALL_PROGRESS_MINIMUM_ATTEMPTS = 3
 
 
 # building blocks ---------------------------------------------------------------------------
-
-
-def study_day(moment: datetime, *, day_starts_at: int) -> date:
-    """The study day a moment belongs to: the local date, counted from `day_starts_at` o'clock."""
-    return (moment.astimezone() - timedelta(hours=day_starts_at)).date()
 
 
 def interval_days(schedule: Schedule) -> float | None:
