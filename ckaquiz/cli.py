@@ -483,7 +483,8 @@ def cards(
       ckaquiz cards --tag 2025-03 | cut -f1
       ckaquiz cards --json > cards.json
     """
-    from ckaquiz.catalog import iter_matching_records, matching_cards, validate_filters, write_records_json
+    from ckaquiz.catalog import iter_matching_records, matching_cards, validate_filters
+    from ckaquiz.json_output import write_records_json
 
     shared = shared_context(context)
     try:

@@ -205,23 +205,6 @@ def retrievability(scheduler: fsrs.Scheduler, card_number: int, schedule: Schedu
     return float(scheduler.get_card_retrievability(to_fsrs(card_number, schedule, now), current_datetime=_utc(now)))
 
 
-def format_interval(interval: timedelta) -> str:
-    """`1m`, `10m`, `3h`, `8d`, `4mo`, `1.5y`: the short form shown beside each grade."""
-    seconds = max(0, int(interval.total_seconds()))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{round(seconds / 60)}m"
-    if seconds < 86400:
-        return f"{round(seconds / 3600)}h"
-    days = seconds / 86400
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        return f"{round(days / 30)}mo"
-    return f"{days / 365:.1f}y".replace(".0y", "y")
-
-
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 

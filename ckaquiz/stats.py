@@ -641,7 +641,7 @@ class TopicProgress:
 
     def json_text(self, prefix: str) -> str:
         """`indented_json(self.to_dict(), prefix)`, each attempt written straight from its pair."""
-        from ckaquiz.catalog import indented_json
+        from ckaquiz.json_output import indented_json
 
         text = indented_json(self.to_dict(attempts=False), prefix)
         if not self.attempts:
@@ -744,7 +744,7 @@ class Stats:
         With every attempt of a long history listed, the whole text and the dicts behind it came to
         hundreds of MB (640 MB for 450,000 attempts); written this way, one topic's are held at a time.
         """
-        from ckaquiz.catalog import indented_json
+        from ckaquiz.json_output import indented_json
 
         text = indented_json(self.to_dict(recall_progress=False))
         if not self.recall_progress:

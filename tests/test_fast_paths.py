@@ -25,7 +25,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ckaquiz.catalog import card_record, indented_json, matching_cards, write_records_json
+from ckaquiz.catalog import card_record, matching_cards
 from ckaquiz.collection import Collection
 from ckaquiz.decks import inline, markdown
 from ckaquiz.decks.filenames import file_name, split_suffix
@@ -35,6 +35,7 @@ from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck
 from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
 from ckaquiz.file_access import RefusedFile, read_regular_file
 from ckaquiz.filters import Filters
+from ckaquiz.json_output import indented_json, write_records_json
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
 from ckaquiz.printable import escape_json_controls
 from ckaquiz.session import Mode, Session

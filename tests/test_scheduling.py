@@ -9,7 +9,8 @@ import pytest
 
 from ckaquiz.config import Settings
 from ckaquiz.model import CardState, Rating, Schedule
-from ckaquiz.scheduling import format_interval, make_scheduler, preview, retrievability, review
+from ckaquiz.scheduling import make_scheduler, preview, retrievability, review
+from ckaquiz.ui.format import format_interval
 
 NOW = datetime(2025, 3, 19, 12, 0, tzinfo=UTC)
 

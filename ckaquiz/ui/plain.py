@@ -27,8 +27,8 @@ from typing import TextIO
 
 from ckaquiz.assessment import option_number
 from ckaquiz.model import CardKind, Rating, full_answer
-from ckaquiz.scheduling import format_interval
 from ckaquiz.session import QueueItem, Session, Summary, is_typed_kind
+from ckaquiz.ui.format import format_interval
 from ckaquiz.ui.text import display_markdown, neutralise
 
 

@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ckaquiz.model import Card, CardKind, Rating, full_answer
-from ckaquiz.scheduling import format_interval
 from ckaquiz.session import QueueCounts, QueueItem, Summary
+from ckaquiz.ui.format import format_interval
 from ckaquiz.ui.text import display_markdown, neutralise
 
 GRADE_STYLES = {
