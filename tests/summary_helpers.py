@@ -11,9 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from ckaquiz.model import CardKind, Rating
-from ckaquiz.stats import answer_was_mature, is_review_answer
 from ckaquiz.store import Store
 from ckaquiz.store.database import to_text
+from tests.reference_stats import (
+    answer_was_mature,
+    is_review_answer,
+)
 
 
 def add_attempt(

@@ -28,21 +28,23 @@ from ckaquiz.model import CardKind, CardState, Rating, Review, Schedule
 from ckaquiz.scheduling import forgetting_curve, make_scheduler, retrievabilities, retrievability
 from ckaquiz.stats import (
     Stats,
-    card_counts,
     collect_stats,
-    due_forecast,
     leech_lapses,
     leeches,
+    study_day,
+)
+from ckaquiz.store.history import ScoredAttempt
+from tests.conftest import FrozenClock
+from tests.reference_stats import (
+    card_counts,
+    due_forecast,
     readiness,
     recall_progress,
     review_calendar,
-    study_day,
     today_summary,
     true_retention,
     weakest,
 )
-from ckaquiz.store.history import ScoredAttempt
-from tests.conftest import FrozenClock
 from tests.stats_helpers import DAYS, START, simulate, utc_timezone  # noqa: F401
 from tests.summary_helpers import add_attempt, assert_summaries_hold
 
