@@ -8,7 +8,7 @@ is written record by record instead of held whole.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring as _json_string  # json's C string encoder when it has one
 from typing import Any, TextIO
 
@@ -76,3 +76,40 @@ def _indented(value: Any, prefix: str) -> str:
 
 
 _JSON_FLOATS = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
+
+
+class Streamed:
+    """A JSON list whose items are made as it is written: `write_json` never holds it whole."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items)
+
+
+def write_json(value: Any, out: TextIO, prefix: str = "") -> None:
+    """Write `indented_json(value, prefix)` to `out`, byte for byte, with every `Streamed` list in
+    `value` written item by item as its items are made."""
+    kind = type(value)
+    if kind is dict:
+        if not value or not all(type(key) is str for key in value):
+            out.write(indented_json(value, prefix))  # json's own rules for other keys (no Streamed inside)
+            return
+        inner = prefix + " "
+        opening = "{\n" + inner
+        for key, item in value.items():
+            out.write(opening + escape_json_controls(_json_string(key)) + ": ")
+            opening = ",\n" + inner
+            write_json(item, out, inner)
+        out.write("\n" + prefix + "}")
+    elif kind is list or kind is tuple or kind is Streamed:
+        inner = prefix + " "
+        opening = "[\n" + inner
+        for item in value:
+            out.write(opening)
+            opening = ",\n" + inner
+            write_json(item, out, inner)
+        out.write("[]" if opening[0] == "[" else "\n" + prefix + "]")
+    else:
+        out.write(indented_json(value, prefix))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from math import fsum
@@ -453,6 +453,9 @@ class TopicProgress:
 
     def to_dict(self, *, attempts: bool = True) -> dict[str, Any]:
         """The JSON view (with an empty list of attempts for `attempts=False`)."""
+        return self._view(list(self._attempt_views()) if attempts else [])
+
+    def _view(self, attempts: Any) -> dict[str, Any]:
         self._refuse_shortened()
         return {
             "card_id": self.card_id,
@@ -461,27 +464,17 @@ class TopicProgress:
             "first": round(self.first, 4),
             "last": round(self.last, 4),
             "average": round(self.average, 4),
-            "attempts": [{"at": moment.isoformat(), "coverage": round(score, 4)} for moment, score in self.attempts]
-            if attempts
-            else [],
+            "attempts": attempts,
         }
 
-    def json_text(self, prefix: str) -> str:
-        """`indented_json(self.to_dict(), prefix)`, each attempt written straight from its pair."""
-        from ckaquiz.json_output import indented_json
+    def _attempt_views(self) -> Iterator[dict[str, Any]]:
+        return ({"at": moment.isoformat(), "coverage": round(score, 4)} for moment, score in self.attempts)
 
-        text = indented_json(self.to_dict(attempts=False), prefix)
-        if not self.attempts:
-            return text
-        head, tail = text.rsplit('"attempts": []', 1)  # the last key: any other text has its quotes escaped
-        opening = f'\n{prefix}  {{\n{prefix}   "at": '
-        middle = f',\n{prefix}   "coverage": '
-        closing = f"\n{prefix}  }}"
-        items = [
-            "".join((opening, indented_json(moment.isoformat()), middle, indented_json(round(score, 4)), closing))
-            for moment, score in self.attempts
-        ]
-        return "".join((head, '"attempts": [', ",".join(items), f"\n{prefix} ]", tail))
+    def streamed_view(self) -> dict[str, Any]:
+        """`to_dict()` with its attempts made as they are written (see `json_output.write_json`)."""
+        from ckaquiz.json_output import Streamed
+
+        return self._view(Streamed(self._attempt_views()))
 
 
 # everything --------------------------------------------------------------------------------
@@ -517,6 +510,9 @@ class Stats:
     def to_dict(self, *, recall_progress: bool = True) -> dict[str, Any]:
         """The JSON shape of `ckaquiz stats --json` (documented in docs/stats.md); `recall_progress=False`
         leaves its list empty."""
+        return self._view([topic.to_dict() for topic in self.recall_progress] if recall_progress else [])
+
+    def _view(self, recall_progress: Any) -> dict[str, Any]:
         if self.recall_topics != len(self.recall_progress):
             raise ValueError("these stats keep only the recall topics the screen shows; they have no JSON view")
         return {
@@ -537,7 +533,7 @@ class Stats:
             },
             "leeches": {"lapses": self.leech_lapses, "cards": [leech.to_dict() for leech in self.leeches]},
             "readiness": None if self.readiness is None else self.readiness.to_dict(),
-            "recall_progress": [topic.to_dict() for topic in self.recall_progress] if recall_progress else [],
+            "recall_progress": recall_progress,
         }
 
     def write_json(self, out: TextIO) -> None:
@@ -546,19 +542,10 @@ class Stats:
         With every attempt of a long history listed, the whole text and the dicts behind it came to
         hundreds of MB (640 MB for 450,000 attempts); written this way, one topic's are held at a time.
         """
-        from ckaquiz.json_output import indented_json
+        from ckaquiz.json_output import Streamed, write_json
 
-        text = indented_json(self.to_dict(recall_progress=False))
-        if not self.recall_progress:
-            out.write(text + "\n")
-            return
-        head, tail = text.rsplit('"recall_progress": []', 1)  # the last key
-        out.write(head + '"recall_progress": [')
-        separator = "\n  "
-        for topic in self.recall_progress:
-            out.write(separator + topic.json_text("  "))
-            separator = ",\n  "
-        out.write("\n ]" + tail + "\n")
+        write_json(self._view(Streamed(topic.streamed_view() for topic in self.recall_progress)), out)
+        out.write("\n")
 
 
 def collect_stats(

@@ -8,6 +8,7 @@ today's queue, the `cards --json` text and typer's coercion of option values.
 from __future__ import annotations
 
 import dataclasses
+import io
 import hashlib
 import json
 import os
@@ -35,7 +36,7 @@ from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck
 from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
 from ckaquiz.file_access import RefusedFile, read_regular_file
 from ckaquiz.filters import Filters
-from ckaquiz.json_output import indented_json, write_records_json
+from ckaquiz.json_output import Streamed, indented_json, write_json, write_records_json
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
 from ckaquiz.printable import escape_json_controls
 from ckaquiz.session import Mode, Session
@@ -448,6 +449,28 @@ def test_indented_json_is_json_dumps(value: Any) -> None:
     assert indented_json(value) == expected
     assert indented_json(value, "  ") == expected.replace("\n", "\n  ")
     assert not any("\x7f" <= character <= "\x9f" for character in expected)
+
+
+def _streamed(value: Any, depth: int = 0) -> Any:
+    """The value with every list that holds something made lazily, as `write_json` must write it."""
+    if type(value) is dict:
+        if not all(type(key) is str for key in value):
+            return value  # written by json's own rules, as a whole
+        return {key: _streamed(item, depth + 1) for key, item in value.items()}
+    if type(value) is list:
+        items = [_streamed(item, depth + 1) for item in value]
+        return Streamed(item for item in items) if depth % 2 == 0 else items
+    return value
+
+
+@settings(max_examples=500, deadline=None)
+@given(json_values)
+def test_write_json_with_streamed_lists_is_json_dumps(value: Any) -> None:
+    expected = escape_json_controls(json.dumps(value, ensure_ascii=False, indent=1))
+    for prefix in ("", "  "):
+        written = io.StringIO()
+        write_json(_streamed(value), written, prefix)
+        assert written.getvalue() == expected.replace("\n", "\n" + prefix)
 
 
 # the command line ---------------------------------------------------------------------------------------------
