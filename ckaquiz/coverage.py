@@ -54,6 +54,7 @@ from rapidfuzz import fuzz, process
 
 from ckaquiz.model import Rating
 from ckaquiz.sentences import sentences as split_sentences
+from ckaquiz.text import compatibility_form
 
 __all__ = [
     "FUZZY_MAX_LENGTH_GAP",
@@ -479,7 +480,7 @@ def _is_hangul(text: str) -> bool:
 
 
 def _unicode_normalise(text: str) -> str:
-    text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text))
+    text = compatibility_form(text)
     text = _korean_numerals(text.replace("\u2019", "'"))
     return _CONTRACTION.sub(lambda match: _CONTRACTION_EXPANSION[match.group(1).lower()], text)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -12,10 +11,11 @@ from fnmatch import fnmatchcase
 
 from ckaquiz.errors import UsageError
 from ckaquiz.model import Card
+from ckaquiz.text import fold
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold().lstrip("#")
+    return fold(text).lstrip("#")
 
 
 def tag_matches(pattern: str, tag: str) -> bool:

@@ -37,7 +37,6 @@ Everything here is a pure function of its arguments; matching is linear in the t
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ckaquiz.sentences import sentence_spans
+from ckaquiz.text import compatibility_form
 
 __all__ = [
     "LANGUAGES",
@@ -597,7 +597,7 @@ def recall_misconceptions(tags: Sequence[str], pitfalls: Any, answer: str, bank:
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text)).replace("\u2019", "'")
+    text = compatibility_form(text).replace("\u2019", "'")
     return _MARKUP.sub("", text).casefold()
 
 

@@ -11,6 +11,8 @@ import hashlib
 import re
 import unicodedata
 
+from ckaquiz.text import fold_spaces
+
 _NOT_SLUG = re.compile(r"[^\w.-]+")
 _SPACES = re.compile(r"\s+")
 
@@ -25,9 +27,7 @@ def slugify(name: str) -> str:
 
 def normalise_for_identity(text: str) -> str:
     """Text with case, Unicode form and runs of whitespace evened out."""
-    # str.split() splits on exactly the characters the regex `\s` matches, and drops the ends;
-    # ASCII text is in NFC already.
-    return " ".join((text if text.isascii() else unicodedata.normalize("NFC", text)).casefold().split())
+    return fold_spaces(text)
 
 
 def derived_id(deck: str, basis: str, *, occurrence: int = 1) -> str:

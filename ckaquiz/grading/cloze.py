@@ -10,10 +10,10 @@ also accepts the text before the gloss and the gloss alone.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ckaquiz.grading.policy import suggest
 from ckaquiz.grading.results import ClozeGradeResult
+from ckaquiz.text import compatibility_form
 
 _MARKUP = re.compile(r"`+|\*\*|==|__")
 _SPACES = re.compile(r"\s+")
@@ -23,7 +23,7 @@ _TRAILING = ".,;:!?。、"
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = compatibility_form(text)
     text = _MARKUP.sub("", text)
     return _SPACES.sub(" ", text).strip().rstrip(_TRAILING).strip()
 
