@@ -47,7 +47,8 @@ _EPOCH_SECONDS = 1_000_000_000  # due values above this are times (learning card
 _FILTERED, _MANUAL, _RESCHEDULED = 3, 4, 5  # revlog types
 
 if TYPE_CHECKING:
-    from ckaquiz.collection import Collection, ScanReport
+    from ckaquiz.collection import Collection
+    from ckaquiz.importing import ScanReport
     from ckaquiz.store.database import SourceRecord
 
 Progress = Callable[[int, int, str], None]

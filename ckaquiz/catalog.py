@@ -10,9 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from ckaquiz.collection import Collection
 from ckaquiz.errors import UsageError
 from ckaquiz.filters import Filters, tag_matches
+from ckaquiz.library import Library
 from ckaquiz.model import CardKind, CardState, Problem
 from ckaquiz.store import StoredCard
 from ckaquiz.store.database import CardSummary, to_text
@@ -29,7 +29,7 @@ class DeckRow:
     due_today: int
 
 
-def validate_filters(collection: Collection, filters: Filters) -> None:
+def validate_filters(collection: Library, filters: Filters) -> None:
     """Refuse filters that name nothing, so a typo is not an empty session."""
     if filters.decks:
         known = {name.casefold(): name for name in collection.store.deck_names()}
@@ -64,7 +64,7 @@ def _deck_hint(deck: str, known: dict[str, str]) -> str:
 
 
 def matching_summaries(
-    collection: Collection, filters: Filters, *, include_retired: bool = False
+    collection: Library, filters: Filters, *, include_retired: bool = False
 ) -> Iterator[CardSummary]:
     """Summaries (no content) of the cards passing the filters, in deck order."""
     summaries = collection.store.card_summaries(
@@ -74,7 +74,7 @@ def matching_summaries(
     return (card for card in summaries if matches(deck=card.deck, tags=card.tags, note_date=card.note_date))
 
 
-def matching_cards(collection: Collection, filters: Filters, *, include_retired: bool = False) -> list[StoredCard]:
+def matching_cards(collection: Library, filters: Filters, *, include_retired: bool = False) -> list[StoredCard]:
     """Cards passing the filters, in deck order."""
     if not (filters.decks or filters.tags or filters.by_date):
         return collection.store.cards(include_retired=include_retired)  # every card passes
@@ -82,21 +82,21 @@ def matching_cards(collection: Collection, filters: Filters, *, include_retired:
 
 
 def iter_matching_cards(
-    collection: Collection, filters: Filters, *, include_retired: bool = False
+    collection: Library, filters: Filters, *, include_retired: bool = False
 ) -> Iterator[StoredCard]:
     """`matching_cards`, read a chunk at a time: only the matching cards' content is ever read."""
     return collection.store.iter_cards_by_numbers(_matching_numbers(collection, filters, include_retired))
 
 
 def iter_matching_records(
-    collection: Collection, filters: Filters, *, include_retired: bool = False
+    collection: Library, filters: Filters, *, include_retired: bool = False
 ) -> Iterator[dict[str, Any]]:
     """`card_record` of each card `iter_matching_cards` gives, made from its stored row (`record_of_row`)."""
     numbers = _matching_numbers(collection, filters, include_retired)
     return (record_of_row(row) for row in collection.store.iter_card_rows(numbers))
 
 
-def _matching_numbers(collection: Collection, filters: Filters, include_retired: bool) -> list[int]:
+def _matching_numbers(collection: Library, filters: Filters, include_retired: bool) -> list[int]:
     """The row numbers of the cards passing the filters, judged on their stored summaries."""
 
     def accept(deck: str, tags: tuple[str, ...], note_date: object) -> bool:
@@ -107,7 +107,7 @@ def _matching_numbers(collection: Collection, filters: Filters, include_retired:
     )
 
 
-def deck_rows(collection: Collection, filters: Filters = Filters()) -> list[DeckRow]:
+def deck_rows(collection: Library, filters: Filters = Filters()) -> list[DeckRow]:
     """Per deck: total, new, learning and due-today counts."""
     day_end = collection.study_day_start() + timedelta(days=1)
     now = collection.now()

@@ -24,8 +24,8 @@ from ckaquiz.printable import escape_json_controls, neutralise
 from ckaquiz.ui.plurals import plural
 
 if TYPE_CHECKING:
-    from ckaquiz.collection import ScanReport
     from ckaquiz.filters import Filters
+    from ckaquiz.importing import ScanReport
 
 install_startup_shortcuts()  # plain values skip typer's pydantic coercion (see ckaquiz.cli_startup)
 install_help_format()  # arguments shown by their metavars
@@ -551,9 +551,9 @@ def check(
     if as_json:
         raise fail("--json goes with --facts (deck problems print as `file:line: message`)")
     from ckaquiz.catalog import check_decks, check_paths
-    from ckaquiz.collection import builtin_decks_folder, source_decks, transient_source
     from ckaquiz.config import home_folder, load_settings
     from ckaquiz.decks.loader import load_decks
+    from ckaquiz.importing import builtin_decks_folder, source_decks, transient_source
 
     shared = shared_context(context)
     targets = list(paths or [])

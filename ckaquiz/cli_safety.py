@@ -45,8 +45,8 @@ def backup(
         retention_setting,
     )
     from ckaquiz.clock import clock_from_environment
-    from ckaquiz.collection import open_data_folder
     from ckaquiz.config import DATABASE_NAME, home_folder, load_settings
+    from ckaquiz.library import open_data_folder
 
     try:
         home = open_data_folder(home_folder())
@@ -100,8 +100,8 @@ def restore(
     """
     from ckaquiz.backup import backups_folder, clear_partial_copies, restore_backup, retention_setting
     from ckaquiz.clock import clock_from_environment
-    from ckaquiz.collection import open_data_folder
     from ckaquiz.config import DATABASE_NAME, home_folder, load_settings
+    from ckaquiz.library import open_data_folder
 
     try:
         home = open_data_folder(home_folder())

@@ -25,7 +25,7 @@ from ckaquiz.model import Review
 from ckaquiz.scheduling import Answer, Fit, Histories
 
 if TYPE_CHECKING:
-    from ckaquiz.collection import Collection
+    from ckaquiz.library import Library
 
 PARAMETER_PLACES = 4
 
@@ -64,7 +64,7 @@ def answer_histories(reviews: Sequence[Review]) -> dict[int, list[Answer]]:
     return histories
 
 
-def optimize(collection: Collection, *, fit: Fitter | None = None) -> Optimization:
+def optimize(collection: Library, *, fit: Fitter | None = None) -> Optimization:
     """Fit parameters to the whole review log; refuses below the optimizer's minimum or without the extra."""
     reviews = collection.store.reviews()
     histories = answer_histories(reviews)
@@ -107,7 +107,7 @@ class RetentionAdvice:
 SHOWN_RETENTIONS = (0.80, 0.85, 0.90, 0.95)
 
 
-def retention_advice(collection: Collection) -> RetentionAdvice:
+def retention_advice(collection: Library) -> RetentionAdvice:
     """Simulate a year of the learner's own study at several retentions and recommend one.
 
     The simulator takes the collection's size, the daily limits and how the learner grades (the

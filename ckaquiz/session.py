@@ -25,8 +25,8 @@ from typing import Any
 from ckaquiz import scheduling
 from ckaquiz.assessment import Assessment
 from ckaquiz.clock import Clock, system_clock
-from ckaquiz.collection import Collection
 from ckaquiz.filters import Filters
+from ckaquiz.library import Library
 from ckaquiz.model import Card, CardKind, CardState, ChoiceDetails, Rating, Review, Schedule
 from ckaquiz.store import StoredCard, drafts, leases, marks
 from ckaquiz.store.database import CardSummary
@@ -106,7 +106,7 @@ class Session:
 
     def __init__(
         self,
-        collection: Collection,
+        collection: Library,
         filters: Filters = Filters(),
         *,
         mode: Mode = Mode.STUDY,
@@ -403,6 +403,12 @@ class Session:
             return
         drafts.save_draft(self.store, item.stored.number, response, now=self.collection.now())
         self._saved_draft = response
+
+    def is_leech(self, item: QueueItem) -> bool:
+        """Whether the card shown has lapsed as often as `leech_lapses` says a leech has."""
+        from ckaquiz.stats import is_leech
+
+        return is_leech(item.stored.schedule, self.collection.settings)
 
     def counts(self) -> QueueCounts:
         """New, learning and review cards still to come, the one shown now included."""

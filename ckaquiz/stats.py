@@ -42,7 +42,7 @@ from ckaquiz.model import CardKind, CardState, Schedule
 from ckaquiz.store import StoredCard
 
 if TYPE_CHECKING:
-    from ckaquiz.collection import Collection
+    from ckaquiz.library import Library
     from ckaquiz.store import Store
 
 MATURE_DAYS = 21
@@ -549,7 +549,7 @@ class Stats:
 
 
 def collect_stats(
-    collection: Collection,
+    collection: Library,
     filters: Filters = Filters(),
     *,
     shown_topics: int | None = None,

@@ -413,12 +413,6 @@ def test_commands_have_help() -> None:
         assert "Usage" in result.stdout
 
 
-WIRED = "ensure_daily_backup" in (Path(__file__).resolve().parent.parent / "ckaquiz" / "collection.py").read_text(
-    encoding="utf-8"
-)
-
-
-@pytest.mark.skipif(not WIRED, reason="Collection does not call ensure_daily_backup yet")
 def test_first_write_of_each_day_is_preceded_by_a_backup(isolated_home: Path, tmp_path: Path) -> None:
     no_builtin_home(isolated_home)
     deck = tmp_path / "deck.yaml"

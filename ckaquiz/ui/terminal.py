@@ -129,9 +129,7 @@ class TerminalFrontEnd:
     def _show(self, item: QueueItem) -> bool:
         card = item.card
         self.console.print()
-        from ckaquiz.stats import is_leech
-
-        leech = is_leech(item.stored.schedule, self.session.collection.settings)
+        leech = self.session.is_leech(item)
         self.console.print(render.queue_counts(self.session.counts()))
         self.console.print(render.card_panel(item, time.monotonic() - self.started, leech=leech))
         started = time.monotonic()
