@@ -499,7 +499,7 @@ def cards(
         raise fail(str(error)) from None
     from rich.table import Table
 
-    from ckaquiz.ui.render import format_due
+    from ckaquiz.ui.format import format_due
     from ckaquiz.ui.text import plain_cell
 
     if not sys.stdout.isatty():  # piped: whole ids, tab-separated, one card a line
@@ -685,7 +685,7 @@ def history(
     from rich.table import Table
 
     from ckaquiz.model import Rating
-    from ckaquiz.ui.render import format_due
+    from ckaquiz.ui.format import format_due
     from ckaquiz.ui.text import one_line, plain_cell
 
     shared = shared_context(context)

@@ -99,9 +99,10 @@ def exam(
 
 
 def _history(store: object, *, as_json: bool) -> None:
-    from ckaquiz.exam import PASS_MARK, format_seconds
+    from ckaquiz.exam import PASS_MARK
     from ckaquiz.store import Store
     from ckaquiz.store.exams import attempts
+    from ckaquiz.ui.format import format_seconds
 
     assert isinstance(store, Store)
     records = attempts(store)

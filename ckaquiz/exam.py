@@ -549,18 +549,6 @@ class Exam:
         return result
 
 
-def format_seconds(seconds: float) -> str:
-    """`1h05m`, `12m30s` or `45s`."""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    if minutes:
-        return f"{minutes}m{secs:02d}s"
-    return f"{secs}s"
-
-
 def domain_of(text: str) -> str:
     """A domain tag from `storage`, `cka/storage` or the start of its name (any case)."""
     word = text.strip().casefold()

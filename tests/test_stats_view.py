@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
@@ -28,11 +27,11 @@ from ckaquiz.stats import (
     WeakSpot,
     collect_stats,
 )
+from ckaquiz.ui.format import duration
 from ckaquiz.ui.stats_view import (
     SPARK_ATTEMPTS,
     TOPICS_SHOWN,
     cards_view,
-    duration,
     forecast_view,
     heatmap_view,
     leeches_view,

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ckaquiz.exam import PASS_MARK, WARNINGS_MINUTES, Exam, ExamResult, format_seconds
+from ckaquiz.exam import PASS_MARK, WARNINGS_MINUTES, Exam, ExamResult
+from ckaquiz.ui.format import format_seconds
 from ckaquiz.ui.text import neutralise
 
 _MOVES = frozenset({"n", "p", "f", "end"})

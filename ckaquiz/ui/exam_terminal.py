@@ -22,8 +22,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ckaquiz.exam import PASS_MARK, WARNINGS_MINUTES, Exam, ExamResult, TaskState, format_seconds
-from ckaquiz.ui.render import format_clock
+from ckaquiz.exam import PASS_MARK, WARNINGS_MINUTES, Exam, ExamResult, TaskState
+from ckaquiz.ui.format import format_clock, format_seconds
 from ckaquiz.ui.terminal import CtrlC, external_editor
 from ckaquiz.ui.text import neutralise
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import Markdown
@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ckaquiz.model import Card, CardKind, Rating, full_answer
 from ckaquiz.session import QueueCounts, QueueItem, Summary
-from ckaquiz.ui.format import format_interval
+from ckaquiz.ui.format import format_clock, format_due, format_interval
 from ckaquiz.ui.text import display_markdown, neutralise
 
 GRADE_STYLES = {
@@ -22,14 +22,6 @@ GRADE_STYLES = {
     Rating.GOOD: "green",
     Rating.EASY: "cyan",
 }
-
-
-def format_clock(seconds: float) -> str:
-    """`4:05` or `1:02:03`."""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, seconds_left = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds_left:02d}" if hours else f"{minutes}:{seconds_left:02d}"
 
 
 def markdown(text: str) -> Markdown:
@@ -166,13 +158,6 @@ def summary_panel(summary: Summary) -> Panel:
     table.add_row("time", format_clock(summary.seconds))
     table.add_row("next due", format_due(summary.next_due))
     return Panel(table, title="session summary", border_style="green")
-
-
-def format_due(moment: datetime | None) -> str:
-    """A due time in local time, or `-`."""
-    if moment is None:
-        return "-"
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 STATUS_STYLES = {"recalled": ("✔", "green"), "partial": ("~", "yellow"), "missed": ("✘", "red")}

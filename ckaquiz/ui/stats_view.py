@@ -28,6 +28,7 @@ from ckaquiz.stats import (
     TopicProgress,
     WeakSpot,
 )
+from ckaquiz.ui.format import duration
 from ckaquiz.ui.plurals import plural
 from ckaquiz.ui.text import neutralise, one_line
 
@@ -45,18 +46,6 @@ SPARK_ATTEMPTS = 20
 def percent(value: float | None) -> str:
     """`92.3%`, or `-` when there is nothing to divide."""
     return "-" if value is None else f"{value * 100:.1f}%"
-
-
-def duration(seconds: float) -> str:
-    """`45s`, `4m 05s`, `1h 02m`."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, seconds_left = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{minutes}m {seconds_left:02d}s"
-    return f"{seconds_left}s"
 
 
 def _heading(title: str) -> Rule:

@@ -31,6 +31,7 @@ from ckaquiz.assessment import at_a_later_try
 from ckaquiz.model import CardKind, ChoiceDetails, Rating
 from ckaquiz.session import QueueItem, Session, Summary
 from ckaquiz.ui import render
+from ckaquiz.ui.format import format_clock
 from ckaquiz.ui.text import neutralise
 
 if TYPE_CHECKING:
@@ -344,7 +345,7 @@ def editor(
         event.current_buffer.newline(copy_margin=False)
 
     def toolbar() -> str:
-        return f" {render.format_clock(time.monotonic() - started)}  ·  Ctrl-D or Esc Enter submits"
+        return f" {format_clock(time.monotonic() - started)}  ·  Ctrl-D or Esc Enter submits"
 
     print(message)
     session: PromptSession[str] = PromptSession(**prompt_options)
