@@ -551,9 +551,9 @@ def check(
     if as_json:
         raise fail("--json goes with --facts (deck problems print as `file:line: message`)")
     from ckaquiz.catalog import check_decks, check_paths
-    from ckaquiz.config import home_folder, load_settings
+    from ckaquiz.config import builtin_decks_folder, home_folder, load_settings
     from ckaquiz.decks.loader import load_decks
-    from ckaquiz.importing import builtin_decks_folder, source_decks, transient_source
+    from ckaquiz.importing import source_decks, transient_source
 
     shared = shared_context(context)
     targets = list(paths or [])

@@ -39,6 +39,16 @@ def home_folder(environment: dict[str, str] | None = None) -> Path:
     return user_data_path("ckaquiz", appauthor=False)
 
 
+def builtin_decks_folder() -> Path:
+    """The built-in decks: inside the installed package, or the repository's `decks/`."""
+    from importlib import resources
+
+    packaged = Path(str(resources.files("ckaquiz"))) / "builtin_decks"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "decks"
+
+
 MAX_STEP_SECONDS = 365 * 86400
 """The longest learning or relearning step: a year (and far from timedelta's limits)."""
 MAX_STEPS = 20

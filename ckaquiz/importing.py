@@ -10,10 +10,10 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ckaquiz.config import builtin_decks_folder
 from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file, printable_problem
 from ckaquiz.errors import UsageError
 from ckaquiz.library import Library
@@ -22,14 +22,6 @@ from ckaquiz.store import SourceRecord, Store, SyncCounts
 
 BUILTIN_SOURCE = "builtin"
 Progress = Callable[[int, int, str], None]
-
-
-def builtin_decks_folder() -> Path:
-    """The built-in decks: inside the installed package, or the repository's `decks/`."""
-    packaged = Path(str(resources.files("ckaquiz"))) / "builtin_decks"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "decks"
 
 
 @dataclass

@@ -531,7 +531,7 @@ def load_bank(path: Path) -> Bank:
 
 def builtin_bank_path() -> Path:
     """Where the built-in bank is: beside the built-in decks."""
-    from ckaquiz.importing import builtin_decks_folder
+    from ckaquiz.config import builtin_decks_folder
 
     return builtin_decks_folder() / "misconceptions.yaml"
 

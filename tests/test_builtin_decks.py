@@ -14,7 +14,7 @@ import pytest
 from rapidfuzz import fuzz, process
 
 from ckaquiz.catalog import check_paths
-from ckaquiz.importing import builtin_decks_folder
+from ckaquiz.config import builtin_decks_folder
 from ckaquiz.decks.loader import load_decks
 from ckaquiz.model import Card, CardKind
 

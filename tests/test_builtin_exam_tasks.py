@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from ckaquiz.importing import builtin_decks_folder
+from ckaquiz.config import builtin_decks_folder
 from ckaquiz.decks.loader import load_decks
 from ckaquiz.exam import ExamTask, draw_paper, exam_tasks, grade_step, score_paper
 from ckaquiz.stats import CKA_DOMAINS

@@ -250,7 +250,7 @@ KNOWN_WRONG_CARDS = {
 
 
 def test_the_built_in_decks_do_not_trip_their_own_bank(bank: Bank) -> None:
-    from ckaquiz.importing import builtin_decks_folder
+    from ckaquiz.config import builtin_decks_folder
     from ckaquiz.decks.loader import load_decks
 
     tripped = {

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from ckaquiz.assessment import assess_quiz
-from ckaquiz.importing import builtin_decks_folder
+from ckaquiz.config import builtin_decks_folder
 from ckaquiz.decks.loader import load_decks
 from ckaquiz.model import Card, CardKind, Rating
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from ckaquiz.assessment import assess_response
-from ckaquiz.importing import builtin_decks_folder
-from ckaquiz.config import Settings
+from ckaquiz.config import Settings, builtin_decks_folder
 from ckaquiz.decks.loader import load_decks
 from ckaquiz.model import Card, CardKind
 
