@@ -12,7 +12,6 @@ import typer
 from ckaquiz.cli.context import refreshed, say, shared_context, tab_lines
 from ckaquiz.cli.failures import fail, handled
 from ckaquiz.printable import escape_json_controls
-from ckaquiz.ui.plurals import plural
 
 
 @handled
@@ -70,12 +69,6 @@ def history(
       ckaquiz history cka-static-pods:grep-static-pod-path
       ckaquiz cards --deck cka-static-pods | cut -f1 | xargs -n1 ckaquiz history
     """
-    from rich.table import Table
-
-    from ckaquiz.model import Rating
-    from ckaquiz.ui.render import format_due
-    from ckaquiz.ui.text import one_line, plain_cell
-
     shared = shared_context(context)
     store = shared.collection.store
     stored = store.card(card_id)
@@ -85,31 +78,13 @@ def history(
     if as_json:
         typer.echo(escape_json_controls(json.dumps(attempts, ensure_ascii=False, indent=1)))
         return
-    from datetime import datetime
+    from ckaquiz.ui.listings import attempt_rows, attempts_table
 
-    rows = []
-    for attempt in attempts:
-        points = attempt["result"].get("points", []) if isinstance(attempt["result"], dict) else []
-        missed = [str(point.get("text", "")) for point in points if point.get("status") == "missed"]
-        rows.append(
-            (
-                format_due(datetime.fromisoformat(attempt["created_at"])),
-                "-" if attempt["score"] is None else f"{attempt['score']:.0%}",
-                "-" if attempt["suggested"] is None else Rating(attempt["suggested"]).label,
-                "-" if attempt["final"] is None else Rating(attempt["final"]).label,
-                f"{attempt['duration_ms'] / 1000:.0f}",
-                missed,
-            )
-        )
+    rows = attempt_rows(attempts)
     if not sys.stdout.isatty():  # piped: one attempt a line, the points still missed joined by ` | `
-        tab_lines((*row[:5], " | ".join(row[5]) or "-") for row in rows)
+        tab_lines((*row[:5], " | ".join(row.missed) or "-") for row in rows)
         return
-    table = Table(title=plain_cell(f"{one_line(stored.card.prompt, 60)}: {plural(len(attempts), 'attempt')}"))
-    for column in ("date", "score", "suggested", "grade", "seconds", "still missed"):
-        table.add_column(column)
-    for *fields, missed in rows:
-        table.add_row(*fields, plain_cell("\n".join(one_line(text, 50) for text in missed) or "-"))
-    shared.console.print(table)
+    shared.console.print(attempts_table(stored.card.prompt, rows))
 
 
 def register(app: typer.Typer) -> None:

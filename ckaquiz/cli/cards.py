@@ -9,7 +9,6 @@ import typer
 
 from ckaquiz.cli.context import DeckOption, TagOption, chosen_filters, refreshed, shared_context, tab_lines
 from ckaquiz.cli.failures import handled
-from ckaquiz.ui.plurals import plural
 
 
 @handled
@@ -38,30 +37,12 @@ def cards(
         write_records_json(iter_matching_records(shared.collection, filters, include_retired=retired), sys.stdout)
         return
     found = matching_cards(shared.collection, filters, include_retired=retired)
-    from rich.table import Table
-
-    from ckaquiz.ui.render import format_due
-    from ckaquiz.ui.text import plain_cell
+    from ckaquiz.ui.listings import card_fields, cards_table
 
     if not sys.stdout.isatty():  # piped: whole ids, tab-separated, one card a line
-        tab_lines(
-            (stored.card.id, stored.card.kind.value, stored.card.prompt, stored.schedule.state.value,
-             format_due(stored.schedule.due))
-            for stored in found
-        )
+        tab_lines(card_fields(stored) for stored in found)
         return
-    table = Table(title=plural(len(found), "card"))
-    for column in ("id", "kind", "prompt", "state", "due"):
-        table.add_column(column, overflow="fold" if column == "id" else "ellipsis")
-    for stored in found:
-        table.add_row(
-            plain_cell(stored.card.id),
-            stored.card.kind.value,
-            plain_cell(stored.card.prompt, 60),
-            stored.schedule.state.value,
-            format_due(stored.schedule.due),
-        )
-    shared.console.print(table)
+    shared.console.print(cards_table(found))
 
 
 def register(app: typer.Typer) -> None:

@@ -37,10 +37,7 @@ def decks(
       ckaquiz decks --tag cka/storage
       ckaquiz decks --markdown decks/ > decks/README.md
     """
-    from rich.table import Table
-
     from ckaquiz.catalog import deck_rows, deck_summary_markdown
-    from ckaquiz.ui.text import plain_cell
 
     if markdown is not None:
         if not markdown.exists():
@@ -53,18 +50,9 @@ def decks(
     if not sys.stdout.isatty():  # piped: one tab-separated line per deck, no totals
         tab_lines((row.name, row.total, row.new, row.learning, row.due_today) for row in rows)
         return
-    table = Table(title="decks")
-    for column in ("deck", "total", "new", "learning", "due today"):
-        table.add_column(column, justify="left" if column == "deck" else "right")
-    for row in rows:
-        table.add_row(plain_cell(row.name), str(row.total), str(row.new), str(row.learning), str(row.due_today))
-    if rows:
-        table.add_section()
-        table.add_row(
-            "all",
-            *(str(sum(getattr(row, name) for row in rows)) for name in ("total", "new", "learning", "due_today")),
-        )
-    shared.console.print(table)
+    from ckaquiz.ui.listings import decks_table
+
+    shared.console.print(decks_table(rows))
 
 
 @handled
