@@ -8,15 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-# `ckaquiz.cli_safety.register` is idempotent, so this works before and after cli.py wires it in.
-_FULL_CLI = (
-    "import sys\n"
-    "from ckaquiz.cli import app\n"
-    "from ckaquiz.cli_safety import register\n"
-    "register(app)\n"
-    "sys.argv[0] = 'ckaquiz'\n"
-    "app()\n"
-)
+_FULL_CLI = "import sys\nfrom ckaquiz.cli import app\nsys.argv[0] = 'ckaquiz'\napp()\n"
 
 
 def run_full_cli(

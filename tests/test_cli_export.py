@@ -14,7 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ckaquiz.cli_progress import register
+from ckaquiz.cli import export, optimize, stats
 from ckaquiz.collection import Collection
 from ckaquiz.model import Rating
 from ckaquiz.session import Session
@@ -76,7 +76,8 @@ def app() -> typer.Typer:
     def main() -> None:
         """Test app."""
 
-    register(application)
+    for group in (stats, optimize, export):
+        group.register(application)
     return application
 
 

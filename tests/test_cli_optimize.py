@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import ckaquiz.cli
 from ckaquiz import scheduling
-from ckaquiz.cli_progress import register
+from ckaquiz.cli.optimize import register
 from ckaquiz.collection import Collection
 from ckaquiz.scheduling import default_parameters
 from tests.stats_helpers import synthetic_log

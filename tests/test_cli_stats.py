@@ -15,7 +15,7 @@ import typer
 from typer.testing import CliRunner
 
 import ckaquiz.cli
-from ckaquiz.cli_progress import register
+from ckaquiz.cli.stats import register
 from ckaquiz.collection import Collection
 from ckaquiz.stats import collect_stats
 from tests.conftest import FrozenClock
@@ -23,14 +23,8 @@ from tests.stats_helpers import environment_now, simulate, utc_timezone  # noqa:
 
 runner = CliRunner()
 
-# Runs the real entry point with the progress commands registered (once the lead wires them
-# into cli.py, register() is skipped).
-ENTRY = (
-    "import ckaquiz.cli as cli, ckaquiz.cli_progress as progress\n"
-    "if 'stats' not in {command.name or command.callback.__name__ for command in cli.app.registered_commands}:\n"
-    "    progress.register(cli.app)\n"
-    "cli.main()\n"
-)
+# Runs the real entry point.
+ENTRY = "import ckaquiz.cli as cli\ncli.main()\n"
 
 
 @pytest.fixture

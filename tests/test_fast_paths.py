@@ -478,9 +478,9 @@ def test_write_json_with_streamed_lists_is_json_dumps(value: Any) -> None:
 
 def test_quick_commands_start_without_pydantic(isolated_home: Path, tmp_path: Path) -> None:
     script = (
-        "import sys\nfrom ckaquiz.cli import app\n"
+        "import sys\nfrom ckaquiz.cli import main\n"
         "for arguments in (['decks'], ['cards', '--tag', 'cka', '--json'], ['import', sys.argv[1]]):\n"
-        "    try:\n        app(arguments)\n    except SystemExit:\n        pass\n"
+        "    main(arguments)\n"
         "print('pydantic' in sys.modules)\n"
     )
     deck = tmp_path / "deck.yaml"
@@ -510,7 +510,7 @@ def test_typer_shortcuts_give_typers_own_values(annotation: str, value: Any) -> 
         from typing import Optional
         import typer
         from typer.core import _TyperParameter
-        from ckaquiz.cli_startup import _NO_SHORTCUT, unchanged_value
+        from ckaquiz.cli.startup import _NO_SHORTCUT, unchanged_value
         app = typer.Typer()
         seen = {{}}
         @app.command()
@@ -534,7 +534,7 @@ def test_typer_shortcuts_give_typers_own_values(annotation: str, value: Any) -> 
 def test_the_shortcut_leaves_an_unreadable_path_to_typer(tmp_path: Path) -> None:
     from types import SimpleNamespace
 
-    from ckaquiz.cli_startup import _NO_SHORTCUT, _plain_path
+    from ckaquiz.cli.startup import _NO_SHORTCUT, _plain_path
 
     defaults = SimpleNamespace(
         exists=False, file_okay=True, dir_okay=True, writable=False, readable=True, resolve_path=False,

@@ -20,10 +20,7 @@ SEED = 20250320
 ROUNDS = 24
 GUARD_SECONDS = 30.0  # only a guard against a hung child, never a timing assertion
 START = datetime(2025, 3, 19, 9, 0, tzinfo=UTC)
-_FULL_CLI = (
-    "import sys\nfrom ckaquiz.cli import app\nfrom ckaquiz.cli_safety import register\n"
-    "register(app)\nsys.argv[0] = 'ckaquiz'\napp()\n"
-)
+_FULL_CLI = "import sys\nfrom ckaquiz.cli import app\nsys.argv[0] = 'ckaquiz'\napp()\n"
 
 
 def killed(arguments: list[str], environment: dict[str, str], rng: random.Random, stderr: Path, *, span: float) -> bool:

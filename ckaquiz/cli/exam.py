@@ -9,11 +9,12 @@ from typing import Annotated
 
 import typer
 
-from ckaquiz.cli_context import DeckOption, fail, say, shared_context, warn
-from ckaquiz.errors import CkaquizError
+from ckaquiz.cli.context import DeckOption, PlainOption, say, shared_context, warn
+from ckaquiz.cli.failures import fail, handled
 from ckaquiz.printable import escape_json_controls
 
 
+@handled
 def exam(
     context: typer.Context,
     minutes: Annotated[
@@ -36,9 +37,7 @@ def exam(
     editor: Annotated[
         bool, typer.Option("--editor", help="Write answers in $EDITOR instead of the built-in editor.")
     ] = False,
-    plain: Annotated[
-        bool, typer.Option("--plain", help="Plain line protocol: no colours, for scripts and screen readers.")
-    ] = False,
+    plain: PlainOption = False,
 ) -> None:
     """A timed mock CKA exam: tasks weighted by domain, scored against the 66 % pass mark.
 
@@ -49,53 +48,50 @@ def exam(
     from ckaquiz.exam import Exam, domain_of, draw_paper, exam_tasks
 
     shared = shared_context(context)
-    try:
-        if as_json and not history:
-            raise fail("--json goes with --history (the exam itself speaks the plain protocol with --plain)")
-        collection = shared.collection
-        if history:
-            _history(collection.store, as_json=as_json)
-            return
-        from ckaquiz.store.exams import unfinished_attempt
+    if as_json and not history:
+        raise fail("--json goes with --history (the exam itself speaks the plain protocol with --plain)")
+    collection = shared.collection
+    if history:
+        _history(collection.store, as_json=as_json)
+        return
+    from ckaquiz.store.exams import unfinished_attempt
 
-        if resume:
-            attempt = Exam.resume(collection.store, collection.clock)
-        else:
-            waiting = unfinished_attempt(collection.store)
-            if waiting is not None:
-                started = waiting.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-                raise fail(
-                    f"the exam started {started} is not finished: `ckaquiz exam --resume` continues it"
-                    " (type `end` there to score it as it stands)"
-                )
-            report = collection.refresh()
-            warn(report.problems)
-            wanted = {name.casefold() for name in deck}
-            cards = [
-                stored.card
-                for stored in collection.store.cards(decks=deck)
-                if not wanted or stored.card.deck.casefold() in wanted
-            ]
-            chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
-            domain_tag = domain_of(domain) if domain else None
-            paper = draw_paper(exam_tasks(cards), count=tasks, seed=chosen_seed, domain=domain_tag)
-            if paper and len(paper) < tasks:
-                warn([f"only {len(paper)} tasks on different topics match; the paper has {len(paper)}, not {tasks}"])
-            filters = {"decks": list(deck), "domain": domain_tag, "tasks": tasks}
-            attempt = Exam.start(
-                collection.store, collection.clock, paper, minutes=minutes, seed=chosen_seed, filters=filters
+    if resume:
+        attempt = Exam.resume(collection.store, collection.clock)
+    else:
+        waiting = unfinished_attempt(collection.store)
+        if waiting is not None:
+            started = waiting.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            raise fail(
+                f"the exam started {started} is not finished: `ckaquiz exam --resume` continues it"
+                " (type `end` there to score it as it stands)"
             )
-        if not plain and sys.stdin.isatty() and sys.stdout.isatty():
-            from ckaquiz.ui.exam_terminal import TerminalExamFrontEnd
+        report = collection.refresh()
+        warn(report.problems)
+        wanted = {name.casefold() for name in deck}
+        cards = [
+            stored.card
+            for stored in collection.store.cards(decks=deck)
+            if not wanted or stored.card.deck.casefold() in wanted
+        ]
+        chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
+        domain_tag = domain_of(domain) if domain else None
+        paper = draw_paper(exam_tasks(cards), count=tasks, seed=chosen_seed, domain=domain_tag)
+        if paper and len(paper) < tasks:
+            warn([f"only {len(paper)} tasks on different topics match; the paper has {len(paper)}, not {tasks}"])
+        filters = {"decks": list(deck), "domain": domain_tag, "tasks": tasks}
+        attempt = Exam.start(
+            collection.store, collection.clock, paper, minutes=minutes, seed=chosen_seed, filters=filters
+        )
+    if not plain and sys.stdin.isatty() and sys.stdout.isatty():
+        from ckaquiz.ui.exam_terminal import TerminalExamFrontEnd
 
-            use_editor = editor or collection.settings.editor
-            TerminalExamFrontEnd(attempt, shared.console, use_editor=use_editor).run()
-        else:
-            from ckaquiz.ui.exam_plain import PlainExamFrontEnd
+        use_editor = editor or collection.settings.editor
+        TerminalExamFrontEnd(attempt, shared.console, use_editor=use_editor).run()
+    else:
+        from ckaquiz.ui.exam_plain import PlainExamFrontEnd
 
-            PlainExamFrontEnd(attempt, sys.stdin, sys.stdout).run()
-    except CkaquizError as error:
-        raise fail(str(error)) from None
+        PlainExamFrontEnd(attempt, sys.stdin, sys.stdout).run()
 
 
 def _history(store: object, *, as_json: bool) -> None:
@@ -142,6 +138,5 @@ def _history(store: object, *, as_json: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add `exam` to the app (once, however often this is called)."""
-    if "exam" not in {command.name for command in app.registered_commands}:
-        app.command("exam")(exam)
+    """Add `exam` to the app."""
+    app.command("exam")(exam)

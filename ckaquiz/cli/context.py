@@ -1,4 +1,4 @@
-"""What every command module shares: the lazily opened collection and console, options, errors."""
+"""What every command module shares: the lazily opened collection and console, options, report lines."""
 
 from __future__ import annotations
 
@@ -10,53 +10,28 @@ import typer
 from ckaquiz.printable import neutralise
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from ckaquiz.collection import Collection
-
-def _known(query: str) -> list[str]:
-    """Rows of a read-only query on the database, for shell completion: nothing is ever written.
-
-    No database yet, or one that cannot be read, completes nothing.
-    """
-    import sqlite3
-
-    from ckaquiz.config import DATABASE_NAME, home_folder
-
-    path = home_folder() / DATABASE_NAME
-    if not path.is_file():
-        return []
-    try:
-        # immutable: no lock and no -shm/-wal files made beside the database; a completion may read
-        # a moment-old state, which is all it needs.
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, timeout=0.2)
-        try:
-            return [str(row[0]) for row in connection.execute(query)]
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return []
+    from ckaquiz.filters import Filters
 
 
 def complete_deck(incomplete: str) -> list[str]:
-    """Deck names starting with what was typed."""
-    names = _known("SELECT DISTINCT deck FROM cards WHERE active = 1 ORDER BY deck")
-    return [name for name in names if name.startswith(incomplete)]
+    """Deck names starting with what was typed (the database is only read)."""
+    from ckaquiz.completion import deck_names
+    from ckaquiz.config import DATABASE_NAME, home_folder
+
+    return deck_names(home_folder() / DATABASE_NAME, incomplete)
 
 
 def complete_tag(incomplete: str) -> list[str]:
-    """Tags, and the parents of nested tags (`cka` for `cka/storage`), starting with what was typed."""
-    import json
+    """Tags, and the parents of nested tags, starting with what was typed (the database is only read)."""
+    from ckaquiz.completion import tag_names
+    from ckaquiz.config import DATABASE_NAME, home_folder
 
-    tags: set[str] = set()
-    for encoded in _known("SELECT DISTINCT tags FROM cards WHERE active = 1"):
-        try:
-            for tag in json.loads(encoded):
-                parts = str(tag).split("/")
-                tags.update("/".join(parts[: index + 1]) for index in range(len(parts)))
-        except (ValueError, TypeError):
-            continue
-    return sorted(tag for tag in tags if tag.startswith(incomplete))
+    return tag_names(home_folder() / DATABASE_NAME, incomplete)
 
 
 DeckOption = Annotated[
@@ -74,6 +49,10 @@ TagOption = Annotated[
         help="Only cards with this tag; nested (cka matches cka/storage) and globs (2025-03*).",
         autocompletion=complete_tag,
     ),
+]
+PlainOption = Annotated[
+    bool,
+    typer.Option("--plain", help="Plain line protocol: no colours, for scripts and screen readers."),
 ]
 
 
@@ -130,7 +109,32 @@ def warn(problems: list[str]) -> None:
         sys.stderr.write(f"warning: {neutralise(problem, single_line=True)}\n")
 
 
-def fail(message: str) -> typer.Exit:
-    """One line on stderr and exit status 1: how a user's mistake ends a command."""
-    sys.stderr.write(f"error: {neutralise(message, single_line=True)}\n")
-    return typer.Exit(1)
+def tab_lines(rows: Iterable[Iterable[object]]) -> None:
+    """Rows as tab-separated lines for scripts: each field on one line, filtered like all output."""
+    for row in rows:
+        typer.echo("\t".join(neutralise(str(field), single_line=True).replace("\t", " ") for field in row))
+
+
+def refreshed(shared: Context) -> Collection:
+    """The collection with its sources re-read where they changed; their problems as warnings."""
+    collection = shared.collection
+    warn(collection.refresh().problems)
+    return collection
+
+
+def chosen_filters(
+    collection: Collection, deck: list[str], tag: list[str], since: str | None = None, until: str | None = None
+) -> Filters:
+    """The filters of --deck, --tag, --since and --until, refused when a deck or tag matches nothing."""
+    from ckaquiz.catalog import validate_filters
+    from ckaquiz.filters import Filters, parse_day
+
+    now = collection.now() if since or until else None
+    filters = Filters(
+        decks=tuple(deck),
+        tags=tuple(tag),
+        since=parse_day(since, now) if since and now else None,
+        until=parse_day(until, now) if until and now else None,
+    )
+    validate_filters(collection, filters)
+    return filters

@@ -1,4 +1,4 @@
-"""The `backup` and `restore` commands, added to the main app by `register(app)`.
+"""`backup` and `restore`: a copy of the database made now, or put back in its place.
 
 They work on the database file directly, without opening the collection: a damaged database
 cannot be opened, and restoring it is exactly what these commands are for.
@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ckaquiz.cli_context import fail, say
-from ckaquiz.errors import CkaquizError
+from ckaquiz.cli.context import say
+from ckaquiz.cli.failures import fail, handled
 from ckaquiz.printable import neutralise
 from ckaquiz.ui.plurals import plural
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ckaquiz.backup import BackupEntry
 
 
+@handled
 def backup(
     file: Annotated[
         Path | None,
@@ -48,23 +49,20 @@ def backup(
     from ckaquiz.config import DATABASE_NAME, home_folder, load_settings
     from ckaquiz.library import open_data_folder
 
-    try:
-        home = open_data_folder(home_folder())
-        clear_partial_copies(home)
-        database = home / DATABASE_NAME
-        retention = retention_setting(load_settings(home))
-        now = clock_from_environment()()
-        if list_them:
-            if file is not None:
-                raise fail("--list takes no FILE")
-            _print_entries(backup_entries(backups_folder(home), retention=retention, today=now.astimezone().date()))
-            return
-        if file is None:
-            made = backup_now(database, backups_folder(home), now=now, retention=retention)
-        else:
-            made = make_backup(database, file.expanduser(), overwrite=force, check_source=True)
-    except CkaquizError as error:
-        raise fail(str(error)) from None
+    home = open_data_folder(home_folder())
+    clear_partial_copies(home)
+    database = home / DATABASE_NAME
+    retention = retention_setting(load_settings(home))
+    now = clock_from_environment()()
+    if list_them:
+        if file is not None:
+            raise fail("--list takes no FILE")
+        _print_entries(backup_entries(backups_folder(home), retention=retention, today=now.astimezone().date()))
+        return
+    if file is None:
+        made = backup_now(database, backups_folder(home), now=now, retention=retention)
+    else:
+        made = make_backup(database, file.expanduser(), overwrite=force, check_source=True)
     say(f"backed up {database} to {made}")
 
 
@@ -90,6 +88,7 @@ def _size_text(size: int) -> str:
     return f"{value:.1f} {unit}"
 
 
+@handled
 def restore(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup to put in place of the database.")],
 ) -> None:
@@ -103,16 +102,13 @@ def restore(
     from ckaquiz.config import DATABASE_NAME, home_folder, load_settings
     from ckaquiz.library import open_data_folder
 
-    try:
-        home = open_data_folder(home_folder())
-        clear_partial_copies(home)
-        database = home / DATABASE_NAME
-        retention = retention_setting(load_settings(home))
-        result = restore_backup(
-            database, file.expanduser(), backups_folder(home), now=clock_from_environment()(), retention=retention
-        )
-    except CkaquizError as error:
-        raise fail(str(error)) from None
+    home = open_data_folder(home_folder())
+    clear_partial_copies(home)
+    database = home / DATABASE_NAME
+    retention = retention_setting(load_settings(home))
+    result = restore_backup(
+        database, file.expanduser(), backups_folder(home), now=clock_from_environment()(), retention=retention
+    )
     restored = result.restored
     kept = f"; the replaced database is kept as {result.replaced}" if result.replaced is not None else ""
     reviews = plural(restored.reviews, "review")
@@ -120,9 +116,6 @@ def restore(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `backup` and `restore` to the app (once, however often this is called)."""
-    known = {command.name for command in app.registered_commands}
-    if "backup" not in known:
-        app.command("backup")(backup)
-    if "restore" not in known:
-        app.command("restore")(restore)
+    """Add `backup` and `restore` to the app."""
+    app.command("backup")(backup)
+    app.command("restore")(restore)

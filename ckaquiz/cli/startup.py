@@ -9,7 +9,9 @@ unchanged or as `Path(text)`, so `install()` answers those directly and hands ev
 (numbers with limits, unreadable paths, choices, parsers, ...) to typer's own coercion,
 exactly as before.
 
-It wraps one private typer method; a typer without it is left alone.
+It wraps one private typer method, installed by `ckaquiz.cli.app.main` (not on import); a
+typer without that method is left alone, and a value whose parameter lacks any attribute read
+here goes to typer's own coercion.
 """
 
 from __future__ import annotations
@@ -74,10 +76,19 @@ class _Shortcut:
         self.build = build
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
-        shortcut = unchanged_value(param, value)
+        try:
+            shortcut = unchanged_value(param, value)
+        except AttributeError:  # a typer whose parameters read differently: its own coercion
+            shortcut = _NO_SHORTCUT
         if shortcut is not _NO_SHORTCUT:
             return shortcut
         return self.build(self.parameter).coerce(value, param=param, ctx=ctx)
+
+    def __getattr__(self, name: str) -> Any:
+        """Anything else typer asks of its runtime parameter, from the real one."""
+        if name in ("parameter", "build"):  # not set yet (a copy being made)
+            raise AttributeError(name)
+        return getattr(self.build(self.parameter), name)
 
 
 def install() -> None:
@@ -87,7 +98,7 @@ def install() -> None:
     except ImportError:
         return
     original = getattr(_TyperParameter, "get_runtime_param", None)
-    if original is None or getattr(original, "ckaquiz_shortcut", False):
+    if not callable(original) or getattr(original, "ckaquiz_shortcut", False):
         return
 
     def get_runtime_param(self: Any) -> Any:
