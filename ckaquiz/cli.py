@@ -668,6 +668,38 @@ def score(
         say(line)
 
 
+@app.command("recall-report")
+def recall_report_command(
+    context: typer.Context,
+    day: Annotated[
+        str | None, typer.Argument(metavar="DAY", help="The day recalled, YYYY-MM-DD (default: today).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Per topic card of a day, the key points your own blank-page recall of that day covered and missed.
+
+    \b
+    Examples:
+      ckaquiz recall-report 2025-03-18
+      ckaquiz recall-report --json
+    """
+    from datetime import date
+
+    from ckaquiz.recall_report import recall_report
+    from ckaquiz.ui.recall_report_view import recall_report_view
+
+    shared = shared_context(context)
+    try:
+        wanted = date.fromisoformat(day) if day else shared.collection.now().astimezone().date()
+    except ValueError:
+        raise fail(f"not a day: {day!r} (write it as YYYY-MM-DD)") from None
+    report = recall_report(shared.collection.store, wanted)
+    if as_json:
+        typer.echo(escape_json_controls(json.dumps(report.to_dict(), ensure_ascii=False, indent=1)))
+        return
+    shared.console.print(recall_report_view(report))
+
+
 @app.command()
 def history(
     context: typer.Context,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from ckaquiz.decks.own_recall import recall_sections
-from tests.conftest import SHARED
+from tests.conftest import SHARED, run_cli
 
 SEED = SHARED / "seed" / "2025-03-19.md"
 NOTE = (
@@ -34,3 +36,28 @@ def test_seed_note_recalls_the_eighteenth_and_the_nineteenth() -> None:
     assert "taint" in sections[0].text and "toleration" in sections[0].text
     assert "Aurora Global Database" in sections[1].text and "staticPod" in sections[1].text
     assert "하루를 마치며" not in sections[1].text
+
+
+def test_recall_report_shows_what_the_next_days_recall_covered(tmp_path: Path, isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
+    vault = tmp_path / "daily"
+    vault.mkdir()
+    (vault / "2026-01-13.md").write_text(
+        "# 공부 메모장\n서비스는 파드 묶음에 고정된 주소를 준다.\nIngress는 HTTP 경로로 서비스를 고른다.\n",
+        encoding="utf-8",
+    )
+    (vault / "2026-01-14.md").write_text(NOTE, encoding="utf-8")
+    before = {path.name: path.read_bytes() for path in vault.iterdir()}
+    assert run_cli("import", str(vault)).returncode == 0
+    result = run_cli("recall-report", "2026-01-13", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["recall_sections"] == [f"{vault / '2026-01-14.md'}:4"]
+    (card,) = report["cards"]
+    assert card["recalled"] == ["서비스는 파드 묶음에 고정된 주소를 준다."]
+    assert card["missed"] == ["Ingress는 HTTP 경로로 서비스를 고른다."]
+    table = run_cli("recall-report", "2026-01-13", env={"COLUMNS": "160"})
+    assert table.returncode == 0 and "Ingress" in table.stdout
+    assert {path.name: path.read_bytes() for path in vault.iterdir()} == before
+    assert run_cli("recall-report", "13 Jan").returncode == 1
