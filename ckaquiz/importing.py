@@ -291,3 +291,7 @@ def scan_source(
     if counts is not None:
         report.counts.add(counts)
     report.problems.extend(store.file_problems(source.id))
+    if not source.builtin:
+        from ckaquiz.store.duplicates import duplicate_card_warnings
+
+        report.problems.extend(duplicate_card_warnings(store, source.id))

@@ -68,16 +68,15 @@ def test_daily_note_and_exercises_give_exactly_these_topic_cards(collection: Col
             "kubectl get nodes -o wide",
             MANIFEST,
         )),
-        ("pods › Pod exercises › Create a pod", (
-            "Create a pod named `web` with the image `nginx:1.27`.",
-            "kubectl run web --image=nginx:1.27",
-        )),
-        ("pods › Pod exercises › Watch claims", (
-            "Watch the claims in the current namespace change state.",
-            "kubectl get pvc -w",
-        )),
+        # An exercise with its solution folded below it is a command card, not a recall card.
+        ("Create a pod named `web` with the image `nginx:1.27`.", ()),
+        ("Watch the claims in the current namespace change state.", ()),
     ]
-    assert all(card.kind is CardKind.RECALL for card in cards)
+    assert [(card.kind, card.answer) for card in cards[-2:]] == [
+        (CardKind.COMMAND, "kubectl run web --image=nginx:1.27"),
+        (CardKind.COMMAND, "kubectl get pvc -w"),
+    ]
+    assert all(card.kind is CardKind.RECALL for card in cards[:-2])
     assert all(card.tags == ("2026-01",) for card in cards if card.prompt.startswith("2026-01-14"))
     points = [point for card in cards for point in card.key_points]
     assert [point for point in points if NOISE.match(point) or "**" in point or "<" in point] == []

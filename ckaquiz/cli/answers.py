@@ -87,7 +87,40 @@ def history(
     shared.console.print(attempts_table(stored.card.prompt, rows))
 
 
+@handled
+def recall_report(
+    context: typer.Context,
+    day: Annotated[
+        str | None, typer.Argument(metavar="DAY", help="The day recalled, YYYY-MM-DD (default: today).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Per topic card of a day, the key points your own blank-page recall of that day covered and missed.
+
+    \b
+    Examples:
+      ckaquiz recall-report 2025-03-18
+      ckaquiz recall-report --json
+    """
+    from datetime import date
+
+    from ckaquiz.recall_report import recall_report as report_of
+    from ckaquiz.ui.recall_report_view import recall_report_view
+
+    shared = shared_context(context)
+    try:
+        wanted = date.fromisoformat(day) if day else shared.collection.now().astimezone().date()
+    except ValueError:
+        raise fail(f"not a day: {day!r} (write it as YYYY-MM-DD)") from None
+    report = report_of(shared.collection.store, wanted)
+    if as_json:
+        typer.echo(escape_json_controls(json.dumps(report.to_dict(), ensure_ascii=False, indent=1)))
+        return
+    shared.console.print(recall_report_view(report))
+
+
 def register(app: typer.Typer) -> None:
-    """Add `score` and `history` to the app."""
+    """Add `score`, `recall-report` and `history` to the app."""
     app.command()(score)
+    app.command("recall-report")(recall_report)
     app.command()(history)

@@ -73,6 +73,10 @@ def parse_deck_text(
 
         return parse_delimited(text, path, deck_name=deck_name)
     if suffix in {".yaml", ".yml"}:
+        from ckaquiz.decks.manifest_files import is_manifest_file, parse_manifest_file
+
+        if is_manifest_file(text):
+            return parse_manifest_file(text, path, deck_name=deck_name or default_deck)
         from ckaquiz.decks.yaml_deck import parse_yaml_deck
 
         return parse_yaml_deck(text, path, deck_name=deck_name)

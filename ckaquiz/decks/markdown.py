@@ -89,6 +89,10 @@ class _Section:
     lines: list[_Line] = field(default_factory=list)
     intro: bool = False
     fenced: bool = False
+    paired_task: str = ""
+    """The task of a `q9` heading, on the `answer-9` section that holds its solution."""
+    task_only: bool = False
+    """A `q9` section whose task is asked by its answer section's cards: no recall card of its own."""
 
 
 def heading_level(line: str) -> int:
@@ -324,7 +328,10 @@ def parse_markdown(
     cards: list[Card] = []
     root_length = 1 if options.title_in_prompt else 0
     filtered = bool(options.not_study_headings or options.recall_headings)
-    for section in _sections(classified, title, options):
+    sections = _sections(classified, title, options)
+    if options.topics:
+        _pair_task_headings(sections)
+    for section in sections:
         if section.heading and section.heading.casefold() in skip:
             continue
         if filtered and not section.intro and _not_study(section.path[root_length:], options):
@@ -336,6 +343,23 @@ def parse_markdown(
         cards = [card for card in cards if card.kind is not CardKind.RECALL]
     problems.extend(duplicate_id_problems(cards))
     return Deck(name=name, path=path, description=description, cards=tuple(cards), problems=tuple(problems))
+
+
+def _pair_task_headings(sections: list[_Section]) -> None:
+    """Give each `answer-9` section the task of its `q9` section, which then makes no recall card."""
+    from ckaquiz.decks.solutions import answer_number, question_number
+
+    questions: dict[int, _Section] = {}
+    for section in sections:
+        if not section.heading:
+            continue
+        if not section.fenced and (number := question_number(section.heading)) is not None:
+            questions.setdefault(number, section)
+        elif section.fenced and (number := answer_number(section.heading)) is not None and number in questions:
+            asked = questions.pop(number)
+            texts = [line.visible.strip() for line in asked.lines if _is_study_line(line)]
+            section.paired_task = "\n".join(text for text in texts if text) or asked.heading
+            asked.task_only = True
 
 
 def _holds_flashcards(file_tags: list[str], options: MarkdownOptions, scope: str | None) -> bool:
@@ -673,6 +697,29 @@ def _code_blocks(work: _SectionWork) -> None:
         index += 1
 
 
+def _solutions(work: _SectionWork) -> None:
+    """A task with its solution (a kubectl block, a manifest) in a note becomes a command or manifest card."""
+    section = work.section
+    if section.task_only:
+        work.consumed.update(line.number for line in work.content)
+        return
+    if not work.options.topics or not section.fenced:
+        return
+    from ckaquiz.decks.solutions import section_solutions
+
+    answers = bool(section.paired_task)
+    heading = section.paired_task or (section.heading if not section.intro else "")
+    consumed = work.consumed
+    content = [line for line in work.content if line.number not in consumed] if consumed else work.content
+    for solution in section_solutions(content, heading, answers=answers):
+        entry = {"kind": solution.kind, "question": solution.task, "answer": solution.answer}
+        cards, problems = build_entry_cards(entry, work.inline_context, line=solution.line)
+        work.problems.extend(problems)
+        if cards:
+            work.cards.extend(with_note(card, fields=card.fields | work.context.fields) for card in cards)
+            work.consumed.update(solution.lines)
+
+
 def _reference_line(work: _SectionWork) -> None:
     """A `reference: URL` line gives the section's cards their reference."""
     if not _REFERENCE_LINE.search(f"\n{work.text}"):
@@ -956,6 +1003,7 @@ _SECTION_STEPS: tuple[Callable[[_SectionWork], None], ...] = (
     _pitfalls_line,
     _multiline_cards,
     _inline_cards,
+    _solutions,
     _recall_card,
 )
 """What a section is read for, in order: each step may take lines from the ones after it."""

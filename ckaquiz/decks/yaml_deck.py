@@ -336,7 +336,9 @@ def duplicate_id_problems(cards: list[Card]) -> list[Problem]:
                 Problem(
                     card.source.path,
                     card.source.line,
-                    f"duplicate id {card.id!r} (first at line {earlier.source.line})",
+                    f"duplicate id {card.id!r} (first at line {earlier.source.line})"
+                    if earlier.source.path == card.source.path
+                    else f"duplicate id {card.id!r} (first at {earlier.source})",
                 )
             )
     return problems
