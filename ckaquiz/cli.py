@@ -777,10 +777,12 @@ def sources_remove(
 from ckaquiz.cli_exam import register as register_exam  # noqa: E402
 from ckaquiz.cli_progress import register as register_progress  # noqa: E402
 from ckaquiz.cli_safety import register as register_safety  # noqa: E402
+from ckaquiz.cli_sync import register as register_sync  # noqa: E402
 
 register_progress(app)
 register_exam(app)
 register_safety(app)
+register_sync(app)
 
 
 def _tolerant_stdin() -> None:
