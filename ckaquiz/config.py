@@ -105,6 +105,8 @@ class Settings:
     """The older name of `backups_daily`; None when not written."""
     skip_headings: tuple[str, ...] = ()
     """Headings whose sections make no cards, in every note source."""
+    sync_folder: str = ""
+    """The folder the learner's sync engine carries, where devices exchange their history (empty: no sync)."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Every key written beyond the core ones above it, as written (the optional settings included)."""
 
@@ -236,6 +238,10 @@ def _easy_seconds(value: Any) -> Any:
     return DEFAULT_EASY_SECONDS | seconds
 
 
+def _folder(value: Any) -> Any:
+    return value if isinstance(value, str) and "\x00" not in value else _REFUSED
+
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "new_per_day": _whole(0, 100_000),
     "reviews_per_day": _whole(0, 100_000),
@@ -250,6 +256,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "parameters": _parameters,
     "recall_cutoffs": _cutoffs,
     "easy_seconds": _easy_seconds,
+    "sync_folder": _folder,
     # optional settings, kept in Settings.extra as written too
     "editor": _flag,
     "leech_lapses": _whole(1, 1_000),
@@ -275,6 +282,7 @@ _ALLOWED = {
         f"a table of seconds from 1 to {MAX_EASY_SECONDS} for command, manifest, choice or cloze, "
         "such as {command = 30, manifest = 180}"
     ),
+    "sync_folder": 'a folder path, such as "~/Sync/ckaquiz" (empty: no sync)',
     "editor": "true or false",
     "leech_lapses": "a whole number from 1 to 1000",
     "backups_keep": "a whole number from 1 to 10000",

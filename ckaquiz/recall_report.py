@@ -55,8 +55,8 @@ class RecallReport:
 
 def day_sections(store: Store, day: date) -> list[RecallSection]:
     """The recall sections of every imported vault's notes that recall `day` (a day's or the next day's note)."""
-    from ckaquiz.collection import source_files
     from ckaquiz.file_access import RefusedFile, read_regular_file
+    from ckaquiz.importing import source_files
 
     found: list[RecallSection] = []
     wanted = {day.isoformat(), date.fromordinal(day.toordinal() + 1).isoformat()}

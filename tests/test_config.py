@@ -81,6 +81,7 @@ BAD_VALUES: dict[str, list[object]] = {
     "leech_lapses": [0, -3, 1_001, 1e9, 8.0, "8", True],
     "backups_keep": [0, -1, 10_001, "many", True, 2.5],
     "skip_headings": [5, "하루를 마치며", [5], [None], [["x"]], {"x": 1}],
+    "sync_folder": [5, True, ["~/Sync"], "a\x00b", {"path": "x"}],
 }
 
 

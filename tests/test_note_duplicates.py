@@ -51,7 +51,7 @@ def test_different_cards_give_no_warning(collection: Collection, tmp_path: Path)
 
 def test_check_names_both_files_of_an_id_given_twice(tmp_path: Path) -> None:
     from ckaquiz.catalog import check_decks
-    from ckaquiz.collection import source_decks, transient_source
+    from ckaquiz.importing import source_decks, transient_source
 
     vault = write_vault(tmp_path)
     _, problems = check_decks(source_decks(transient_source(vault), problems=[]))

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ckaquiz import __version__
-from ckaquiz.cli import answers, backup, cards, check, decks, exam, export, imports, optimize, stats, study
+from ckaquiz.cli import answers, backup, cards, check, decks, exam, export, imports, optimize, stats, study, sync
 from ckaquiz.cli.context import Context
 from ckaquiz.cli.failures import report
 from ckaquiz.cli.startup import install as install_startup_shortcuts
@@ -59,7 +59,7 @@ def main_callback(
 
 
 # The commands, in the order the help lists them; groups of subcommands (sources, export) come last.
-for group in (study, imports, decks, cards, check, answers, stats, optimize, exam, backup, export):
+for group in (study, imports, decks, cards, check, answers, stats, optimize, exam, backup, sync, export):
     group.register(app)
 
 

@@ -79,11 +79,20 @@ class Context:
             self._collection = Collection.open()
             for notice in self._collection.notices:
                 sys.stderr.write(f"warning: {notice}\n")
+            self._exchange()
         return self._collection
 
     def close(self) -> None:
         if self._collection is not None:
+            self._exchange()
             self._collection.close()
+
+    def _exchange(self) -> None:
+        """With sync set up, a cheap exchange with the sync folder (see `ckaquiz.cli.sync`)."""
+        if self._collection is not None and self._collection.settings.sync_folder:
+            from ckaquiz.cli.sync import exchange_for_command
+
+            exchange_for_command(self._collection)
 
 
 def shared_context(context: typer.Context) -> Context:

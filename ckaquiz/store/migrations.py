@@ -365,6 +365,83 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    Migration(
+        "0006_sync",
+        # `ckaquiz sync`: one history across devices through a folder the learner's sync engine carries.
+        # - sync_state: this database's device id (set by `ckaquiz sync init`), its next event number,
+        #   and `importing` while an exchange writes events of other devices.
+        # - sync_outbox: local writes not yet turned into events, filled by the triggers below only
+        #   once a device id is set and never by an exchange's own writes: reviews, undos and marks.
+        # - sync_events: every event known, by id: this device's (with their line until it is in the
+        #   folder) and other devices' (applied, or waiting with their line for a card not known yet,
+        #   or an undo for a review not arrived yet). `review_id` links a review event to its row.
+        # - sync_files: how far each file of the folder has been read (bytes and complete lines), and its
+        #   size and mtime when read, so an unchanged file costs one stat.
+        """
+        CREATE TABLE sync_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_outbox (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            ref INTEGER NOT NULL
+        );
+        CREATE TABLE sync_events (
+            id TEXT PRIMARY KEY,
+            device TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            card_id TEXT,
+            at TEXT NOT NULL,
+            review_id INTEGER,
+            applied INTEGER NOT NULL,
+            line TEXT
+        );
+        CREATE INDEX sync_events_by_review ON sync_events (review_id) WHERE review_id IS NOT NULL;
+        CREATE INDEX sync_events_waiting ON sync_events (applied) WHERE applied = 0;
+        CREATE INDEX sync_events_unwritten ON sync_events (seq) WHERE line IS NOT NULL AND applied = 1;
+        CREATE INDEX sync_events_marks ON sync_events (card_id, at) WHERE kind = 'marks';
+        CREATE TABLE sync_files (
+            path TEXT PRIMARY KEY,
+            read_to INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TRIGGER sync_outbox_review AFTER INSERT ON reviews
+        WHEN EXISTS (SELECT 1 FROM sync_state WHERE key = 'device')
+        AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'importing')
+        BEGIN
+            INSERT INTO sync_outbox (kind, ref) VALUES ('review', NEW.id);
+        END;
+        CREATE TRIGGER sync_outbox_undo AFTER UPDATE OF undone_at ON reviews
+        WHEN OLD.undone_at IS NULL AND NEW.undone_at IS NOT NULL
+        AND EXISTS (SELECT 1 FROM sync_state WHERE key = 'device')
+        AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'importing')
+        BEGIN
+            INSERT INTO sync_outbox (kind, ref) VALUES ('undo', NEW.id);
+        END;
+        CREATE TRIGGER sync_outbox_marks_insert AFTER INSERT ON card_marks
+        WHEN EXISTS (SELECT 1 FROM sync_state WHERE key = 'device')
+        AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'importing')
+        BEGIN
+            INSERT INTO sync_outbox (kind, ref) VALUES ('marks', NEW.card_number);
+        END;
+        CREATE TRIGGER sync_outbox_marks_update AFTER UPDATE ON card_marks
+        WHEN EXISTS (SELECT 1 FROM sync_state WHERE key = 'device')
+        AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'importing')
+        BEGIN
+            INSERT INTO sync_outbox (kind, ref) VALUES ('marks', NEW.card_number);
+        END;
+        CREATE TRIGGER sync_outbox_marks_delete AFTER DELETE ON card_marks
+        WHEN EXISTS (SELECT 1 FROM sync_state WHERE key = 'device')
+        AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'importing')
+        BEGIN
+            INSERT INTO sync_outbox (kind, ref) VALUES ('marks', OLD.card_number);
+        END;
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
