@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from ckaquiz.collection import Collection
 
 sync_app = typer.Typer(
-    help="Share the review history with your other devices through a folder your sync engine already carries.",
+    help=(
+        "Share the review history with your other devices through a folder your sync engine already carries."
+        " Examples: `ckaquiz sync init ~/Sync/ckaquiz`, `ckaquiz sync`, `ckaquiz sync status`."
+    ),
     invoke_without_command=True,
 )
 
@@ -57,7 +60,13 @@ def sync_init(
         Path, typer.Argument(metavar="FOLDER", help="A folder your sync engine carries (not a vault's).")
     ],
 ) -> None:
-    """Name the synced folder (saved as `sync_folder` in config.toml) and give this device its id."""
+    """Name the synced folder (saved as `sync_folder` in config.toml) and give this device its id.
+
+    \b
+    Examples:
+      ckaquiz sync init ~/Sync/ckaquiz
+      ckaquiz sync init ~/notes-repo/.ckaquiz-sync
+    """
     from ckaquiz.sync.setup import init_sync
 
     shared = shared_context(context)
@@ -68,7 +77,13 @@ def sync_init(
 @sync_app.command("status")
 @handled
 def sync_status_command(context: typer.Context) -> None:
-    """List the devices seen, when each last wrote, and how many of their events are applied."""
+    """List the devices seen, when each last wrote, and how many of their events are applied.
+
+    \b
+    Examples:
+      ckaquiz sync status
+      ckaquiz sync status | cut -f1
+    """
     from ckaquiz.sync.setup import sync_status
 
     shared = shared_context(context)
