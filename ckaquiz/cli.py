@@ -561,7 +561,8 @@ def check(
         if not targets:
             collection = shared.collection
             collection.ensure_builtin_source()
-            sources = list(collection.store.sources())
+            from ckaquiz.store import registered_sources
+            sources = list(registered_sources(collection.store))
             targets = [Path(source.path) for source in sources]
         missing = [path for path in targets if not path.exists()]
         if missing:
@@ -693,7 +694,8 @@ def history(
         stored = store.card(card_id)
         if stored is None:
             raise fail(f"no card with id {card_id!r} (see `ckaquiz cards`)")
-        attempts = store.attempts(card_id)
+        from ckaquiz.store import card_attempts
+        attempts = card_attempts(store, card_id)
     except CkaquizError as error:
         raise fail(str(error)) from None
     if as_json:
@@ -745,7 +747,8 @@ def sources_list(context: typer.Context) -> None:
         return
     shared = shared_context(context)
     try:
-        registered = shared.collection.store.sources()
+        from ckaquiz.store import registered_sources
+        registered = registered_sources(shared.collection.store)
     except CkaquizError as error:
         raise fail(str(error)) from None
     for source in registered:
@@ -766,9 +769,10 @@ def sources_remove(
     shared = shared_context(context)
     try:
         store = shared.collection.store
-        if store.source(name) is None:
+        from ckaquiz.store import deactivate_source, find_source
+        if find_source(store, name) is None:
             raise fail(f"no source named {name!r} (see `ckaquiz sources`)")
-        retired = store.deactivate_source(name, now=shared.collection.now())
+        retired = deactivate_source(store, name, now=shared.collection.now())
     except CkaquizError as error:
         raise fail(str(error)) from None
     say(f"removed {name}: {plural(retired, 'card')} retired (history kept)")
@@ -823,7 +827,7 @@ def main() -> int:
         # Damage found in the middle of a command (inside a page) still gets one line and the way out.
         from ckaquiz.backup import restore_hint
         from ckaquiz.config import DATABASE_NAME, home_folder
-        from ckaquiz.store.database import is_damage
+        from ckaquiz.store import is_damage
 
         database = home_folder() / DATABASE_NAME
         if not is_damage(error):

@@ -56,7 +56,7 @@ def exam(
         if history:
             _history(collection.store, as_json=as_json)
             return
-        from ckaquiz.store.exams import unfinished_attempt
+        from ckaquiz.store import unfinished_attempt
 
         if resume:
             attempt = Exam.resume(collection.store, collection.clock)
@@ -101,7 +101,7 @@ def exam(
 def _history(store: object, *, as_json: bool) -> None:
     from ckaquiz.exam import PASS_MARK, format_seconds
     from ckaquiz.store import Store
-    from ckaquiz.store.exams import attempts
+    from ckaquiz.store import exam_attempts as attempts
 
     assert isinstance(store, Store)
     records = attempts(store)

@@ -22,9 +22,21 @@ from ckaquiz.config import DATABASE_NAME, Settings, home_folder, load_settings
 from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file, printable_problem
 from ckaquiz.errors import StoreError, UsageError
 from ckaquiz.model import Deck, Problem
-from ckaquiz.store import SourceRecord, Store, SyncCounts
-from ckaquiz.store.database import prepare_database
-from ckaquiz.store.integrity import DamagedDatabaseError
+from ckaquiz.store import (
+    DamagedDatabaseError,
+    SourceRecord,
+    Store,
+    SyncCounts,
+    deactivate_source,
+    file_problems,
+    find_source,
+    is_fresh_source,
+    known_files,
+    prepare_database,
+    register_source,
+    registered_sources,
+    sync_source,
+)
 
 if TYPE_CHECKING:
     import fsrs
@@ -114,13 +126,13 @@ class Collection:
     def ensure_builtin_source(self) -> None:
         """Register the built-in decks (and the config's deck folders) when they are enabled."""
         now = self.now()
-        existing = self.store.source(BUILTIN_SOURCE)
+        existing = find_source(self.store, BUILTIN_SOURCE)
         if self.settings.builtin_decks:
             folder = str(builtin_decks_folder())
             if existing is None or existing.path != folder or not existing.active:
-                self.store.register_source(BUILTIN_SOURCE, folder, now=now, builtin=True)
+                register_source(self.store, BUILTIN_SOURCE, folder, now=now, builtin=True)
         elif existing is not None and existing.active:
-            self.store.deactivate_source(BUILTIN_SOURCE, now=now)
+            deactivate_source(self.store, BUILTIN_SOURCE, now=now)
         for folder_text in self.settings.deck_folders:
             if not folder_text.strip():
                 raise UsageError(
@@ -128,9 +140,9 @@ class Collection:
                 )
             folder_path = Path(folder_text).expanduser().resolve()
             name = f"config:{folder_path.name}"
-            known = self.store.source(name)
+            known = find_source(self.store, name)
             if known is None or known.path != str(folder_path) or not known.active:
-                self.store.register_source(name, str(folder_path), now=now)
+                register_source(self.store, name, str(folder_path), now=now)
 
     def refresh(self, *, progress: Progress | None = None, only: list[SourceRecord] | None = None) -> ScanReport:
         """Rescan registered sources; files whose size and mtime are unchanged are skipped."""
@@ -139,7 +151,7 @@ class Collection:
         report = ScanReport()
         skip = tuple(str(heading) for heading in self.settings.extra.get("skip_headings", []))
         lists = {key: self.settings.extra[key] for key in NOTE_LIST_SETTINGS if key in self.settings.extra}
-        for source in only if only is not None else self.store.sources():
+        for source in only if only is not None else registered_sources(self.store):
             scan_source(
                 self.store, source, now=self.now(), report=report, progress=progress, skip_headings=skip, lists=lists
             )
@@ -160,21 +172,21 @@ class Collection:
         if resolved.is_file() and not (is_deck_file(resolved) or resolved.suffix.lower() in DELIMITED_SUFFIXES):
             raise UsageError(f"{path}: not a deck file (expected .md, .yaml, .yml, .csv or .tsv)")
         name = deck or _default_source_name(resolved)
-        clash = self.store.source(name)
+        clash = find_source(self.store, name)
         if clash is not None and clash.path != str(resolved) and clash.active:
             if deck is None or clash.deck != deck:
                 raise UsageError(f"a source named {name!r} already reads {clash.path}; choose another --deck name")
             name = self._another_source_of(deck, resolved)  # several paths read into one deck
-        source = self.store.register_source(name, str(resolved), now=self.now(), deck=deck, options=options or {})
+        source = register_source(self.store, name, str(resolved), now=self.now(), deck=deck, options=options or {})
         return source, self.refresh(progress=progress, only=[source])
 
     def _another_source_of(self, deck: str, resolved: Path) -> str:
         """The name of the source that reads this path into `deck`: the one already registered, else a new one."""
-        for source in self.store.sources(include_inactive=True):
+        for source in registered_sources(self.store, include_inactive=True):
             if source.path == str(resolved) and source.deck == deck:
                 return source.name
         for name in _numbered_names(deck, resolved):
-            if self.store.source(name) is None:
+            if find_source(self.store, name) is None:
                 return name
         raise AssertionError("unreachable: the names never run out")
 
@@ -329,10 +341,10 @@ def scan_source(
     cards, or, for a source with nothing stored yet, simply added.
     """
     from ckaquiz.reading import FileToRead, ReadJob, reading, staging, worker_count
-    from ckaquiz.store.database import FileScan, PreparedFile
-    from ckaquiz.store.staging import MAXIMUM_CHUNKS, StagedChunk, add_staged_files, scratch_folder
+    from ckaquiz.store import FileScan, PreparedFile, StagedChunk
+    from ckaquiz.store import staging as store_staging
 
-    known = store.known_files(source.id)
+    known = known_files(store, source.id)
     files = source_files(source)
     present: set[str] = set()
     positions: list[int] = []
@@ -381,21 +393,21 @@ def scan_source(
             yield chunk
 
     counts: SyncCounts | None = None
-    if changed and not known and store.is_fresh_source(source.id):
+    if changed and not known and is_fresh_source(store, source.id):
         # Nothing to match yet (a first import): rows prepared while parsing are staged in
         # scratch databases that SQLite copies, without per-card matching.
         files_read = report.files_read
         with (
-            scratch_folder(store) as folder,
-            staging(job, changed, folder, workers=worker_count(changed), chunks=MAXIMUM_CHUNKS) as staged,
+            store_staging.scratch_folder(store) as folder,
+            staging(job, changed, folder, workers=worker_count(changed), chunks=store_staging.MAXIMUM_CHUNKS) as staged,
         ):
-            counts = add_staged_files(store, source.id, staged_chunks(staged), now=now)
+            counts = store_staging.add_staged_files(store, source.id, staged_chunks(staged), now=now)
         if counts is None:
             report.files_read = files_read  # an id was taken after all: read again and match
     if counts is None and (changed or removed):
         with reading(replace(job, prepare=False), changed) as results:
             scans = [result for result in read(results) if isinstance(result, FileScan)]
-        counts = store.sync_source(source.id, scans, removed=removed, now=now)
+        counts = sync_source(store, source.id, scans, removed=removed, now=now)
     if counts is not None:
         report.counts.add(counts)
-    report.problems.extend(store.file_problems(source.id))
+    report.problems.extend(file_problems(store, source.id))

@@ -12,8 +12,7 @@ from typing import Any
 
 from ckaquiz.model import CardKind, Rating
 from ckaquiz.stats import answer_was_mature, is_review_answer
-from ckaquiz.store import Store
-from ckaquiz.store.database import to_text
+from ckaquiz.store import Store, record_attempt_in_transaction, to_text
 
 
 def add_attempt(
@@ -30,7 +29,7 @@ def add_attempt(
     duration_ms: int = 1000,
 ) -> None:
     """Record one attempt in the open transaction, graded `rating` (suggested and final)."""
-    store.record_attempt_in_transaction(
+    record_attempt_in_transaction(store,
         connection,
         review_id=review_id,
         card_id=card_id,

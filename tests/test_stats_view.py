@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
@@ -28,6 +27,7 @@ from ckaquiz.stats import (
     WeakSpot,
     collect_stats,
 )
+from ckaquiz.store import record_attempt_in_transaction
 from ckaquiz.ui.stats_view import (
     SPARK_ATTEMPTS,
     TOPICS_SHOWN,
@@ -274,7 +274,7 @@ def test_the_screen_from_shortened_stats_is_the_screen_from_all_of_them(
     with store.transaction() as connection:
         for index in range(RECALL_DECK_TOPICS):
             for attempt in range(SPARK_ATTEMPTS + index):
-                store.record_attempt_in_transaction(
+                record_attempt_in_transaction(store,
                     connection,
                     review_id=None,
                     card_id=f"topics:t{index}",
