@@ -37,6 +37,7 @@ from ckaquiz.anki_package import AnkiCard, AnkiNote, AnkiPackage, LogEntry, Note
 from ckaquiz.decks.identity import explicit_id, slugify
 from ckaquiz.errors import UsageError
 from ckaquiz.model import CardState, Rating, Review, Schedule
+from ckaquiz.store import find_source, record_review_in_transaction, register_source, set_schedule_in_transaction
 
 IMPORTED_FOLDER = "imported"
 HISTORY_SESSION = "anki-import"
@@ -49,7 +50,7 @@ _FILTERED, _MANUAL, _RESCHEDULED = 3, 4, 5  # revlog types
 if TYPE_CHECKING:
     from ckaquiz.collection import Collection
     from ckaquiz.importing import ScanReport
-    from ckaquiz.store.database import SourceRecord
+    from ckaquiz.store import SourceRecord
 
 Progress = Callable[[int, int, str], None]
 
@@ -374,11 +375,11 @@ def import_history(collection: Collection, package: AnkiPackage, plan: ImportPla
                     )
                 schedule = after
             for item in new_reviews:
-                store.record_review_in_transaction(connection, item, stored.number)
+                record_review_in_transaction(store, connection, item, stored.number)
             added += len(new_reviews)
             last_answer = datetime.fromtimestamp(answers[-1].id / 1000, UTC)
             if latest_known is not None and latest_known > last_answer:
-                store.set_schedule_in_transaction(connection, stored.number, stored.schedule)
+                set_schedule_in_transaction(store, connection, stored.number, stored.schedule)
     return added, left_out
 
 
@@ -403,14 +404,14 @@ def import_package(
         raise UsageError(f"{path}: not a regular file (an Anki package is a .apkg or .colpkg file)")
     name = deck or resolved.stem
     folder = collection.home / IMPORTED_FOLDER / slugify(name)
-    clash = collection.store.source(name)
+    clash = find_source(collection.store, name)
     if clash is not None and clash.path != str(folder) and clash.active:
         raise UsageError(f"a source named {name!r} already reads {clash.path}; choose another --deck name")
     with scratch_folder(collection.home) as scratch:
         package = read_package(resolved, scratch=Path(scratch))
     plan = plan_import(package, deck_override=deck)
     write_deck_files(folder, plan, package=resolved.name)
-    source = collection.store.register_source(name, str(folder), now=collection.now())
+    source = register_source(collection.store, name, str(folder), now=collection.now())
     report = collection.refresh(progress=progress, only=[source])
     report.problems[:0] = plan.problems
     added = left_out = 0

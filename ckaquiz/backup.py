@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shlex
 import shutil
 import sqlite3
 import time
@@ -24,18 +23,31 @@ from urllib.parse import quote
 
 from ckaquiz.config import Settings
 from ckaquiz.errors import ConfigError, StoreError
-from ckaquiz.store.integrity import SQLITE_MAGIC, DamagedDatabaseError, marker_path, refuse_damaged_file, write_marker
+from ckaquiz.store import (
+    BACKUP_NAME,
+    DAMAGED_SUFFIX,
+    SCHEMA_VERSION,
+    SQLITE_MAGIC,
+    DamagedDatabaseError,
+    is_damage,
+    refuse_damaged_file,
+    schema_objects_for,
+    write_marker,
+)
+from ckaquiz.store import BACKUPS_FOLDER_NAME as BACKUPS_FOLDER_NAME
+from ckaquiz.store import backups_folder as backups_folder
+from ckaquiz.store import has_backups as has_backups
+from ckaquiz.store import list_backups as list_backups
+from ckaquiz.store import newest_backup as newest_backup
+from ckaquiz.store import restore_hint as restore_hint
 
-BACKUPS_FOLDER_NAME = "backups"
 KEEP_SETTING = "backups_keep"
 """The older name of `backups_daily`, still read."""
 BUSY_TIMEOUT_SECONDS = 30.0
-_BACKUP_NAME = re.compile(r"^ckaquiz-(\d{4}-\d{2}-\d{2})(?:-(\d{6}))?(.*)\.db$")
 _TEMPORARY_PREFIX = ".ckaquiz-partial-"
 _SCRATCH_FOLDER_NAME = re.compile(r"^\.ckaquiz-walcheck-(\d+)-")
 _TEMPORARY_NAME = re.compile(r"^\.ckaquiz-(?:partial|new)-(\d+)-\d+\.(?:tmp|db)(?:-journal|-wal|-shm)?$")
 _STALE_TEMPORARY_SECONDS = 3600
-DAMAGED_SUFFIX = "-damaged"
 REPLACED_SUFFIX = "-replaced"
 
 
@@ -87,11 +99,6 @@ class RestoreResult:
     replaced: Path | None
 
 
-def backups_folder(home: Path) -> Path:
-    """The folder of backups inside the data folder."""
-    return home / BACKUPS_FOLDER_NAME
-
-
 def retention_setting(settings: Settings) -> Retention:
     """The tiers from config.toml: `backups_daily` (or its older name `backups_keep`), `backups_weekly`,
     `backups_monthly` and `backups_replaced_days`; defaults 7, 4, 12 and 90."""
@@ -112,42 +119,9 @@ def retention_setting(settings: Settings) -> Retention:
     return Retention(**values)
 
 
-def has_backups(folder: Path) -> bool:
-    """Whether the folder holds any backup (a sign that a database existed)."""
-    return bool(list_backups(folder))
-
-
 def daily_backup_path(folder: Path, today: date) -> Path:
     """Where the backup of a given day goes: `ckaquiz-YYYY-MM-DD.db`."""
     return folder / f"ckaquiz-{today.isoformat()}.db"
-
-
-def list_backups(folder: Path) -> list[Path]:
-    """Backups in the folder, oldest first (by the date and time in their names)."""
-    if not folder.is_dir():
-        return []
-    found: list[tuple[tuple[str, str, str], Path]] = []
-    for path in folder.iterdir():
-        match = _BACKUP_NAME.match(path.name)
-        if match is not None and path.is_file():
-            found.append(((match.group(1), match.group(2) or "", match.group(3)), path))
-    return [path for _, path in sorted(found)]
-
-
-def newest_backup(folder: Path) -> Path | None:
-    """The most recent backup worth restoring (copies of damaged databases are left out)."""
-    candidates = [path for path in list_backups(folder) if not path.stem.endswith(DAMAGED_SUFFIX)]
-    return candidates[-1] if candidates else None
-
-
-def restore_hint(database_path: Path) -> str:
-    """The advice added to a damaged-database error: the restore command, or where backups go."""
-    folder = backups_folder(database_path.parent)
-    newest = newest_backup(folder)
-    if newest is None:
-        marker = marker_path(database_path).name
-        return f"no backup found in {folder}; move the file aside and delete {marker} to start a new database"
-    return f"restore a backup with: ckaquiz restore {shlex.quote(str(newest))}"
 
 
 def ensure_daily_backup(database_path: Path, backups_folder: Path, *, today: date, retention: Retention) -> Path | None:
@@ -323,7 +297,7 @@ def process_alive(pid: int) -> bool:
 
 def _backup_day_and_kind(path: Path) -> tuple[date, str | None]:
     """A backup's date (from its name) and, for a copy a restore kept, `replaced` or `damaged`."""
-    match = _BACKUP_NAME.match(path.name)
+    match = BACKUP_NAME.match(path.name)
     assert match is not None  # only names list_backups accepted get here
     try:
         day = date.fromisoformat(match.group(1))
@@ -337,7 +311,7 @@ def _backup_day_and_kind(path: Path) -> tuple[date, str | None]:
 
 
 def _sort_key(path: Path) -> tuple[str, str, str]:
-    match = _BACKUP_NAME.match(path.name)
+    match = BACKUP_NAME.match(path.name)
     assert match is not None
     rest = match.group(3)
     number = rest[1:] if rest.startswith("-") and rest[1:].isdigit() else ""
@@ -360,8 +334,6 @@ def _reviews_in(path: Path) -> int | None:
 def check_database_file(path: Path) -> DatabaseCheck:
     """Check a file before restoring it: a SQLite database, intact, a schema this ckaquiz knows,
     with a review log. Raises StoreError naming what is wrong."""
-    from ckaquiz.store.migrations import SCHEMA_VERSION
-
     if not path.is_file():
         raise StoreError(f"{path}: no such file")
     try:
@@ -406,8 +378,6 @@ def schema_difference(connection: sqlite3.Connection, version: int) -> str | Non
     Objects are compared by (type, name, table, SQL with whitespace normalised); SQLite's own
     statistics tables are left out. None when the schema is exactly ours.
     """
-    from ckaquiz.store.migrations import schema_objects_for
-
     found = _schema_objects(connection)
     expected = schema_objects_for(version)
     extra = sorted(found - expected)
@@ -512,8 +482,6 @@ def _copy_database(
 
 def _refuse_failed_check(connection: sqlite3.Connection, path: Path) -> None:
     """`PRAGMA quick_check` of the live database; damage is a DamagedDatabaseError naming the way back."""
-    from ckaquiz.store.database import is_damage
-
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         result = str(connection.execute("PRAGMA quick_check").fetchone()[0])

@@ -14,8 +14,18 @@ from ckaquiz.errors import UsageError
 from ckaquiz.filters import Filters, tag_matches
 from ckaquiz.library import Library
 from ckaquiz.model import CardKind, CardState, Problem
-from ckaquiz.store import StoredCard
-from ckaquiz.store.database import CardSummary, to_text
+from ckaquiz.store import (
+    CardSummary,
+    StoredCard,
+    card_summaries,
+    deck_names,
+    distinct_tags,
+    iter_card_rows,
+    iter_cards_by_numbers,
+    matching_numbers,
+    registered_sources,
+    to_text,
+)
 
 
 @dataclass(frozen=True)
@@ -32,15 +42,15 @@ class DeckRow:
 def validate_filters(collection: Library, filters: Filters) -> None:
     """Refuse filters that name nothing, so a typo is not an empty session."""
     if filters.decks:
-        known = {name.casefold(): name for name in collection.store.deck_names()}
-        for source in collection.store.sources():  # a deck whose files hold no cards yet is known, and empty
+        known = {name.casefold(): name for name in deck_names(collection.store)}
+        for source in registered_sources(collection.store):  # a deck whose files hold no cards yet is known, and empty
             if not source.builtin:
                 known.setdefault((source.deck or source.name).casefold(), source.deck or source.name)
         for deck in filters.decks:
             if deck.casefold() not in known:
                 raise UsageError(f"unknown deck {deck!r} ({_deck_hint(deck, known)})")
     if filters.tags:
-        tags = collection.store.distinct_tags(decks=filters.decks)
+        tags = distinct_tags(collection.store, decks=filters.decks)
         for pattern in filters.tags:
             if not any(tag_matches(pattern, tag) for tag in tags):
                 raise UsageError(f"no card is tagged {pattern!r}")
@@ -67,7 +77,7 @@ def matching_summaries(
     collection: Library, filters: Filters, *, include_retired: bool = False
 ) -> Iterator[CardSummary]:
     """Summaries (no content) of the cards passing the filters, in deck order."""
-    summaries = collection.store.card_summaries(
+    summaries = card_summaries(collection.store,
         decks=filters.decks, include_retired=include_retired, note_dates=filters.by_date
     )
     matches = filters.matches_values
@@ -85,7 +95,7 @@ def iter_matching_cards(
     collection: Library, filters: Filters, *, include_retired: bool = False
 ) -> Iterator[StoredCard]:
     """`matching_cards`, read a chunk at a time: only the matching cards' content is ever read."""
-    return collection.store.iter_cards_by_numbers(_matching_numbers(collection, filters, include_retired))
+    return iter_cards_by_numbers(collection.store, _matching_numbers(collection, filters, include_retired))
 
 
 def iter_matching_records(
@@ -93,7 +103,7 @@ def iter_matching_records(
 ) -> Iterator[dict[str, Any]]:
     """`card_record` of each card `iter_matching_cards` gives, made from its stored row (`record_of_row`)."""
     numbers = _matching_numbers(collection, filters, include_retired)
-    return (record_of_row(row) for row in collection.store.iter_card_rows(numbers))
+    return (record_of_row(row) for row in iter_card_rows(collection.store, numbers))
 
 
 def _matching_numbers(collection: Library, filters: Filters, include_retired: bool) -> list[int]:
@@ -102,7 +112,7 @@ def _matching_numbers(collection: Library, filters: Filters, include_retired: bo
     def accept(deck: str, tags: tuple[str, ...], note_date: object) -> bool:
         return filters.matches_values(deck=deck, tags=tags, note_date=note_date)
 
-    return collection.store.matching_numbers(
+    return matching_numbers(collection.store,
         accept, decks=filters.decks, include_retired=include_retired, note_dates=filters.by_date
     )
 

@@ -28,8 +28,7 @@ from ckaquiz.catalog import card_record
 from ckaquiz.errors import UsageError
 from ckaquiz.model import Card, CardKind, ChoiceDetails, ClozeDetails, CommandDetails, Review, Schedule
 from ckaquiz.printable import escape_json_controls
-from ckaquiz.store import StoredCard
-from ckaquiz.store.database import to_text
+from ckaquiz.store import StoredCard, to_text
 
 EXPORT_FORMAT = "ckaquiz-export"
 EXPORT_VERSION = 1

@@ -18,7 +18,19 @@ from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_fi
 from ckaquiz.errors import UsageError
 from ckaquiz.library import Library
 from ckaquiz.model import Deck, Problem
-from ckaquiz.store import SourceRecord, Store, SyncCounts
+from ckaquiz.store import (
+    SourceRecord,
+    Store,
+    SyncCounts,
+    deactivate_source,
+    file_problems,
+    find_source,
+    is_fresh_source,
+    known_files,
+    register_source,
+    registered_sources,
+    sync_source,
+)
 
 BUILTIN_SOURCE = "builtin"
 Progress = Callable[[int, int, str], None]
@@ -37,13 +49,13 @@ class ScanReport:
 def ensure_builtin_source(library: Library) -> None:
     """Register the built-in decks (and the config's deck folders) when they are enabled."""
     now = library.now()
-    existing = library.store.source(BUILTIN_SOURCE)
+    existing = find_source(library.store, BUILTIN_SOURCE)
     if library.settings.builtin_decks:
         folder = str(builtin_decks_folder())
         if existing is None or existing.path != folder or not existing.active:
-            library.store.register_source(BUILTIN_SOURCE, folder, now=now, builtin=True)
+            register_source(library.store, BUILTIN_SOURCE, folder, now=now, builtin=True)
     elif existing is not None and existing.active:
-        library.store.deactivate_source(BUILTIN_SOURCE, now=now)
+        deactivate_source(library.store, BUILTIN_SOURCE, now=now)
     for folder_text in library.settings.deck_folders:
         if not folder_text.strip():
             raise UsageError(
@@ -51,9 +63,9 @@ def ensure_builtin_source(library: Library) -> None:
             )
         folder_path = Path(folder_text).expanduser().resolve()
         name = f"config:{folder_path.name}"
-        known = library.store.source(name)
+        known = find_source(library.store, name)
         if known is None or known.path != str(folder_path) or not known.active:
-            library.store.register_source(name, str(folder_path), now=now)
+            register_source(library.store, name, str(folder_path), now=now)
 
 def refresh(
 library: Library, *, progress: Progress | None = None, only: list[SourceRecord] | None = None
@@ -64,7 +76,7 @@ library: Library, *, progress: Progress | None = None, only: list[SourceRecord] 
     report = ScanReport()
     skip = library.settings.skip_headings
     lists = {key: library.settings.extra[key] for key in NOTE_LIST_SETTINGS if key in library.settings.extra}
-    for source in only if only is not None else library.store.sources():
+    for source in only if only is not None else registered_sources(library.store):
         scan_source(
             library.store, source, now=library.now(), report=report, progress=progress, skip_headings=skip, lists=lists
         )
@@ -85,21 +97,21 @@ def import_path(
     if resolved.is_file() and not (is_deck_file(resolved) or resolved.suffix.lower() in DELIMITED_SUFFIXES):
         raise UsageError(f"{path}: not a deck file (expected .md, .yaml, .yml, .csv or .tsv)")
     name = deck or _default_source_name(resolved)
-    clash = library.store.source(name)
+    clash = find_source(library.store, name)
     if clash is not None and clash.path != str(resolved) and clash.active:
         if deck is None or clash.deck != deck:
             raise UsageError(f"a source named {name!r} already reads {clash.path}; choose another --deck name")
         name = _another_source_of(library, deck, resolved)  # several paths read into one deck
-    source = library.store.register_source(name, str(resolved), now=library.now(), deck=deck, options=options or {})
+    source = register_source(library.store, name, str(resolved), now=library.now(), deck=deck, options=options or {})
     return source, refresh(library, progress=progress, only=[source])
 
 def _another_source_of(library: Library, deck: str, resolved: Path) -> str:
     """The name of the source that reads this path into `deck`: the one already registered, else a new one."""
-    for source in library.store.sources(include_inactive=True):
+    for source in registered_sources(library.store, include_inactive=True):
         if source.path == str(resolved) and source.deck == deck:
             return source.name
     for name in _numbered_names(deck, resolved):
-        if library.store.source(name) is None:
+        if find_source(library.store, name) is None:
             return name
     raise AssertionError("unreachable: the names never run out")
 
@@ -221,10 +233,10 @@ def scan_source(
     cards, or, for a source with nothing stored yet, simply added.
     """
     from ckaquiz.reading import FileToRead, ReadJob, reading, staging, worker_count
-    from ckaquiz.store.database import FileScan, PreparedFile
+    from ckaquiz.store import FileScan, PreparedFile
     from ckaquiz.store.staging import MAXIMUM_CHUNKS, StagedChunk, add_staged_files, scratch_folder
 
-    known = store.known_files(source.id)
+    known = known_files(store, source.id)
     files = source_files(source)
     present: set[str] = set()
     positions: list[int] = []
@@ -273,7 +285,7 @@ def scan_source(
             yield chunk
 
     counts: SyncCounts | None = None
-    if changed and not known and store.is_fresh_source(source.id):
+    if changed and not known and is_fresh_source(store, source.id):
         # Nothing to match yet (a first import): rows prepared while parsing are staged in
         # scratch databases that SQLite copies, without per-card matching.
         files_read = report.files_read
@@ -287,10 +299,10 @@ def scan_source(
     if counts is None and (changed or removed):
         with reading(replace(job, prepare=False), changed) as results:
             scans = [result for result in read(results) if isinstance(result, FileScan)]
-        counts = store.sync_source(source.id, scans, removed=removed, now=now)
+        counts = sync_source(store, source.id, scans, removed=removed, now=now)
     if counts is not None:
         report.counts.add(counts)
-    report.problems.extend(store.file_problems(source.id))
+    report.problems.extend(file_problems(store, source.id))
     if not source.builtin:
         from ckaquiz.store.duplicates import duplicate_card_warnings
 

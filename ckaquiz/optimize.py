@@ -23,6 +23,7 @@ from ckaquiz.config import CONFIG_NAME
 from ckaquiz.errors import CkaquizError, ConfigError
 from ckaquiz.model import Review
 from ckaquiz.scheduling import Answer, Fit, Histories
+from ckaquiz.store import card_count
 
 if TYPE_CHECKING:
     from ckaquiz.library import Library
@@ -118,7 +119,7 @@ def retention_advice(collection: Library) -> RetentionAdvice:
     parameters = tuple(settings.parameters) or scheduling.default_parameters()
     first, passing = scheduling.rating_shares(answer_histories(collection.store.reviews()))
     habits = scheduling.StudyHabits(
-        cards=collection.store.card_count(),
+        cards=card_count(collection.store),
         new_per_day=settings.new_per_day,
         reviews_per_day=settings.reviews_per_day,
         maximum_interval=settings.maximum_interval,

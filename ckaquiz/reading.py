@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ckaquiz.decks.loader import failure_problem, load_deck_file, printable_problem
-from ckaquiz.store.database import FileScan, PreparedFile, prepare_file
-from ckaquiz.store.staging import StagedChunk, write_chunk
+from ckaquiz.store import FileScan, PreparedFile, StagedChunk, prepare_file, write_chunk
 
 if TYPE_CHECKING:
     from ckaquiz.decks.markdown import MarkdownOptions

@@ -14,6 +14,7 @@ from typing import Any
 
 from ckaquiz.decks.own_recall import RecallSection, recall_sections
 from ckaquiz.model import CardKind
+from ckaquiz.store import registered_sources
 from ckaquiz.store.database import Store
 
 MAX_NOTE_BYTES = 20 * 1024 * 1024
@@ -60,7 +61,7 @@ def day_sections(store: Store, day: date) -> list[RecallSection]:
 
     found: list[RecallSection] = []
     wanted = {day.isoformat(), date.fromordinal(day.toordinal() + 1).isoformat()}
-    for source in store.sources():
+    for source in registered_sources(store):
         if source.builtin:
             continue
         for file, shown, relative in source_files(source):

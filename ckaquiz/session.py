@@ -28,8 +28,23 @@ from ckaquiz.clock import Clock, system_clock
 from ckaquiz.filters import Filters
 from ckaquiz.library import Library
 from ckaquiz.model import Card, CardKind, CardState, ChoiceDetails, Rating, Review, Schedule
-from ckaquiz.store import StoredCard, drafts, leases, marks
-from ckaquiz.store.database import CardSummary
+from ckaquiz.store import (
+    CardSummary,
+    StoredCard,
+    card_by_number,
+    card_summaries,
+    drafts,
+    end_session,
+    leases,
+    marks,
+    record_attempt_in_transaction,
+    record_review_in_transaction,
+    schedule_of,
+    start_session,
+    states_of,
+    studied_since,
+    undo_review,
+)
 
 LEARN_AHEAD = timedelta(minutes=20)
 
@@ -156,15 +171,15 @@ class Session:
         self._started = True
         self._started_monotonic = time.monotonic()
         now = self.collection.now()
-        self.store.start_session(self.id, self.mode.value, self.filters.to_dict(), now=now)
+        start_session(self.store, self.id, self.mode.value, self.filters.to_dict(), now=now)
         self._start_mark = leases.log_mark(self.store)
         self._queue = self._build_queue(now)
         self._renewal.start()
 
     def _summaries(self, **narrowing: Any) -> Generator[CardSummary, None, None]:
-        """The filters' decks' cards without their content, read lazily (see `Store.card_summaries`)."""
+        """The filters' decks' cards without their content, read lazily (see `ckaquiz.store.cards.card_summaries`)."""
         excluded = () if self.include_tasks else (CardKind.TASK,)
-        return self.store.card_summaries(
+        return card_summaries(self.store,
             decks=self.filters.decks,
             note_dates=self.filters.by_date,
             exclude_kinds=excluded,
@@ -191,7 +206,7 @@ class Session:
         settings = self.collection.settings
         day_start = self.collection.study_day_start()
         day_end = day_start + timedelta(days=1)
-        new_today, reviews_today, siblings_today = self.store.studied_since(day_start)
+        new_today, reviews_today, siblings_today = studied_since(self.store, day_start)
         learning = self._summaries(states=(CardState.LEARNING, CardState.RELEARNING), due_before=now, order="due")
         queue: list[int] = [card.number for card in self._matching(learning)]
         taken_siblings: set[str] = set()
@@ -242,7 +257,7 @@ class Session:
             number = self._take_next(now)
             if number is None:
                 return None
-            stored = self.store.card_by_number(number)
+            stored = card_by_number(self.store, number)
             if stored is not None and stored.active and self._may_show(stored, now):
                 break
         outcomes = scheduling.preview(self.collection.scheduler, stored.number, stored.schedule, now)
@@ -319,7 +334,7 @@ class Session:
         now = self.collection.now()
         store = self.store
         with store.transaction() as connection:
-            before = store.schedule_of(item.stored.number)
+            before = schedule_of(store, item.stored.number)
             after = item.outcomes[rating]
             if before != item.stored.schedule:
                 after = scheduling.review(self.collection.scheduler, item.stored.number, before, rating, now)
@@ -332,9 +347,9 @@ class Session:
                 after=after,
                 session_id=self.id,
             )
-            review_id = store.record_review_in_transaction(connection, review, item.stored.number)
+            review_id = record_review_in_transaction(store, connection, review, item.stored.number)
             if response is not None or assessment is not None:
-                store.record_attempt_in_transaction(
+                record_attempt_in_transaction(store,
                     connection,
                     review_id=review_id,
                     card_id=item.card.id,
@@ -413,10 +428,10 @@ class Session:
     def counts(self) -> QueueCounts:
         """New, learning and review cards still to come, the one shown now included."""
         if self._states is None:
-            self._states = self.store.states_of(self._queue)
+            self._states = states_of(self.store, self._queue)
         missing = [number for number in self._queue if number not in self._states]
         if missing:
-            self._states.update(self.store.states_of(missing))
+            self._states.update(states_of(self.store, missing))
         states = [self._states.get(number, CardState.NEW) for number in self._queue]
         if self._current is not None:
             states.append(self._current.stored.schedule.state)
@@ -431,7 +446,7 @@ class Session:
             return None
         last = self._answered.pop()
         scheduler = self.collection.scheduler
-        self.store.undo_review(
+        undo_review(self.store,
             last.review_id,
             now=self.collection.now(),
             session_id=self.id,
@@ -449,7 +464,7 @@ class Session:
         self._taken_in[last.number] = leases.log_mark(self.store)  # asked for again: shown whatever came before
         if self._states is not None:
             self._states.pop(last.number, None)
-        stored = self.store.card_by_number(last.number)
+        stored = card_by_number(self.store, last.number)
         return None if stored is None else stored.card
 
     def finish(self) -> Summary:
@@ -461,7 +476,7 @@ class Session:
         self._renewal.stop()
         leases.release(self.store, self.id)
         now = self.collection.now()
-        self.store.end_session(self.id, now=now)
+        end_session(self.store, self.id, now=now)
         self.summary.seconds = time.monotonic() - self._started_monotonic
         with closing(self._summaries(due_after=now, order="due")) as upcoming:
             soonest = next(self._matching(upcoming), None)

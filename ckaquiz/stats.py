@@ -39,11 +39,25 @@ from ckaquiz.config import DEFAULT_LEECH_LAPSES, Settings
 from ckaquiz.domains import CKA_DOMAINS, ExamDomain
 from ckaquiz.filters import Filters, tag_matches
 from ckaquiz.model import CardKind, CardState, Schedule
-from ckaquiz.store import StoredCard
+from ckaquiz.store import (
+    StoredCard,
+    attempt_summaries,
+    cards_by_numbers,
+    cards_studied_on,
+    latest_scored_attempts,
+    latest_scores,
+    recall_prompts,
+    review_days_between,
+    review_hours,
+    review_tallies_by_card,
+    scored_attempt_rows,
+    stats_card_rows,
+    stats_scope,
+)
 
 if TYPE_CHECKING:
     from ckaquiz.library import Library
-    from ckaquiz.store import Store
+    from ckaquiz.store import LatestScore, ReviewCount, Store
 
 MATURE_DAYS = 21
 """A card (or an answer) is mature when its interval is at least 21 days, as in Anki."""
@@ -576,7 +590,7 @@ def collect_stats(
     filtering = bool(filters.decks or filters.tags or filters.by_date)
     factor, decay = forgetting_curve(collection.scheduler)
     year_start = today - timedelta(days=CALENDAR_DAYS - 1)
-    tallies = {row[0]: row for row in store.review_tallies_by_card(year_start, day_starts_at=hour)}
+    tallies = {tally.card_number: tally for tally in review_tallies_by_card(store, year_start, day_starts_at=hour)}
 
     # cards: the matching ones (retired too), judged once per deck and tag set, summed per deck and tag set
     known: list[int] = []
@@ -589,7 +603,7 @@ def collect_stats(
     offsets: dict[str, int] = {}
     overdue = due_now = 0
     leech_numbers: list[int] = []
-    rows = store.stats_card_rows(
+    rows = stats_card_rows(store,
         decks=filters.decks,
         day_starts_at=hour,
         note_dates=filters.by_date,
@@ -599,26 +613,13 @@ def collect_stats(
         mature_days=MATURE_DAYS,
     )
     for row in rows:
-        (
-            number,
-            recall_id,
-            deck,
-            tags_text,
-            is_active,
-            state_text,
-            lapses,
-            stability,
-            elapsed,
-            flags,
-            due_day,
-            fields,
-        ) = row
+        number, deck, tags_text = row.number, row.deck, row.tags_json
         if filtering:
             if filters.by_date:
                 tags = tag_sets.get(tags_text)
                 if tags is None:
                     tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
-                note_date = json.loads(fields).get("note_date")
+                note_date = json.loads(row.fields_json or "{}").get("note_date")
                 accepted = filters.matches_values(deck=deck, tags=tags, note_date=note_date)
             else:
                 verdict = verdicts.get((deck, tags_text))
@@ -631,9 +632,9 @@ def collect_stats(
             if not accepted:
                 continue
             known.append(number)
-        if recall_id is not None:
-            recall_ids.add(recall_id)
-        if not is_active:
+        if row.recall_id is not None:
+            recall_ids.add(row.recall_id)
+        if not row.active:
             continue
         group = groups.get((deck, tags_text))
         if group is None:
@@ -642,20 +643,20 @@ def collect_stats(
                 tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
             group = groups[(deck, tags_text)] = _CardGroup(deck, tags)
         group.cards += 1
-        group.lapses += lapses
-        if state_text == "review":
-            if flags & 1:
+        group.lapses += row.lapses
+        if row.state == "review":
+            if row.flags & 1:
                 counts["mature"] += 1
                 group.mature += 1
             else:
                 counts["young"] += 1
         else:
-            counts[state_text] += 1
-        if lapses >= threshold:
+            counts[row.state] += 1
+        if row.lapses >= threshold:
             leech_numbers.append(number)
-        if flags & 2:
+        if row.flags & 2:
             due_now += 1
-        if due_day is not None:
+        if (due_day := row.due_day) is not None:
             offset = offsets.get(due_day)
             if offset is None:
                 offset = offsets[due_day] = (date.fromisoformat(due_day) - today).days
@@ -664,12 +665,12 @@ def collect_stats(
                 offset = 0
             if offset < FORECAST_DAYS:
                 forecast[offset] += 1
-        if elapsed is not None:
-            group.recall.append((1 + factor * elapsed / stability) ** decay)
+        if row.days_since_review is not None and row.stability is not None:
+            group.recall.append((1 + factor * row.days_since_review / row.stability) ** decay)
         counted = tallies.get(number)
         if counted is not None:
-            group.passed += counted[1]
-            group.failed += counted[2]
+            group.passed += counted.passed
+            group.failed += counted.failed
     counts["leeches"] = len(leech_numbers)
     group_list = list(groups.values())
     recall = [value for group in group_list for value in group.recall]
@@ -683,21 +684,23 @@ def collect_stats(
     # reviews: per study day -----------------------------------------------------------------------
     per_day: dict[date, list[int]] = {}  # answers, duration_ms, Again, young passed/failed, mature passed/failed
 
-    def count(day: date, again: int, kind: int, answers: int, milliseconds: int) -> None:
+    def count(day: date, answered: ReviewCount) -> None:
         figures = per_day.get(day)
         if figures is None:
             figures = per_day[day] = [0] * 7
+        answers = answered.answers
         figures[0] += answers
-        figures[1] += milliseconds
-        if again:
+        figures[1] += answered.duration_ms
+        if answered.again:
             figures[2] += answers
-        if kind:
-            figures[1 + 2 * kind + (1 if again else 0)] += answers
+        if answered.kind:
+            figures[1 + 2 * answered.kind + (1 if answered.again else 0)] += answers
 
-    with store.stats_scope(known if filtering else None) as scope:
+    with stats_scope(store, known if filtering else None) as scope:
         straddling: set[datetime] = set()
         hour_days: dict[str, date | None] = {}  # each hour's study day, None when one starts within it
-        for hour_text, again, kind, answers, milliseconds in store.review_hours(scope=scope):
+        for answered in review_hours(store, scope=scope):
+            hour_text = answered.period
             if hour_text in hour_days:
                 first = hour_days[hour_text]
             else:
@@ -708,13 +711,13 @@ def collect_stats(
                     first = None
                 hour_days[hour_text] = first
             if first is not None:
-                count(first, again, kind, answers, milliseconds)
+                count(first, answered)
         for hour_start in sorted(straddling):
-            for day_text, again, kind, answers, milliseconds in store.review_days_between(
-                hour_start, hour_start + timedelta(hours=1), day_starts_at=hour, scope=scope
+            for answered in review_days_between(
+                store, hour_start, hour_start + timedelta(hours=1), day_starts_at=hour, scope=scope
             ):
-                count(date.fromisoformat(day_text), again, kind, answers, milliseconds)
-        cards_today = store.cards_studied_on(today, day_starts_at=hour, scope=scope)
+                count(date.fromisoformat(answered.period), answered)
+        cards_today = cards_studied_on(store, today, day_starts_at=hour, scope=scope)
     calendar_start = year_start
     calendar = [0] * CALENDAR_DAYS
     retention = {period: [0, 0, 0, 0] for period, _ in RETENTION_PERIODS}
@@ -737,13 +740,13 @@ def collect_stats(
         attempts: dict[str, list[tuple[datetime, float]]] = {}
         if recall_ids:
             parse = datetime.fromisoformat  # as each row comes: the texts of 100,000s of attempts are not kept
-            for card_id, created_at, score in store.scored_attempt_rows(CardKind.RECALL):
-                if card_id in recall_ids:
-                    points = attempts.get(card_id)
+            for attempt in scored_attempt_rows(store, CardKind.RECALL):
+                if attempt.card_id in recall_ids:
+                    points = attempts.get(attempt.card_id)
                     if points is None:
-                        points = attempts[card_id] = []
-                    points.append((parse(created_at), score))
-        prompts = store.recall_prompts() if attempts else {}
+                        points = attempts[attempt.card_id] = []
+                    points.append((parse(attempt.created_at), attempt.score))
+        prompts = recall_prompts(store) if attempts else {}
         progress = _recall_progress_of(prompts, attempts)
         topic_count = len(progress)
     else:
@@ -768,7 +771,7 @@ def collect_stats(
         weakest_tags=weakest_tags,
         weakest_decks=weakest_decks,
         leech_lapses=threshold,
-        leeches=leeches(store.cards_by_numbers(leech_numbers), settings),
+        leeches=leeches(cards_by_numbers(store, leech_numbers), settings),
         readiness=domains,
         recall_progress=progress,
         recall_topic_count=topic_count,
@@ -815,41 +818,46 @@ def _shown_recall_progress(
     if not recall_ids:
         return (), 0
     kind = CardKind.RECALL
-    latest = [row for row in store.latest_scores(kind, minimum_attempts=minimum_attempts) if row[0] in recall_ids]
+    latest = [row for row in latest_scores(store, kind, minimum_attempts=minimum_attempts) if row.card_id in recall_ids]
     total = len(latest)
     if topics <= 0:
         return (), total
     if total > topics:
         latest.sort(key=_score)
-        highest = latest[topics - 1][1]
-        latest = [row for row in latest if row[1] <= highest]
-    candidates = [row[0] for row in latest]
-    prompts = store.recall_prompts(candidates)
-    summaries = store.attempt_summaries(kind, candidates)
+        highest = latest[topics - 1].score
+        latest = [row for row in latest if row.score <= highest]
+    candidates = [row.card_id for row in latest]
+    prompts = recall_prompts(store, candidates)
+    summaries = attempt_summaries(store, kind, candidates)
     candidates = [card_id for card_id in candidates if card_id in prompts and card_id in summaries]
     candidates.sort(
-        key=lambda card_id: (summaries[card_id][4], prompts[card_id][0].casefold(), *summaries[card_id][1:3])
+        key=lambda card_id: (
+            summaries[card_id].last_score,
+            prompts[card_id][0].casefold(),
+            summaries[card_id].first_at,
+            summaries[card_id].first_id,
+        )
     )
     shown = []
     for card_id in candidates[:topics]:
-        count, _, _, first_score, _ = summaries[card_id]
-        points = store.latest_scored_attempts(card_id, kind, limit=-1 if attempts is None else attempts)
+        summary = summaries[card_id]
+        points = latest_scored_attempts(store, card_id, kind, limit=-1 if attempts is None else attempts)
         prompt, deck = prompts[card_id]
         shown.append(
             TopicProgress(
                 card_id=card_id,
                 topic=prompt,
                 deck=deck,
-                attempts=tuple((datetime.fromisoformat(moment), score) for moment, score in points),
-                left_out=count - len(points),
-                first_coverage=first_score,
+                attempts=tuple((datetime.fromisoformat(point.created_at), point.score) for point in points),
+                left_out=summary.attempts - len(points),
+                first_coverage=summary.first_score,
             )
         )
     return tuple(shown), total
 
 
-def _score(row: tuple[Any, ...]) -> float:
-    return float(row[1])
+def _score(row: LatestScore) -> float:
+    return float(row.score)
 
 
 _LAST_OF_HOUR = timedelta(hours=1) - timedelta(microseconds=1)

@@ -16,7 +16,7 @@ from ckaquiz.assessment import Assessment
 from ckaquiz.collection import Collection
 from ckaquiz.model import CardKind, CardState, Rating, Review
 from ckaquiz.session import Session
-from ckaquiz.store import StoredCard
+from ckaquiz.store import StoredCard, record_review_in_transaction
 from tests.conftest import FrozenClock
 
 STORAGE_DECK = """\
@@ -170,7 +170,7 @@ def _answer_card(
         recalled = generator.random() < 0.85
         rating = generator.choice([Rating.HARD, Rating.GOOD, Rating.GOOD, Rating.EASY]) if recalled else Rating.AGAIN
         after = scheduling.review(collection.scheduler, stored.number, schedule, rating, moment)
-        collection.store.record_review_in_transaction(
+        record_review_in_transaction(collection.store,
             connection,
             Review(
                 card_id=stored.card.id,

@@ -11,8 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ckaquiz.model import CardKind, Rating
-from ckaquiz.store import Store
-from ckaquiz.store.database import to_text
+from ckaquiz.store import Store, record_attempt_in_transaction, to_text
 from tests.reference_stats import (
     answer_was_mature,
     is_review_answer,
@@ -33,7 +32,7 @@ def add_attempt(
     duration_ms: int = 1000,
 ) -> None:
     """Record one attempt in the open transaction, graded `rating` (suggested and final)."""
-    store.record_attempt_in_transaction(
+    record_attempt_in_transaction(store,
         connection,
         review_id=review_id,
         card_id=card_id,

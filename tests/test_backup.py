@@ -25,8 +25,7 @@ from ckaquiz.backup import (
 )
 from ckaquiz.config import settings_from_mapping
 from ckaquiz.errors import ConfigError, StoreError
-from ckaquiz.store import Store
-from ckaquiz.store.migrations import SCHEMA_VERSION
+from ckaquiz.store import SCHEMA_VERSION, Store, record_review
 from tests.conftest import FIXTURES, run_cli
 from tests.safety_helpers import integrity, logged_reviews, no_builtin_home, run_full_cli, yaml_deck
 
@@ -116,7 +115,7 @@ def test_backup_sees_committed_writes_still_in_the_wal(tmp_path: Path) -> None:
     reviewed = store.reviews()[0]
     card = store.card(reviewed.card_id)
     assert card is not None
-    store.record_review(reviewed, card.number)
+    record_review(store, reviewed, card.number)
     assert Path(f"{path}-wal").stat().st_size > 0
     made = make_backup(path, tmp_path / "copy.db")
     assert len(logged_reviews(made)) == before + 1
@@ -221,7 +220,7 @@ def test_restore_over_a_healthy_database_keeps_it(database: Path, tmp_path: Path
     reviewed = store.reviews()[0]
     card = store.card(reviewed.card_id)
     assert card is not None
-    store.record_review(reviewed, card.number)
+    record_review(store, reviewed, card.number)
     store.close()
     current = logged_reviews(database)
     result = restore_backup(database, older, folder, now=NOW, retention=KEEP)

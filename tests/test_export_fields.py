@@ -12,6 +12,7 @@ import yaml
 
 from ckaquiz.catalog import card_record, record_of_row
 from ckaquiz.collection import Collection
+from ckaquiz.store import iter_card_rows
 from tests.conftest import run_cli
 
 DECK = """\
@@ -112,7 +113,7 @@ def test_cards_json_lists_the_options_of_choice_cards_only(tmp_path: Path, isola
     }
     collection = Collection.open(isolated_home)
     try:
-        rows = list(collection.store.iter_card_rows(stored.number for stored in collection.store.cards()))
+        rows = list(iter_card_rows(collection.store, (stored.number for stored in collection.store.cards())))
         assert [record_of_row(row) for row in rows] == [card_record(stored) for stored in collection.store.cards()]
     finally:
         collection.close()

@@ -40,8 +40,7 @@ from ckaquiz.json_output import Streamed, indented_json, write_json, write_recor
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
 from ckaquiz.printable import escape_json_controls
 from ckaquiz.session import Mode, Session
-from ckaquiz.store import Store, StoredCard, staging
-from ckaquiz.store.database import content_hash
+from ckaquiz.store import Store, StoredCard, content_hash, staging, studied_since
 from tests.conftest import FIXTURES, FrozenClock
 
 VAULT = FIXTURES / "vault"
@@ -365,7 +364,7 @@ def reference_queue(session: Session, now: Any) -> list[int]:
         cards.sort(key=lambda stored: (stored.schedule.due is None, stored.schedule.due or now, stored.number))
         return [stored.number for stored in cards]
     day_start = session.collection.study_day_start()
-    new_today, reviews_today, siblings_today = store.studied_since(day_start)
+    new_today, reviews_today, siblings_today = studied_since(store, day_start)
     learning = matching(
         store.cards(decks=filters.decks, states=(CardState.LEARNING, CardState.RELEARNING), due_before=now, order="due")
     )
@@ -419,7 +418,7 @@ def test_cards_json_is_json_dumps_of_the_records(studied: Collection) -> None:
 @pytest.mark.parametrize("filters", FILTERS, ids=repr)
 def test_records_read_off_rows_are_the_records_of_the_cards(studied: Collection, filters: Filters) -> None:
     from ckaquiz.catalog import iter_matching_records
-    from ckaquiz.store.database import CARD_COLUMNS
+    from ckaquiz.store import CARD_COLUMNS
 
     assert CARD_COLUMNS[:3] == ("number", "id", "deck") and len(CARD_COLUMNS) == 23  # as record_of_row unpacks
     for retired in (False, True):
@@ -702,7 +701,7 @@ def test_section_text_lookups_find_every_line_the_line_rules_find(
 @settings(max_examples=500, deadline=None)
 @given(fields=st.dictionaries(st.text(max_size=6), st.text(max_size=8), max_size=4))
 def test_text_fields_are_written_as_json_writes_them(fields: dict[str, str]) -> None:
-    from ckaquiz.store.database import _fields_json
+    from ckaquiz.store.rows import _fields_json
 
     expected = (json.dumps(fields, ensure_ascii=False), json.dumps(fields, ensure_ascii=False, sort_keys=True))
     assert _fields_json(fields, {}) == expected

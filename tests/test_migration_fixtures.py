@@ -13,9 +13,15 @@ from pathlib import Path
 import pytest
 
 from ckaquiz.model import CardKind, Rating, Review
-from ckaquiz.store import Store
-from ckaquiz.store.database import to_text
-from ckaquiz.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from ckaquiz.store import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Store,
+    record_attempt_in_transaction,
+    record_review_in_transaction,
+    to_text,
+    undo_review,
+)
 from tests.conftest import FIXTURES
 from tests.summary_helpers import assert_summaries_hold, attempt_summaries_table, hours_table
 
@@ -114,8 +120,8 @@ def test_stats_summaries_after_upgrading_and_after_new_answers(fixture: Path, tm
             at = moment + timedelta(hours=step)
             review = Review(card.card.id, rating, at, 5000, card.schedule, card.schedule, "after-upgrade")
             with store.transaction() as connection:
-                review_id = store.record_review_in_transaction(connection, review, card.number)
-                store.record_attempt_in_transaction(
+                review_id = record_review_in_transaction(store, connection, review, card.number)
+                record_attempt_in_transaction(store,
                     connection,
                     review_id=review_id,
                     card_id=card.card.id,
@@ -130,10 +136,10 @@ def test_stats_summaries_after_upgrading_and_after_new_answers(fixture: Path, tm
                 )
             ids.append(review_id)
             assert_summaries_hold(store)
-        store.undo_review(ids[-1], now=moment + timedelta(days=1))
+        undo_review(store, ids[-1], now=moment + timedelta(days=1))
         assert_summaries_hold(store)
         if reviews[0][3] is None:  # an undo of a review written before the upgrade
-            store.undo_review(reviews[0][0], now=moment + timedelta(days=1))
+            undo_review(store, reviews[0][0], now=moment + timedelta(days=1))
             assert_summaries_hold(store)
     finally:
         store.close()

@@ -18,6 +18,7 @@ from ckaquiz.decks.markdown import MarkdownOptions, parse_markdown, readable
 from ckaquiz.filters import Filters
 from ckaquiz.model import CardKind, CardState, Rating
 from ckaquiz.session import Mode, Session
+from ckaquiz.store import deactivate_source
 from tests.conftest import FIXTURES, SHARED, FrozenClock, run_cli
 
 VAULT = FIXTURES / "vault"
@@ -326,7 +327,7 @@ def test_two_identical_sections_stay_two_cards(collection: Collection, tmp_path:
 
 def test_sources_remove_retires_cards_and_keeps_history(studied: tuple[Collection, Path]) -> None:
     collection, _ = studied
-    retired = collection.store.deactivate_source("notes", now=collection.now())
+    retired = deactivate_source(collection.store, "notes", now=collection.now())
     assert retired == 3
     assert active(collection) == {}
     assert len(collection.store.reviews()) == 3

@@ -45,6 +45,18 @@ from tests.reference_stats import (
     true_retention,
     weakest,
 )
+from ckaquiz.store import (
+    ScoredAttempt,
+    cards_studied_on,
+    record_review_in_transaction,
+    review_days_between,
+    review_hours,
+    scored_attempt_rows,
+    set_schedule_in_transaction,
+    stats_scope,
+    undo_review,
+)
+from tests.conftest import FrozenClock
 from tests.stats_helpers import DAYS, START, simulate, utc_timezone  # noqa: F401
 from tests.summary_helpers import add_attempt, assert_summaries_hold
 
@@ -79,7 +91,7 @@ def reference_stats(collection: Collection, filters: Filters = Filters()) -> Sta
     recall = retrievabilities(collection.scheduler, ((stored.number, stored.schedule) for stored in active), now)
     attempts = [
         ScoredAttempt(card_id, datetime.fromisoformat(created_at), score)
-        for card_id, created_at, score in store.scored_attempt_rows(CardKind.RECALL)
+        for card_id, created_at, score in scored_attempt_rows(store, CardKind.RECALL)
     ]
     calendar = review_calendar(reviews, today=today, day_starts_at=hour)
     return Stats(
@@ -184,12 +196,12 @@ def test_a_scope_and_its_complement_count_the_same_reviews(
     for subset in subsets:
         seen = []
         for complement in (False, True, None):
-            with store.stats_scope(subset, complement=complement) as scope:
+            with stats_scope(store, subset, complement=complement) as scope:
                 seen.append(
                     (
-                        sorted(store.review_hours(scope=scope)),
-                        sorted(store.review_days_between(start, end, day_starts_at=4, scope=scope)),
-                        [store.cards_studied_on(day, day_starts_at=4, scope=scope) for day in days],
+                        sorted(review_hours(store, scope=scope)),
+                        sorted(review_days_between(store, start, end, day_starts_at=4, scope=scope)),
+                        [cards_studied_on(store, day, day_starts_at=4, scope=scope) for day in days],
                     )
                 )
         assert seen[0] == seen[1] == seen[2]
@@ -261,7 +273,7 @@ def record(
     after = Schedule(CardState.REVIEW, None, 4.0, 5.0, at + timedelta(days=4), at, before.reps + 1, before.lapses)
     review = Review(card_id, rating, at, 4321, before, after, "edges")
     with store.transaction() as connection:
-        review_id = store.record_review_in_transaction(connection, review, stored.number)
+        review_id = record_review_in_transaction(store, connection, review, stored.number)
         if score is not None:
             add_attempt(
                 store,
@@ -293,7 +305,7 @@ def build_edges(collection: Collection, clock: FrozenClock, folder: Path) -> Non
         for index, schedule in enumerate(schedules):
             stored = store.card(f"edges:q{index}")
             assert stored is not None
-            store.set_schedule_in_transaction(connection, stored.number, schedule)
+            set_schedule_in_transaction(store, connection, stored.number, schedule)
     # answers around every local study-day start of the last ten days (inside a UTC hour in some zones),
     # given with intervals at the mature edge, some undone
     moments = []
@@ -326,7 +338,7 @@ def build_edges(collection: Collection, clock: FrozenClock, folder: Path) -> Non
             if index % 11 == 5:
                 undo.append(recall_review)
     for review_id in undo:
-        store.undo_review(review_id, now=NOW)
+        undo_review(store, review_id, now=NOW)
     deck.write_text(
         EDGE_DECK.format(cards=cards).replace('  - {front: "retired soon", back: "gone", id: retired}\n', "")
     )

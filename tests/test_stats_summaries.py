@@ -15,8 +15,17 @@ from pathlib import Path
 import pytest
 
 from ckaquiz.model import CardKind, CardState, Rating, Review, Schedule
-from ckaquiz.store import Store
-from ckaquiz.store.database import to_text
+from ckaquiz.store import (
+    Store,
+    attempt_summaries,
+    latest_scored_attempts,
+    latest_scores,
+    record_review_in_transaction,
+    review_hours,
+    review_tallies_by_card,
+    to_text,
+    undo_review,
+)
 from tests.summary_helpers import (
     add_attempt,
     assert_summaries_hold,
@@ -73,7 +82,7 @@ def answer(
         session_id="test",
     )
     with store.transaction() as connection:
-        review_id = store.record_review_in_transaction(connection, review, number)
+        review_id = record_review_in_transaction(store, connection, review, number)
         for _ in range(attempts if score is not None else 0):
             add_attempt(
                 store, connection, review_id=review_id, card_id=card, score=score, at=attempt_at or at, rating=rating
@@ -98,7 +107,7 @@ MATURITY_EDGES = [
 def test_an_empty_store_has_empty_summaries(store: Store) -> None:
     assert hours_table(store) == {}
     assert attempt_summaries_table(store) == {}
-    assert store.review_hours() == []
+    assert review_hours(store) == []
 
 
 def test_hours_follow_every_answer_and_undo(store: Store) -> None:
@@ -117,10 +126,10 @@ def test_hours_follow_every_answer_and_undo(store: Store) -> None:
     assert kinds == {0, 1, 2}, "the log has answers of every kind"
     undone = ids[::3]
     for review_id in undone:
-        store.undo_review(review_id, now=moment + DAY)
+        undo_review(store, review_id, now=moment + DAY)
         assert_summaries_hold(store)
     # the summary is what review_hours gives: the same rows as the GROUP BY over the log
-    assert sorted(store.review_hours()) == sorted(
+    assert sorted(review_hours(store)) == sorted(
         (hour, again, kind, answers, milliseconds)
         for (hour, again, kind), (answers, milliseconds) in hours_by_hand(store).items()
     )
@@ -130,11 +139,11 @@ def test_an_hour_whose_answers_are_all_undone_disappears(store: Store) -> None:
     first = answer(store, "a", 1, Rating.GOOD, START, review_schedule(DAY * 30, at=START))
     second = answer(store, "a", 1, Rating.AGAIN, START + timedelta(hours=2), review_schedule(DAY, at=START))
     assert len(hours_table(store)) == 2
-    store.undo_review(first, now=START + DAY)
+    undo_review(store, first, now=START + DAY)
     assert list(hours_table(store)) == [((to_text(START + timedelta(hours=2)) or "")[:13], 1, 1)]
-    store.undo_review(second, now=START + DAY)
+    undo_review(store, second, now=START + DAY)
     assert hours_table(store) == {}
-    assert store.review_hours() == []
+    assert review_hours(store) == []
 
 
 def test_other_changes_to_a_review_move_it_between_hours(store: Store) -> None:
@@ -181,15 +190,15 @@ def test_attempt_summaries_follow_answers_and_undos(store: Store) -> None:
             )
             assert_summaries_hold(store)
     # undo the last attempt of a, the first of b, one in the middle of c, then everything of c
-    store.undo_review(ids["a"][-1], now=moment)
+    undo_review(store, ids["a"][-1], now=moment)
     assert_summaries_hold(store)
-    store.undo_review(ids["b"][0], now=moment)
+    undo_review(store, ids["b"][0], now=moment)
     assert_summaries_hold(store)
-    store.undo_review(ids["c"][5], now=moment)
+    undo_review(store, ids["c"][5], now=moment)
     assert_summaries_hold(store)
     for review_id in ids["c"]:
         if review_id != ids["c"][5]:
-            store.undo_review(review_id, now=moment)
+            undo_review(store, review_id, now=moment)
     assert_summaries_hold(store)
     assert ("recall", "c") not in attempt_summaries_table(store)
     # answering again after an undo
@@ -210,7 +219,7 @@ def test_attempts_out_of_order_and_at_the_same_moment(store: Store) -> None:
     count, first_at, _, first_score, last_at, _, last_score = attempt_summaries_table(store)[("recall", "a")]
     assert (count, first_score, last_score) == (6, 0.2, 0.7)
     assert (first_at, last_at) == (to_text(START), to_text(later))
-    store.undo_review(tie, now=later)
+    undo_review(store, tie, now=later)
     assert_summaries_hold(store)
 
 
@@ -260,11 +269,11 @@ def test_store_reads_of_the_attempt_summaries(store: Store) -> None:
         ids.append(answer(store, "a", 1, Rating.GOOD, moment, review_schedule(DAY, at=moment), score=step / 10))
         answer(store, "b", 2, Rating.GOOD, moment, review_schedule(DAY, at=moment), score=1 - step / 10)
     answer(store, "c", 3, Rating.GOOD, moment, review_schedule(DAY, at=moment), score=0.5)
-    store.undo_review(ids[-1], now=moment)
-    assert sorted(store.latest_scores(CardKind.RECALL, minimum_attempts=3)) == [("a", 0.5), ("b", 1 - 6 / 10)]
-    assert sorted(store.latest_scores(CardKind.RECALL)) == [("a", 0.5), ("b", 1 - 6 / 10), ("c", 0.5)]
+    undo_review(store, ids[-1], now=moment)
+    assert sorted(latest_scores(store, CardKind.RECALL, minimum_attempts=3)) == [("a", 0.5), ("b", 1 - 6 / 10)]
+    assert sorted(latest_scores(store, CardKind.RECALL)) == [("a", 0.5), ("b", 1 - 6 / 10), ("c", 0.5)]
     by_hand = attempt_summaries_by_hand(store)
-    found = store.attempt_summaries(CardKind.RECALL, ["a", "c", "nothing"])
+    found = attempt_summaries(store, CardKind.RECALL, ["a", "c", "nothing"])
     assert found == {
         "a": (by_hand[("recall", "a")][0], *by_hand[("recall", "a")][1:4], by_hand[("recall", "a")][6]),
         "c": (1, *by_hand[("recall", "c")][1:4], 0.5),
@@ -272,9 +281,9 @@ def test_store_reads_of_the_attempt_summaries(store: Store) -> None:
     every = [
         (to_text(moment_), score) for moment_, score in ((START + DAY * (step + 1), step / 10) for step in range(6))
     ]
-    assert store.latest_scored_attempts("a", CardKind.RECALL, limit=4) == every[-4:]
-    assert store.latest_scored_attempts("a", CardKind.RECALL, limit=-1) == every
-    assert store.latest_scored_attempts("a", CardKind.COMMAND, limit=4) == []
+    assert latest_scored_attempts(store, "a", CardKind.RECALL, limit=4) == every[-4:]
+    assert latest_scored_attempts(store, "a", CardKind.RECALL, limit=-1) == every
+    assert latest_scored_attempts(store, "a", CardKind.COMMAND, limit=4) == []
 
 
 # the tallies index ---------------------------------------------------------------------------------
@@ -283,7 +292,7 @@ def test_store_reads_of_the_attempt_summaries(store: Store) -> None:
 def test_the_tallies_are_read_from_the_narrow_index(store: Store) -> None:
     captured: list[str] = []
     store.connection.set_trace_callback(captured.append)
-    store.review_tallies_by_card(START.date(), day_starts_at=4)
+    review_tallies_by_card(store, START.date(), day_starts_at=4)
     store.connection.set_trace_callback(None)
     query = captured[-1]
     plan = " ".join(str(row[3]) for row in store.connection.execute(f"EXPLAIN QUERY PLAN {query}"))
@@ -294,11 +303,11 @@ def test_the_tallies_index_holds_only_live_review_state_answers(store: Store) ->
     kept = answer(store, "a", 1, Rating.GOOD, START, review_schedule(DAY * 30, at=START))
     undone = answer(store, "a", 1, Rating.AGAIN, START + DAY, review_schedule(DAY * 30, at=START))
     answer(store, "a", 1, Rating.AGAIN, START + DAY, review_schedule(DAY, at=START, state=CardState.LEARNING))
-    store.undo_review(undone, now=START + DAY)
+    undo_review(store, undone, now=START + DAY)
     indexed = store.connection.execute(
         "SELECT count(*) FROM reviews INDEXED BY reviews_review_state_by_card"
         " WHERE state_before = 'review' AND undone_at IS NULL"
     ).fetchone()[0]
     assert indexed == 1
-    assert store.review_tallies_by_card(START.date(), day_starts_at=4) == [(1, 1, 0)]
+    assert review_tallies_by_card(store, START.date(), day_starts_at=4) == [(1, 1, 0)]
     assert kept

@@ -28,6 +28,7 @@ from ckaquiz.stats import (
     collect_stats,
 )
 from ckaquiz.ui.format import duration
+from ckaquiz.store import record_attempt_in_transaction
 from ckaquiz.ui.stats_view import (
     SPARK_ATTEMPTS,
     TOPICS_SHOWN,
@@ -273,7 +274,7 @@ def test_the_screen_from_shortened_stats_is_the_screen_from_all_of_them(
     with store.transaction() as connection:
         for index in range(RECALL_DECK_TOPICS):
             for attempt in range(SPARK_ATTEMPTS + index):
-                store.record_attempt_in_transaction(
+                record_attempt_in_transaction(store,
                     connection,
                     review_id=None,
                     card_id=f"topics:t{index}",

@@ -10,8 +10,18 @@ import pytest
 
 from ckaquiz.errors import StoreError
 from ckaquiz.model import Card, CardKind, CardState, Rating, Review, Schedule, SourceLocation
-from ckaquiz.store import Store
-from ckaquiz.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from ckaquiz.store import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Store,
+    file_problems,
+    forget_file,
+    record_review,
+    register_source,
+    schedule_of,
+    sync_file,
+    undo_review,
+)
 
 NOW = datetime(2025, 3, 19, 12, 0, tzinfo=UTC)
 
@@ -62,47 +72,49 @@ def test_garbage_file_is_a_store_error(tmp_path: Path) -> None:
 
 def test_review_log_is_append_only(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "x.db")
-    source = store.register_source("s", "/x", now=NOW)
-    store.sync_file(source.id, "d.md", [make_card("d:1")], size=1, mtime_ns=1, problems=[], now=NOW)
+    source = register_source(store, "s", "/x", now=NOW)
+    sync_file(store, source.id, "d.md", [make_card("d:1")], size=1, mtime_ns=1, problems=[], now=NOW)
     stored = store.card("d:1")
     assert stored is not None
     after = Schedule(state=CardState.LEARNING, step=1, stability=2.3, difficulty=5.0, due=NOW + timedelta(minutes=10),
                      last_review=NOW, reps=1)
-    review_id = store.record_review(
+    review_id = record_review(store,
         Review(card_id="d:1", rating=Rating.GOOD, reviewed_at=NOW, duration_ms=1500, before=stored.schedule,
                after=after, session_id="s1"),
         stored.number,
     )
-    assert store.schedule_of(stored.number) == after
+    assert schedule_of(store, stored.number) == after
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         store.connection.execute("DELETE FROM reviews")
-    undone = store.undo_review(review_id, now=NOW)
+    undone = undo_review(store, review_id, now=NOW)
     assert undone.rating is Rating.GOOD
-    assert store.schedule_of(stored.number) == Schedule()
+    assert schedule_of(store, stored.number) == Schedule()
     assert store.reviews(card_id="d:1") == []
     assert len(store.reviews(card_id="d:1", include_undone=True)) == 1
 
 
 def test_sync_counts_and_keeps_history_through_retire_and_revive(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "x.db")
-    source = store.register_source("s", "/x", now=NOW)
-    first = store.sync_file(source.id, "d.md", [make_card("d:1"), make_card("d:2")], size=1, mtime_ns=1, problems=[], now=NOW)
+    source = register_source(store, "s", "/x", now=NOW)
+    first = sync_file(
+        store, source.id, "d.md", [make_card("d:1"), make_card("d:2")], size=1, mtime_ns=1, problems=[], now=NOW
+    )
     assert (first.new, first.changed, first.unchanged, first.retired) == (2, 0, 0, 0)
     stored = store.card("d:1")
     assert stored is not None
-    store.record_review(
+    record_review(store,
         Review(card_id="d:1", rating=Rating.EASY, reviewed_at=NOW, duration_ms=0, before=stored.schedule,
                after=Schedule(state=CardState.REVIEW, stability=8.0, difficulty=3.0, due=NOW + timedelta(days=8),
                               last_review=NOW, reps=1),
                session_id="s"),
         stored.number,
     )
-    second = store.sync_file(source.id, "d.md", [make_card("d:2", answer="new answer")], size=2, mtime_ns=2,
+    second = sync_file(store, source.id, "d.md", [make_card("d:2", answer="new answer")], size=2, mtime_ns=2,
                              problems=[], now=NOW)
     assert (second.new, second.changed, second.unchanged, second.retired) == (0, 1, 0, 1)
     retired = store.card("d:1")
     assert retired is not None and not retired.active
-    third = store.sync_file(source.id, "d.md", [make_card("d:1"), make_card("d:2", answer="new answer")], size=3,
+    third = sync_file(store, source.id, "d.md", [make_card("d:1"), make_card("d:2", answer="new answer")], size=3,
                             mtime_ns=3, problems=[], now=NOW)
     assert (third.new, third.revived, third.unchanged) == (0, 1, 1)
     revived = store.card("d:1")
@@ -113,9 +125,9 @@ def test_sync_counts_and_keeps_history_through_retire_and_revive(tmp_path: Path)
 
 def test_forgetting_a_file_retires_its_cards(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "x.db")
-    source = store.register_source("s", "/x", now=NOW)
-    store.sync_file(source.id, "d.md", [make_card("d:1")], size=1, mtime_ns=1, problems=["d.md:1: oops"], now=NOW)
-    assert store.file_problems(source.id) == ["d.md:1: oops"]
-    assert store.forget_file(source.id, "d.md", now=NOW) == 1
+    source = register_source(store, "s", "/x", now=NOW)
+    sync_file(store, source.id, "d.md", [make_card("d:1")], size=1, mtime_ns=1, problems=["d.md:1: oops"], now=NOW)
+    assert file_problems(store, source.id) == ["d.md:1: oops"]
+    assert forget_file(store, source.id, "d.md", now=NOW) == 1
     assert store.cards() == []
     assert len(store.cards(include_retired=True)) == 1

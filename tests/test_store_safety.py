@@ -13,8 +13,7 @@ import pytest
 
 from ckaquiz.backup import list_backups
 from ckaquiz.errors import StoreError
-from ckaquiz.store import Store
-from ckaquiz.store.integrity import marker_path
+from ckaquiz.store import Store, marker_path, record_review
 from tests.conftest import run_cli
 from tests.safety_helpers import integrity, logged_reviews, no_builtin_home, run_full_cli, yaml_deck
 
@@ -377,7 +376,7 @@ def test_a_log_that_belongs_to_the_database_is_applied(isolated_home: Path, tmp_
     reviewed = store.reviews()[0]
     card = store.card(reviewed.card_id)
     assert card is not None
-    store.record_review(reviewed, card.number)
+    record_review(store, reviewed, card.number)
     log = Path(f"{database}-wal").read_bytes()
     copy = tmp_path / "crashed"  # the file pair a killed session leaves: database and its own log
     copy.mkdir()

@@ -74,7 +74,9 @@ def history(
     stored = store.card(card_id)
     if stored is None:
         raise fail(f"no card with id {card_id!r} (see `ckaquiz cards`)")
-    attempts = store.attempts(card_id)
+    from ckaquiz.store import card_attempts
+
+    attempts = card_attempts(store, card_id)
     if as_json:
         typer.echo(escape_json_controls(json.dumps(attempts, ensure_ascii=False, indent=1)))
         return

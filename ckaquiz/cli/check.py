@@ -52,7 +52,9 @@ def check(
     if not targets:
         collection = shared.collection
         collection.ensure_builtin_source()
-        sources = list(collection.store.sources())
+        from ckaquiz.store import registered_sources
+
+        sources = list(registered_sources(collection.store))
         targets = [Path(source.path) for source in sources]
     missing = [path for path in targets if not path.exists()]
     if missing:

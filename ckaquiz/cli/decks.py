@@ -67,7 +67,9 @@ def sources_list(context: typer.Context) -> None:
     if context.invoked_subcommand is not None:
         return
     shared = shared_context(context)
-    registered = shared.collection.store.sources()
+    from ckaquiz.store import registered_sources
+
+    registered = registered_sources(shared.collection.store)
     for source in registered:
         kind = "built-in" if source.builtin else "user"
         typer.echo("\t".join(neutralise(field, single_line=True) for field in (source.name, kind, source.path)))
@@ -85,9 +87,11 @@ def sources_remove(
     """
     shared = shared_context(context)
     store = shared.collection.store
-    if store.source(name) is None:
+    from ckaquiz.store import deactivate_source, find_source
+
+    if find_source(store, name) is None:
         raise fail(f"no source named {name!r} (see `ckaquiz sources`)")
-    retired = store.deactivate_source(name, now=shared.collection.now())
+    retired = deactivate_source(store, name, now=shared.collection.now())
     say(f"removed {name}: {plural(retired, 'card')} retired (history kept)")
 
 

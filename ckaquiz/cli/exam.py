@@ -54,7 +54,7 @@ def exam(
     if history:
         _history(collection.store, as_json=as_json)
         return
-    from ckaquiz.store.exams import unfinished_attempt
+    from ckaquiz.store import unfinished_attempt
 
     if resume:
         attempt = Exam.resume(collection.store, collection.clock)
@@ -97,7 +97,7 @@ def exam(
 def _history(store: object, *, as_json: bool) -> None:
     from ckaquiz.exam import PASS_MARK
     from ckaquiz.store import Store
-    from ckaquiz.store.exams import attempts
+    from ckaquiz.store import exam_attempts as attempts
     from ckaquiz.ui.format import format_seconds
 
     assert isinstance(store, Store)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from ckaquiz.store.database import Store, to_text
+from ckaquiz.store.database import Store
+from ckaquiz.store.rows import to_text
 
 
 def draft_of(store: Store, card_number: int) -> str:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ckaquiz.store.database import Store, from_text, to_text
+from ckaquiz.store.database import Store
+from ckaquiz.store.rows import from_text, to_text
 
 _COLUMNS = (
     "id, started_at, updated_at, finished_at, minutes, seconds_used, seed, filters, paper, progress,"

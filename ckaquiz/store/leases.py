@@ -18,7 +18,8 @@ import threading
 from datetime import datetime, timedelta
 
 from ckaquiz.clock import Clock, system_clock
-from ckaquiz.store.database import BUSY_TIMEOUT_MS, Store, from_text, to_text
+from ckaquiz.store.database import BUSY_TIMEOUT_MS, Store
+from ckaquiz.store.rows import from_text, to_text
 
 LEASE = timedelta(minutes=5)
 RENEW_EVERY = timedelta(minutes=1)

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from ckaquiz.store.database import Store, from_text, to_text
+from ckaquiz.store.database import Store
+from ckaquiz.store.rows import from_text, to_text
 
 
 @dataclass(frozen=True)

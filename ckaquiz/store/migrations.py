@@ -217,7 +217,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         # review or an attempt is written, so it is kept up to date here, in the transaction of
         # each write, by triggers:
         # - review_hour_counts: live (not undone) reviews per UTC hour, Again or not, and answer
-        #   kind (0 not in review state, 1 young, 2 mature): the grouping `Store.review_hours`
+        #   kind (0 not in review state, 1 young, 2 mature): the grouping `ckaquiz.store.figures.review_hours`
         #   computed over the log. A few thousand rows a year instead of a scan of the log.
         # - attempt_summaries: per card and attempt kind, the live scored attempts (those whose
         #   review was not undone): how many, the first and the last (by time, then id). The

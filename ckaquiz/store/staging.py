@@ -24,7 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ckaquiz.store.database import PreparedFile, Store, SyncCounts, to_text
+from ckaquiz.store.database import Store
+from ckaquiz.store.rows import to_text
+from ckaquiz.store.sources import is_fresh_source
+from ckaquiz.store.sync import PreparedFile, SyncCounts
 
 MAXIMUM_CHUNKS = 10
 """Scratch files attached to one transaction at most (SQLite attaches at most 10 databases)."""
@@ -74,7 +77,7 @@ def add_staged_files(
     """Store the files of a source that has no cards and no scanned files yet, from rows staged in
     scratch databases, copied in the order given (cards are numbered in file order).
 
-    What `Store.sync_source` does for such a source, without its per-card matching, in one
+    What `ckaquiz.store.sync.sync_source` does for such a source, without its per-card matching, in one
     transaction. Returns None, having written nothing, when the source is not fresh after all
     or a card id is taken (by another source, or twice among these files): `sync_source` then
     decides. Each chunk is copied as soon as it arrives, while the workers go on with the next.
@@ -85,7 +88,7 @@ def add_staged_files(
     connection = store.connection
     try:
         with store.transaction():
-            if not store.is_fresh_source(source_id):  # checked under the write lock
+            if not is_fresh_source(store, source_id):  # checked under the write lock
                 return None
             for chunk in chunks:
                 name = f"staged{len(attached)}"

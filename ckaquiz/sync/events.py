@@ -111,7 +111,7 @@ def _check_data(event: Event) -> None:
 
 def schedule_values(schedule: Schedule) -> list[Any]:
     """A schedule as the 8 values an event keeps (times as the store writes them)."""
-    from ckaquiz.store.database import to_text
+    from ckaquiz.store import to_text
 
     return [
         schedule.state.value,

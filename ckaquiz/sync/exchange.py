@@ -29,8 +29,7 @@ import fsrs
 
 from ckaquiz import scheduling
 from ckaquiz.model import Review, Schedule
-from ckaquiz.store import sync_state
-from ckaquiz.store.database import Store, to_text
+from ckaquiz.store import Store, sync_state, to_text
 from ckaquiz.sync.events import (
     MARK_COLUMNS,
     Event,
@@ -347,7 +346,7 @@ class _Applier:
 
 def _replay_card(connection: sqlite3.Connection, scheduler: fsrs.Scheduler, number: int, device: str) -> None:
     """Derive a card's schedule again from its merged review log."""
-    from ckaquiz.store.database import _review
+    from ckaquiz.store.rows import review_from_row as _review
 
     rows = connection.execute(
         "SELECT r.*, e.device AS event_device, e.seq AS event_seq FROM reviews r"
