@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
