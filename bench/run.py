@@ -425,9 +425,7 @@ def bench_size(notes: int, reviews: int, runs: int, work: Path, *, log: Callable
     # every card due ----------------------------------------------------------------------------------------
     due_home = work / "due-home"
     new_home(due_home)
-    checked(run([PYTHON, "-c", "import sqlite3,sys; a=sqlite3.connect(sys.argv[1]); b=sqlite3.connect(sys.argv[2]);"
-                 " a.backup(b); b.close()", str(home / "ckaquiz.db"), str(due_home / "ckaquiz.db")], environment),
-            "copying the collection")
+    copy_database(home, due_home, environment)
     (due_home / "config.toml").write_text(LEARNER_CONFIG, encoding="utf-8")
     make_all_due(due_home, now)
     due_environment = environment_for(due_home, now)
@@ -438,7 +436,52 @@ def bench_size(notes: int, reviews: int, runs: int, work: Path, *, log: Callable
     result.add(Figure("today's queue with every card due, in-process (`Session.start`)", target=0.2,
                       floor=queue_floor.name, samples=samples, peaks_kb=[peak], note=f"{result.cards:,} cards due"))
     shutil.rmtree(due_home)
+    bench_sync(result, home, work, runs, now, start_floor)
     return result
+
+
+def copy_database(home: Path, target: Path, environment: dict[str, str]) -> None:
+    """Copy a home's database into another home with SQLite's online backup."""
+    checked(run([PYTHON, "-c", "import sqlite3,sys; a=sqlite3.connect(sys.argv[1]); b=sqlite3.connect(sys.argv[2]);"
+                 " a.backup(b); b.close()", str(home / "ckaquiz.db"), str(target / "ckaquiz.db")], environment),
+            "copying the collection")
+
+
+SYNC_EVENTS = 100_000
+"""Events of the two other devices in the sync folder (at the full size; in proportion below it)."""
+
+
+def bench_sync(result: Result, home: Path, work: Path, runs: int, now: datetime, start_floor: Figure) -> None:
+    """A warm command with and without sync (3 devices), and a first exchange applying every event."""
+    from sync_history import write_device_events
+
+    events = max(600, min(SYNC_EVENTS, result.reviews // 10))
+    environment = environment_for(home, now)
+    plain = result.add(Figure("warm `ckaquiz decks`, sync not set up", floor=start_floor.name, memory_only=True))
+    measure(plain, runs, lambda: run([*CKAQUIZ, "decks"], environment))
+    sync_home = work / "sync-home"
+    new_home(sync_home)
+    copy_database(home, sync_home, environment)
+    (sync_home / "config.toml").write_text(LEARNER_CONFIG, encoding="utf-8")
+    folder = work / "sync-folder"
+    shutil.rmtree(folder, ignore_errors=True)
+    sync_environment = environment_for(sync_home, now)
+    checked(run([*CKAQUIZ, "sync", "init", str(folder)], sync_environment), "sync init")
+    checked(run([*CKAQUIZ, "sync"], sync_environment), "publishing this device's history")
+    card_ids = sorted(card_kinds(home))
+    for device in ("bench-b", "bench-c"):
+        write_device_events(folder, device, card_ids, events // 2, start=now - timedelta(days=30))
+    first = result.add(Figure(f"first `ckaquiz sync` applying {events:,} events of 2 devices", target=2.0,
+                              floor=start_floor.name))
+    measure(first, 1, lambda: checked(run([*CKAQUIZ, "sync"], sync_environment), "the first exchange"))
+    warm = result.add(Figure(f"warm `ckaquiz decks` with sync (3 devices, {events:,} events in the folder)",
+                             floor=start_floor.name, memory_only=True,
+                             note="target: at most 20 ms more than without sync"))
+    measure(warm, runs, lambda: run([*CKAQUIZ, "decks"], sync_environment))
+    if warm.samples and plain.samples:
+        warm.note += f"; {1000 * (warm.median - plain.median):+.0f} ms measured"
+    shutil.rmtree(sync_home)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 # the table ---------------------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ HELP_PAGES = [["study"], ["review"], ["import"], ["decks"], ["cards"], ["check"]
 def test_every_help_page_has_an_example_and_names_no_python_type(command: list[str]) -> None:
     result = run_cli(*command, "--help", env={"COLUMNS": "150"})
     assert result.returncode == 0
-    usage, _, rest = result.stdout.partition("\n")
+    _usage, _, rest = result.stdout.partition("\n")
     assert "ckaquiz " in rest, "an example command"  # beyond the usage line
     assert not re.search(r"<(?:str|int|float|bool|path|file|list\[\w+\])>", result.stdout, re.IGNORECASE), result.stdout
     assert not re.search(r"\s(?:TEXT|INTEGER|FLOAT)\b", result.stdout), result.stdout

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pexpect
 import pytest
 
 from ckaquiz.assessment import assess_response, option_number
