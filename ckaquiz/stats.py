@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ckaquiz.clock import study_day_start
 from ckaquiz.config import Settings
 from ckaquiz.errors import ConfigError
+from ckaquiz.exam_trend import ExamTrend, combined_readiness, exam_trend
 from ckaquiz.filters import Filters, tag_matches
 from ckaquiz.model import CardKind, CardState, Rating, Review, Schedule
 from ckaquiz.store import StoredCard
@@ -731,6 +732,8 @@ class Stats:
     leeches: tuple[Leech, ...]
     readiness: Readiness | None
     recall_progress: tuple[TopicProgress, ...]
+    exams: ExamTrend | None = None
+    """Finished mock exams, whose recent scores `exam_readiness` folds into readiness."""
     recall_topic_count: int | None = None
     """Topics recalled at least 3 times, when `recall_progress` may hold only the first few (the screen's)."""
 
@@ -762,6 +765,7 @@ class Stats:
             },
             "leeches": {"lapses": self.leech_lapses, "cards": [leech.to_dict() for leech in self.leeches]},
             "readiness": None if self.readiness is None else self.readiness.to_dict(),
+            **_exam_keys(self),
             "recall_progress": [topic.to_dict() for topic in self.recall_progress] if recall_progress else [],
         }
 
@@ -1010,7 +1014,18 @@ def collect_stats(
         readiness=domains,
         recall_progress=progress,
         recall_topic_count=topic_count,
+        exams=exam_trend(store),
     )
+
+
+def _exam_keys(stats: Stats) -> dict[str, Any]:
+    """The keys mock exams add to `stats --json`: `exams` and `exam_readiness`."""
+    card_score = None if stats.readiness is None else stats.readiness.score
+    combined = combined_readiness(card_score, stats.exams)
+    return {
+        "exams": None if stats.exams is None else stats.exams.to_dict(),
+        "exam_readiness": None if combined is None else round(combined, 4),
+    }
 
 
 def _recall_progress_of(
