@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ckaquiz.clock import study_day, study_day_start
 from ckaquiz.config import DEFAULT_LEECH_LAPSES, Settings
 from ckaquiz.domains import CKA_DOMAINS, ExamDomain
+from ckaquiz.exam_trend import ExamTrend, combined_readiness, exam_trend
 from ckaquiz.filters import Filters, tag_matches
 from ckaquiz.model import CardKind, CardState, Schedule
 from ckaquiz.store import (
@@ -513,6 +514,8 @@ class Stats:
     leeches: tuple[Leech, ...]
     readiness: Readiness | None
     recall_progress: tuple[TopicProgress, ...]
+    exams: ExamTrend | None = None
+    """Finished mock exams, whose recent scores `exam_readiness` folds into readiness."""
     recall_topic_count: int | None = None
     """Topics recalled at least 3 times, when `recall_progress` may hold only the first few (the screen's)."""
 
@@ -547,6 +550,7 @@ class Stats:
             },
             "leeches": {"lapses": self.leech_lapses, "cards": [leech.to_dict() for leech in self.leeches]},
             "readiness": None if self.readiness is None else self.readiness.to_dict(),
+            **_exam_keys(self),
             "recall_progress": recall_progress,
         }
 
@@ -775,7 +779,18 @@ def collect_stats(
         readiness=domains,
         recall_progress=progress,
         recall_topic_count=topic_count,
+        exams=exam_trend(store),
     )
+
+
+def _exam_keys(stats: Stats) -> dict[str, Any]:
+    """The keys mock exams add to `stats --json`: `exams` and `exam_readiness`."""
+    card_score = None if stats.readiness is None else stats.readiness.score
+    combined = combined_readiness(card_score, stats.exams)
+    return {
+        "exams": None if stats.exams is None else stats.exams.to_dict(),
+        "exam_readiness": None if combined is None else round(combined, 4),
+    }
 
 
 def _recall_progress_of(

@@ -12,7 +12,7 @@ from ckaquiz.decks.loader import load_decks
 from ckaquiz.exam import ExamTask, draw_paper, exam_tasks, grade_step, score_paper
 from ckaquiz.stats import CKA_DOMAINS
 
-MINIMUM_TASKS = 44
+MINIMUM_TASKS = 66
 SHARE_TOLERANCE = 0.05
 KUBERNETES_DOCS = "https://kubernetes.io/docs/"
 

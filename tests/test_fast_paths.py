@@ -8,8 +8,8 @@ today's queue, the `cards --json` text and typer's coercion of option values.
 from __future__ import annotations
 
 import dataclasses
-import io
 import hashlib
+import io
 import json
 import os
 import shutil

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ckaquiz.collection import Collection
-from ckaquiz.importing import source_decks, transient_source
 from ckaquiz.decks.obsidian import PLUGIN_SETTINGS
+from ckaquiz.importing import source_decks, transient_source
 from ckaquiz.model import Card, CardKind, CardState
 from tests.conftest import FrozenClock, run_cli
 

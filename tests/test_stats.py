@@ -331,6 +331,8 @@ def test_json_view_is_plain_data(stats: Stats) -> None:
         "weakest",
         "leeches",
         "readiness",
+        "exams",
+        "exam_readiness",
         "recall_progress",
     }
     assert math.isclose(document["readiness"]["score"], round(stats.readiness.score, 4))  # type: ignore[union-attr]

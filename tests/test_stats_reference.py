@@ -33,18 +33,6 @@ from ckaquiz.stats import (
     leeches,
     study_day,
 )
-from ckaquiz.store.history import ScoredAttempt
-from tests.conftest import FrozenClock
-from tests.reference_stats import (
-    card_counts,
-    due_forecast,
-    readiness,
-    recall_progress,
-    review_calendar,
-    today_summary,
-    true_retention,
-    weakest,
-)
 from ckaquiz.store import (
     ScoredAttempt,
     cards_studied_on,
@@ -57,6 +45,16 @@ from ckaquiz.store import (
     undo_review,
 )
 from tests.conftest import FrozenClock
+from tests.reference_stats import (
+    card_counts,
+    due_forecast,
+    readiness,
+    recall_progress,
+    review_calendar,
+    today_summary,
+    true_retention,
+    weakest,
+)
 from tests.stats_helpers import DAYS, START, simulate, utc_timezone  # noqa: F401
 from tests.summary_helpers import add_attempt, assert_summaries_hold
 

@@ -27,8 +27,8 @@ from ckaquiz.stats import (
     WeakSpot,
     collect_stats,
 )
-from ckaquiz.ui.format import duration
 from ckaquiz.store import record_attempt_in_transaction
+from ckaquiz.ui.format import duration
 from ckaquiz.ui.stats_view import (
     SPARK_ATTEMPTS,
     TOPICS_SHOWN,

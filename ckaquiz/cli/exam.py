@@ -38,6 +38,13 @@ def exam(
         bool, typer.Option("--editor", help="Write answers in $EDITOR instead of the built-in editor.")
     ] = False,
     plain: PlainOption = False,
+    schedule: Annotated[
+        bool,
+        typer.Option(
+            "--schedule",
+            help="Log each scored task as a review of its card: all points Good, at least 80 % Hard, less Again.",
+        ),
+    ] = False,
 ) -> None:
     """A timed mock CKA exam: tasks weighted by domain, scored against the 66 % pass mark.
 
@@ -92,6 +99,14 @@ def exam(
         from ckaquiz.ui.exam_plain import PlainExamFrontEnd
 
         PlainExamFrontEnd(attempt, sys.stdin, sys.stdout).run()
+    if schedule and attempt.result is not None:
+        from ckaquiz.exam_schedule import schedule_results
+
+        logged = schedule_results(collection, attempt.result, exam_id=attempt.id)
+        say(
+            f"logged {len(logged)} task reviews: "
+            + ", ".join(f"{item.card_id} {item.rating.name.lower()}" for item in logged)
+        )
 
 
 def _history(store: object, *, as_json: bool) -> None:

@@ -244,6 +244,27 @@ def readiness_view(readiness: Readiness | None) -> RenderableType:
     return Group(table, summary)
 
 
+def exams_view(stats: Stats) -> Text:
+    """The last finished mock exams (date, score, pass or fail), their trend, and readiness with them."""
+    from ckaquiz.exam_trend import READINESS_ATTEMPTS, combined_readiness
+
+    trend = stats.exams
+    if trend is None:
+        return Text("no mock exam finished yet: ckaquiz exam", style="dim")
+    text = Text()
+    for item in trend.attempts:
+        text.append(f"  {item.finished_at:%Y-%m-%d}  {item.percent:5.1f}%  ")
+        text.append("pass" if item.passed else "fail", style="green" if item.passed else "red")
+        text.append("\n")
+    if trend.trend is not None:
+        text.append(f"trend {trend.trend:+.1f} points over the last {len(trend.attempts)} attempts\n")
+    combined = combined_readiness(None if stats.readiness is None else stats.readiness.score, trend)
+    if combined is not None:
+        text.append(f"readiness with exams {percent(combined)}", style="bold")
+        text.append(f" (half cards, half the mean of the last {READINESS_ATTEMPTS} exam scores)")
+    return text
+
+
 def sparkline(scores: Sequence[float]) -> str:
     """Coverage 0..1 as block heights, one character per attempt."""
     return "".join(BAR_EIGHTHS[max(1, min(8, round(score * 8)))] for score in scores)
@@ -288,6 +309,8 @@ def stats_view(stats: Stats) -> Group:
         leeches_view(stats.leeches, stats.leech_lapses),
         _heading("CKA readiness"),
         readiness_view(stats.readiness),
+        _heading("Mock exams"),
+        exams_view(stats),
         _heading("Progress"),
         recall_progress_view(stats.recall_progress, stats.recall_topics),
     )
