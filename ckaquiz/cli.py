@@ -466,12 +466,34 @@ def decks(
 
 
 @app.command()
+def unsuspend(
+    context: typer.Context,
+    card_ids: Annotated[list[str], typer.Argument(help="Ids of suspended cards (see `ckaquiz cards --suspended`).")],
+) -> None:
+    """Let suspended cards back into study and review queues.
+
+    \b
+    Examples:
+      ckaquiz unsuspend cka-static-pods:kubelet
+    """
+    from ckaquiz.store.marks import unsuspend_ids
+
+    shared = shared_context(context)
+    try:
+        changed = unsuspend_ids(shared.collection.store, card_ids)
+    except CkaquizError as error:
+        raise fail(str(error)) from None
+    shared.console.print(f"unsuspended {plural(changed, 'card')}")
+
+
+@app.command()
 def cards(
     context: typer.Context,
     deck: DeckOption = [],
     tag: TagOption = [],
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array (a stable format for scripts).")] = False,
     retired: Annotated[bool, typer.Option("--retired", help="Include retired cards.")] = False,
+    suspended: Annotated[bool, typer.Option("--suspended", help="Only the suspended cards.")] = False,
 ) -> None:
     """List cards with their scheduling state.
 
@@ -490,10 +512,21 @@ def cards(
         _refresh(shared)
         filters = _filters(deck, tag)
         validate_filters(shared.collection, filters)
-        if as_json:  # streamed: a listing of 100,000 cards never sits in memory whole
+        if suspended:
+            from ckaquiz.catalog import card_record
+            from ckaquiz.store.marks import suspended_numbers
+
+            held = set(suspended_numbers(shared.collection.store))
+            found = [stored for stored in matching_cards(shared.collection, filters, include_retired=retired)
+                     if stored.number in held]
+            if as_json:
+                write_records_json((card_record(stored) for stored in found), sys.stdout)
+                return
+        elif as_json:  # streamed: a listing of 100,000 cards never sits in memory whole
             write_records_json(iter_matching_records(shared.collection, filters, include_retired=retired), sys.stdout)
             return
-        found = matching_cards(shared.collection, filters, include_retired=retired)
+        else:
+            found = matching_cards(shared.collection, filters, include_retired=retired)
     except CkaquizError as error:
         raise fail(str(error)) from None
     from rich.table import Table

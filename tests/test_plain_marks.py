@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -60,3 +61,26 @@ def test_flag_twice_unflags_and_the_card_is_still_graded(isolated_home: Path, tm
     assert database.execute("SELECT count(*) FROM card_marks").fetchone()[0] == 0
     assert database.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
     database.close()
+
+
+def test_cards_suspended_lists_them_and_unsuspend_brings_them_back(isolated_home: Path, tmp_path: Path) -> None:
+    setup_home(isolated_home, tmp_path)
+    assert run_cli("study", "--plain", input_text="kubelet\n!\nq\n", env={"CKAQUIZ_NOW": MORNING}).returncode == 0
+    listed = run_cli("cards", "--suspended", "--json", env={"CKAQUIZ_NOW": MORNING})
+    assert listed.returncode == 0, listed.stderr
+    assert [card["id"] for card in json.loads(listed.stdout)] == ["week:kubelet"]
+    piped = run_cli("cards", "--suspended", env={"CKAQUIZ_NOW": MORNING})
+    assert [line.split("\t")[0] for line in piped.stdout.splitlines()] == ["week:kubelet"]
+
+    unknown = run_cli("unsuspend", "week:kubelet", "week:nothing")
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip().splitlines() == [unknown.stderr.strip()] and "week:nothing" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    still = run_cli("cards", "--suspended", "--json", env={"CKAQUIZ_NOW": MORNING})
+    assert [card["id"] for card in json.loads(still.stdout)] == ["week:kubelet"]  # nothing changed
+
+    back = run_cli("unsuspend", "week:kubelet")
+    assert back.returncode == 0, back.stderr
+    assert json.loads(run_cli("cards", "--suspended", "--json").stdout) == []
+    again = run_cli("study", "--plain", input_text="q\n", env={"CKAQUIZ_NOW": EVENING})
+    assert card_headers(again.stdout)[:1] == ["week:kubelet"]
