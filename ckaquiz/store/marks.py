@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from ckaquiz.errors import UsageError
 from ckaquiz.store.database import Store
 from ckaquiz.store.rows import from_text, to_text
 
@@ -81,6 +82,20 @@ def suspended_numbers(store: Store) -> list[int]:
         "SELECT card_number FROM card_marks WHERE suspended_at IS NOT NULL ORDER BY card_number"
     )
     return [int(row[0]) for row in rows]
+
+
+def unsuspend_ids(store: Store, card_ids: Iterable[str]) -> int:
+    """Let the cards with these ids back into queues; returns how many were suspended.
+
+    Every id is checked before anything changes: an unknown one is a `UsageError` naming it.
+    """
+    numbers: list[int] = []
+    for card_id in card_ids:
+        stored = store.card(card_id)
+        if stored is None:
+            raise UsageError(f"unknown card id '{card_id}' (see `ckaquiz cards`)")
+        numbers.append(stored.number)
+    return unsuspend(store, numbers)
 
 
 def _set(store: Store, numbers: Iterable[int], column: str, value: str | None) -> None:

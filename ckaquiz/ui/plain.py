@@ -3,7 +3,10 @@
 Each card starts with `--- card N/M ID` and its prompt. Then one answer line (recall and
 manifest cards: lines up to a line holding only `.`), the answer, and a grade line:
 `1`-`4` or `again`/`hard`/`good`/`easy`, `s` to skip, `u` to undo, `q` to quit; an empty
-line accepts a suggested grade. End of input ends the session cleanly. The last line is
+line accepts a suggested grade. `!` suspends the card (line `suspended`) and `-` buries it until
+the next study day (line `buried until <ISO time>`), both without a review, the next card
+following; `f` flags or unflags it (line `flagged` or `unflagged`) and asks for the grade again.
+End of input ends the session cleanly. The last line is
 `reviewed N cards: again A, hard H, good G, easy E`.
 
 What is typed for a card is kept as its draft until the card is graded (saved line by line,
@@ -130,13 +133,27 @@ class PlainFrontEnd:
             if word in {"s", "skip"}:
                 self.session.skip()
                 return True
+            if word in {"!", "suspend"}:
+                self.session.suspend()
+                self._print("suspended")
+                return True
+            if word in {"-", "bury"}:
+                until = self.session.bury()
+                self._print(f"buried until {until.isoformat()}")
+                return True
+            if word in {"f", "flag"}:
+                self._print("flagged" if self.session.toggle_flag() else "unflagged")
+                continue
             if word in {"u", "undo"}:
                 undone = self.session.undo()
                 self._print("undone" if undone is not None else "nothing to undo; the card again, with your answer")
                 return True
             rating = suggested if word == "" and suggested is not None else Rating.parse(word)
             if rating is None:
-                self._print("please answer 1-4, again, hard, good, easy, s (skip), u (undo) or q (quit)")
+                self._print(
+                    "please answer 1-4, again, hard, good, easy, s (skip), u (undo),"
+                    " ! (suspend), - (bury), f (flag) or q (quit)"
+                )
                 continue
             duration = int((time.monotonic() - started) * 1000)
             self.session.answer(rating, duration_ms=duration, response=response, assessment=assessment)

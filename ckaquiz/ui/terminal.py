@@ -1,6 +1,7 @@
 """The Rich terminal UI: panels, a blank-page editor with a timer, and a grade picker.
 
-Keys: 1-4 (or arrows and Enter) grade, `u` undoes the last grade, `q` ends the session;
+Keys: 1-4 (or arrows and Enter) grade, `u` undoes the last grade, `s` skips, `!` suspends the card,
+`-` buries it until the next study day, `f` flags or unflags it, `q` ends the session;
 Ctrl-C ends it cleanly too. In the editors, Ctrl-D (or Esc then Enter) submits.
 
 What is typed is saved as the card's draft every second while typing, on Ctrl-C and on SIGTERM
@@ -96,6 +97,9 @@ class CtrlC:
 UNDO = "undo"
 QUIT = "quit"
 SKIP = "skip"
+SUSPEND = "suspend"
+BURY = "bury"
+FLAG = "flag"
 
 
 class TerminalFrontEnd:
@@ -164,10 +168,22 @@ class TerminalFrontEnd:
                 render.assessment_view(card.kind, assessment.result, assessment.lines, points_shown=verdict is not None)
             )
         choice = self._grade(item, assessment.suggested if assessment else None)
+        while choice == FLAG:
+            flagged = self.session.toggle_flag()
+            self.console.print("[yellow]flagged[/]" if flagged else "[yellow]unflagged[/]")
+            choice = self._grade(item, assessment.suggested if assessment else None)
         if choice == QUIT:
             return False
         if choice == SKIP:
             self.session.skip()
+            return True
+        if choice == SUSPEND:
+            self.session.suspend()
+            self.console.print("[yellow]suspended: `ckaquiz unsuspend` brings it back[/]")
+            return True
+        if choice == BURY:
+            until = self.session.bury()
+            self.console.print(f"[yellow]buried until {until:%Y-%m-%d %H:%M}[/]")
             return True
         if choice == UNDO:
             undone = self.session.undo()
@@ -225,7 +241,8 @@ def grade_prompt(
     watch: Callable[[Any], None] | None = None,
     **prompt_options: Any,
 ) -> Any:
-    """Ask for a grade: 1-4 pick at once, arrows and Enter too, `u` undo, `s` skip, `q` quit."""
+    """Ask for a grade: 1-4 pick at once, arrows and Enter too, `u` undo, `s` skip, `!` suspend,
+    `-` bury, `f` flag, `q` quit."""
     import questionary
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
@@ -233,6 +250,11 @@ def grade_prompt(
     choices += [
         questionary.Choice("Undo last grade", value=UNDO, shortcut_key="u"),
         questionary.Choice("Skip this card", value=SKIP, shortcut_key="s"),
+        # questionary takes only letters and digits as shortcuts: `!` and `-` are shown in the
+        # titles and bound below, with the rest
+        questionary.Choice("!) Suspend this card", value=SUSPEND, shortcut_key=False),
+        questionary.Choice("-) Bury until tomorrow", value=BURY, shortcut_key=False),
+        questionary.Choice("Flag or unflag", value=FLAG, shortcut_key="f"),
         questionary.Choice("Quit", value=QUIT, shortcut_key="q"),
     ]
     # The suggestion is the default; with none (a self-graded card), Good is, so that Enter out of
@@ -250,8 +272,9 @@ def grade_prompt(
     application = question.application
     control = next(found for found in application.layout.find_all_controls() if isinstance(found, InquirerControl))
     immediate = KeyBindings()
+    keys: dict[object, str] = {SUSPEND: "!", BURY: "-"}
     for index, choice in enumerate(choices):
-        _bind_immediate(immediate, control, index, str(choice.shortcut_key), choice.value)
+        _bind_immediate(immediate, control, index, keys.get(choice.value, str(choice.shortcut_key)), choice.value)
     application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), immediate])
     if watch is not None:
         watch(application)
