@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from ckaquiz import scheduling
 from ckaquiz.config import Settings
 from ckaquiz.model import CardState, Rating, Schedule
+from ckaquiz.ui.format import format_interval
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 PASSING = (Rating.HARD, Rating.GOOD, Rating.EASY)
@@ -199,4 +200,4 @@ def test_a_plain_session_stores_the_interval_its_grade_line_showed(tmp_path: Pat
     changed = [card for card_id, card in after.items() if card_id in due and card["due"] != due[card_id]]
     assert len(changed) == 1
     stored = datetime.fromisoformat(changed[0]["due"]) - datetime.fromisoformat(later)
-    assert scheduling.format_interval(stored) == shown
+    assert format_interval(stored) == shown

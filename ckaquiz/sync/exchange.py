@@ -110,19 +110,18 @@ def _make_events(
     connection: sqlite3.Connection, device: str, pending: list[tuple[int, str, int]], now: datetime
 ) -> None:
     seq = sync_state.take_seq(connection, len(pending))
-    rows: list[tuple[Any, ...]] = []
     for _, kind, ref in pending:
         made = _local_event(connection, device, seq, kind, ref, now)
         if made is None:
             continue
         event, review_id = made
-        rows.append((event.id, device, seq, kind, event.card, event.at, review_id, 1, encode(event)))
+        # each event is written before the next is made: an undo in the same batch names its review's event
+        connection.execute(
+            "INSERT OR IGNORE INTO sync_events (id, device, seq, kind, card_id, at, review_id, applied, line)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (event.id, device, seq, kind, event.card, event.at, review_id, 1, encode(event)),
+        )
         seq += 1
-    connection.executemany(
-        "INSERT OR IGNORE INTO sync_events (id, device, seq, kind, card_id, at, review_id, applied, line)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
 
 
 def _local_event(
