@@ -52,6 +52,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from ckaquiz.markup import MARKDOWN_LINK, URL, WIKILINK
 from ckaquiz.model import Rating
 from ckaquiz.sentences import sentences as split_sentences
 from ckaquiz.text import compatibility_form
@@ -453,10 +454,6 @@ _KOREAN_TRANSLATIONS = {
 
 # Bracket classes exclude `[` and spans stay on one line, so that no pattern backtracks
 # quadratically on a run of brackets or backticks.
-_WIKI_LINK = re.compile(r"!?\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
-_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
-_LINK = re.compile(r"\[([^\[\]\n]*)\]\([^()\n]*\)")
-_URL = re.compile(r"https?://\S+")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _EMPHASIS_SPAN = re.compile(r"(?<!`)(`++)([^`\n]+)\1(?!`)|(\*\*|__|==|~~)([^\n]+?)\3")
 _MARKUP = re.compile(r"`+|\*\*|__|==|~~")
@@ -487,10 +484,9 @@ def _unicode_normalise(text: str) -> str:
 
 def _strip_markup(text: str) -> str:
     """Remove Markdown markup but keep the words and their case."""
-    text = _URL.sub(" ", text)
-    text = _IMAGE.sub(" ", text)
-    text = _WIKI_LINK.sub(_wiki_link_text, text)
-    text = _LINK.sub(r"\1", text)
+    text = URL.sub(" ", text)
+    text = WIKILINK.sub(_wiki_link_text, text)
+    text = MARKDOWN_LINK.sub(lambda match: " " if match.group("embed") else match.group("text"), text)
     text = _HTML_TAG.sub(" ", text)
     text = _LIST_MARKER.sub(" ", text)
     text = _CHECKBOX.sub(" ", text)
@@ -499,11 +495,10 @@ def _strip_markup(text: str) -> str:
 
 
 def _wiki_link_text(match: re.Match[str]) -> str:
-    alias = match.group(2)
+    alias = match.group("alias")
     if alias:
         return alias
-    target = match.group(1).split("#")[0]
-    return target.rsplit("/", 1)[-1]
+    return match.group("target").split("#")[0].rsplit("/", 1)[-1]
 
 
 def normalise_text(text: str) -> str:

@@ -12,12 +12,11 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from ckaquiz.markup import WIKILINK
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-_EMBED = re.compile(r"!\[\[([^\]|\n]{1,500})(?:\|[^\]\n]{0,200})?\]\]")
-_WIKI_LINK = re.compile(r"(?<!!)\[\[([^\]|\n]{1,500})(?:\|([^\]\n]{1,200}))?\]\]")
-_HIGHLIGHT = re.compile(r"==(?=\S)([^=\n]{1,2000}?)(?<=\S)==")
 
 
 @cache
@@ -49,9 +48,14 @@ def _highlight(code: str, language: str, _attributes: str) -> str:
 
 def _obsidian_to_commonmark(text: str) -> str:
     """Obsidian's `![[image.png]]` as an image, `[[Note|label]]` as its label, `==mark==` kept as text."""
-    text = _EMBED.sub(lambda match: f"![{match.group(1)}](<{match.group(1).strip()}>)", text)
-    text = _WIKI_LINK.sub(lambda match: match.group(2) or match.group(1), text)
-    return text
+
+    def commonmark(match: re.Match[str]) -> str:
+        target = match.group("target")
+        if match.group("embed"):
+            return f"![{target}](<{target.strip()}>)"
+        return match.group("alias") or target
+
+    return WIKILINK.sub(commonmark, text)
 
 
 def to_html(markdown: str) -> str:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-_URL = re.compile(r"https?://\S+")
+from ckaquiz.markup import URL
+
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -400,7 +401,7 @@ def inline_split(masked: str, options: MarkdownOptions) -> tuple[int, int, bool]
         and " " not in single_separator
     ):
         return None
-    masked = _URL.sub(lambda match: " " * len(match.group(0)), masked)
+    masked = URL.sub(lambda match: " " * len(match.group(0)), masked)
     double = masked.find(options.double_separator) if options.double_separator else -1
     if double > 0:
         return double, len(options.double_separator), True

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
+from ckaquiz.markup import CALLOUT
+
 _INLINE_CODE = re.compile(r"(`+)(.+?)\1")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 _TASK = re.compile(r"^\[[ xX]\]\s*")
 _SEPARATOR_CELL = re.compile(r":?-{2,}:?")
 _QUOTE = re.compile(r"^\s*>\s?")
-_CALLOUT = re.compile(r"^\[!\w+\][+-]?\s*")
 
 
 def mask_inline_code(line: str) -> str:
@@ -91,7 +92,7 @@ def key_points(lines: list[str]) -> list[str]:
         if text[0] == ">":
             text = _QUOTE.sub("", text)
         if text.startswith("[!"):
-            text = _CALLOUT.sub("", text)
+            text = CALLOUT.sub(lambda callout: callout.group("title"), text)
         text = text.strip()
         head = text[:1]
         item = _LIST_ITEM.match(text) if head and (head in "-*+" or head.isdigit()) else None

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -44,6 +43,7 @@ from ckaquiz.decks.inline import (
 )
 from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
 from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, entry_field_lines, safe_compose
+from ckaquiz.markup import MARKDOWN_LINK, URL, WIKILINK, readable
 from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
 
 PROMPT_SEPARATOR = " › "
@@ -53,9 +53,6 @@ _REFERENCE = re.compile(r"^\s*reference:\s*(<?https?://\S+?>?)\s*$", re.IGNORECA
 _PITFALLS = re.compile(r"^\s*pitfalls:\s*([\w./-]+(?:\s*,\s*[\w./-]+)*)\s*$", re.IGNORECASE)
 """`Pitfalls: id, id`: bank misconceptions a section's recall answers are also checked against."""
 _PITFALLS_LINE = re.compile(r"\n[^\S\n]*(?i:pitfalls):")
-_WIKILINK = re.compile(r"(!?)\[\[([^\[\]]+?)\]\]")
-_MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()\s]*)\)")
-_URL = re.compile(r"https?://\S+")
 _TASK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ xX/-]\]")
 _BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\s*$")
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -123,10 +120,10 @@ def inline_tags(masked_line: str) -> list[str]:
 def tag_link_tags(masked_line: str, tag_folder: str | None = None) -> list[str]:
     """Tags written as links into a tag folder: `[[03 - Tags/2025-03|2025-03]]` gives `2025-03`."""
     tags: list[str] = []
-    for match in _WIKILINK.finditer(masked_line):
-        if match.group(1):
+    for match in WIKILINK.finditer(masked_line):
+        if match.group("embed"):
             continue
-        target = re.split(r"\\?\|", match.group(2), maxsplit=1)[0].strip()
+        target = match.group("target").strip()
         parts = [part.strip() for part in target.split("/")]
         if len(parts) < 2:
             continue
@@ -138,28 +135,6 @@ def tag_link_tags(masked_line: str, tag_folder: str | None = None) -> list[str]:
         if is_tag and parts[-1]:
             tags.append(parts[-1].removesuffix(".md"))
     return tags
-
-
-def readable(text: str) -> str:
-    """Obsidian syntax as plain reading text: link text for links, `[image: name]` for images."""
-    if "[" not in text:
-        return text  # both kinds of link start with `[`
-
-    def wikilink(match: re.Match[str]) -> str:
-        parts = re.split(r"\\?\|", match.group(2), maxsplit=1)
-        target, alias = parts[0], parts[1] if len(parts) > 1 else ""
-        if match.group(1):
-            return f"[image: {Path(target.strip()).name}]"
-        shown = alias.strip() or target.split("#")[0].split("/")[-1].strip() or target.strip()
-        return shown
-
-    def markdown_link(match: re.Match[str]) -> str:
-        if match.group(1):
-            name = Path(match.group(3)).name or match.group(2)
-            return f"[image: {name.replace('%20', ' ')}]"
-        return match.group(2) or match.group(3)
-
-    return _MARKDOWN_LINK.sub(markdown_link, _WIKILINK.sub(wikilink, text))
 
 
 def split_frontmatter(lines: list[str]) -> tuple[int, int] | None:
@@ -618,11 +593,11 @@ def _is_study_line(line: _Line) -> bool:
     # Each substitution runs only when the text holds what its pattern needs.
     stripped = text
     if "](" in stripped:
-        stripped = _MARKDOWN_LINK.sub(" ", stripped)
+        stripped = MARKDOWN_LINK.sub(" ", stripped)
     if "[[" in stripped:
-        stripped = _WIKILINK.sub(" ", stripped)
+        stripped = WIKILINK.sub(" ", stripped)
     if "http" in stripped:
-        stripped = _URL.sub(" ", stripped)
+        stripped = URL.sub(" ", stripped)
     if "#" in stripped:
         stripped = _INLINE_TAG.sub(" ", stripped)
     if stripped[:1].isdigit() or stripped[:1].isspace():

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ckaquiz.markup import CALLOUT, URL
+
 MAX_POINTS = 12
 """The most key points one recall card holds: beyond that, nobody recalls a card whole."""
 MAX_TITLE_CHARACTERS = 40
@@ -56,10 +58,8 @@ _CODE_LIKE = re.compile(r"[`/=|$<>{}\[\]]|\s-{1,2}\w")
 _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
 _BOLD_LINE = re.compile(r"^\s*(?:\*\*([^*]+?)\*\*|__([^_]+?)__)\s*:?\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
-_CALLOUT_TITLE = re.compile(r"^\s*>\s*\[![\w-]+\][+-]?")
 _TEMPLATE_FIELD = re.compile(r"\{\{[^{}]*\}\}|<%.*?%>")
 _WORD = re.compile(r"[^\W_]+")
-_URL = re.compile(r"<?https?://\S+")
 _IMAGE = re.compile(r"\[image: [^\]]*\]")
 _TASK_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ xX/-]\]")
 WRAPPER_WORDS = frozenset({"show", "hide", "solution", "answer", "details", "click", "정답", "풀이", "보기", "해설"})
@@ -312,7 +312,7 @@ def point_lines(lines: Sequence[str]) -> list[str]:
             if _LIST_ITEM.match(following) and not _TASK_ITEM.match(following):
                 pending_lead_in = text
             continue  # a lead-in is no point of its own
-        if "http" in text and _URL.sub("", text).rstrip().endswith(":"):
+        if "http" in text and URL.sub("", text).rstrip().endswith(":"):
             continue  # `More on this: https://…`: a link under a lead-in
         cleaned = _strip_tags(line) if "<" in line else line
         if "[image:" in cleaned:
@@ -333,7 +333,7 @@ def point_lines(lines: Sequence[str]) -> list[str]:
 def is_noise_line(line: str) -> bool:
     """Whether a line holds nothing a learner could say: markup, wrappers, titles of callouts, fields."""
     text = line.strip()
-    if _CALLOUT_TITLE.match(text):
+    if (callout := CALLOUT.match(text)) and callout.group("quote"):
         return True
     if "<" in text and _HTML_TAG.search(text):
         remainder = _HTML_TAG.sub(" ", text).strip()

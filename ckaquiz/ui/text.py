@@ -8,6 +8,7 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.markup import escape
 from rich.text import Text
 
+from ckaquiz.markup import CALLOUT, HIGHLIGHT, readable
 from ckaquiz.printable import neutralise
 
 __all__ = ["display_markdown", "markup_safe", "neutralise", "one_line", "plain_cell"]
@@ -39,14 +40,15 @@ def plain_cell(text: str, width: int | None = None) -> Text:
     return Text(one_line(text, width) if width is not None else neutralise(text))
 
 
-_CALLOUT = re.compile(r"^(\s*>\s*)\[!(\w+)\][+-]?\s*(.*)$", re.MULTILINE)
-_HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
 
 
 def display_markdown(text: str) -> str:
     """Deck or note Markdown made readable: Obsidian links as their text, callouts titled, highlights bold."""
-    from ckaquiz.decks.markdown import readable
+    shown = CALLOUT.sub(_callout_title, readable(neutralise(text)))
+    return HIGHLIGHT.sub(r"**\g<text>**", shown)
 
-    shown = readable(neutralise(text))
-    shown = _CALLOUT.sub(lambda match: f"{match.group(1)}**{match.group(2).capitalize()}: {match.group(3)}**", shown)
-    return _HIGHLIGHT.sub(r"**\1**", shown)
+
+def _callout_title(match: re.Match[str]) -> str:
+    if not match.group("quote"):
+        return match.group(0)  # a callout is a quote; `[!note]` alone is text
+    return f"{match.group('quote')}**{match.group('kind').capitalize()}: {match.group('title')}**"
