@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any
 from ckaquiz.decks.identity import KnownCard, match
 from ckaquiz.model import Card
 from ckaquiz.store.reviews import set_schedule_in_transaction
-from ckaquiz.store.rows import NEW_SCHEDULE_VALUES, chunks, content_values_and_hash, schedule_values, to_text
+from ckaquiz.store.rows import (
+    CONTENT_COLUMNS,
+    NEW_SCHEDULE_VALUES,
+    PLACE_COLUMNS,
+    chunks,
+    content_values_and_hash,
+    schedule_values,
+    to_text,
+)
 from ckaquiz.store.seed import seeded_schedule
 
 if TYPE_CHECKING:
@@ -142,12 +150,7 @@ def sync_source(
             path, card, known = continued.path, continued.card, continued.stored
             values, fingerprint = content_values_and_hash(card)
             if known is None:
-                connection.execute(
-                    "INSERT INTO cards (id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation,"
-                    " reference, fields, source_id, source_path, source_line, content_hash, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, source_id, path, card.source.line, fingerprint, stamp, stamp),
-                )
+                connection.execute(_INSERT, (*values, path, card.source.line, fingerprint, source_id, stamp, stamp))
                 seeded = seeded_schedule(card)
                 if seeded is not None:
                     number = connection.execute("SELECT number FROM cards WHERE id = ?", (card.id,)).fetchone()[0]
@@ -158,12 +161,7 @@ def sync_source(
             if known.content_hash == fingerprint and known.active and same_place and known.line == card.source.line:
                 counts.unchanged += 1
                 continue
-            connection.execute(
-                "UPDATE cards SET deck=?, kind=?, prompt=?, answer=?, tags=?, key_points=?, sibling_key=?,"
-                " explanation=?, reference=?, fields=?, source_id=?, source_path=?, source_line=?,"
-                " content_hash=?, active=1, retired_at=NULL, updated_at=? WHERE id=?",
-                (*values[1:], source_id, path, card.source.line, fingerprint, stamp, card.id),
-            )
+            connection.execute(_UPDATE, (*values[1:], path, card.source.line, fingerprint, source_id, stamp, card.id))
             if not known.active:
                 counts.revived += 1
             elif known.content_hash != fingerprint:
@@ -194,6 +192,15 @@ def sync_source(
     return counts
 
 
+_INSERT = (
+    f"INSERT INTO cards ({', '.join((*CONTENT_COLUMNS, *PLACE_COLUMNS))}, source_id, created_at, updated_at)"
+    f" VALUES ({', '.join('?' * (len(CONTENT_COLUMNS) + len(PLACE_COLUMNS) + 3))})"
+)
+_UPDATE = (
+    f"UPDATE cards SET {', '.join(f'{name}=?' for name in (*CONTENT_COLUMNS[1:], *PLACE_COLUMNS))},"
+    " source_id=?, active=1, retired_at=NULL, updated_at=? WHERE id=?"
+)
+"""A card's row written new, or continued (its id kept): the content and place columns, in `rows`' order."""
 _KNOWN = (
     "SELECT id, kind, prompt, answer, content_hash, active, source_id, source_path, source_line FROM cards"
 )
