@@ -711,3 +711,25 @@ def test_text_fields_are_written_as_json_writes_them(fields: dict[str, str]) -> 
     expected = (json.dumps(fields, ensure_ascii=False), json.dumps(fields, ensure_ascii=False, sort_keys=True))
     assert _fields_json(fields, {}) == expected
     assert _fields_json(fields, None) == expected
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_deck_counts_made_in_sql_are_the_counts_of_the_matching_cards(studied: Collection, filters: Filters) -> None:
+    from ckaquiz.catalog import DeckRow, deck_rows
+    from ckaquiz.model import CardState
+
+    now = studied.now()
+    day_end = studied.study_day_start() + timedelta(days=1)
+    expected: dict[str, list[int]] = {}
+    for stored in matching_cards(studied, filters):
+        card, schedule = stored.card, stored.schedule
+        counts = expected.setdefault(card.deck, [0, 0, 0, 0])
+        counts[0] += 1
+        learning = schedule.state in (CardState.LEARNING, CardState.RELEARNING)
+        counts[1] += schedule.state is CardState.NEW
+        counts[2] += learning
+        if schedule.due is not None and (schedule.due <= now if learning else schedule.state is CardState.REVIEW and schedule.due < day_end):
+            counts[3] += 1
+    assert deck_rows(studied, filters) == [DeckRow(name, *counts) for name, counts in sorted(expected.items())]
+    if filters == Filters():
+        assert any(row.learning for row in deck_rows(studied, filters)), "the fixture has learning cards to count"
