@@ -868,24 +868,24 @@ def _readable_points(points: list[str], options: MarkdownOptions) -> list[str]:
 
 def _topic_card(work: _SectionWork, topic: Any, points: list[str], number: int, count: int, *, named: bool) -> Card:
     """One topic's recall card (or one part of a long topic's): the heading path and topic title as prompt."""
-    from ckaquiz.decks.topics import SourceLine, Topic, topic_title
+    from ckaquiz.decks.topics import identity_title, topic_title
 
     section, context = work.section, work.context
     if not named:
-        title = ""
-    elif topic.title:
-        title = topic_title(topic)
-    else:  # an untitled topic is named by the first words of its first point
-        first: list[SourceLine] = [_Line(0, "", "", points[0])]
-        title = topic_title(Topic("", topic.line, first))
+        title = named_by = ""
+    else:  # an untitled topic is named by a short title of its first point, its id by that point's first words
+        title = topic_title(topic, points)
+        named_by = title if topic.title else identity_title(points[0])
     prompt = PROMPT_SEPARATOR.join((*section.path, title) if title else section.path)
+    identity_basis = PROMPT_SEPARATOR.join((*section.path, named_by) if named_by else section.path)
     if count > 1:
         prompt += f" (part {number} of {count})"
+        identity_basis += f" (part {number} of {count})"
         answer = "\n".join(f"- {point}" for point in points)
     else:
         answer = "\n".join(line.raw if line.in_fence else line.visible for line in topic.lines).strip("\n")
     basis = "recall-intro" if section.intro else "recall"
-    identity = work.inline_context.allocator.allocate(f"{basis}\n{prompt}")
+    identity = work.inline_context.allocator.allocate(f"{basis}\n{identity_basis}")
     return Card(
         id=identity,
         deck=context.deck,
