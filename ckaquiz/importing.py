@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from ckaquiz.config import builtin_decks_folder
-from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file, printable_problem
+from ckaquiz.decks.loader import (
+    DELIMITED_SUFFIXES,
+    READER_VERSION,
+    find_deck_files,
+    is_deck_file,
+    printable_problem,
+)
 from ckaquiz.errors import UsageError
 from ckaquiz.library import Library
 from ckaquiz.model import Deck, Problem
@@ -27,8 +33,10 @@ from ckaquiz.store import (
     find_source,
     is_fresh_source,
     known_files,
+    reader_version,
     register_source,
     registered_sources,
+    set_reader_version,
     sync_source,
 )
 
@@ -239,10 +247,12 @@ def scan_source(
     from ckaquiz.store import MAXIMUM_CHUNKS, FileScan, PreparedFile, StagedChunk, add_staged_files, scratch_folder
 
     known = known_files(store, source.id)
+    stale = bool(known) and reader_version(store, source.id) != READER_VERSION  # read by other readers: all again
     files = source_files(source)
     present: set[str] = set()
     positions: list[int] = []
     changed: list[FileToRead] = []
+    stamps: dict[str, tuple[str, tuple[int, int]]] = {}
     for index, (file, shown, relative) in enumerate(files, start=1):
         if not _storable_name(shown):
             problem = Problem(shown, 1, "skipped: the file name is not valid UTF-8 (rename the file to read it)")
@@ -253,7 +263,8 @@ def scan_source(
             status = os.stat(file)
         except OSError:
             continue
-        if known.get(shown) == (status.st_size, status.st_mtime_ns):
+        stamps[shown] = (file, (status.st_size, status.st_mtime_ns))
+        if not stale and known.get(shown) == (status.st_size, status.st_mtime_ns):
             report.files_unchanged += 1
             continue
         positions.append(index)
@@ -304,6 +315,15 @@ def scan_source(
         counts = sync_source(store, source.id, scans, removed=removed, now=now)
     if counts is not None:
         report.counts.add(counts)
+    if reader_version(store, source.id) != READER_VERSION:
+        set_reader_version(store, source.id, READER_VERSION)
+    if not source.builtin and not source.options.get("include_all"):
+        from ckaquiz.decks.topics import RECALL_HEADINGS
+        from ckaquiz.own_recall_attempts import record_own_recalls
+
+        headings = (dict(lists or {}) | dict(source.options)).get("recall_headings", RECALL_HEADINGS)
+        changed_cards = bool(changed or removed)
+        record_own_recalls(store, source, stamps, now=now, cards_changed=changed_cards, recall_headings=headings)
     report.problems.extend(file_problems(store, source.id))
     if not source.builtin:
         from ckaquiz.store import duplicate_card_warnings

@@ -47,6 +47,7 @@ from ckaquiz.store import (
     cards_studied_on,
     latest_scored_attempts,
     latest_scores,
+    own_recall_totals,
     recall_prompts,
     review_days_between,
     review_hours,
@@ -58,7 +59,7 @@ from ckaquiz.store import (
 
 if TYPE_CHECKING:
     from ckaquiz.library import Library
-    from ckaquiz.store import LatestScore, ReviewCount, ReviewScope, Store
+    from ckaquiz.store import LatestScore, OwnRecallTotals, ReviewCount, ReviewScope, Store
 
 MATURE_DAYS = 21
 """A card (or an answer) is mature when its interval is at least 21 days, as in Anki."""
@@ -518,6 +519,8 @@ class Stats:
     """Finished mock exams, whose recent scores `exam_readiness` folds into readiness."""
     recall_topic_count: int | None = None
     """Topics recalled at least 3 times, when `recall_progress` may hold only the first few (the screen's)."""
+    own_recall: OwnRecallTotals | None = None
+    """The blank-page recall written in notes (`백지 복습` sections) kept as attempts of the matching cards."""
 
     @property
     def recall_topics(self) -> int:
@@ -551,6 +554,7 @@ class Stats:
             "leeches": {"lapses": self.leech_lapses, "cards": [leech.to_dict() for leech in self.leeches]},
             "readiness": None if self.readiness is None else self.readiness.to_dict(),
             **_exam_keys(self),
+            "own_recall": None if self.own_recall is None else self.own_recall.to_dict(),
             "recall_progress": recall_progress,
         }
 
@@ -626,6 +630,7 @@ def collect_stats(
         recall_progress=progress,
         recall_topic_count=topic_count,
         exams=exam_trend(store),
+        own_recall=own_recall_totals(store, frozenset(cards.recall_ids)),
     )
 
 

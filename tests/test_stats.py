@@ -333,6 +333,7 @@ def test_json_view_is_plain_data(stats: Stats) -> None:
         "readiness",
         "exams",
         "exam_readiness",
+        "own_recall",
         "recall_progress",
     }
     assert math.isclose(document["readiness"]["score"], round(stats.readiness.score, 4))  # type: ignore[union-attr]

@@ -47,6 +47,7 @@ from tests.conftest import FrozenClock
 from tests.reference_stats import (
     card_counts,
     due_forecast,
+    own_recall,
     readiness,
     recall_progress,
     review_calendar,
@@ -107,6 +108,7 @@ def reference_stats(collection: Collection, filters: Filters = Filters()) -> Sta
         leeches=leeches(active, settings),
         readiness=readiness(active, recall),
         recall_progress=recall_progress(matching, attempts),
+        own_recall=own_recall(store, matching),
     )
 
 

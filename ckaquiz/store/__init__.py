@@ -3,7 +3,7 @@
 Other packages import from here only. `Store` is the handle (connection and path); the queries
 are functions of one concept each that take it: `sources` (the registry), `cards` (card
 queries), `sync` (a scan applied), `reviews` (the log, undo, sessions, attempts), `figures`
-(the stats figures), `marks`, `drafts`, `exams`, `leases`; `rows` writes the columns once.
+(the stats figures), `marks`, `drafts`, `exams`, `leases`, `note_recalls`; `rows` writes the columns once.
 """
 
 from ckaquiz.store.backups import (
@@ -60,6 +60,17 @@ from ckaquiz.store.history import ScoredAttempt
 from ckaquiz.store.integrity import SQLITE_MAGIC, DamagedDatabaseError, marker_path, refuse_damaged_file, write_marker
 from ckaquiz.store.marks import suspended_numbers, unsuspend_ids
 from ckaquiz.store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_objects_for
+from ckaquiz.store.note_recalls import (
+    FoundRecall,
+    NoteRecall,
+    OwnRecallTotals,
+    attempt_links,
+    own_recall_totals,
+    read_stamps,
+    save_note_in_transaction,
+    source_recalls,
+    write_attempt_in_transaction,
+)
 from ckaquiz.store.reviews import (
     card_attempts,
     end_session,
@@ -80,8 +91,10 @@ from ckaquiz.store.sources import (
     find_source,
     is_fresh_source,
     known_files,
+    reader_version,
     register_source,
     registered_sources,
+    set_reader_version,
 )
 from ckaquiz.store.staging import MAXIMUM_CHUNKS, StagedChunk, add_staged_files, scratch_folder, write_chunk
 from ckaquiz.store.sync import FileScan, PreparedFile, SyncCounts, forget_file, prepare_file, sync_file, sync_source
@@ -102,7 +115,10 @@ __all__ = [
     "DamagedDatabaseError",
     "DeckTagCounts",
     "FileScan",
+    "FoundRecall",
     "LatestScore",
+    "NoteRecall",
+    "OwnRecallTotals",
     "Preparation",
     "PreparedFile",
     "ReviewCount",
@@ -116,6 +132,7 @@ __all__ = [
     "StoredCard",
     "SyncCounts",
     "add_staged_files",
+    "attempt_links",
     "attempt_summaries",
     "backups_folder",
     "card_attempts",
@@ -148,8 +165,11 @@ __all__ = [
     "marker_path",
     "matching_numbers",
     "newest_backup",
+    "own_recall_totals",
     "prepare_database",
     "prepare_file",
+    "read_stamps",
+    "reader_version",
     "recall_prompts",
     "record_attempt_in_transaction",
     "record_review",
@@ -163,11 +183,14 @@ __all__ = [
     "review_from_row",
     "review_hours",
     "review_tallies_by_card",
+    "save_note_in_transaction",
     "schedule_of",
     "schema_objects_for",
     "scored_attempt_rows",
     "scratch_folder",
+    "set_reader_version",
     "set_schedule_in_transaction",
+    "source_recalls",
     "start_session",
     "states_of",
     "stats_card_rows",
@@ -180,6 +203,7 @@ __all__ = [
     "undo_review",
     "unfinished_attempt",
     "unsuspend_ids",
+    "write_attempt_in_transaction",
     "write_chunk",
     "write_marker",
 ]
