@@ -129,6 +129,42 @@ def test_section_with_nothing_to_say_makes_no_card() -> None:
     assert parse_markdown(text, "notes/links.md", options=MarkdownOptions(topics=True)).cards == ()
 
 
+def test_embedded_images_are_no_part_of_a_key_point() -> None:
+    text = (
+        "# Webhooks\n![[webhook flow.png]]\n"
+        "![Pasted image 1.png](/img/Pasted%20image%201.png)위 예제는 웹훅 서비스로 TLS 요청을 보낸다.\n"
+        "rules는 어떤 요청에 웹훅을 부를지 정한다.\n"
+    )
+    deck = parse_markdown(text, "notes/webhooks.md", options=MarkdownOptions(topics=True))
+    assert [card.key_points for card in deck.cards] == [
+        ("위 예제는 웹훅 서비스로 TLS 요청을 보낸다.", "rules는 어떤 요청에 웹훅을 부를지 정한다.")
+    ]
+    assert "![[webhook flow.png]]" in deck.cards[0].answer  # the answer still shows the images
+
+
+def test_a_sentence_hard_wrapped_over_lines_is_one_key_point() -> None:
+    text = (
+        "# Admission\n"
+        "The `NamespaceLifecycle` admission controller rejects requests  \n"
+        "to a namespace that does not exist, and keeps  \n"
+        "`default`, `kube-system` and `kube-public` from being deleted.\n"
+        "kube-apiserver는 플러그인을 순서대로 부른다.  \n"
+        "mutating 플러그인이 validating보다 먼저 돈다.\n"
+        "static pods\n"
+        "kubelet이 manifests 폴더의 파드를 직접 띄운다.\n"
+    )
+    deck = parse_markdown(text, "notes/admission.md", options=MarkdownOptions(topics=True))
+    points = [point for card in deck.cards for point in card.key_points]
+    assert points[0] == (
+        "The `NamespaceLifecycle` admission controller rejects requests to a namespace that does not exist,"
+        " and keeps `default`, `kube-system` and `kube-public` from being deleted."
+    )
+    # a line ending its sentence, or a title line without a hard break, stays a line of its own
+    assert "kube-apiserver는 플러그인을 순서대로 부른다." in points
+    assert "mutating 플러그인이 validating보다 먼저 돈다." in points
+    assert "kubelet이 manifests 폴더의 파드를 직접 띄운다." in points
+
+
 def test_obsidian_comments_are_no_study_material() -> None:
     text = "# Scheduler\n%% 나중에 정리 %%\nkube-scheduler는 파드를 노드에 배치한다.\n"
     text += "%%\n```json\n{\"a\": 1}\n```\n%%\n"
@@ -209,6 +245,9 @@ def test_seed_note_gives_topic_cards(collection: Collection, tmp_path: Path) -> 
     )
     points = [point for card in cards for point in card.key_points]
     assert [point for point in points if NOISE.match(point)] == []
+    assert [point for point in points if "[image:" in point] == []  # the pasted screenshot says nothing
+    lifecycle = cards[prompts.index("NamespaceLifecycle admission controller")]
+    assert len(lifecycle.key_points) == 1 and "requests to a non-existent namespace" in lifecycle.key_points[0]
 
 
 @pytest.mark.parametrize(

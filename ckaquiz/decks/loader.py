@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the parsers (and yaml) are imported when a file is read, no
 DECK_SUFFIXES = frozenset({".md", ".markdown", ".yaml", ".yml"})
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 """Anki-style plain-text exports: read when imported one by one, never picked up from a folder."""
-READER_VERSION = 2
+READER_VERSION = 3
 """The version of the deck and note readers. Raise it with any change that gives an unchanged file other
 cards (topic cards, their names, their key points): each source is then read again whole once."""
 NOT_DECKS = frozenset({"readme.md", "license.md", "changelog.md", "misconceptions.yaml"})

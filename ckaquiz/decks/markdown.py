@@ -44,7 +44,7 @@ from ckaquiz.decks.inline import (
 )
 from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
 from ckaquiz.decks.yaml_nodes import construct, entry_field_lines, safe_compose
-from ckaquiz.markup import MARKDOWN_LINK, URL, WIKILINK, readable
+from ckaquiz.markup import MARKDOWN_LINK, URL, WIKILINK, readable, without_images
 from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
 
 PROMPT_SEPARATOR = " › "
@@ -840,10 +840,20 @@ def _recall_card(work: _SectionWork) -> None:
 
 def _topic_points(work: _SectionWork, lines: Sequence[Any]) -> list[str]:
     """Key points of a topic's lines: its sayable lines, then the commands and manifests of its code."""
-    from ckaquiz.decks.topics import code_points, point_lines
+    from ckaquiz.decks.topics import code_points, goes_on_sentence, point_lines
 
-    texts = [line.visible for line in lines if not line.in_fence and _is_study_line(line)]
-    points = _readable_points(key_points(point_lines([_BLOCK_ID.sub("", text) for text in texts])), work.options)
+    texts: list[str] = []
+    above = None
+    for line in lines:
+        if line.in_fence or not _is_study_line(line):
+            continue
+        text = _BLOCK_ID.sub("", line.visible)
+        if above is not None and goes_on_sentence(above, line):
+            texts[-1] = f"{texts[-1].rstrip()} {text.strip()}"  # one sentence over hard-wrapped lines
+        else:
+            texts.append(text)
+        above = line
+    points = _readable_points(key_points(point_lines(texts)), work.options)
     index = 0
     while index < len(lines):
         if lines[index].fence_opener:
@@ -860,10 +870,11 @@ def _topic_points(work: _SectionWork, lines: Sequence[Any]) -> list[str]:
 
 def _readable_points(points: list[str], options: MarkdownOptions) -> list[str]:
     markers = cloze_markers(options.cloze_styles, options.cloze_patterns)
-    return [
-        strip_cloze_markup(readable(point), options) if "[" in point or markers.search(point) else point
+    shown = [
+        without_images(strip_cloze_markup(readable(point), options)) if "[" in point or markers.search(point) else point
         for point in points
     ]
+    return [point for point in shown if point]  # a line that was only an image is no point
 
 
 def _topic_card(work: _SectionWork, topic: Any, points: list[str], number: int, count: int, *, named: bool) -> Card:

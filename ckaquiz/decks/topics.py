@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ckaquiz.markup import CALLOUT, URL
+from ckaquiz.markup import CALLOUT, IMAGE_TEXT, URL
 
 MAX_POINTS = 12
 """The most key points one recall card holds: beyond that, nobody recalls a card whole."""
@@ -60,9 +60,8 @@ _BOLD_LINE = re.compile(r"^\s*(?:\*\*([^*]+?)\*\*|__([^_]+?)__)\s*:?\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _TEMPLATE_FIELD = re.compile(r"\{\{[^{}]*\}\}|<%.*?%>")
 _WORD = re.compile(r"[^\W_]+")
-_IMAGE = re.compile(r"\[image: [^\]]*\]")
 _TASK_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ xX/-]\]")
-_LEAD_IN_PHRASE = re.compile(
+LEAD_IN_PHRASE = re.compile(
     r"(?:다음과\s*같[다음습]\w*|아래와\s*같[다음습]\w*|가지\s*\S*\s*있[다음어]\w*"
     r"|as follows|the following\s*\w*)\s*[.。]?$",
     re.IGNORECASE,
@@ -379,6 +378,24 @@ def is_not_study_file(relative: str) -> bool:
 # --------------------------------------------------------------------------- key points
 
 
+_OPEN_SENTENCE_END = re.compile(r"[\w`,]$")
+_GOES_ON = re.compile(r"^\s*(?:[a-z]|`[^`]+`[\s,])")
+
+
+def goes_on_sentence(above: SourceLine, line: SourceLine) -> bool:
+    """Whether `line` goes on the sentence of the line right `above` it: one broken mid-sentence by
+    a Markdown hard line break (two spaces at the end), as text pasted from a web page is
+    (`... will make sure that requests␣␣` / `to a non-existent namespace is rejected`)."""
+    return (
+        line.number == above.number + 1
+        and above.raw.endswith("  ")
+        and bool(_OPEN_SENTENCE_END.search(above.visible.rstrip()))
+        and not _LIST_ITEM.match(line.visible)
+        and not line.visible.lstrip().startswith("|")
+        and bool(_GOES_ON.match(line.visible))
+    )
+
+
 def point_lines(lines: Sequence[str]) -> list[str]:
     """Lines worth a key point, lead-ins joined to the first item of the list they introduce."""
     kept: list[str] = []
@@ -397,7 +414,7 @@ def point_lines(lines: Sequence[str]) -> list[str]:
             if _LIST_ITEM.match(following) and not _TASK_ITEM.match(following):
                 pending_lead_in = text
             continue  # a lead-in is no point of its own
-        if _LEAD_IN_PHRASE.search(text) and not _LIST_ITEM.match(line) and index + 1 < len(lines):
+        if LEAD_IN_PHRASE.search(text) and not _LIST_ITEM.match(line) and index + 1 < len(lines):
             following = lines[index + 1]
             if _LIST_ITEM.match(following) and not _TASK_ITEM.match(following):
                 pending_lead_in = text  # `The steps are as follows.` right above its list
@@ -406,7 +423,7 @@ def point_lines(lines: Sequence[str]) -> list[str]:
             continue  # `More on this: https://…`: a link under a lead-in
         cleaned = _strip_tags(line) if "<" in line else line
         if "[image:" in cleaned:
-            cleaned = _IMAGE.sub(" ", cleaned).rstrip()
+            cleaned = IMAGE_TEXT.sub(" ", cleaned).rstrip()
         if "**" in cleaned or "__" in cleaned:
             cleaned = cleaned.replace("**", "").replace("__", "")
         if not _plain_words(cleaned):
