@@ -25,6 +25,7 @@ from ckaquiz.store import (
     Store,
     attempt_links,
     read_stamps,
+    recall_cards_by_day,
     save_note_in_transaction,
     source_recalls,
     write_attempt_in_transaction,
@@ -101,7 +102,7 @@ def score_recalls(store: Store, source_id: int) -> int:
     recalls = source_recalls(store, source_id)
     if not recalls:
         return 0
-    cards = _cards_by_day(store, source_id)
+    cards = recall_cards_by_day(store, source_id)
     days = sorted(cards)
     links = attempt_links(store, [recall.id for recall in recalls])
     written = 0
@@ -139,27 +140,6 @@ def recalled_day(recall: NoteRecall, days: Sequence[date]) -> date:
         return recall.note_day
     earlier = [day for day in days if day < recall.note_day]
     return earlier[-1] if earlier else date.fromordinal(recall.note_day.toordinal() - 1)
-
-
-def _cards_by_day(store: Store, source_id: int) -> dict[date, list[tuple[str, tuple[str, ...]]]]:
-    """The source's active recall cards with key points, by the day of the note they come from."""
-    found: dict[date, list[tuple[str, tuple[str, ...]]]] = {}
-    rows = store.connection.execute(
-        "SELECT id, key_points, fields FROM cards WHERE source_id = ? AND active = 1 AND kind = 'recall'"
-        " ORDER BY number",
-        (source_id,),
-    )
-    for card_id, key_points, fields in rows:
-        points = tuple(str(point) for point in json.loads(key_points))
-        written = json.loads(fields).get("note_date")
-        if not points or not isinstance(written, str):
-            continue
-        try:
-            day = date.fromisoformat(written)
-        except ValueError:
-            continue
-        found.setdefault(day, []).append((str(card_id), points))
-    return found
 
 
 def _digest(recall: NoteRecall, key_points: tuple[str, ...]) -> str:

@@ -67,7 +67,7 @@ def test_recall_sections_become_attempts_of_the_cards_they_recall(collection: Co
         "Ingress는 HTTP 경로와 호스트로 서비스를 고른다.": "missed",
     }
     assert recalled["response"] == "서비스는 파드 묶음에 고정된 가상 IP를 준다."
-    assert recalled["created_at"].startswith("2026-01-13")  # type: ignore[union-attr]
+    assert str(recalled["created_at"]).startswith("2026-01-13")
     assert recalled["result"]["own_recall"]["heading"] == "어제 학습 내용 백지 복습"  # type: ignore[index]
     (today,) = own_attempts(collection, static)
     assert today["response"] == "kubelet이 manifests 폴더의 파드를 직접 띄운다."

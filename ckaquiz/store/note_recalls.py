@@ -127,6 +127,27 @@ def source_recalls(store: Store, source_id: int) -> list[NoteRecall]:
     ]
 
 
+def recall_cards_by_day(store: Store, source_id: int) -> dict[date, list[tuple[str, tuple[str, ...]]]]:
+    """The source's active recall cards with key points (id, points), by the day of the note they come from."""
+    found: dict[date, list[tuple[str, tuple[str, ...]]]] = {}
+    rows = store.connection.execute(
+        "SELECT id, key_points, fields FROM cards WHERE source_id = ? AND active = 1 AND kind = 'recall'"
+        " ORDER BY number",
+        (source_id,),
+    )
+    for card_id, key_points, fields in rows:
+        points = tuple(str(point) for point in json.loads(key_points))
+        written = json.loads(fields).get("note_date")
+        if not points or not isinstance(written, str):
+            continue
+        try:
+            day = date.fromisoformat(written)
+        except ValueError:
+            continue
+        found.setdefault(day, []).append((str(card_id), points))
+    return found
+
+
 def attempt_links(store: Store, recall_ids: list[int]) -> dict[tuple[int, str], tuple[int, str]]:
     """(recall id, card id) -> (attempt id, digest) of the attempts the recalls have made."""
     links: dict[tuple[int, str], tuple[int, str]] = {}
