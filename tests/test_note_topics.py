@@ -15,10 +15,9 @@ from ckaquiz.decks.markdown import MarkdownOptions, parse_markdown
 from ckaquiz.decks.topics import MAX_POINTS, derived_title, is_not_study_heading, parts, point_lines, split_topics
 from ckaquiz.errors import ConfigError
 from ckaquiz.model import Card, CardKind
-from tests.conftest import FIXTURES, SHARED
+from tests.conftest import FIXTURES, seed_vault
 
 NOTES = FIXTURES / "notes_topics"
-SEED = SHARED / "seed" / "2025-03-19.md"
 KUBERNETES = "2026-01-14 › 공부 메모장 › Kubernetes › "
 MANIFEST = "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\nvalue: 1000"
 NOISE = re.compile(r"^(?:</?\w+|.*:\s*$|\[!|---|🗓|https?://|\{\{)")
@@ -208,12 +207,7 @@ def test_topic_split_keeps_tables_and_code_with_the_topic_before_them() -> None:
 
 
 def test_seed_note_gives_topic_cards(collection: Collection, tmp_path: Path) -> None:
-    if not SEED.exists():
-        pytest.skip("the shared seed note is not here")
-    vault = tmp_path / "seedvault"
-    vault.mkdir()
-    shutil.copy(SEED, vault)
-    collection.import_path(vault)
+    collection.import_path(seed_vault(tmp_path))
     cards = [stored.card for stored in collection.store.cards() if stored.card.deck == "seedvault"]
     prompts = [card.prompt.removeprefix("2025-03-19 › 공부 메모장 › Kubernetes › ") for card in cards]
     wanted = {

@@ -8,17 +8,14 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from ckaquiz.collection import Collection
 from ckaquiz.config import DATABASE_NAME
 from ckaquiz.model import CardKind
 from ckaquiz.stats import collect_stats
 from ckaquiz.store import card_attempts, own_recall_totals
-from tests.conftest import FIXTURES, SHARED, FrozenClock, run_cli
+from tests.conftest import FIXTURES, FrozenClock, run_cli, seed_vault
 from tests.reference_stats import own_recall
 
-SEED = SHARED / "seed" / "2025-03-19.md"
 EARLIER = (
     "# 공부 메모장\n## Services\n"
     "서비스는 파드 묶음에 고정된 가상 IP를 준다.\nIngress는 HTTP 경로와 호스트로 서비스를 고른다.\n"
@@ -130,11 +127,7 @@ def test_include_all_makes_recall_sections_cards_and_no_attempts(collection: Col
 
 
 def test_seed_note_recall_sections_are_kept_with_what_they_covered(collection: Collection, tmp_path: Path) -> None:
-    if not SEED.exists():
-        pytest.skip("the shared seed note is not here")
-    vault = tmp_path / "seedvault"
-    vault.mkdir()
-    shutil.copy(SEED, vault)
+    vault = seed_vault(tmp_path)
     (vault / "2025-03-18.md").write_text(MARCH_18, encoding="utf-8")
     collection.import_path(vault)
     stored = collection.store.connection.execute(
