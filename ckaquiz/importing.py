@@ -328,4 +328,5 @@ def scan_source(
     if not source.builtin:
         from ckaquiz.store import duplicate_card_warnings
 
-        report.problems.extend(duplicate_card_warnings(store, source.id))
+        # only a scan that read or removed files changes the cards: otherwise the warnings kept are still true
+        report.problems.extend(duplicate_card_warnings(store, source.id, recount=bool(changed or removed)))

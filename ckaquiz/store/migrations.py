@@ -493,6 +493,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    Migration(
+        "0008_source_duplicates",
+        # The cards two files of one source both make, found when a scan changes the source's cards
+        # and kept here as their warning lines (a JSON list), so that a rescan with nothing changed
+        # reads one row instead of grouping every card of the source again.
+        """
+        CREATE TABLE source_duplicates (
+            source_id INTEGER PRIMARY KEY,
+            warnings TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
