@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,17 @@ DEFAULT_EASY_SECONDS: dict[str, float] = {"command": 30.0, "manifest": 180.0, "c
 MAX_EASY_SECONDS = 3600
 
 
+class NewOrder(StrEnum):
+    """The order new cards are introduced in (`new_order`)."""
+
+    WEIGHTED = "weighted"
+    """Interleaved across decks, each CKA exam domain by its weight and weakness (`ckaquiz.new_order`)."""
+    DECK = "deck"
+    """Deck after deck, each in its file order."""
+    RANDOM = "random"
+    """Shuffled, the same way all through one study day."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Limits, scheduling and deck settings; defaults match the documentation."""
@@ -107,6 +119,12 @@ class Settings:
     """Headings whose sections make no cards, in every note source."""
     sync_folder: str = ""
     """The folder the learner's sync engine carries, where devices exchange their history (empty: no sync)."""
+    new_order: NewOrder = NewOrder.WEIGHTED
+    """The order new cards are introduced in."""
+    bury_siblings_across_kinds: bool = True
+    """A recall card and the other cards of its section are never shown on the same study day."""
+    skip_recall_learn_ahead: bool = True
+    """A recall card graded in a session does not come back early in it through the learn-ahead window."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Every key written beyond the core ones above it, as written (the optional settings included)."""
 
@@ -238,6 +256,10 @@ def _easy_seconds(value: Any) -> Any:
     return DEFAULT_EASY_SECONDS | seconds
 
 
+def _new_order(value: Any) -> Any:
+    return NewOrder(value) if isinstance(value, str) and value in {order.value for order in NewOrder} else _REFUSED
+
+
 def _folder(value: Any) -> Any:
     return value if isinstance(value, str) and "\x00" not in value else _REFUSED
 
@@ -257,6 +279,9 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "recall_cutoffs": _cutoffs,
     "easy_seconds": _easy_seconds,
     "sync_folder": _folder,
+    "new_order": _new_order,
+    "bury_siblings_across_kinds": _flag,
+    "skip_recall_learn_ahead": _flag,
     # optional settings, kept in Settings.extra as written too
     "editor": _flag,
     "leech_lapses": _whole(1, 1_000),
@@ -283,6 +308,9 @@ _ALLOWED = {
         "such as {command = 30, manifest = 180}"
     ),
     "sync_folder": 'a folder path, such as "~/Sync/ckaquiz" (empty: no sync)',
+    "new_order": '"weighted", "deck" or "random"',
+    "bury_siblings_across_kinds": "true or false",
+    "skip_recall_learn_ahead": "true or false",
     "editor": "true or false",
     "leech_lapses": "a whole number from 1 to 1000",
     "backups_keep": "a whole number from 1 to 10000",

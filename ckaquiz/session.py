@@ -25,9 +25,12 @@ from typing import Any
 from ckaquiz import scheduling
 from ckaquiz.assessment import Assessment
 from ckaquiz.clock import Clock, system_clock
+from ckaquiz.config import NewOrder
 from ckaquiz.filters import Filters
 from ckaquiz.library import Library
 from ckaquiz.model import Card, CardKind, CardState, ChoiceDetails, Rating, Review, Schedule
+from ckaquiz.new_order import domain_weakness, introduce
+from ckaquiz.siblings import DaySiblings
 from ckaquiz.store import (
     CardSummary,
     StoredCard,
@@ -209,16 +212,8 @@ class Session:
         new_today, reviews_today, siblings_today = studied_since(self.store, day_start)
         learning = self._summaries(states=(CardState.LEARNING, CardState.RELEARNING), due_before=now, order="due")
         queue: list[int] = [card.number for card in self._matching(learning)]
-        taken_siblings: set[str] = set()
-
-        def sibling_free(card: CardSummary) -> bool:
-            key = card.sibling_key
-            if not key:
-                return True
-            if key in taken_siblings or key in siblings_today:
-                return False
-            taken_siblings.add(key)
-            return True
+        siblings = DaySiblings(self.store, siblings_today, day_start, across_kinds=settings.bury_siblings_across_kinds)
+        siblings.shown(queue)
 
         review_room = max(0, settings.reviews_per_day - reviews_today)
         if review_room > 0:
@@ -226,18 +221,21 @@ class Session:
                 for card in self._matching(reviews):
                     if review_room <= 0:
                         break
-                    if sibling_free(card):
+                    if siblings.admit(card):
                         queue.append(card.number)
                         review_room -= 1
         new_room = max(0, settings.new_per_day - new_today)
         if new_room > 0:
+            weakness = domain_weakness(self.store) if settings.new_order is NewOrder.WEIGHTED else None
             with closing(self._summaries(states=(CardState.NEW,))) as new_cards:
-                for card in self._matching(new_cards):
-                    if new_room <= 0:
-                        break
-                    if sibling_free(card):
-                        queue.append(card.number)
-                        new_room -= 1
+                queue.extend(introduce(
+                    self._matching(new_cards),
+                    settings.new_order,
+                    day=day_start.date(),
+                    admit=siblings.admit,
+                    room=new_room,
+                    weakness=weakness,
+                ))
         return queue[: self.limit] if self.limit is not None else queue
 
     # driving ---------------------------------------------------------------------------------
