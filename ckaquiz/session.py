@@ -148,6 +148,8 @@ class Session:
         self._shuffle = shuffle
         self._queue: list[int] = []
         self._pending: dict[int, datetime] = {}
+        self._not_ahead: set[int] = set()
+        """Recall cards graded in this session: they come back when due, never early through LEARN_AHEAD."""
         self._current: QueueItem | None = None
         self._answered: list[_Answered] = []
         self._skipped = 0
@@ -303,7 +305,11 @@ class Session:
             return self._pop_pending(due_pending[0][1])
         if self._queue:
             return self._queue.pop(0)
-        ahead = sorted((due, number) for number, due in self._pending.items() if due <= now + LEARN_AHEAD)
+        ahead = sorted(
+            (due, number)
+            for number, due in self._pending.items()
+            if due <= now + LEARN_AHEAD and number not in self._not_ahead
+        )
         if ahead:
             return self._pop_pending(ahead[0][1])
         return None
@@ -366,6 +372,8 @@ class Session:
         if after.state in (CardState.LEARNING, CardState.RELEARNING) and after.due is not None:
             self._pending[item.stored.number] = after.due
             self._taken_in[item.stored.number] = review_id
+            if item.card.kind is CardKind.RECALL and self.collection.settings.skip_recall_learn_ahead:
+                self._not_ahead.add(item.stored.number)  # rewriting a page minutes later is not practice
         self._answered.append(_Answered(review_id, item.stored.number, rating, was_new))
         self.summary.counts[rating] += 1
         if was_new:
@@ -454,6 +462,7 @@ class Session:
         if last.was_new:
             self.summary.new_learned -= 1
         self._pending.pop(last.number, None)
+        self._not_ahead.discard(last.number)
         if self._current is not None:
             leases.release(self.store, self.id, self._current.stored.number)
             self._queue.insert(0, self._current.stored.number)

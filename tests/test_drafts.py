@@ -40,7 +40,10 @@ TYPED = "kubelet 이 만든다"
 @pytest.fixture
 def drafts_home(isolated_home: Path, tmp_path: Path) -> Path:
     isolated_home.mkdir(parents=True)
-    (isolated_home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
+    # both cards in one session: the command card is written after the recall card, in its section
+    (isolated_home / "config.toml").write_text(
+        "builtin_decks = false\nbury_siblings_across_kinds = false\n", encoding="utf-8"
+    )
     deck = tmp_path / "drafts.yaml"
     deck.write_text(DECK, encoding="utf-8")
     assert run_cli("import", str(deck)).returncode == 0
