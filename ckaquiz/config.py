@@ -99,6 +99,8 @@ class Settings:
     easy_seconds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_EASY_SECONDS))
     editor: bool = False
     """Answer recall and manifest cards in `$EDITOR` instead of the built-in editor."""
+    editor_command: str = ""
+    """The editor to run (answers with `editor`/`--editor`, `e` at the grade prompt); empty: `$EDITOR`."""
     leech_lapses: int = DEFAULT_LEECH_LAPSES
     """Lapses after which `stats` names a card a leech."""
     backups_keep: int | None = None
@@ -257,6 +259,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "recall_cutoffs": _cutoffs,
     "easy_seconds": _easy_seconds,
     "sync_folder": _folder,
+    "editor_command": _folder,
     # optional settings, kept in Settings.extra as written too
     "editor": _flag,
     "leech_lapses": _whole(1, 1_000),
@@ -283,6 +286,7 @@ _ALLOWED = {
         "such as {command = 30, manifest = 180}"
     ),
     "sync_folder": 'a folder path, such as "~/Sync/ckaquiz" (empty: no sync)',
+    "editor_command": 'an editor command, such as "nvim" or "code --wait" (empty: $EDITOR)',
     "editor": "true or false",
     "leech_lapses": "a whole number from 1 to 1000",
     "backups_keep": "a whole number from 1 to 10000",
