@@ -39,10 +39,15 @@ def home_with_deck(home: Path, tmp_path: Path) -> None:
 
 
 def study(now: str, answers: str) -> tuple[list[str], list[str]]:
+    """The plain session's output, and its summary: the lines before the last (or standard error's)."""
     result = run_cli("study", "--plain", input_text=answers, env={"CKAQUIZ_NOW": now, **UTC})
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    return result.stdout.splitlines(), result.stderr.splitlines()
+    stdout = result.stdout.splitlines()
+    if result.stderr:
+        return stdout, result.stderr.splitlines()
+    start = next(index for index, line in enumerate(stdout) if line.startswith("learned: "))
+    return stdout, stdout[start:-1]
 
 
 def test_learning_cards_due_in_minutes_are_due_soon(isolated_home: Path, tmp_path: Path) -> None:

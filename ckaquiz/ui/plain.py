@@ -9,9 +9,10 @@ following; `f` flags or unflags it (line `flagged` or `unflagged`) and asks for 
 `e` opens the card's note in the editor at its line (line `edited FILE:LINE`, or why not) and `o`
 prints its `obsidian://open?...` link (or why there is none); both ask for the grade again.
 End of input ends the session cleanly. The last line is
-`reviewed N cards: again A, hard H, good G, easy E`; the summary's other lines come just before
-it on standard error (`learned:`, `due now:`, `due soon:`, `next card:`, or one line when nothing
-was due: `nothing is due now; next card at <local time>`), so standard output keeps its grammar.
+`reviewed N cards: again A, hard H, good G, easy E`, after the summary's lines `learned: ...`,
+`due now: ...`, `due soon: ...` and `next card: ...`. When nothing was due as the session started,
+the last line is the only one, and `nothing is due now; next card at <local time> (in 20h)` (or
+`no cards yet; ...`) goes to standard error.
 
 What is typed for a card is kept as its draft until the card is graded (saved line by line,
 so even a killed process keeps it). When a card with a draft shows, its prompt is followed by
@@ -38,7 +39,7 @@ from ckaquiz.model import CardKind, Rating, full_answer
 from ckaquiz.session import QueueItem, Session, Summary, is_typed_kind
 from ckaquiz.ui.format import format_interval
 from ckaquiz.ui.note_actions import edit_note, obsidian_line
-from ckaquiz.ui.session_summary import plain_summary_lines
+from ckaquiz.ui.session_summary import empty_start_line, started_empty, summary_lines
 from ckaquiz.ui.text import display_markdown, neutralise
 
 
@@ -52,7 +53,7 @@ class PlainFrontEnd:
         self.input = input_stream
         self.output = output_stream
         self.notes = notes_stream
-        """Where the summary's lines go (standard error by default): the protocol's output keeps its grammar."""
+        """Where `nothing is due now; ...` goes (standard error by default): that session prints its last line only."""
 
     def _print(self, text: str = "") -> None:
         self.output.write(neutralise(text) + "\n")
@@ -94,10 +95,13 @@ class PlainFrontEnd:
             if handling:
                 signal.signal(signal.SIGTERM, previous)
         summary = self.session.finish()
-        notes = self.notes or sys.stderr
-        for line in plain_summary_lines(summary):
-            notes.write(neutralise(line) + "\n")
-        notes.flush()
+        if summary.outlook is not None and started_empty(summary):
+            notes = self.notes or sys.stderr  # the output of a session with nothing due stays its one last line
+            notes.write(neutralise(empty_start_line(summary.outlook)) + "\n")
+            notes.flush()
+        else:
+            for line in summary_lines(summary):
+                self._print(line)
         self._print(summary.line())
         return summary
 

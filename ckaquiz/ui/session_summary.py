@@ -52,10 +52,8 @@ def outlook_rows(outlook: Outlook) -> list[tuple[str, str]]:
     return [("due now", due_now_text(outlook)), ("due soon", soon), ("next card", next_card_text(outlook))]
 
 
-def plain_summary_lines(summary: Summary) -> list[str]:
+def summary_lines(summary: Summary) -> list[str]:
     """The plain protocol's summary lines before its last (`reviewed N cards: ...`) line."""
     outlook = summary.outlook
-    if outlook is not None and started_empty(summary):
-        return [empty_start_line(outlook)]
     learned = f"learned: {plural(summary.new_learned, 'new card')} in {duration(summary.seconds)}"
     return [learned, *(f"{label}: {value}" for label, value in (outlook_rows(outlook) if outlook else []))]
