@@ -111,6 +111,8 @@ class Settings:
     easy_seconds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_EASY_SECONDS))
     editor: bool = False
     """Answer recall and manifest cards in `$EDITOR` instead of the built-in editor."""
+    editor_command: str = ""
+    """The editor to run (answers with `editor`/`--editor`, `e` at the grade prompt); empty: `$EDITOR`."""
     leech_lapses: int = DEFAULT_LEECH_LAPSES
     """Lapses after which `stats` names a card a leech."""
     backups_keep: int | None = None
@@ -282,6 +284,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "new_order": _new_order,
     "bury_siblings_across_kinds": _flag,
     "skip_recall_learn_ahead": _flag,
+    "editor_command": _folder,
     # optional settings, kept in Settings.extra as written too
     "editor": _flag,
     "leech_lapses": _whole(1, 1_000),
@@ -311,6 +314,7 @@ _ALLOWED = {
     "new_order": '"weighted", "deck" or "random"',
     "bury_siblings_across_kinds": "true or false",
     "skip_recall_learn_ahead": "true or false",
+    "editor_command": 'an editor command, such as "nvim" or "code --wait" (empty: $EDITOR)',
     "editor": "true or false",
     "leech_lapses": "a whole number from 1 to 1000",
     "backups_keep": "a whole number from 1 to 10000",

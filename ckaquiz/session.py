@@ -30,6 +30,7 @@ from ckaquiz.filters import Filters
 from ckaquiz.library import Library
 from ckaquiz.model import Card, CardKind, CardState, ChoiceDetails, Rating, Review, Schedule
 from ckaquiz.new_order import domain_weakness, introduce
+from ckaquiz.outlook import Outlook, outlook
 from ckaquiz.siblings import DaySiblings
 from ckaquiz.store import (
     CardSummary,
@@ -91,6 +92,11 @@ class Summary:
     new_learned: int = 0
     seconds: float = 0.0
     next_due: datetime | None = None
+    """The soonest due moment after the session's end, whatever is due now (see `outlook` for what to show)."""
+    outlook: Outlook | None = None
+    """What is still due now and soon, and when the next card is due (set by `Session.finish`)."""
+    shown: int = 0
+    """Cards shown in the session (0: nothing was due when it started)."""
 
     @property
     def reviewed(self) -> int:
@@ -196,6 +202,11 @@ class Session:
         matches = self.filters.matches_values
         return (card for card in summaries if matches(deck=card.deck, tags=card.tags, note_date=card.note_date))
 
+    def _matching_summaries(self, **narrowing: Any) -> Generator[CardSummary, None, None]:
+        """The session's cards (its filters applied) narrowed as `card_summaries` narrows, read lazily."""
+        with closing(self._summaries(**narrowing)) as summaries:
+            yield from self._matching(summaries)
+
     def _build_queue(self, now: datetime) -> list[int]:
         # Cards are read as summaries (no content), and a queue with a daily limit stops reading
         # once it is full: building today's queue costs the same for 1,000 cards or 100,000.
@@ -260,6 +271,7 @@ class Session:
             stored = card_by_number(self.store, number)
             if stored is not None and stored.active and self._may_show(stored, now):
                 break
+        self.summary.shown += 1
         outcomes = scheduling.preview(self.collection.scheduler, stored.number, stored.schedule, now)
         self._saved_draft = drafts.draft_of(self.store, stored.number)
         self._current = QueueItem(
@@ -488,6 +500,7 @@ class Session:
         with closing(self._summaries(due_after=now, order="due")) as upcoming:
             soonest = next(self._matching(upcoming), None)
         self.summary.next_due = soonest.due if soonest is not None else None
+        self.summary.outlook = outlook(self.collection, self._matching_summaries, now)
         return self.summary
 
     def _require_current(self) -> QueueItem:

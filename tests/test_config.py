@@ -85,6 +85,7 @@ BAD_VALUES: dict[str, list[object]] = {
     "new_order": ["Weighted", "by-domain", "", 1, True, ["deck"], {"order": "deck"}],
     "bury_siblings_across_kinds": [1, "yes", None],
     "skip_recall_learn_ahead": [0, "false", [False]],
+    "editor_command": [5, True, ["vim"], "vi\x00m", {"command": "vim"}],
 }
 
 
