@@ -67,8 +67,9 @@ def ensure_builtin_source(library: Library) -> None:
         if known is None or known.path != str(folder_path) or not known.active:
             register_source(library.store, name, str(folder_path), now=now)
 
+
 def refresh(
-library: Library, *, progress: Progress | None = None, only: list[SourceRecord] | None = None
+    library: Library, *, progress: Progress | None = None, only: list[SourceRecord] | None = None
 ) -> ScanReport:
     """Rescan registered sources; files whose size and mtime are unchanged are skipped."""
     if only is None:
@@ -81,6 +82,7 @@ library: Library, *, progress: Progress | None = None, only: list[SourceRecord] 
             library.store, source, now=library.now(), report=report, progress=progress, skip_headings=skip, lists=lists
         )
     return report
+
 
 def import_path(
     library: Library,
@@ -104,6 +106,7 @@ def import_path(
         name = _another_source_of(library, deck, resolved)  # several paths read into one deck
     source = register_source(library.store, name, str(resolved), now=library.now(), deck=deck, options=options or {})
     return source, refresh(library, progress=progress, only=[source])
+
 
 def _another_source_of(library: Library, deck: str, resolved: Path) -> str:
     """The name of the source that reads this path into `deck`: the one already registered, else a new one."""
@@ -233,8 +236,7 @@ def scan_source(
     cards, or, for a source with nothing stored yet, simply added.
     """
     from ckaquiz.reading import FileToRead, ReadJob, reading, staging, worker_count
-    from ckaquiz.store import FileScan, PreparedFile
-    from ckaquiz.store.staging import MAXIMUM_CHUNKS, StagedChunk, add_staged_files, scratch_folder
+    from ckaquiz.store import MAXIMUM_CHUNKS, FileScan, PreparedFile, StagedChunk, add_staged_files, scratch_folder
 
     known = known_files(store, source.id)
     files = source_files(source)
@@ -304,6 +306,6 @@ def scan_source(
         report.counts.add(counts)
     report.problems.extend(file_problems(store, source.id))
     if not source.builtin:
-        from ckaquiz.store.duplicates import duplicate_card_warnings
+        from ckaquiz.store import duplicate_card_warnings
 
         report.problems.extend(duplicate_card_warnings(store, source.id))

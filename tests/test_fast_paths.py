@@ -26,7 +26,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ckaquiz.catalog import card_record, matching_cards
+from ckaquiz.catalog import matching_cards
 from ckaquiz.collection import Collection
 from ckaquiz.decks import inline, markdown
 from ckaquiz.decks.filenames import file_name, split_suffix
@@ -40,6 +40,7 @@ from ckaquiz.json_output import Streamed, indented_json, write_json, write_recor
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
 from ckaquiz.new_order import domain_of, introduce
 from ckaquiz.printable import escape_json_controls
+from ckaquiz.records import card_record
 from ckaquiz.session import Mode, Session
 from ckaquiz.store import CardSummary, Store, StoredCard, content_hash, staging, studied_since
 from tests.conftest import FIXTURES, FrozenClock
@@ -609,7 +610,7 @@ import json, sqlite3, sys
 from datetime import UTC, datetime
 from pathlib import Path
 import ckaquiz.reading as reading
-import ckaquiz.store.staging as staging
+import ckaquiz.store as staging  # the import looks the staging functions up here
 from ckaquiz.collection import Collection
 from tests.conftest import FrozenClock
 

@@ -88,11 +88,22 @@ class Context:
             self._collection.close()
 
     def _exchange(self) -> None:
-        """With sync set up, a cheap exchange with the sync folder (see `ckaquiz.cli.sync`)."""
-        if self._collection is not None and self._collection.settings.sync_folder:
-            from ckaquiz.cli.sync import exchange_for_command
+        """With sync set up, the cheap exchange every command does at its start and end (see
+        `ckaquiz.sync`): its warnings on stderr, a failure only warned about."""
+        if self._collection is None or not self._collection.settings.sync_folder:
+            return
+        import sqlite3
 
-            exchange_for_command(self._collection)
+        from ckaquiz.errors import CkaquizError
+        from ckaquiz.sync.setup import exchange_now
+
+        try:
+            report = exchange_now(self._collection)
+        except (CkaquizError, OSError, sqlite3.OperationalError) as error:
+            warn([f"sync: {error}"])
+            return
+        if report is not None:
+            warn(report.problems)
 
 
 def shared_context(context: typer.Context) -> Context:

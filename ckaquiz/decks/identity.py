@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 
+from ckaquiz.model import Card, Problem
 from ckaquiz.text import fold_spaces
 
 _NOT_SLUG = re.compile(r"[^\w.-]+")
@@ -20,6 +21,7 @@ _SPACES = re.compile(r"\s+")
 @functools.lru_cache(maxsize=256)
 def slugify(name: str) -> str:
     """A deck name as an id prefix: lower case, words joined by `-`, Unicode letters kept."""
+    # `lower`, not `text.fold`: ids already stored were made this way, and an id must never change
     text = unicodedata.normalize("NFC", name).strip().lower()
     slug = _NOT_SLUG.sub("-", text).strip("-")
     return slug or "deck"
@@ -71,3 +73,22 @@ class IdAllocator:
         scoped = f"{self._scope_key} {key}" if self._scope_key and key else self._scope_key or key
         digest = hashlib.sha1(scoped.encode("utf-8")).hexdigest()[:10]
         return f"{self._prefix}{digest}-{count}" if count > 1 else f"{self._prefix}{digest}"
+
+
+def duplicate_id_problems(cards: list[Card]) -> list[Problem]:
+    """One problem per card whose id an earlier card already has."""
+    first_seen: dict[str, Card] = {}
+    problems: list[Problem] = []
+    for card in cards:
+        earlier = first_seen.setdefault(card.id, card)
+        if earlier is not card:
+            problems.append(
+                Problem(
+                    card.source.path,
+                    card.source.line,
+                    f"duplicate id {card.id!r} (first at line {earlier.source.line})"
+                    if earlier.source.path == card.source.path
+                    else f"duplicate id {card.id!r} (first at {earlier.source})",
+                )
+            )
+    return problems

@@ -18,9 +18,10 @@ from typing import Any
 
 import yaml
 
-from ckaquiz.decks.entries import MAX_DELETIONS, EntryContext, build_entry_cards, cloze_cards_text, merge_tags
+from ckaquiz.decks.entries import MAX_DELETIONS, build_entry_cards, cloze_cards_text
+from ckaquiz.decks.entry_fields import EntryContext, merge_tags
 from ckaquiz.decks.filenames import file_name, split_suffix
-from ckaquiz.decks.identity import explicit_id
+from ckaquiz.decks.identity import duplicate_id_problems, explicit_id
 from ckaquiz.decks.inline import (
     CLOZE_STYLES,
     LINE_CLOZE_DELETION,
@@ -42,7 +43,7 @@ from ckaquiz.decks.inline import (
     MarkdownOptions as MarkdownOptions,  # re-exported: loaders name the options by this module
 )
 from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
-from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, entry_field_lines, safe_compose
+from ckaquiz.decks.yaml_nodes import construct, entry_field_lines, safe_compose
 from ckaquiz.markup import MARKDOWN_LINK, URL, WIKILINK, readable
 from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
 

@@ -31,6 +31,7 @@ from ckaquiz.store.cards import (
     states_of,
 )
 from ckaquiz.store.database import Preparation, Store, is_damage, prepare_database, refuse_truncated_file
+from ckaquiz.store.duplicates import duplicate_card_warnings
 from ckaquiz.store.exams import attempts as exam_attempts
 from ckaquiz.store.exams import unfinished_attempt
 from ckaquiz.store.figures import (
@@ -56,6 +57,7 @@ from ckaquiz.store.figures import (
 )
 from ckaquiz.store.history import ScoredAttempt
 from ckaquiz.store.integrity import SQLITE_MAGIC, DamagedDatabaseError, marker_path, refuse_damaged_file, write_marker
+from ckaquiz.store.marks import suspended_numbers, unsuspend_ids
 from ckaquiz.store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_objects_for
 from ckaquiz.store.reviews import (
     card_attempts,
@@ -69,7 +71,7 @@ from ckaquiz.store.reviews import (
     studied_since,
     undo_review,
 )
-from ckaquiz.store.rows import CARD_COLUMNS, StoredCard, content_hash, from_text, to_text
+from ckaquiz.store.rows import CARD_COLUMNS, StoredCard, content_hash, from_text, review_from_row, to_text
 from ckaquiz.store.sources import (
     SourceRecord,
     deactivate_source,
@@ -124,6 +126,7 @@ __all__ = [
     "deactivate_source",
     "deck_names",
     "distinct_tags",
+    "duplicate_card_warnings",
     "end_session",
     "exam_attempts",
     "file_problems",
@@ -155,6 +158,7 @@ __all__ = [
     "registered_sources",
     "restore_hint",
     "review_days_between",
+    "review_from_row",
     "review_hours",
     "review_tallies_by_card",
     "schedule_of",
@@ -167,11 +171,13 @@ __all__ = [
     "stats_card_rows",
     "stats_scope",
     "studied_since",
+    "suspended_numbers",
     "sync_file",
     "sync_source",
     "to_text",
     "undo_review",
     "unfinished_attempt",
+    "unsuspend_ids",
     "write_chunk",
     "write_marker",
 ]

@@ -18,6 +18,7 @@ from ckaquiz.model import Card, CardKind
 from ckaquiz.store.reviews import set_schedule_in_transaction
 from ckaquiz.store.rows import NEW_SCHEDULE_VALUES, chunks, content_values_and_hash, schedule_values, to_text
 from ckaquiz.store.seed import seeded_schedule
+from ckaquiz.text import fold_spaces as _normalised
 
 if TYPE_CHECKING:
     from ckaquiz.store.database import Store
@@ -256,12 +257,6 @@ def sync_source(
         for path in removed_paths:
             connection.execute("DELETE FROM files WHERE source_id = ? AND path = ?", (source_id, path))
     return counts
-
-
-def _normalised(text: str) -> str:
-    import unicodedata
-
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def _content_key(kind: str, prompt: str, answer: str) -> str:

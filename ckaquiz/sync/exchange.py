@@ -345,7 +345,7 @@ class _Applier:
 
 def _replay_card(connection: sqlite3.Connection, scheduler: fsrs.Scheduler, number: int, device: str) -> None:
     """Derive a card's schedule again from its merged review log."""
-    from ckaquiz.store.rows import review_from_row as _review
+    from ckaquiz.store import review_from_row as _review
 
     rows = connection.execute(
         "SELECT r.*, e.device AS event_device, e.seq AS event_seq FROM reviews r"
