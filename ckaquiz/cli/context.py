@@ -145,9 +145,9 @@ def refreshed(shared: Context) -> Collection:
 
 def warn_once(collection: Collection, problems: list[str]) -> None:
     """`warn` for the problems of files changed since their problems were shown (`ckaquiz.store.shown_warnings`)."""
-    from ckaquiz.store.shown_warnings import unshown
+    from ckaquiz.store import shown_warnings
 
-    warn(unshown(collection.store, problems))
+    warn(shown_warnings.unshown(collection.store, problems))
 
 
 def chosen_filters(

@@ -3,7 +3,8 @@
 Other packages import from here only. `Store` is the handle (connection and path); the queries
 are functions of one concept each that take it: `sources` (the registry), `cards` (card
 queries), `sync` (a scan applied), `reviews` (the log, undo, sessions, attempts), `figures`
-(the stats figures), `marks`, `drafts`, `exams`, `leases`; `rows` writes the columns once.
+(the stats figures), `marks`, `drafts`, `exams`, `leases`, `sections` (a recall card's section),
+`shown_warnings` (a file's problems shown once per change); `rows` writes the columns once.
 """
 
 from ckaquiz.store.backups import (
