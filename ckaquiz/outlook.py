@@ -3,7 +3,9 @@
 `study` started now would show the cards *due now*: learning cards whose step has come, reviews
 due today (up to what is left of `reviews_per_day`) and new cards (up to what is left of
 `new_per_day`). Learning cards coming back later this study day are *due soon*. While any card is
-due now, the next card is due now: never a review days away while cards wait.
+due now, the next card is due now: never a review days away while cards wait. Cards held back
+for their siblings (`ckaquiz.siblings`) are not due now: a session passes the counts its queue
+builder finds as `waiting`, and when only held-back cards are left they come with the next study day.
 """
 
 from __future__ import annotations
@@ -53,8 +55,11 @@ def _first(cards: Generator[CardSummary, None, None]) -> CardSummary | None:
         return next(cards, None)
 
 
-def outlook(library: Library, cards: CardQuery, now: datetime) -> Outlook:
-    """What `study` would show at `now`, and when the next card is due (see the module docstring)."""
+def outlook(library: Library, cards: CardQuery, now: datetime, waiting: tuple[int, int] | None = None) -> Outlook:
+    """What `study` would show at `now`, and when the next card is due (see the module docstring).
+
+    `waiting` is (cards to review, new cards) as the session's queue builder finds them, siblings
+    held back; without it every due card within the daily limits counts."""
     settings = library.settings
     day_start = library.study_day_start()
     day_end = day_start + timedelta(days=1)
@@ -66,8 +71,9 @@ def outlook(library: Library, cards: CardQuery, now: datetime) -> Outlook:
     new_now = _count(cards(states=(CardState.NEW,)), new_room)
     soon = _count(cards(states=LEARNING_STATES, due_after=now, due_before=day_end))
     has_cards = _first(cards()) is not None
-    if learning_now + reviews_now + new_now:
-        return Outlook(learning_now + reviews_now, new_now, soon, now, has_cards, now)
+    due_now, new_count = waiting if waiting is not None else (learning_now + reviews_now, new_now)
+    if due_now + new_count:
+        return Outlook(due_now, new_count, soon, now, has_cards, now)
     candidates: list[datetime] = []
     upcoming = _first(cards(due_after=now, order="due"))
     if upcoming is not None and upcoming.due is not None:
@@ -76,4 +82,6 @@ def outlook(library: Library, cards: CardQuery, now: datetime) -> Outlook:
         candidates.append(day_end if limited else upcoming.due)
     if new_room == 0 and _first(cards(states=(CardState.NEW,))) is not None:
         candidates.append(day_end)  # today's new cards are done; more come with the next study day
+    if learning_now + reviews_now + new_now:
+        candidates.append(day_end)  # due, but held back for a sibling shown today
     return Outlook(0, 0, soon, min(candidates) if candidates else None, has_cards, now)

@@ -218,7 +218,12 @@ class Session:
                 cards.sort(key=lambda card: (card.due is None, card.due or now, card.number))
             numbers = [card.number for card in cards]
             return numbers[: self.limit] if self.limit is not None else numbers
+        queue = self._study_queue(now)
+        return queue[: self.limit] if self.limit is not None else queue
 
+    def _study_queue(self, now: datetime) -> list[int]:
+        """What `study` shows at `now`: learning cards due, then today's reviews and new cards within
+        the daily limits, siblings held back (no session limit)."""
         settings = self.collection.settings
         day_start = self.collection.study_day_start()
         day_end = day_start + timedelta(days=1)
@@ -249,7 +254,7 @@ class Session:
                     room=new_room,
                     weakness=weakness,
                 ))
-        return queue[: self.limit] if self.limit is not None else queue
+        return queue
 
     # driving ---------------------------------------------------------------------------------
 
@@ -500,8 +505,17 @@ class Session:
         with closing(self._summaries(due_after=now, order="due")) as upcoming:
             soonest = next(self._matching(upcoming), None)
         self.summary.next_due = soonest.due if soonest is not None else None
-        self.summary.outlook = outlook(self.collection, self._matching_summaries, now)
+        self.summary.outlook = outlook(self.collection, self._matching_summaries, now, waiting=self._waiting(now))
         return self.summary
+
+    def _waiting(self, now: datetime) -> tuple[int, int] | None:
+        """(cards to review, new cards) a study session started at `now` would show; None in review mode."""
+        if self.mode is Mode.REVIEW:
+            return None
+        numbers = self._study_queue(now)
+        states = states_of(self.store, numbers)
+        new = sum(1 for number in numbers if states.get(number) is CardState.NEW)
+        return len(numbers) - new, new
 
     def _require_current(self) -> QueueItem:
         if self._current is None:

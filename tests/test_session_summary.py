@@ -132,3 +132,38 @@ def test_the_terminal_summary_and_the_empty_start(isolated_home: Path, tmp_path:
     empty.close()
     assert empty.exitstatus == 0
     assert "session summary" not in (empty.before or "")
+
+
+SECTION_DECK = """\
+deck: section
+cards:
+  - kind: recall
+    id: static
+    topic: Static pods
+    notes: |
+      - created by the kubelet
+      - manifests in staticPodPath
+  - {front: "Where are static pod manifests?", back: staticPodPath, id: path}
+"""
+
+
+def test_cards_held_back_by_their_recall_card_are_not_due_now(isolated_home: Path, tmp_path: Path) -> None:
+    """A recall card's section waits for another study day once the recall card was shown: the
+    summary does not call the waiting card due now, and names the next study day when only it is left."""
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "config.toml").write_text("enable_fuzzing = false\nbuiltin_decks = false\n", encoding="utf-8")
+    deck = tmp_path / "section.yaml"
+    deck.write_text(SECTION_DECK, encoding="utf-8")
+    assert run_cli("import", str(deck)).returncode == 0
+    stdout, notes = study(MORNING, "x\n.\n3\n")
+    assert stdout[0] == "--- card 1/1 section:static"
+    assert stdout[-1] == "reviewed 1 cards: again 0, hard 0, good 1, easy 0"
+    assert notes[1:] == ["due now: none", "due soon: 1 learning card back today", "next card: 2025-03-19 09:10 (in 10m)"]
+    stdout, notes = study(MORNING.replace("09:00", "09:10"), "x\n.\n3\n")
+    assert stdout[0] == "--- card 1/1 section:static"
+    assert notes[1:] == ["due now: none", "due soon: none", "next card: 2025-03-20 04:00 (in 19h)"]
+    stdout, notes = study(MORNING.replace("09:00", "09:20"), "")
+    assert stdout == ["reviewed 0 cards: again 0, hard 0, good 0, easy 0"]
+    assert notes == ["nothing is due now; next card at 2025-03-20 04:00 (in 19h)"]
+    stdout, _ = study("2025-03-20T04:00:00+00:00", "x\n3\n")
+    assert stdout[0] == "--- card 1/1 section:path"
