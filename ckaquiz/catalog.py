@@ -19,6 +19,7 @@ from ckaquiz.store import (
     StoredCard,
     card_summaries,
     deck_names,
+    deck_tag_counts,
     distinct_tags,
     iter_card_rows,
     iter_cards_by_numbers,
@@ -117,10 +118,21 @@ def _matching_numbers(collection: Library, filters: Filters, include_retired: bo
 
 
 def deck_rows(collection: Library, filters: Filters = Filters()) -> list[DeckRow]:
-    """Per deck: total, new, learning and due-today counts."""
+    """Per deck: total, new, learning and due-today counts.
+
+    Counted in SQL per deck and tag set (`deck_tag_counts`), so the cost grows with the decks and tag
+    sets, not the cards; only a note-date filter reads the cards one by one.
+    """
     day_end = collection.study_day_start() + timedelta(days=1)
     now = collection.now()
     rows: dict[str, list[int]] = {}
+    if not filters.by_date:
+        for group in deck_tag_counts(collection.store, now=now, day_end=day_end):
+            if filters.matches_values(deck=group.deck, tags=group.tags, note_date=None):
+                counts = rows.setdefault(group.deck, [0, 0, 0, 0])
+                for index, value in enumerate((group.total, group.new, group.learning, group.due_today)):
+                    counts[index] += value
+        return [DeckRow(name, *counts) for name, counts in sorted(rows.items())]
     for card in matching_summaries(collection, filters):
         counts = rows.setdefault(card.deck, [0, 0, 0, 0])
         counts[0] += 1

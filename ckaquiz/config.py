@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -341,3 +342,90 @@ def _shown(value: Any, room: int = 60, depth: int = 0) -> str:
     else:
         text = json.dumps(str(value))
     return text if len(text) <= room else text[: room - 3] + "..."
+
+
+# writing one setting back -----------------------------------------------------------------
+
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*[\w\"'.\- ]+\s*\]\]?\s*(#.*)?$")
+
+
+def with_setting(text: str, key: str, value: Any, line: str) -> str:
+    """config.toml text with the top-level `key` set to `value`, written as `line` (`key = ...`): in
+    place of its old line (and the lines an old array ran on), else before the first table. Every
+    other setting, comment and table is kept as it was; when that cannot be checked, a ConfigError
+    asks the learner to write the line themselves."""
+    lines = text.splitlines(keepends=True)
+    new_line = line + "\n"
+    written_key = re.compile(rf"""^\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*=""")
+    first_table = next((index for index, each in enumerate(lines) if _TABLE_HEADER.match(each)), len(lines))
+    for index in range(first_table):
+        if written_key.match(lines[index]):
+            end = index
+            depth = _bracket_depth(lines[index].split("=", 1)[1])
+            while depth > 0 and end + 1 < len(lines):
+                end += 1
+                depth += _bracket_depth(lines[end])
+            updated = [*lines[:index], new_line, *lines[end + 1 :]]
+            break
+    else:
+        before = lines[:first_table]
+        if before and not before[-1].endswith("\n"):
+            before[-1] += "\n"
+        updated = [*before, new_line, *(["\n"] if first_table < len(lines) else []), *lines[first_table:]]
+    result = "".join(updated)
+    _check_only_setting_changed(text, result, key, value, line)
+    return result
+
+
+def save_setting(folder: Path, key: str, value: Any, line: str) -> Path:
+    """Set one top-level setting in the data folder's config.toml (`with_setting`), written whole or not at all."""
+    path = folder / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    updated = with_setting(text, key, value, line)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{CONFIG_NAME}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(updated)
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _bracket_depth(line: str) -> int:
+    depth = 0
+    quote: str | None = None
+    for character in line:
+        if quote:
+            if character == quote:
+                quote = None
+        elif character in "\"'":
+            quote = character
+        elif character == "#":
+            break
+        elif character == "[":
+            depth += 1
+        elif character == "]":
+            depth -= 1
+    return depth
+
+
+def _check_only_setting_changed(old_text: str, new_text: str, key: str, value: Any, line: str) -> None:
+    try:
+        old = tomllib.loads(old_text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{CONFIG_NAME}: {error}") from None
+    try:
+        new = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError:
+        new = None
+    old.pop(key, None)
+    if new is None or new.pop(key, None) != value or new != old:
+        raise ConfigError(f"cannot update {CONFIG_NAME} safely; set this line at its top yourself: {line}")

@@ -326,7 +326,7 @@ def export_anki(
 
     With `history`, every card keeps its scheduling state and its answers become Anki revlog rows.
     """
-    import genanki  # type: ignore[import-untyped]
+    import genanki
 
     refuse_overwrite(path, force=force)
     models = {

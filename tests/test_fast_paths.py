@@ -34,9 +34,11 @@ from ckaquiz.decks.identity import IdAllocator, derived_id
 from ckaquiz.decks.keypoints import key_points
 from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck_name
 from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
+from ckaquiz.decks.yaml_nodes import construct
 from ckaquiz.file_access import RefusedFile, read_regular_file
 from ckaquiz.filters import Filters
 from ckaquiz.json_output import Streamed, indented_json, write_json, write_records_json
+from ckaquiz.markup import readable
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
 from ckaquiz.new_order import domain_of, introduce
 from ckaquiz.printable import escape_json_controls
@@ -141,7 +143,8 @@ def test_scoped_ids_are_derived_from_scope_and_basis(scope: str, bases: list[str
 def test_plain_frontmatter_reads_as_pyyaml_reads_it(text: str) -> None:
     fast = markdown._simple_frontmatter(text)
     node = yaml.compose(text, Loader=yaml.SafeLoader)
-    assert fast == {str(key): value for key, value in markdown.construct(node).items()}
+    assert node is not None
+    assert fast == {str(key): value for key, value in construct(node).items()}
 
 
 _JSON_SCALARS = (
@@ -169,7 +172,8 @@ def test_json_frontmatter_reads_as_pyyaml_reads_it(value: dict[str, Any], compac
     except yaml.YAMLError:
         assert fast is None  # PyYAML cannot read it: the slow path must say so, not the fast one
         return
-    slow = markdown.construct(node)
+    assert node is not None
+    slow = construct(node)
     if fast is not None:
         assert fast == {str(key): item for key, item in slow.items()}
 
@@ -718,7 +722,7 @@ def test_a_plain_line_is_a_study_line_whose_point_is_its_text(pieces: list[str])
         return
     assert markdown._is_study_line(markdown._Line(1, line, line, line))
     styles = markdown.MarkdownOptions(cloze_styles=("highlight", "bold", "curly"))
-    assert [inline.strip_cloze_markup(markdown.readable(point), styles) for point in key_points([line])] == [
+    assert [inline.strip_cloze_markup(readable(point), styles) for point in key_points([line])] == [
         plain.group(1)
     ]
     assert key_points([plain.group(1)]) == [plain.group(1)]
@@ -759,3 +763,25 @@ def test_text_fields_are_written_as_json_writes_them(fields: dict[str, str]) -> 
     expected = (json.dumps(fields, ensure_ascii=False), json.dumps(fields, ensure_ascii=False, sort_keys=True))
     assert _fields_json(fields, {}) == expected
     assert _fields_json(fields, None) == expected
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_deck_counts_made_in_sql_are_the_counts_of_the_matching_cards(studied: Collection, filters: Filters) -> None:
+    from ckaquiz.catalog import DeckRow, deck_rows
+    from ckaquiz.model import CardState
+
+    now = studied.now()
+    day_end = studied.study_day_start() + timedelta(days=1)
+    expected: dict[str, list[int]] = {}
+    for stored in matching_cards(studied, filters):
+        card, schedule = stored.card, stored.schedule
+        counts = expected.setdefault(card.deck, [0, 0, 0, 0])
+        counts[0] += 1
+        learning = schedule.state in (CardState.LEARNING, CardState.RELEARNING)
+        counts[1] += schedule.state is CardState.NEW
+        counts[2] += learning
+        if schedule.due is not None and (schedule.due <= now if learning else schedule.state is CardState.REVIEW and schedule.due < day_end):
+            counts[3] += 1
+    assert deck_rows(studied, filters) == [DeckRow(name, *counts) for name, counts in sorted(expected.items())]
+    if filters == Filters():
+        assert any(row.learning for row in deck_rows(studied, filters)), "the fixture has learning cards to count"

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from ckaquiz.collection import Collection
-from ckaquiz.config import ConfigError, settings_from_mapping
+from ckaquiz.config import settings_from_mapping
 from ckaquiz.coverage import score_recall
 from ckaquiz.decks.markdown import MarkdownOptions, parse_markdown
 from ckaquiz.decks.topics import MAX_POINTS, is_not_study_heading, parts, split_topics
+from ckaquiz.errors import ConfigError
 from ckaquiz.model import Card, CardKind
 from tests.conftest import FIXTURES, SHARED
 
@@ -117,7 +118,7 @@ def test_long_topic_is_cut_into_parts_of_at_most_twelve_points() -> None:
     deck = parse_markdown(f"# 목록\n{lines}\n", "notes/long.md", options=MarkdownOptions(topics=True))
     assert [len(card.key_points) for card in deck.cards] == [10, 10, 9]
     assert [card.prompt for card in deck.cards] == [f"목록 (part {number} of 3)" for number in (1, 2, 3)]
-    assert [len(run) for run in parts(list(range(25)))] == [9, 9, 7]
+    assert [len(run) for run in parts([f"point {number}" for number in range(25)])] == [9, 9, 7]
 
 
 def test_section_with_nothing_to_say_makes_no_card() -> None:

@@ -20,7 +20,7 @@ from statistics import fmean
 
 import pytest
 
-from ckaquiz.clock import study_day_start
+from ckaquiz.clock import study_day, study_day_start
 from ckaquiz.collection import Collection
 from ckaquiz.config import Settings
 from ckaquiz.filters import Filters
@@ -31,7 +31,6 @@ from ckaquiz.stats import (
     collect_stats,
     leech_lapses,
     leeches,
-    study_day,
 )
 from ckaquiz.store import (
     ScoredAttempt,

@@ -116,6 +116,38 @@ def card_summaries(
         yield CardSummary(row[0], row[1], tags, row[3], CARD_STATES[row[4]], from_text(row[5]), bool(row[6]), note_date)
 
 
+class DeckTagCounts(NamedTuple):
+    """The active cards of one deck and tag set: how many, how many new and learning, how many due today."""
+
+    deck: str
+    tags: tuple[str, ...]
+    total: int
+    new: int
+    learning: int
+    due_today: int
+
+
+def deck_tag_counts(store: Handle, *, now: datetime, day_end: datetime) -> list[DeckTagCounts]:
+    """Per deck and tag set, counted in SQL on the summary index: a (re)learning card is due today
+    when it is due now, a review card when it is due before the study day ends."""
+    tag_sets: dict[str, tuple[str, ...]] = {}
+    counts: list[DeckTagCounts] = []
+    rows = store.connection.execute(
+        "SELECT deck, tags, count(*), count(CASE WHEN state = 'new' THEN 1 END),"
+        " count(CASE WHEN state IN ('learning', 'relearning') THEN 1 END),"
+        " count(CASE WHEN state IN ('learning', 'relearning') AND due <= ? THEN 1"
+        " WHEN state = 'review' AND due < ? THEN 1 END)"
+        " FROM cards WHERE active = 1 GROUP BY deck, tags",
+        (to_text(now), to_text(day_end)),
+    )
+    for deck, tags_text, total, new, learning, due_today in rows:
+        tags = tag_sets.get(tags_text)
+        if tags is None:
+            tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
+        counts.append(DeckTagCounts(deck, tags, total, new, learning, due_today))
+    return counts
+
+
 def states_of(store: Handle, numbers: Iterable[int], *, chunk: int = 500) -> dict[int, CardState]:
     """The scheduling state of each of these cards (numbers not found are left out)."""
     wanted = list(numbers)
