@@ -147,8 +147,9 @@ def two_decks(collection: Collection, tmp_path: Path) -> Collection:
     return collection
 
 
-def first_session(collection: Collection, order: NewOrder, **settings: object) -> list[str]:
-    collection.settings = dataclasses.replace(collection.settings, new_order=order, **settings)
+def first_session(collection: Collection, order: NewOrder, new_per_day: int | None = None) -> list[str]:
+    per_day = collection.settings.new_per_day if new_per_day is None else new_per_day
+    collection.settings = dataclasses.replace(collection.settings, new_order=order, new_per_day=per_day)
     session = Session(collection)
     session.start()
     shown = [stored.card.id for number in session._queue if (stored := card_by_number(collection.store, number))]

@@ -71,7 +71,7 @@ def test_a_recall_card_comes_back_once_it_is_due(topics: Collection, clock: Froz
 def test_other_cards_still_come_back_through_learn_ahead(topics: Collection) -> None:
     topics.settings = dataclasses.replace(topics.settings, bury_siblings_across_kinds=False)
     session = Session(topics)
-    shown = []
+    shown: list[str] = []
     while (item := session.next_card()) is not None and len(shown) < 10:
         shown.append(item.card.id)
         session.answer(Rating.GOOD)
@@ -80,7 +80,7 @@ def test_other_cards_still_come_back_through_learn_ahead(topics: Collection) -> 
 
 def test_the_recall_cards_section_waits_for_another_day(topics: Collection, clock: FrozenClock) -> None:
     session = Session(topics)
-    shown = []
+    shown: list[str] = []
     while (item := session.next_card()) is not None and len(shown) < 10:
         shown.append(item.card.id)
         session.answer(Rating.GOOD)
