@@ -13,6 +13,7 @@ import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,17 @@ DEFAULT_EASY_SECONDS: dict[str, float] = {"command": 30.0, "manifest": 180.0, "c
 MAX_EASY_SECONDS = 3600
 
 
+class NewOrder(StrEnum):
+    """The order new cards are introduced in (`new_order`)."""
+
+    WEIGHTED = "weighted"
+    """Interleaved across decks, each CKA exam domain by its weight and weakness (`ckaquiz.new_order`)."""
+    DECK = "deck"
+    """Deck after deck, each in its file order."""
+    RANDOM = "random"
+    """Shuffled, the same way all through one study day."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Limits, scheduling and deck settings; defaults match the documentation."""
@@ -100,6 +112,8 @@ class Settings:
     easy_seconds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_EASY_SECONDS))
     editor: bool = False
     """Answer recall and manifest cards in `$EDITOR` instead of the built-in editor."""
+    editor_command: str = ""
+    """The editor to run (answers with `editor`/`--editor`, `e` at the grade prompt); empty: `$EDITOR`."""
     leech_lapses: int = DEFAULT_LEECH_LAPSES
     """Lapses after which `stats` names a card a leech."""
     backups_keep: int | None = None
@@ -108,6 +122,12 @@ class Settings:
     """Headings whose sections make no cards, in every note source."""
     sync_folder: str = ""
     """The folder the learner's sync engine carries, where devices exchange their history (empty: no sync)."""
+    new_order: NewOrder = NewOrder.WEIGHTED
+    """The order new cards are introduced in."""
+    bury_siblings_across_kinds: bool = True
+    """A recall card and the other cards of its section are never shown on the same study day."""
+    skip_recall_learn_ahead: bool = True
+    """A recall card graded in a session does not come back early in it through the learn-ahead window."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Every key written beyond the core ones above it, as written (the optional settings included)."""
 
@@ -239,6 +259,10 @@ def _easy_seconds(value: Any) -> Any:
     return DEFAULT_EASY_SECONDS | seconds
 
 
+def _new_order(value: Any) -> Any:
+    return NewOrder(value) if isinstance(value, str) and value in {order.value for order in NewOrder} else _REFUSED
+
+
 def _folder(value: Any) -> Any:
     return value if isinstance(value, str) and "\x00" not in value else _REFUSED
 
@@ -258,6 +282,10 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "recall_cutoffs": _cutoffs,
     "easy_seconds": _easy_seconds,
     "sync_folder": _folder,
+    "new_order": _new_order,
+    "bury_siblings_across_kinds": _flag,
+    "skip_recall_learn_ahead": _flag,
+    "editor_command": _folder,
     # optional settings, kept in Settings.extra as written too
     "editor": _flag,
     "leech_lapses": _whole(1, 1_000),
@@ -284,6 +312,10 @@ _ALLOWED = {
         "such as {command = 30, manifest = 180}"
     ),
     "sync_folder": 'a folder path, such as "~/Sync/ckaquiz" (empty: no sync)',
+    "new_order": '"weighted", "deck" or "random"',
+    "bury_siblings_across_kinds": "true or false",
+    "skip_recall_learn_ahead": "true or false",
+    "editor_command": 'an editor command, such as "nvim" or "code --wait" (empty: $EDITOR)',
     "editor": "true or false",
     "leech_lapses": "a whole number from 1 to 1000",
     "backups_keep": "a whole number from 1 to 10000",

@@ -40,10 +40,11 @@ from ckaquiz.filters import Filters
 from ckaquiz.json_output import Streamed, indented_json, write_json, write_records_json
 from ckaquiz.markup import readable
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
+from ckaquiz.new_order import domain_of, introduce
 from ckaquiz.printable import escape_json_controls
 from ckaquiz.records import card_record
 from ckaquiz.session import Mode, Session
-from ckaquiz.store import Store, StoredCard, content_hash, staging, studied_since
+from ckaquiz.store import CardSummary, Store, StoredCard, content_hash, staging, studied_since
 from tests.conftest import FIXTURES, FrozenClock
 
 VAULT = FIXTURES / "vault"
@@ -357,8 +358,24 @@ def test_filtered_cards_are_the_cards_that_pass_the_filters(
     ]
 
 
+def reference_sections(cards: list[StoredCard]) -> dict[int, tuple[tuple[str, int], bool]]:
+    """Each card's section, from every card read: the last recall card at or above it in its file."""
+    by_file: dict[str, list[StoredCard]] = {}
+    for stored in cards:
+        by_file.setdefault(stored.card.source.path, []).append(stored)
+    found: dict[int, tuple[tuple[str, int], bool]] = {}
+    for path, written in by_file.items():
+        recall_lines = sorted(stored.card.source.line for stored in written if stored.card.kind is CardKind.RECALL)
+        for stored in written:
+            above = [line for line in recall_lines if line <= stored.card.source.line]
+            if above and stored.card.kind is not CardKind.TASK:
+                found[stored.number] = ((path, above[-1]), stored.card.kind is CardKind.RECALL)
+    return found
+
+
 def reference_queue(session: Session, now: Any) -> list[int]:
-    """Today's queue as it was built before summaries: every card read, then filtered."""
+    """Today's queue as it was built before summaries: every card read, then filtered; sections and
+    the weakness of each domain found from every card read (the new cards' order is `introduce`'s)."""
     store, filters, settings = session.store, session.filters, session.collection.settings
 
     def matching(cards: list[StoredCard]) -> list[StoredCard]:
@@ -379,16 +396,51 @@ def reference_queue(session: Session, now: Any) -> list[int]:
     new_cards = matching(store.cards(decks=filters.decks, states=(CardState.NEW,)))
     queue = [stored.number for stored in learning]
     taken: set[str] = set()
-    for cards, room in ((reviews, settings.reviews_per_day - reviews_today), (new_cards, settings.new_per_day - new_today)):
-        for stored in cards:
-            if room <= 0:
-                break
-            key = stored.card.sibling_key
-            if key and (key in taken or key in siblings_today):
-                continue
-            taken.add(key) if key else None
+    section_of = reference_sections(store.cards())
+    number_of = {stored.card.id: stored.number for stored in store.cards(include_retired=True)}
+    sides: dict[bool, set[tuple[str, int]]] = {True: set(), False: set()}  # recall side, other side
+    for review in store.reviews(since=day_start):
+        if (section := section_of.get(number_of[review.card_id])) is not None:
+            sides[section[1]].add(section[0])
+    for number in queue:
+        if (section := section_of.get(number)) is not None:
+            sides[section[1]].add(section[0])
+
+    def admit(number: int, key: str) -> bool:
+        if key and (key in taken or key in siblings_today):
+            return False
+        section = section_of.get(number)
+        if section is not None:
+            if section[0] in sides[not section[1]]:
+                return False
+            sides[section[1]].add(section[0])
+        taken.add(key) if key else None
+        return True
+
+    room = settings.reviews_per_day - reviews_today
+    for stored in reviews:
+        if room <= 0:
+            break
+        if admit(stored.number, stored.card.sibling_key):
             queue.append(stored.number)
             room -= 1
+    summaries = [
+        CardSummary(stored.number, stored.card.deck, stored.card.tags, stored.card.sibling_key, CardState.NEW, None, True)
+        for stored in new_cards
+    ]
+    lapses: dict[str, list[int]] = {}
+    for stored in store.cards(states=(CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING)):
+        counted = lapses.setdefault(domain_of(stored.card.tags), [0, 0])
+        counted[0] += stored.schedule.lapses
+        counted[1] += stored.schedule.reps
+    queue += introduce(
+        summaries,
+        settings.new_order,
+        day=day_start.date(),
+        admit=lambda card: admit(card.number, card.sibling_key),
+        room=settings.new_per_day - new_today,
+        weakness={domain: min(1.0, counted[0] / counted[1]) for domain, counted in lapses.items() if counted[1]},
+    )
     return queue
 
 

@@ -136,10 +136,18 @@ def tab_lines(rows: Iterable[Iterable[object]]) -> None:
 
 
 def refreshed(shared: Context) -> Collection:
-    """The collection with its sources re-read where they changed; their problems as warnings."""
+    """The collection with its sources re-read where they changed; their problems as warnings, once per
+    change of their file (`ckaquiz check` shows them all)."""
     collection = shared.collection
-    warn(collection.refresh().problems)
+    warn_once(collection, collection.refresh().problems)
     return collection
+
+
+def warn_once(collection: Collection, problems: list[str]) -> None:
+    """`warn` for the problems of files changed since their problems were shown (`ckaquiz.store.shown_warnings`)."""
+    from ckaquiz.store import shown_warnings
+
+    warn(shown_warnings.unshown(collection.store, problems))
 
 
 def chosen_filters(

@@ -3,7 +3,8 @@
 Other packages import from here only. `Store` is the handle (connection and path); the queries
 are functions of one concept each that take it: `sources` (the registry), `cards` (card
 queries), `sync` (a scan applied), `reviews` (the log, undo, sessions, attempts), `figures`
-(the stats figures), `marks`, `drafts`, `exams`, `leases`, `note_recalls`; `rows` writes the columns once.
+(the stats figures), `marks`, `drafts`, `exams`, `leases`, `note_recalls`, `sections` (a recall card's section),
+`shown_warnings` (a file's problems shown once per change), `duplicates`; `rows` writes the columns once.
 """
 
 from ckaquiz.store.backups import (
@@ -47,6 +48,7 @@ from ckaquiz.store.figures import (
     ScorePoint,
     attempt_summaries,
     cards_studied_on,
+    lapses_by_tag_set,
     latest_scored_attempts,
     latest_scores,
     review_days_between,
@@ -160,6 +162,7 @@ __all__ = [
     "iter_card_rows",
     "iter_cards_by_numbers",
     "known_files",
+    "lapses_by_tag_set",
     "latest_scored_attempts",
     "latest_scores",
     "list_backups",
