@@ -37,6 +37,7 @@ from typing import TextIO
 from ckaquiz.assessment import option_number
 from ckaquiz.model import CardKind, Rating, full_answer
 from ckaquiz.session import QueueItem, Session, Summary, is_typed_kind
+from ckaquiz.ui.controls import GRADE_LINE_HINT, Control, read_grade_line
 from ckaquiz.ui.format import format_interval
 from ckaquiz.ui.note_actions import edit_note, obsidian_line
 from ckaquiz.ui.session_summary import empty_start_line, started_empty, summary_lines
@@ -146,41 +147,38 @@ class PlainFrontEnd:
             grade_line = self._read_line()
             if grade_line is None:
                 return False
-            word = grade_line.strip().lower()
-            if word in {"q", "quit"}:
+            read = suggested if grade_line.strip() == "" and suggested is not None else read_grade_line(grade_line)
+            if read is Control.QUIT:
                 return False
-            if word in {"s", "skip"}:
+            if read is Control.SKIP:
                 self.session.skip()
                 return True
-            if word in {"!", "suspend"}:
+            if read is Control.SUSPEND:
                 self.session.suspend()
                 self._print("suspended")
                 return True
-            if word in {"-", "bury"}:
+            if read is Control.BURY:
                 until = self.session.bury()
                 self._print(f"buried until {until.isoformat()}")
                 return True
-            if word in {"f", "flag"}:
+            if read is Control.FLAG:
                 self._print("flagged" if self.session.toggle_flag() else "unflagged")
                 continue
-            if word in {"e", "edit"}:
+            if read is Control.EDIT:
                 configured = self.session.collection.settings.editor_command
                 self._print(edit_note(card, configured, quiet=not _is_terminal(self.input)))
                 continue
-            if word in {"o", "obsidian"}:
+            if read is Control.LINK:
                 self._print(obsidian_line(card))
                 continue
-            if word in {"u", "undo"}:
+            if read is Control.UNDO:
                 undone = self.session.undo()
                 self._print("undone" if undone is not None else "nothing to undo; the card again, with your answer")
                 return True
-            rating = suggested if word == "" and suggested is not None else Rating.parse(word)
-            if rating is None:
-                self._print(
-                    "please answer 1-4, again, hard, good, easy, s (skip), u (undo),"
-                    " ! (suspend), - (bury), f (flag), e (edit the note), o (Obsidian link) or q (quit)"
-                )
+            if not isinstance(read, Rating):
+                self._print(GRADE_LINE_HINT)
                 continue
+            rating = read
             duration = int((time.monotonic() - started) * 1000)
             self.session.answer(rating, duration_ms=duration, response=response, assessment=assessment)
             return True

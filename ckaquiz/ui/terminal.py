@@ -34,6 +34,7 @@ from ckaquiz.model import CardKind, ChoiceDetails, Rating
 from ckaquiz.session import QueueItem, Session, Summary
 from ckaquiz.source_note import editor_command
 from ckaquiz.ui import render
+from ckaquiz.ui.controls import CONTROL_KEYS, STAYING, Control
 from ckaquiz.ui.format import format_clock
 from ckaquiz.ui.note_actions import edit_note, obsidian_line
 from ckaquiz.ui.session_summary import empty_start_line, started_empty
@@ -98,14 +99,6 @@ class CtrlC:
         return application.run(handle_sigint=False)
 
 
-UNDO = "undo"
-QUIT = "quit"
-SKIP = "skip"
-SUSPEND = "suspend"
-BURY = "bury"
-FLAG = "flag"
-EDIT = "edit"
-LINK = "link"
 
 
 class TerminalFrontEnd:
@@ -177,11 +170,11 @@ class TerminalFrontEnd:
                 render.assessment_view(card.kind, assessment.result, assessment.lines, points_shown=verdict is not None)
             )
         choice = self._grade(item, assessment.suggested if assessment else None)
-        while choice in (FLAG, EDIT, LINK):
-            if choice == FLAG:
+        while choice in STAYING:
+            if choice is Control.FLAG:
                 flagged = self.session.toggle_flag()
                 self.console.print("[yellow]flagged[/]" if flagged else "[yellow]unflagged[/]")
-            elif choice == EDIT:
+            elif choice is Control.EDIT:
                 self.ctrl_c.check()
                 line = edit_note(card, self.session.collection.settings.editor_command)
                 self.ctrl_c.pressed = False  # a Ctrl-C in the editor was the editor's
@@ -189,20 +182,20 @@ class TerminalFrontEnd:
             else:
                 self.console.print(Text(neutralise(obsidian_line(card), single_line=True), style="yellow"))
             choice = self._grade(item, assessment.suggested if assessment else None)
-        if choice == QUIT:
+        if choice is Control.QUIT:
             return False
-        if choice == SKIP:
+        if choice is Control.SKIP:
             self.session.skip()
             return True
-        if choice == SUSPEND:
+        if choice is Control.SUSPEND:
             self.session.suspend()
             self.console.print("[yellow]suspended: `ckaquiz unsuspend` brings it back[/]")
             return True
-        if choice == BURY:
+        if choice is Control.BURY:
             until = self.session.bury()
             self.console.print(f"[yellow]buried until {until:%Y-%m-%d %H:%M}[/]")
             return True
-        if choice == UNDO:
+        if choice is Control.UNDO:
             undone = self.session.undo()
             if undone is None:
                 self.console.print("[yellow]nothing to undo: the card again, with your answer[/]")
@@ -265,17 +258,11 @@ def grade_prompt(
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
     choices = [questionary.Choice(labels[rating], value=rating, shortcut_key=str(rating.value)) for rating in Rating]
+    # questionary takes only letters and digits as shortcuts: `!` and `-` are shown in the titles
+    # and bound below, with the rest
     choices += [
-        questionary.Choice("Undo last grade", value=UNDO, shortcut_key="u"),
-        questionary.Choice("Skip this card", value=SKIP, shortcut_key="s"),
-        # questionary takes only letters and digits as shortcuts: `!` and `-` are shown in the
-        # titles and bound below, with the rest
-        questionary.Choice("!) Suspend this card", value=SUSPEND, shortcut_key=False),
-        questionary.Choice("-) Bury until tomorrow", value=BURY, shortcut_key=False),
-        questionary.Choice("Flag or unflag", value=FLAG, shortcut_key="f"),
-        questionary.Choice("Edit the note in the editor", value=EDIT, shortcut_key="e"),
-        questionary.Choice("Obsidian link to the note", value=LINK, shortcut_key="o"),
-        questionary.Choice("Quit", value=QUIT, shortcut_key="q"),
+        questionary.Choice(item.title, value=item.control, shortcut_key=item.key if item.key.isalnum() else False)
+        for item in CONTROL_KEYS
     ]
     # The suggestion is the default; with none (a self-graded card), Good is, so that Enter out of
     # habit never fails a card.
@@ -292,7 +279,7 @@ def grade_prompt(
     application = question.application
     control = next(found for found in application.layout.find_all_controls() if isinstance(found, InquirerControl))
     immediate = KeyBindings()
-    keys: dict[object, str] = {SUSPEND: "!", BURY: "-"}
+    keys: dict[object, str] = {item.control: item.key for item in CONTROL_KEYS}
     for index, choice in enumerate(choices):
         _bind_immediate(immediate, control, index, keys.get(choice.value, str(choice.shortcut_key)), choice.value)
     application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), immediate])
