@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from ckaquiz.cli import export, optimize, stats
 from ckaquiz.collection import Collection
+from ckaquiz.filters import Filters
 from ckaquiz.model import Rating
 from ckaquiz.session import Session
 from tests.conftest import FrozenClock
@@ -87,7 +88,7 @@ def studied(collection: Collection, clock: FrozenClock, tmp_path: Path) -> Colle
         path = tmp_path / f"{name}.yaml"
         path.write_text(text, encoding="utf-8")
         collection.import_path(path)
-    session = Session(collection)
+    session = Session(collection, Filters(decks=("mixed",)))  # the first four cards of one deck, in any new-card order
     for _ in range(4):
         item = session.next_card()
         assert item is not None
