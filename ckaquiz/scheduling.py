@@ -110,8 +110,15 @@ def review(
     *,
     duration_ms: int | None = None,
 ) -> Schedule:
-    """The schedule after answering with `rating` at `now`: the one `preview` shows for that grade."""
-    return preview(scheduler, card_number, schedule, now, duration_ms=duration_ms)[rating]
+    """The schedule after answering with `rating` at `now`: the one `preview` shows for that grade.
+
+    Only the grades up to `rating` from Hard are computed: the order of the intervals looks no higher.
+    """
+    if rating is Rating.AGAIN:
+        return _answered(scheduler, card_number, schedule, rating, now, duration_ms)
+    needed = [grade for grade in (Rating.HARD, Rating.GOOD, Rating.EASY) if grade <= rating]
+    outcomes = {grade: _answered(scheduler, card_number, schedule, grade, now, duration_ms) for grade in needed}
+    return _in_order(outcomes, _utc(now), int(getattr(scheduler, "maximum_interval", 36500)))[rating]
 
 
 def _answered(
@@ -166,6 +173,8 @@ def _in_order(outcomes: dict[Rating, Schedule], now: datetime, maximum_interval:
     ordered = dict(outcomes)
     below = ordered[Rating.HARD]
     for rating in (Rating.GOOD, Rating.EASY):
+        if rating not in ordered:
+            break
         current = ordered[rating]
         if current.state is CardState.REVIEW and current.due is not None and below.due is not None:
             days = _whole_days(current.due - now)
