@@ -444,7 +444,7 @@ def _replay_cards(
     for number in sorted(affected):
         rows = cursor.execute(_REPLAY_ROWS, (affected[number], number)).fetchall()
         if rows:
-            updates.append((*_replayed(scheduler, number, rows, device), number))
+            updates.append((*_replayed(scheduler, number, affected[number], rows, device), number))
     if not updates:
         return
     current = {}
@@ -463,11 +463,14 @@ def _replay_cards(
     )
 
 
-def _replayed(scheduler: fsrs.Scheduler, number: int, rows: list[tuple[Any, ...]], device: str) -> tuple[Any, ...]:
+def _replayed(
+    scheduler: fsrs.Scheduler, number: int, card_id: str, rows: list[tuple[Any, ...]], device: str
+) -> tuple[Any, ...]:
     """The schedule values a card's reviews give (`scheduling.replay` on the merged log, read as plain values).
 
     A review whose `before` is the state reached keeps its `after` without being turned into objects;
-    only where they differ as values are they compared as schedules, and a review computed anew.
+    only where they differ as values are they compared as schedules, and a review computed anew (its
+    fuzz seeded by the card's text id, which every device shares, and its review number).
     """
     ordered = _merged_order(rows, device)
     state: tuple[Any, ...] = tuple(ordered[0][4:12])
@@ -482,7 +485,8 @@ def _replayed(scheduler: fsrs.Scheduler, number: int, rows: list[tuple[Any, ...]
         if schedule_from(list(before)) == reached:
             state = tuple(row[12:20])
             continue
-        answered = scheduling.review(scheduler, number, reached, Rating(int(row[1])), datetime.fromisoformat(row[2]))
+        moment = datetime.fromisoformat(row[2])
+        answered = scheduling.review(scheduler, number, reached, Rating(int(row[1])), moment, card_id=card_id)
         state = tuple(schedule_values(answered))
     return tuple(schedule_values(schedule_from(list(state))))
 
