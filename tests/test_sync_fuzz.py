@@ -53,8 +53,8 @@ def test_devices_numbering_a_card_differently_derive_the_same_schedule(tmp_path:
         # each device studies the card on its own, days apart, so its intervals reach the fuzzed range
         for offset in (0, 1, 5, 16, 40):
             answer(first, first_clock, START + offset * day, Rating.GOOD)
-        for offset in (0.5, 3, 9, 27):
-            answer(second, second_clock, START + offset * day, Rating.EASY)
+        for days in (0.5, 3, 9, 27):
+            answer(second, second_clock, START + days * day, Rating.EASY)
         end = START + 60 * day
         for collection in (first, second, first):
             exchange(collection.store, collection.scheduler, folder, now=end)
