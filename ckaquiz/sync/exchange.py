@@ -12,7 +12,8 @@ each file was read, so a process killed at any moment applies nothing twice and 
   time order through the scheduler. A device's own events keep their order whatever its clock did
   (each counts from the latest time of its earlier events of that card); equal times go by device
   and number. A review whose stored `before` is the state reached keeps its `after`; any other is
-  computed anew, with the fuzz seeded by card and review number, so every device derives the same;
+  computed anew, with the fuzz seeded by the card's text id and review number (the same on every
+  device, however each numbers its cards), so every device derives the same;
 - a card's marks are those of its latest marks event.
 """
 
@@ -28,7 +29,7 @@ from typing import Any
 import fsrs
 
 from ckaquiz import scheduling
-from ckaquiz.model import Rating
+from ckaquiz.model import Rating, Schedule
 from ckaquiz.store import Store, sync_state, to_text
 from ckaquiz.store.rows import chunks
 from ckaquiz.sync.events import (
@@ -474,21 +475,23 @@ def _replayed(
     """
     ordered = _merged_order(rows, device)
     state: tuple[Any, ...] = tuple(ordered[0][4:12])
+    reached: Schedule | None = None  # `state` as a schedule, once one was needed or computed
     for row in ordered:
         if row[3] is not None:
             continue
         before = tuple(row[4:12])
         if before == state:
-            state = tuple(row[12:20])
+            state, reached = tuple(row[12:20]), None
             continue
-        reached = schedule_from(list(state))
+        if reached is None:
+            reached = schedule_from(list(state))
         if schedule_from(list(before)) == reached:
-            state = tuple(row[12:20])
+            state, reached = tuple(row[12:20]), None
             continue
         moment = datetime.fromisoformat(row[2])
-        answered = scheduling.review(scheduler, number, reached, Rating(int(row[1])), moment, card_id=card_id)
-        state = tuple(schedule_values(answered))
-    return tuple(schedule_values(schedule_from(list(state))))
+        reached = scheduling.review(scheduler, number, reached, Rating(int(row[1])), moment, card_id=card_id)
+        state = tuple(schedule_values(reached))
+    return tuple(schedule_values(schedule_from(list(state)) if reached is None else reached))
 
 
 _LAST = 1 << 62
