@@ -25,6 +25,7 @@ Nothing here asserts: the table says what was met. CI runs it small (tests/test_
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import os
@@ -151,7 +152,7 @@ def checked(ran: Ran, what: str) -> Ran:
     return ran
 
 
-def measure(figure: Figure, runs: int, once: Callable[[], Ran], *, before: Callable[[], None] | None = None) -> None:
+def measure(figure: Figure, runs: int, once: Callable[[], Ran], *, before: Callable[[], object] | None = None) -> None:
     for _ in range(runs):
         if before is not None:
             before()
@@ -320,12 +321,12 @@ def bench_size(notes: int, reviews: int, runs: int, work: Path, *, log: Callable
     measure(start_floor, runs, lambda: run([PYTHON, str(BENCH / "floor_app.py"), "hello"], empty))
     for option in ("--help", "--version"):
         floor = result.add(Figure(f"floor: the same app's `{option}`", is_floor=True))
-        measure(floor, runs, lambda option=option: run([PYTHON, str(BENCH / "floor_app.py"), option], empty))
+        measure(floor, runs, functools.partial(run, [PYTHON, str(BENCH / "floor_app.py"), option], empty))
         figure = result.add(Figure(f"`ckaquiz {option}`", floor=floor.name, ratio_target=1.2))
-        measure(figure, runs, lambda option=option: run([*CKAQUIZ, option], empty))
-    first = result.add(Figure("`ckaquiz decks`, first run on a fresh home (reads the built-in decks)"))
+        measure(figure, runs, functools.partial(run, [*CKAQUIZ, option], empty))
+    fresh = result.add(Figure("`ckaquiz decks`, first run on a fresh home (reads the built-in decks)"))
     measure(
-        first, max(1, runs // 2), lambda: run([*CKAQUIZ, "decks"], empty), before=lambda: new_home(work / "empty-home")
+        fresh, max(1, runs // 2), lambda: run([*CKAQUIZ, "decks"], empty), before=lambda: new_home(work / "empty-home")
     )
     decks = result.add(Figure("`ckaquiz decks` on an empty home", floor=start_floor.name, ratio_target=1.2))
     measure(decks, runs, lambda: run([*CKAQUIZ, "decks"], empty))
@@ -413,7 +414,7 @@ def bench_size(notes: int, reviews: int, runs: int, work: Path, *, log: Callable
         shown_arguments = " ".join(arguments)
         extra = result.add(Figure(f"`ckaquiz stats {shown_arguments}`", floor=start_floor.name, memory_only=True))
         if stats.measured:
-            measure(extra, runs, lambda arguments=arguments: run([*CKAQUIZ, "stats", *arguments], environment))
+            measure(extra, runs, functools.partial(run, [*CKAQUIZ, "stats", *arguments], environment))
         else:
             extra.measured = False
             extra.note = stats.note

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -13,18 +12,19 @@ from typing import Any
 from ckaquiz.errors import UsageError
 from ckaquiz.filters import Filters, tag_matches
 from ckaquiz.library import Library
-from ckaquiz.model import CardKind, CardState, Problem
+from ckaquiz.model import CardState, Problem
+from ckaquiz.records import record_of_row
 from ckaquiz.store import (
     CardSummary,
     StoredCard,
     card_summaries,
     deck_names,
+    deck_tag_counts,
     distinct_tags,
     iter_card_rows,
     iter_cards_by_numbers,
     matching_numbers,
     registered_sources,
-    to_text,
 )
 
 
@@ -118,10 +118,21 @@ def _matching_numbers(collection: Library, filters: Filters, include_retired: bo
 
 
 def deck_rows(collection: Library, filters: Filters = Filters()) -> list[DeckRow]:
-    """Per deck: total, new, learning and due-today counts."""
+    """Per deck: total, new, learning and due-today counts.
+
+    Counted in SQL per deck and tag set (`deck_tag_counts`), so the cost grows with the decks and tag
+    sets, not the cards; only a note-date filter reads the cards one by one.
+    """
     day_end = collection.study_day_start() + timedelta(days=1)
     now = collection.now()
     rows: dict[str, list[int]] = {}
+    if not filters.by_date:
+        for group in deck_tag_counts(collection.store, now=now, day_end=day_end):
+            if filters.matches_values(deck=group.deck, tags=group.tags, note_date=None):
+                counts = rows.setdefault(group.deck, [0, 0, 0, 0])
+                for index, value in enumerate((group.total, group.new, group.learning, group.due_today)):
+                    counts[index] += value
+        return [DeckRow(name, *counts) for name, counts in sorted(rows.items())]
     for card in matching_summaries(collection, filters):
         counts = rows.setdefault(card.deck, [0, 0, 0, 0])
         counts[0] += 1
@@ -136,65 +147,6 @@ def deck_rows(collection: Library, filters: Filters = Filters()) -> list[DeckRow
     return [DeckRow(name, *counts) for name, counts in sorted(rows.items())]
 
 
-def card_record(stored: StoredCard) -> dict[str, Any]:
-    """The JSON shape of one card in `ckaquiz cards --json` (a documented contract)."""
-    card, schedule = stored.card, stored.schedule
-    return {
-        "id": card.id,
-        "deck": card.deck,
-        "kind": card.kind.value,
-        "prompt": card.prompt,
-        "answer": card.answer,
-        "tags": list(card.tags),
-        "source": {"path": card.source.path, "line": card.source.line},
-        "state": schedule.state.value,
-        "due": to_text(schedule.due),
-        "reps": schedule.reps,
-        "lapses": schedule.lapses,
-        "stability": schedule.stability,
-        "difficulty": schedule.difficulty,
-        "reference": card.reference or None,
-        "explanation": card.explanation or None,
-        "key_points": list(card.key_points),
-        "active": stored.active,
-        "options": _options(card.kind.value, card.fields),
-    }
-
-
-def _options(kind: str, fields: dict[str, Any]) -> list[str] | None:
-    """A choice card's options in their order; None for every other kind."""
-    if kind != CardKind.CHOICE.value:
-        return None
-    return [str(option) for option in fields.get("options", [])]
-
-
-def record_of_row(row: Sequence[Any]) -> dict[str, Any]:
-    """`card_record(stored_card(row))` read straight off a stored row (`CARD_COLUMNS`), without building
-    the card: a listing of many cards is mostly that building. A test holds the two equal."""
-    (_, card_id, deck, kind, prompt, answer, tags, key_points, _, explanation, reference, fields, path, line, active,
-     state, _, stability, difficulty, due, _, reps, lapses) = row  # fmt: skip
-    return {
-        "id": card_id,
-        "deck": deck,
-        "kind": kind,
-        "prompt": prompt,
-        "answer": answer,
-        "tags": json.loads(tags),
-        "source": {"path": path, "line": line},
-        "state": state,
-        "due": due,  # stored as `to_text` writes it
-        "reps": reps,
-        "lapses": lapses,
-        "stability": stability,
-        "difficulty": difficulty,
-        "reference": reference or None,
-        "explanation": explanation or None,
-        "key_points": json.loads(key_points),
-        "active": bool(active),
-        "options": _options(kind, json.loads(fields or "{}")) if kind == CardKind.CHOICE.value else None,
-    }
-
-
 def check_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
     """Parse deck files and folders; returns the number of cards and every problem found."""
     from ckaquiz.decks.loader import load_decks
@@ -204,7 +156,7 @@ def check_paths(paths: Iterable[Path]) -> tuple[int, list[Problem]]:
 
 def check_decks(decks: list[Any]) -> tuple[int, list[Problem]]:
     """The number of cards and every problem of parsed decks, with ids given twice within one deck."""
-    from ckaquiz.decks.yaml_deck import duplicate_id_problems
+    from ckaquiz.decks.identity import duplicate_id_problems
 
     problems = [problem for deck in decks for problem in deck.problems]
     by_deck: dict[str, list[Any]] = {}

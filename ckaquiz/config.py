@@ -9,9 +9,11 @@ import json
 import math
 import os
 import re
+import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,17 @@ DEFAULT_EASY_SECONDS: dict[str, float] = {"command": 30.0, "manifest": 180.0, "c
 MAX_EASY_SECONDS = 3600
 
 
+class NewOrder(StrEnum):
+    """The order new cards are introduced in (`new_order`)."""
+
+    WEIGHTED = "weighted"
+    """Interleaved across decks, each CKA exam domain by its weight and weakness (`ckaquiz.new_order`)."""
+    DECK = "deck"
+    """Deck after deck, each in its file order."""
+    RANDOM = "random"
+    """Shuffled, the same way all through one study day."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """Limits, scheduling and deck settings; defaults match the documentation."""
@@ -99,6 +112,8 @@ class Settings:
     easy_seconds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_EASY_SECONDS))
     editor: bool = False
     """Answer recall and manifest cards in `$EDITOR` instead of the built-in editor."""
+    editor_command: str = ""
+    """The editor to run (answers with `editor`/`--editor`, `e` at the grade prompt); empty: `$EDITOR`."""
     leech_lapses: int = DEFAULT_LEECH_LAPSES
     """Lapses after which `stats` names a card a leech."""
     backups_keep: int | None = None
@@ -107,6 +122,12 @@ class Settings:
     """Headings whose sections make no cards, in every note source."""
     sync_folder: str = ""
     """The folder the learner's sync engine carries, where devices exchange their history (empty: no sync)."""
+    new_order: NewOrder = NewOrder.WEIGHTED
+    """The order new cards are introduced in."""
+    bury_siblings_across_kinds: bool = True
+    """A recall card and the other cards of its section are never shown on the same study day."""
+    skip_recall_learn_ahead: bool = True
+    """A recall card graded in a session does not come back early in it through the learn-ahead window."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Every key written beyond the core ones above it, as written (the optional settings included)."""
 
@@ -238,6 +259,10 @@ def _easy_seconds(value: Any) -> Any:
     return DEFAULT_EASY_SECONDS | seconds
 
 
+def _new_order(value: Any) -> Any:
+    return NewOrder(value) if isinstance(value, str) and value in {order.value for order in NewOrder} else _REFUSED
+
+
 def _folder(value: Any) -> Any:
     return value if isinstance(value, str) and "\x00" not in value else _REFUSED
 
@@ -257,6 +282,10 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "recall_cutoffs": _cutoffs,
     "easy_seconds": _easy_seconds,
     "sync_folder": _folder,
+    "new_order": _new_order,
+    "bury_siblings_across_kinds": _flag,
+    "skip_recall_learn_ahead": _flag,
+    "editor_command": _folder,
     # optional settings, kept in Settings.extra as written too
     "editor": _flag,
     "leech_lapses": _whole(1, 1_000),
@@ -283,6 +312,10 @@ _ALLOWED = {
         "such as {command = 30, manifest = 180}"
     ),
     "sync_folder": 'a folder path, such as "~/Sync/ckaquiz" (empty: no sync)',
+    "new_order": '"weighted", "deck" or "random"',
+    "bury_siblings_across_kinds": "true or false",
+    "skip_recall_learn_ahead": "true or false",
+    "editor_command": 'an editor command, such as "nvim" or "code --wait" (empty: $EDITOR)',
     "editor": "true or false",
     "leech_lapses": "a whole number from 1 to 1000",
     "backups_keep": "a whole number from 1 to 10000",
@@ -309,3 +342,90 @@ def _shown(value: Any, room: int = 60, depth: int = 0) -> str:
     else:
         text = json.dumps(str(value))
     return text if len(text) <= room else text[: room - 3] + "..."
+
+
+# writing one setting back -----------------------------------------------------------------
+
+_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*[\w\"'.\- ]+\s*\]\]?\s*(#.*)?$")
+
+
+def with_setting(text: str, key: str, value: Any, line: str) -> str:
+    """config.toml text with the top-level `key` set to `value`, written as `line` (`key = ...`): in
+    place of its old line (and the lines an old array ran on), else before the first table. Every
+    other setting, comment and table is kept as it was; when that cannot be checked, a ConfigError
+    asks the learner to write the line themselves."""
+    lines = text.splitlines(keepends=True)
+    new_line = line + "\n"
+    written_key = re.compile(rf"""^\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*=""")
+    first_table = next((index for index, each in enumerate(lines) if _TABLE_HEADER.match(each)), len(lines))
+    for index in range(first_table):
+        if written_key.match(lines[index]):
+            end = index
+            depth = _bracket_depth(lines[index].split("=", 1)[1])
+            while depth > 0 and end + 1 < len(lines):
+                end += 1
+                depth += _bracket_depth(lines[end])
+            updated = [*lines[:index], new_line, *lines[end + 1 :]]
+            break
+    else:
+        before = lines[:first_table]
+        if before and not before[-1].endswith("\n"):
+            before[-1] += "\n"
+        updated = [*before, new_line, *(["\n"] if first_table < len(lines) else []), *lines[first_table:]]
+    result = "".join(updated)
+    _check_only_setting_changed(text, result, key, value, line)
+    return result
+
+
+def save_setting(folder: Path, key: str, value: Any, line: str) -> Path:
+    """Set one top-level setting in the data folder's config.toml (`with_setting`), written whole or not at all."""
+    path = folder / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None
+    updated = with_setting(text, key, value, line)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{CONFIG_NAME}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(updated)
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _bracket_depth(line: str) -> int:
+    depth = 0
+    quote: str | None = None
+    for character in line:
+        if quote:
+            if character == quote:
+                quote = None
+        elif character in "\"'":
+            quote = character
+        elif character == "#":
+            break
+        elif character == "[":
+            depth += 1
+        elif character == "]":
+            depth -= 1
+    return depth
+
+
+def _check_only_setting_changed(old_text: str, new_text: str, key: str, value: Any, line: str) -> None:
+    try:
+        old = tomllib.loads(old_text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{CONFIG_NAME}: {error}") from None
+    try:
+        new = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError:
+        new = None
+    old.pop(key, None)
+    if new is None or new.pop(key, None) != value or new != old:
+        raise ConfigError(f"cannot update {CONFIG_NAME} safely; set this line at its top yourself: {line}")

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from ckaquiz.backup import process_alive
-from ckaquiz.catalog import card_record
 from ckaquiz.errors import UsageError
 from ckaquiz.model import Card, CardKind, ChoiceDetails, ClozeDetails, CommandDetails, Review, Schedule
 from ckaquiz.printable import escape_json_controls
+from ckaquiz.records import card_record
 from ckaquiz.store import StoredCard, to_text
 
 EXPORT_FORMAT = "ckaquiz-export"
@@ -326,7 +326,7 @@ def export_anki(
 
     With `history`, every card keeps its scheduling state and its answers become Anki revlog rows.
     """
-    import genanki  # type: ignore[import-untyped]
+    import genanki
 
     refuse_overwrite(path, force=force)
     models = {

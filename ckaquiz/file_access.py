@@ -12,6 +12,9 @@ import os
 import stat
 from pathlib import Path
 
+MAX_DECK_BYTES = 20 * 1024 * 1024
+"""The largest deck file read: a note or deck over it is refused with a problem, not parsed."""
+
 
 class RefusedFile(Exception):
     """A file that was not read; the message says why in a few words."""

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from ckaquiz.config import builtin_decks_folder
-from ckaquiz.decks.loader import DELIMITED_SUFFIXES, find_deck_files, is_deck_file, printable_problem
+from ckaquiz.decks.loader import (
+    DELIMITED_SUFFIXES,
+    READER_VERSION,
+    find_deck_files,
+    is_deck_file,
+    printable_problem,
+)
 from ckaquiz.errors import UsageError
 from ckaquiz.library import Library
 from ckaquiz.model import Deck, Problem
@@ -27,8 +33,10 @@ from ckaquiz.store import (
     find_source,
     is_fresh_source,
     known_files,
+    reader_version,
     register_source,
     registered_sources,
+    set_reader_version,
     sync_source,
 )
 
@@ -67,8 +75,9 @@ def ensure_builtin_source(library: Library) -> None:
         if known is None or known.path != str(folder_path) or not known.active:
             register_source(library.store, name, str(folder_path), now=now)
 
+
 def refresh(
-library: Library, *, progress: Progress | None = None, only: list[SourceRecord] | None = None
+    library: Library, *, progress: Progress | None = None, only: list[SourceRecord] | None = None
 ) -> ScanReport:
     """Rescan registered sources; files whose size and mtime are unchanged are skipped."""
     if only is None:
@@ -81,6 +90,7 @@ library: Library, *, progress: Progress | None = None, only: list[SourceRecord] 
             library.store, source, now=library.now(), report=report, progress=progress, skip_headings=skip, lists=lists
         )
     return report
+
 
 def import_path(
     library: Library,
@@ -104,6 +114,7 @@ def import_path(
         name = _another_source_of(library, deck, resolved)  # several paths read into one deck
     source = register_source(library.store, name, str(resolved), now=library.now(), deck=deck, options=options or {})
     return source, refresh(library, progress=progress, only=[source])
+
 
 def _another_source_of(library: Library, deck: str, resolved: Path) -> str:
     """The name of the source that reads this path into `deck`: the one already registered, else a new one."""
@@ -233,14 +244,15 @@ def scan_source(
     cards, or, for a source with nothing stored yet, simply added.
     """
     from ckaquiz.reading import FileToRead, ReadJob, reading, staging, worker_count
-    from ckaquiz.store import FileScan, PreparedFile
-    from ckaquiz.store.staging import MAXIMUM_CHUNKS, StagedChunk, add_staged_files, scratch_folder
+    from ckaquiz.store import MAXIMUM_CHUNKS, FileScan, PreparedFile, StagedChunk, add_staged_files, scratch_folder
 
     known = known_files(store, source.id)
+    stale = bool(known) and reader_version(store, source.id) != READER_VERSION  # read by other readers: all again
     files = source_files(source)
     present: set[str] = set()
     positions: list[int] = []
     changed: list[FileToRead] = []
+    stamps: dict[str, tuple[str, tuple[int, int]]] = {}
     for index, (file, shown, relative) in enumerate(files, start=1):
         if not _storable_name(shown):
             problem = Problem(shown, 1, "skipped: the file name is not valid UTF-8 (rename the file to read it)")
@@ -251,7 +263,8 @@ def scan_source(
             status = os.stat(file)
         except OSError:
             continue
-        if known.get(shown) == (status.st_size, status.st_mtime_ns):
+        stamps[shown] = (file, (status.st_size, status.st_mtime_ns))
+        if not stale and known.get(shown) == (status.st_size, status.st_mtime_ns):
             report.files_unchanged += 1
             continue
         positions.append(index)
@@ -302,8 +315,18 @@ def scan_source(
         counts = sync_source(store, source.id, scans, removed=removed, now=now)
     if counts is not None:
         report.counts.add(counts)
+    if reader_version(store, source.id) != READER_VERSION:
+        set_reader_version(store, source.id, READER_VERSION)
+    if not source.builtin and not source.options.get("include_all"):
+        from ckaquiz.decks.topics import RECALL_HEADINGS
+        from ckaquiz.own_recall_attempts import record_own_recalls
+
+        headings = (dict(lists or {}) | dict(source.options)).get("recall_headings", RECALL_HEADINGS)
+        changed_cards = bool(changed or removed)
+        record_own_recalls(store, source, stamps, now=now, cards_changed=changed_cards, recall_headings=headings)
     report.problems.extend(file_problems(store, source.id))
     if not source.builtin:
-        from ckaquiz.store.duplicates import duplicate_card_warnings
+        from ckaquiz.store import duplicate_card_warnings
 
-        report.problems.extend(duplicate_card_warnings(store, source.id))
+        # only a scan that read or removed files changes the cards: otherwise the warnings kept are still true
+        report.problems.extend(duplicate_card_warnings(store, source.id, recount=bool(changed or removed)))

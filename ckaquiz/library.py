@@ -18,9 +18,7 @@ from ckaquiz.backup import backups_folder, clear_partial_copies, ensure_daily_ba
 from ckaquiz.clock import Clock, clock_from_environment, study_day_start
 from ckaquiz.config import DATABASE_NAME, Settings, home_folder, load_settings
 from ckaquiz.errors import StoreError
-from ckaquiz.store import Store
-from ckaquiz.store.database import prepare_database
-from ckaquiz.store.integrity import DamagedDatabaseError
+from ckaquiz.store import DamagedDatabaseError, Store, prepare_database
 
 if TYPE_CHECKING:
     import fsrs

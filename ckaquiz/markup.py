@@ -11,7 +11,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-__all__ = ["CALLOUT", "HIGHLIGHT", "MARKDOWN_LINK", "URL", "WIKILINK", "readable", "wikilink_target"]
+__all__ = [
+    "CALLOUT",
+    "HIGHLIGHT",
+    "IMAGE_TEXT",
+    "MARKDOWN_LINK",
+    "URL",
+    "WIKILINK",
+    "readable",
+    "wikilink_target",
+    "without_images",
+]
 
 # `[[target]]`, `[[target|alias]]`, `![[embed.png]]`; inside a table the pipe is written `\|`.
 WIKILINK = re.compile(r"(?P<embed>!?)\[\[(?P<target>[^\[\]|\n]{1,500}?)\\?(?:\|(?P<alias>[^\[\]\n]{0,200}))?\]\]")
@@ -26,6 +36,8 @@ HIGHLIGHT = re.compile(r"==(?=\S)(?P<text>[^=\n]{1,2000}?)(?<=\S)==")
 CALLOUT = re.compile(
     r"^(?P<quote>[ \t]*>[ \t]*)?\[!(?P<kind>[\w-]+)(?:\|[^\]\n]*)?\][+-]?[ \t]*(?P<title>.*)$", re.MULTILINE
 )
+# What `readable` writes for an embedded image: `[image: diagram.png]`.
+IMAGE_TEXT = re.compile(r"\[image: [^\]\n]*\]")
 
 
 def wikilink_target(match: re.Match[str]) -> str:
@@ -52,3 +64,10 @@ def readable(text: str) -> str:
         return match.group("text") or match.group("target")
 
     return MARKDOWN_LINK.sub(markdown_link, WIKILINK.sub(wikilink, text))
+
+
+def without_images(text: str) -> str:
+    """Readable text without the `[image: name]` of its embedded images: nothing anyone says aloud."""
+    if "[image: " not in text:
+        return text
+    return " ".join(kept for part in IMAGE_TEXT.split(text) if (kept := part.strip(" \t")))

@@ -9,18 +9,14 @@ parameters predict the log, recommends a desired retention by simulation, and re
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ckaquiz import scheduling
-from ckaquiz.config import CONFIG_NAME
-from ckaquiz.errors import CkaquizError, ConfigError
+from ckaquiz.config import save_setting, with_setting
+from ckaquiz.errors import CkaquizError
 from ckaquiz.model import Review
 from ckaquiz.scheduling import Answer, Fit, Histories
 from ckaquiz.store import card_count
@@ -140,91 +136,20 @@ def retention_advice(collection: Library) -> RetentionAdvice:
 
 # config.toml -------------------------------------------------------------------------------
 
-_TABLE_HEADER = re.compile(r"^\s*\[\[?\s*[\w\"'.\- ]+\s*\]\]?\s*(#.*)?$")
-_PARAMETERS_KEY = re.compile(r"""^\s*(?:parameters|"parameters"|'parameters')\s*=""")
-
-
 def parameters_line(parameters: Sequence[float]) -> str:
     """`parameters = [0.2172, 1.1771, ...]` as written to config.toml."""
     return "parameters = [" + ", ".join(repr(round(float(value), PARAMETER_PLACES)) for value in parameters) + "]"
 
 
-def _bracket_depth(line: str) -> int:
-    depth = 0
-    quote: str | None = None
-    for character in line:
-        if quote:
-            if character == quote:
-                quote = None
-        elif character in "\"'":
-            quote = character
-        elif character == "#":
-            break
-        elif character == "[":
-            depth += 1
-        elif character == "]":
-            depth -= 1
-    return depth
-
-
 def with_parameters(text: str, parameters: Sequence[float]) -> str:
     """config.toml text with `parameters` set (replaced where it was, else added before the first table)."""
-    lines = text.splitlines(keepends=True)
-    new_line = parameters_line(parameters) + "\n"
-    first_table = next((index for index, line in enumerate(lines) if _TABLE_HEADER.match(line)), len(lines))
-    for index in range(first_table):
-        if _PARAMETERS_KEY.match(lines[index]):
-            end = index
-            depth = _bracket_depth(lines[index].split("=", 1)[1])
-            while depth > 0 and end + 1 < len(lines):
-                end += 1
-                depth += _bracket_depth(lines[end])
-            updated = [*lines[:index], new_line, *lines[end + 1 :]]
-            break
-    else:
-        before = lines[:first_table]
-        if before and not before[-1].endswith("\n"):
-            before[-1] += "\n"
-        updated = [*before, new_line, *(["\n"] if first_table < len(lines) else []), *lines[first_table:]]
-    result = "".join(updated)
-    _check_only_parameters_changed(text, result, parameters)
-    return result
-
-
-def _check_only_parameters_changed(old_text: str, new_text: str, parameters: Sequence[float]) -> None:
-    try:
-        old = tomllib.loads(old_text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{CONFIG_NAME}: {error}") from None
-    try:
-        new = tomllib.loads(new_text)
-    except tomllib.TOMLDecodeError:
-        new = None
-    expected = [round(float(value), PARAMETER_PLACES) for value in parameters]
-    old.pop("parameters", None)
-    if new is None or new.pop("parameters", None) != expected or new != old:
-        raise ConfigError(
-            f"cannot update {CONFIG_NAME} safely; set this line at its top yourself: {parameters_line(parameters)}"
-        )
+    return with_setting(text, "parameters", _rounded(parameters), parameters_line(parameters))
 
 
 def save_parameters(folder: Path, parameters: Sequence[float]) -> Path:
     """Write `parameters = [...]` into the data folder's config.toml, keeping the rest of the file."""
-    path = folder / CONFIG_NAME
-    try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: {error}") from None
-    updated = with_parameters(text, parameters)
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{CONFIG_NAME}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(updated)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return save_setting(folder, "parameters", _rounded(parameters), parameters_line(parameters))
+
+
+def _rounded(parameters: Sequence[float]) -> list[float]:
+    return [round(float(value), PARAMETER_PLACES) for value in parameters]

@@ -14,8 +14,7 @@ from typing import Any
 
 from ckaquiz.decks.own_recall import RecallSection, recall_sections
 from ckaquiz.model import CardKind
-from ckaquiz.store import registered_sources
-from ckaquiz.store.database import Store
+from ckaquiz.store import Store, registered_sources
 
 MAX_NOTE_BYTES = 20 * 1024 * 1024
 
@@ -87,7 +86,7 @@ def recall_report(store: Store, day: date) -> RecallReport:
     rows: list[CardRecall] = []
     for stored in store.cards():
         card = stored.card
-        if card.kind is not CardKind.RECALL or card.fields.get("note_date") != day.isoformat() or not card.key_points:
+        if card.kind is not CardKind.RECALL or card.note_facts.note_date != day.isoformat() or not card.key_points:
             continue
         score = score_recall(card.key_points, written)
         recalled = tuple(point.text for point in score.points if point.status == "recalled")

@@ -25,9 +25,13 @@ from typing import Any
 from ckaquiz import scheduling
 from ckaquiz.assessment import Assessment
 from ckaquiz.clock import Clock, system_clock
+from ckaquiz.config import NewOrder
 from ckaquiz.filters import Filters
 from ckaquiz.library import Library
 from ckaquiz.model import Card, CardKind, CardState, ChoiceDetails, Rating, Review, Schedule
+from ckaquiz.new_order import domain_weakness, introduce
+from ckaquiz.outlook import Outlook, outlook
+from ckaquiz.siblings import DaySiblings
 from ckaquiz.store import (
     CardSummary,
     StoredCard,
@@ -88,6 +92,11 @@ class Summary:
     new_learned: int = 0
     seconds: float = 0.0
     next_due: datetime | None = None
+    """The soonest due moment after the session's end, whatever is due now (see `outlook` for what to show)."""
+    outlook: Outlook | None = None
+    """What is still due now and soon, and when the next card is due (set by `Session.finish`)."""
+    shown: int = 0
+    """Cards shown in the session (0: nothing was due when it started)."""
 
     @property
     def reviewed(self) -> int:
@@ -145,6 +154,8 @@ class Session:
         self._shuffle = shuffle
         self._queue: list[int] = []
         self._pending: dict[int, datetime] = {}
+        self._not_ahead: set[int] = set()
+        """Recall cards graded in this session: they come back when due, never early through LEARN_AHEAD."""
         self._current: QueueItem | None = None
         self._answered: list[_Answered] = []
         self._skipped = 0
@@ -191,6 +202,11 @@ class Session:
         matches = self.filters.matches_values
         return (card for card in summaries if matches(deck=card.deck, tags=card.tags, note_date=card.note_date))
 
+    def _matching_summaries(self, **narrowing: Any) -> Generator[CardSummary, None, None]:
+        """The session's cards (its filters applied) narrowed as `card_summaries` narrows, read lazily."""
+        with closing(self._summaries(**narrowing)) as summaries:
+            yield from self._matching(summaries)
+
     def _build_queue(self, now: datetime) -> list[int]:
         # Cards are read as summaries (no content), and a queue with a daily limit stops reading
         # once it is full: building today's queue costs the same for 1,000 cards or 100,000.
@@ -202,23 +218,20 @@ class Session:
                 cards.sort(key=lambda card: (card.due is None, card.due or now, card.number))
             numbers = [card.number for card in cards]
             return numbers[: self.limit] if self.limit is not None else numbers
+        queue = self._study_queue(now)
+        return queue[: self.limit] if self.limit is not None else queue
 
+    def _study_queue(self, now: datetime) -> list[int]:
+        """What `study` shows at `now`: learning cards due, then today's reviews and new cards within
+        the daily limits, siblings held back (no session limit)."""
         settings = self.collection.settings
         day_start = self.collection.study_day_start()
         day_end = day_start + timedelta(days=1)
         new_today, reviews_today, siblings_today = studied_since(self.store, day_start)
         learning = self._summaries(states=(CardState.LEARNING, CardState.RELEARNING), due_before=now, order="due")
         queue: list[int] = [card.number for card in self._matching(learning)]
-        taken_siblings: set[str] = set()
-
-        def sibling_free(card: CardSummary) -> bool:
-            key = card.sibling_key
-            if not key:
-                return True
-            if key in taken_siblings or key in siblings_today:
-                return False
-            taken_siblings.add(key)
-            return True
+        siblings = DaySiblings(self.store, siblings_today, day_start, across_kinds=settings.bury_siblings_across_kinds)
+        siblings.shown(queue)
 
         review_room = max(0, settings.reviews_per_day - reviews_today)
         if review_room > 0:
@@ -226,19 +239,22 @@ class Session:
                 for card in self._matching(reviews):
                     if review_room <= 0:
                         break
-                    if sibling_free(card):
+                    if siblings.admit(card):
                         queue.append(card.number)
                         review_room -= 1
         new_room = max(0, settings.new_per_day - new_today)
         if new_room > 0:
+            weakness = domain_weakness(self.store) if settings.new_order is NewOrder.WEIGHTED else None
             with closing(self._summaries(states=(CardState.NEW,))) as new_cards:
-                for card in self._matching(new_cards):
-                    if new_room <= 0:
-                        break
-                    if sibling_free(card):
-                        queue.append(card.number)
-                        new_room -= 1
-        return queue[: self.limit] if self.limit is not None else queue
+                queue.extend(introduce(
+                    self._matching(new_cards),
+                    settings.new_order,
+                    day=day_start.date(),
+                    admit=siblings.admit,
+                    room=new_room,
+                    weakness=weakness,
+                ))
+        return queue
 
     # driving ---------------------------------------------------------------------------------
 
@@ -260,6 +276,7 @@ class Session:
             stored = card_by_number(self.store, number)
             if stored is not None and stored.active and self._may_show(stored, now):
                 break
+        self.summary.shown += 1
         outcomes = scheduling.preview(
             self.collection.scheduler, stored.number, stored.schedule, now, card_id=stored.card.id
         )
@@ -307,7 +324,11 @@ class Session:
             return self._pop_pending(due_pending[0][1])
         if self._queue:
             return self._queue.pop(0)
-        ahead = sorted((due, number) for number, due in self._pending.items() if due <= now + LEARN_AHEAD)
+        ahead = sorted(
+            (due, number)
+            for number, due in self._pending.items()
+            if due <= now + LEARN_AHEAD and number not in self._not_ahead
+        )
         if ahead:
             return self._pop_pending(ahead[0][1])
         return None
@@ -372,6 +393,8 @@ class Session:
         if after.state in (CardState.LEARNING, CardState.RELEARNING) and after.due is not None:
             self._pending[item.stored.number] = after.due
             self._taken_in[item.stored.number] = review_id
+            if item.card.kind is CardKind.RECALL and self.collection.settings.skip_recall_learn_ahead:
+                self._not_ahead.add(item.stored.number)  # rewriting a page minutes later is not practice
         self._answered.append(_Answered(review_id, item.stored.number, rating, was_new))
         self.summary.counts[rating] += 1
         if was_new:
@@ -462,6 +485,7 @@ class Session:
         if last.was_new:
             self.summary.new_learned -= 1
         self._pending.pop(last.number, None)
+        self._not_ahead.discard(last.number)
         if self._current is not None:
             leases.release(self.store, self.id, self._current.stored.number)
             self._queue.insert(0, self._current.stored.number)
@@ -487,7 +511,17 @@ class Session:
         with closing(self._summaries(due_after=now, order="due")) as upcoming:
             soonest = next(self._matching(upcoming), None)
         self.summary.next_due = soonest.due if soonest is not None else None
+        self.summary.outlook = outlook(self.collection, self._matching_summaries, now, waiting=self._waiting(now))
         return self.summary
+
+    def _waiting(self, now: datetime) -> tuple[int, int] | None:
+        """(cards to review, new cards) a study session started at `now` would show; None in review mode."""
+        if self.mode is Mode.REVIEW:
+            return None
+        numbers = self._study_queue(now)
+        states = states_of(self.store, numbers)
+        new = sum(1 for number in numbers if states.get(number) is CardState.NEW)
+        return len(numbers) - new, new
 
     def _require_current(self) -> QueueItem:
         if self._current is None:

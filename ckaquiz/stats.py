@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from math import fsum
 from statistics import fmean
@@ -47,6 +47,7 @@ from ckaquiz.store import (
     cards_studied_on,
     latest_scored_attempts,
     latest_scores,
+    own_recall_totals,
     recall_prompts,
     review_days_between,
     review_hours,
@@ -58,7 +59,7 @@ from ckaquiz.store import (
 
 if TYPE_CHECKING:
     from ckaquiz.library import Library
-    from ckaquiz.store import LatestScore, ReviewCount, Store
+    from ckaquiz.store import LatestScore, OwnRecallTotals, ReviewCount, ReviewScope, Store
 
 MATURE_DAYS = 21
 """A card (or an answer) is mature when its interval is at least 21 days, as in Anki."""
@@ -518,6 +519,8 @@ class Stats:
     """Finished mock exams, whose recent scores `exam_readiness` folds into readiness."""
     recall_topic_count: int | None = None
     """Topics recalled at least 3 times, when `recall_progress` may hold only the first few (the screen's)."""
+    own_recall: OwnRecallTotals | None = None
+    """The blank-page recall written in notes (`백지 복습` sections) kept as attempts of the matching cards."""
 
     @property
     def recall_topics(self) -> int:
@@ -551,6 +554,7 @@ class Stats:
             "leeches": {"lapses": self.leech_lapses, "cards": [leech.to_dict() for leech in self.leeches]},
             "readiness": None if self.readiness is None else self.readiness.to_dict(),
             **_exam_keys(self),
+            "own_recall": None if self.own_recall is None else self.own_recall.to_dict(),
             "recall_progress": recall_progress,
         }
 
@@ -576,43 +580,108 @@ def collect_stats(
     """Compute every number of `ckaquiz stats` for the cards matching the filters.
 
     The same numbers as the functions above give from whole cards and the whole review log, but
-    counted mostly in SQL (see the module docstring). With `shown_topics`, recall progress keeps
-    only the first `shown_topics` topics, each with its last `shown_attempts` attempts (all when
-    None): what the screen shows, read from the per-card attempt summaries instead of every
-    attempt; `Stats.recall_topic_count` still counts every topic. Without it, every topic keeps
-    every attempt, as `--json` lists them.
+    counted mostly in SQL (see the module docstring), in three passes: the matching cards
+    (`_count_cards`), the answers per study day (`_count_review_days`), and recall progress. With
+    `shown_topics`, recall progress keeps only the first `shown_topics` topics, each with its last
+    `shown_attempts` attempts (all when None): what the screen shows, read from the per-card attempt
+    summaries instead of every attempt; `Stats.recall_topic_count` still counts every topic. Without
+    it, every topic keeps every attempt, as `--json` lists them.
     """
-    from ckaquiz.scheduling import forgetting_curve
-
-    store = collection.store
-    settings = collection.settings
+    store, settings = collection.store, collection.settings
     hour = settings.day_starts_at
     threshold = leech_lapses(settings)
     now = collection.now()
     today = study_day(now, day_starts_at=hour)
-    day_end = study_day_start(now, day_starts_at_hour=hour) + timedelta(days=1)
-    filtering = bool(filters.decks or filters.tags or filters.by_date)
-    factor, decay = forgetting_curve(collection.scheduler)
     year_start = today - timedelta(days=CALENDAR_DAYS - 1)
-    tallies = {tally.card_number: tally for tally in review_tallies_by_card(store, year_start, day_starts_at=hour)}
 
-    # cards: the matching ones (retired too), judged once per deck and tag set, summed per deck and tag set
-    known: list[int] = []
-    recall_ids: set[str] = set()
+    cards = _count_cards(collection, filters, now=now, today=today, year_start=year_start, threshold=threshold)
+    filtering = bool(filters.decks or filters.tags or filters.by_date)
+    with stats_scope(store, cards.known if filtering else None) as scope:
+        per_day = _count_review_days(store, scope, day_starts_at=hour)
+        cards_today = cards_studied_on(store, today, day_starts_at=hour, scope=scope)
+    calendar, retention = _calendar_and_retention(per_day, today=today, start=year_start)
+    todays = per_day.get(today, [0, 0, 0])
+    current, longest = streaks(set(per_day), today=today)
+    progress, topic_count = _collect_recall_progress(store, cards.recall_ids, shown_topics, shown_attempts)
+
+    recall = [value for group in cards.groups for value in group.recall]
+    return Stats(
+        generated_at=now,
+        filters=filters,
+        today=Today(
+            day=today,
+            cards_studied=cards_today,
+            answers=todays[0],
+            seconds=todays[1] / 1000,
+            again=todays[2],
+            due=cards.due_now,
+        ),
+        calendar=Calendar(start=year_start, counts=tuple(calendar), current_streak=current, longest_streak=longest),
+        forecast=Forecast(start=today, counts=tuple(cards.forecast), overdue=cards.overdue),
+        retention=_retention_rows(retention),
+        average_recall=fmean(recall) if recall else None,
+        recalled_cards=len(recall),
+        cards=CardCounts(**cards.counts),
+        weakest_tags=_weakest(cards.groups, kind="tag", filters=filters),
+        weakest_decks=_weakest(cards.groups, kind="deck", filters=filters),
+        leech_lapses=threshold,
+        leeches=leeches(cards_by_numbers(store, cards.leech_numbers), settings),
+        readiness=_readiness(cards.groups),
+        recall_progress=progress,
+        recall_topic_count=topic_count,
+        exams=exam_trend(store),
+        own_recall=own_recall_totals(store, frozenset(cards.recall_ids)),
+    )
+
+
+@dataclass
+class _CardPass:
+    """What one pass over the matching cards counts (see `_count_cards`)."""
+
+    known: list[int] = field(default_factory=list)
+    """Numbers of the matching cards, retired too (kept only when filtering: they scope the reviews)."""
+    recall_ids: set[str] = field(default_factory=set)
+    groups: list[_CardGroup] = field(default_factory=list)
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("new", "learning", "relearning", "young", "mature", "leeches"), 0)
+    )
+    forecast: list[int] = field(default_factory=lambda: [0] * FORECAST_DAYS)
+    overdue: int = 0
+    due_now: int = 0
+    leech_numbers: list[int] = field(default_factory=list)
+
+
+def _count_cards(
+    collection: Library, filters: Filters, *, now: datetime, today: date, year_start: date, threshold: int
+) -> _CardPass:
+    """The matching cards (retired too), judged once per deck and tag set and summed per deck and tag
+    set: states, the due forecast, leeches, predicted recall and the last year's answers."""
+    from ckaquiz.scheduling import forgetting_curve
+
+    store, hour = collection.store, collection.settings.day_starts_at
+    factor, decay = forgetting_curve(collection.scheduler)
+    tallies = {tally.card_number: tally for tally in review_tallies_by_card(store, year_start, day_starts_at=hour)}
+    filtering = bool(filters.decks or filters.tags or filters.by_date)
+    found = _CardPass()
+    counts, forecast = found.counts, found.forecast
     verdicts: dict[tuple[str, str], bool] = {}
     tag_sets: dict[str, tuple[str, ...]] = {}
     groups: dict[tuple[str, str], _CardGroup] = {}
-    counts = dict.fromkeys(("new", "learning", "relearning", "young", "mature", "leeches"), 0)
-    forecast = [0] * FORECAST_DAYS
     offsets: dict[str, int] = {}
-    overdue = due_now = 0
-    leech_numbers: list[int] = []
-    rows = stats_card_rows(store,
+
+    def tags_of(tags_text: str) -> tuple[str, ...]:
+        tags = tag_sets.get(tags_text)
+        if tags is None:
+            tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
+        return tags
+
+    rows = stats_card_rows(
+        store,
         decks=filters.decks,
         day_starts_at=hour,
         note_dates=filters.by_date,
         now=now,
-        day_end=day_end,
+        day_end=study_day_start(now, day_starts_at_hour=hour) + timedelta(days=1),
         forecast_last_day=today + timedelta(days=FORECAST_DAYS - 1),
         mature_days=MATURE_DAYS,
     )
@@ -620,32 +689,25 @@ def collect_stats(
         number, deck, tags_text = row.number, row.deck, row.tags_json
         if filtering:
             if filters.by_date:
-                tags = tag_sets.get(tags_text)
-                if tags is None:
-                    tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
                 note_date = json.loads(row.fields_json or "{}").get("note_date")
-                accepted = filters.matches_values(deck=deck, tags=tags, note_date=note_date)
+                accepted = filters.matches_values(deck=deck, tags=tags_of(tags_text), note_date=note_date)
             else:
                 verdict = verdicts.get((deck, tags_text))
                 if verdict is None:
-                    tags = tag_sets.get(tags_text)
-                    if tags is None:
-                        tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
-                    verdict = verdicts[(deck, tags_text)] = filters.matches_values(deck=deck, tags=tags, note_date=None)
+                    verdict = verdicts[(deck, tags_text)] = filters.matches_values(
+                        deck=deck, tags=tags_of(tags_text), note_date=None
+                    )
                 accepted = verdict
             if not accepted:
                 continue
-            known.append(number)
+            found.known.append(number)
         if row.recall_id is not None:
-            recall_ids.add(row.recall_id)
+            found.recall_ids.add(row.recall_id)
         if not row.active:
             continue
         group = groups.get((deck, tags_text))
         if group is None:
-            tags = tag_sets.get(tags_text)
-            if tags is None:
-                tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
-            group = groups[(deck, tags_text)] = _CardGroup(deck, tags)
+            group = groups[(deck, tags_text)] = _CardGroup(deck, tags_of(tags_text))
         group.cards += 1
         group.lapses += row.lapses
         if row.state == "review":
@@ -657,15 +719,15 @@ def collect_stats(
         else:
             counts[row.state] += 1
         if row.lapses >= threshold:
-            leech_numbers.append(number)
+            found.leech_numbers.append(number)
         if row.flags & 2:
-            due_now += 1
+            found.due_now += 1
         if (due_day := row.due_day) is not None:
             offset = offsets.get(due_day)
             if offset is None:
                 offset = offsets[due_day] = (date.fromisoformat(due_day) - today).days
             if offset < 0:
-                overdue += 1
+                found.overdue += 1
                 offset = 0
             if offset < FORECAST_DAYS:
                 forecast[offset] += 1
@@ -675,18 +737,16 @@ def collect_stats(
         if counted is not None:
             group.passed += counted.passed
             group.failed += counted.failed
-    counts["leeches"] = len(leech_numbers)
-    group_list = list(groups.values())
-    recall = [value for group in group_list for value in group.recall]
-    average_recall = fmean(recall) if recall else None
-    recalled_cards = len(recall)
-    weakest_tags = _weakest(group_list, kind="tag", filters=filters)
-    weakest_decks = _weakest(group_list, kind="deck", filters=filters)
-    domains = _readiness(group_list)
-    del tallies, groups, group_list, recall, offsets, verdicts  # before the attempts are read (`--json`: all of them)
+    counts["leeches"] = len(found.leech_numbers)
+    found.groups = list(groups.values())
+    return found
 
-    # reviews: per study day -----------------------------------------------------------------------
-    per_day: dict[date, list[int]] = {}  # answers, duration_ms, Again, young passed/failed, mature passed/failed
+
+def _count_review_days(store: Store, scope: ReviewScope | None, *, day_starts_at: int) -> dict[date, list[int]]:
+    """The answers of each study day: [answers, duration_ms, Again, young passed, young failed, mature
+    passed, mature failed]. Counted per UTC hour in SQL; an hour in which a study day starts is
+    counted review by review."""
+    per_day: dict[date, list[int]] = {}
 
     def count(day: date, answered: ReviewCount) -> None:
         figures = per_day.get(day)
@@ -700,33 +760,37 @@ def collect_stats(
         if answered.kind:
             figures[1 + 2 * answered.kind + (1 if answered.again else 0)] += answers
 
-    with stats_scope(store, known if filtering else None) as scope:
-        straddling: set[datetime] = set()
-        hour_days: dict[str, date | None] = {}  # each hour's study day, None when one starts within it
-        for answered in review_hours(store, scope=scope):
-            hour_text = answered.period
-            if hour_text in hour_days:
-                first = hour_days[hour_text]
-            else:
-                hour_start = datetime.fromisoformat(hour_text + ":00:00+00:00")
-                first = study_day(hour_start, day_starts_at=hour)
-                if study_day(hour_start + _LAST_OF_HOUR, day_starts_at=hour) != first:
-                    straddling.add(hour_start)  # a study day starts within this UTC hour: count it review by review
-                    first = None
-                hour_days[hour_text] = first
-            if first is not None:
-                count(first, answered)
-        for hour_start in sorted(straddling):
-            for answered in review_days_between(
-                store, hour_start, hour_start + timedelta(hours=1), day_starts_at=hour, scope=scope
-            ):
-                count(date.fromisoformat(answered.period), answered)
-        cards_today = cards_studied_on(store, today, day_starts_at=hour, scope=scope)
-    calendar_start = year_start
+    straddling: set[datetime] = set()
+    hour_days: dict[str, date | None] = {}  # each hour's study day, None when one starts within it
+    for answered in review_hours(store, scope=scope):
+        hour_text = answered.period
+        if hour_text in hour_days:
+            first = hour_days[hour_text]
+        else:
+            hour_start = datetime.fromisoformat(hour_text + ":00:00+00:00")
+            first = study_day(hour_start, day_starts_at=day_starts_at)
+            if study_day(hour_start + _LAST_OF_HOUR, day_starts_at=day_starts_at) != first:
+                straddling.add(hour_start)
+                first = None
+            hour_days[hour_text] = first
+        if first is not None:
+            count(first, answered)
+    for hour_start in sorted(straddling):
+        for answered in review_days_between(
+            store, hour_start, hour_start + timedelta(hours=1), day_starts_at=day_starts_at, scope=scope
+        ):
+            count(date.fromisoformat(answered.period), answered)
+    return per_day
+
+
+def _calendar_and_retention(
+    per_day: Mapping[date, list[int]], *, today: date, start: date
+) -> tuple[list[int], dict[str, list[int]]]:
+    """The year's answers per day from `start`, and the passed and failed answers of each retention period."""
     calendar = [0] * CALENDAR_DAYS
     retention = {period: [0, 0, 0, 0] for period, _ in RETENTION_PERIODS}
     for day, figures in per_day.items():
-        index = (day - calendar_start).days
+        index = (day - start).days
         if 0 <= index < CALENDAR_DAYS:
             calendar[index] += figures[0]
         age = (today - day).days
@@ -735,52 +799,27 @@ def collect_stats(
                 tally = retention[period]
                 for slot in range(4):
                     tally[slot] += figures[3 + slot]
-    todays = per_day.get(today, [0, 0, 0])
-    studied = set(per_day)
-    current, longest = streaks(studied, today=today)
+    return calendar, retention
 
-    # recall progress: every attempt of every topic, or what the screen shows ---------------------
-    if shown_topics is None:
-        attempts: dict[str, list[tuple[datetime, float]]] = {}
-        if recall_ids:
-            parse = datetime.fromisoformat  # as each row comes: the texts of 100,000s of attempts are not kept
-            for attempt in scored_attempt_rows(store, CardKind.RECALL):
-                if attempt.card_id in recall_ids:
-                    points = attempts.get(attempt.card_id)
-                    if points is None:
-                        points = attempts[attempt.card_id] = []
-                    points.append((parse(attempt.created_at), attempt.score))
-        prompts = recall_prompts(store) if attempts else {}
-        progress = _recall_progress_of(prompts, attempts)
-        topic_count = len(progress)
-    else:
-        progress, topic_count = _shown_recall_progress(store, recall_ids, topics=shown_topics, attempts=shown_attempts)
-    return Stats(
-        generated_at=now,
-        filters=filters,
-        today=Today(
-            day=today,
-            cards_studied=cards_today,
-            answers=todays[0],
-            seconds=todays[1] / 1000,
-            again=todays[2],
-            due=due_now,
-        ),
-        calendar=Calendar(start=calendar_start, counts=tuple(calendar), current_streak=current, longest_streak=longest),
-        forecast=Forecast(start=today, counts=tuple(forecast), overdue=overdue),
-        retention=_retention_rows(retention),
-        average_recall=average_recall,
-        recalled_cards=recalled_cards,
-        cards=CardCounts(**counts),
-        weakest_tags=weakest_tags,
-        weakest_decks=weakest_decks,
-        leech_lapses=threshold,
-        leeches=leeches(cards_by_numbers(store, leech_numbers), settings),
-        readiness=domains,
-        recall_progress=progress,
-        recall_topic_count=topic_count,
-        exams=exam_trend(store),
-    )
+
+def _collect_recall_progress(
+    store: Store, recall_ids: set[str], shown_topics: int | None, shown_attempts: int | None
+) -> tuple[tuple[TopicProgress, ...], int]:
+    """Recall progress: every attempt of every topic, or what the screen shows; and how many topics."""
+    if shown_topics is not None:
+        return _shown_recall_progress(store, recall_ids, topics=shown_topics, attempts=shown_attempts)
+    attempts: dict[str, list[tuple[datetime, float]]] = {}
+    if recall_ids:
+        parse = datetime.fromisoformat  # as each row comes: the texts of 100,000s of attempts are not kept
+        for attempt in scored_attempt_rows(store, CardKind.RECALL):
+            if attempt.card_id in recall_ids:
+                points = attempts.get(attempt.card_id)
+                if points is None:
+                    points = attempts[attempt.card_id] = []
+                points.append((parse(attempt.created_at), attempt.score))
+    prompts = recall_prompts(store) if attempts else {}
+    progress = _recall_progress_of(prompts, attempts)
+    return progress, len(progress)
 
 
 def _exam_keys(stats: Stats) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,18 @@ from ckaquiz.collection import Collection
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SEED_NOTE = SHARED / "seed" / "2025-03-19.md"
+
+
+def seed_vault(tmp_path: Path) -> Path:
+    """A vault `seedvault` holding a copy of the real daily note beside the project; the test is
+    skipped when the note is not there."""
+    if not SEED_NOTE.exists():
+        pytest.skip("the shared seed note is not here")
+    vault = tmp_path / "seedvault"
+    vault.mkdir()
+    shutil.copy(SEED_NOTE, vault)
+    return vault
 
 
 @pytest.fixture(autouse=True)

@@ -41,7 +41,7 @@ from ckaquiz.stats import (
     review_command,
     streaks,
 )
-from ckaquiz.store import StoredCard
+from ckaquiz.store import OwnRecallTotals, Store, StoredCard, card_attempts
 from ckaquiz.store.history import ScoredAttempt
 
 
@@ -240,3 +240,24 @@ def recall_progress(
         if len(points) >= minimum_attempts
     ]
     return tuple(sorted(topics, key=lambda topic: (topic.last, topic.topic.casefold())))
+
+
+def own_recall(store: Store, cards: Iterable[StoredCard]) -> OwnRecallTotals:
+    """The notes' own recall: each card's attempts without a review that name the section they came from."""
+    sections: set[tuple[str, int, str]] = set()
+    attempts = recalled = partial = missed = 0
+    days: list[date] = []
+    for stored in cards:
+        for attempt in card_attempts(store, stored.card.id):
+            result = attempt["result"]
+            if attempt["review_id"] is not None or not isinstance(result, dict) or "own_recall" not in result:
+                continue
+            where = result["own_recall"]
+            sections.add((where["note"], where["line"], where["heading"]))
+            attempts += 1
+            days.append(datetime.fromisoformat(attempt["created_at"]).date())
+            statuses = [point["status"] for point in result["points"]]
+            recalled += statuses.count("recalled")
+            partial += statuses.count("partial")
+            missed += len(statuses) - statuses.count("recalled") - statuses.count("partial")
+    return OwnRecallTotals(len(sections), attempts, recalled, partial, missed, max(days, default=None))

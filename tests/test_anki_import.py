@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -157,10 +158,11 @@ def _home(isolated_home: Path) -> Path:
     return isolated_home
 
 
-def _cards(home: Path) -> list[dict[str, object]]:
+def _cards(home: Path) -> list[dict[str, Any]]:
+    """`cards --json` as JSON gives it: values of any JSON type."""
     listed = run_cli("cards", "--json", env={"CKAQUIZ_HOME": str(home)})
     assert listed.returncode == 0, listed.stderr
-    cards: list[dict[str, object]] = json.loads(listed.stdout)
+    cards: list[dict[str, Any]] = json.loads(listed.stdout)
     return cards
 
 
@@ -412,7 +414,7 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
-def _altered(anki: AnkiSide, tmp_path: Path, change: Callable[[sqlite3.Connection], None]) -> Path:
+def _altered(anki: AnkiSide, tmp_path: Path, change: Callable[[sqlite3.Connection], object]) -> Path:
     """The legacy package with its collection changed by `change`."""
     with zipfile.ZipFile(anki.package("legacy.apkg")) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,7 +16,10 @@ from ckaquiz.model import CardState, Rating
 from ckaquiz.session import Session
 from tests.conftest import FrozenClock, run_cli
 
-anki_collection = pytest.importorskip("anki.collection", reason="the optional anki test extra is not installed")
+if TYPE_CHECKING:
+    import anki.collection as anki_collection
+else:
+    anki_collection = pytest.importorskip("anki.collection", reason="the optional anki test extra is not installed")
 
 DECK = """\
 deck: anki-round
@@ -103,6 +107,7 @@ def test_anki_imports_the_schedule_and_the_review_log(studied: Collection, tmp_p
                 assert anki_card.memory_state.difficulty == pytest.approx(schedule.difficulty, abs=0.01)
         assert stored["anki-round:lapse"].schedule.lapses >= 1
         # every answer arrived as a revlog row of its card, with its grade and time
+        assert target.db is not None
         logged = target.db.all("SELECT id, ease, time FROM revlog ORDER BY id")
         assert [ease for _, ease, _ in logged] == [int(review.rating) for review in reviews]
         assert [at for at, _, _ in logged] == [int(review.reviewed_at.timestamp() * 1000) for review in reviews]
@@ -120,6 +125,7 @@ def test_without_history_every_card_is_new_in_anki(studied: Collection, tmp_path
         options = anki_collection.ImportAnkiPackageOptions(with_scheduling=True)
         target.import_anki_package(anki_collection.ImportAnkiPackageRequest(package_path=str(package), options=options))
         assert {target.get_card(anki_id).type for anki_id in target.find_cards("")} == {0}
+        assert target.db is not None
         assert target.db.scalar("SELECT count() FROM revlog") == 0
     finally:
         target.close()

@@ -9,8 +9,8 @@ import pytest
 
 from ckaquiz.config import builtin_decks_folder
 from ckaquiz.decks.loader import load_decks
+from ckaquiz.domains import CKA_DOMAINS
 from ckaquiz.exam import ExamTask, draw_paper, exam_tasks, grade_step, score_paper
-from ckaquiz.stats import CKA_DOMAINS
 
 MINIMUM_TASKS = 66
 SHARE_TOLERANCE = 0.05

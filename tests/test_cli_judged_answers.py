@@ -58,7 +58,8 @@ def _reviews(home: Path) -> list[tuple[str, int]]:
 
 def _cloze_id(home: Path) -> str:
     listed = json.loads(run_cli("cards", "--json").stdout)
-    return next(card["id"] for card in listed if card["kind"] == "cloze")
+    card_id: str = next(card["id"] for card in listed if card["kind"] == "cloze")
+    return card_id
 
 
 @pytest.mark.parametrize(

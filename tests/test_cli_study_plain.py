@@ -96,6 +96,9 @@ def test_recall_answer_reads_until_a_dot_line(isolated_home: Path, tmp_path: Pat
 
 def test_a_week_of_study_moves_due_dates_as_fsrs_says(isolated_home: Path, tmp_path: Path) -> None:
     setup_home(isolated_home, tmp_path)
+    # the recall card's second Good on day 0 comes through the learn-ahead window, as every card's does
+    with (isolated_home / "config.toml").open("a", encoding="utf-8") as config:
+        config.write("skip_recall_learn_ahead = false\n")
     start = datetime.fromisoformat("2025-03-19T09:00:00+00:00")
     # day 0: every card Good, twice (the 10 minute learning step comes back at the end)
     day0 = run_cli("study", "--plain", input_text=("x\n3\n" + "x\n3\n" + "x\n.\n3\n") * 2, env={"CKAQUIZ_NOW": start.isoformat()})

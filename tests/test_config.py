@@ -82,6 +82,10 @@ BAD_VALUES: dict[str, list[object]] = {
     "backups_keep": [0, -1, 10_001, "many", True, 2.5],
     "skip_headings": [5, "하루를 마치며", [5], [None], [["x"]], {"x": 1}],
     "sync_folder": [5, True, ["~/Sync"], "a\x00b", {"path": "x"}],
+    "new_order": ["Weighted", "by-domain", "", 1, True, ["deck"], {"order": "deck"}],
+    "bury_siblings_across_kinds": [1, "yes", None],
+    "skip_recall_learn_ahead": [0, "false", [False]],
+    "editor_command": [5, True, ["vim"], "vi\x00m", {"command": "vim"}],
 }
 
 

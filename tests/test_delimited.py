@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,12 @@ from tests.conftest import FIXTURES
 FOLDER = FIXTURES / "delimited"
 
 
-def parsed(name: str, **options: object) -> tuple[list[tuple[object, ...]], list[str]]:
+CardFields = tuple[str, CardKind, str, str, tuple[str, ...], int]
+
+
+def parsed(name: str, *, columns: Sequence[str] | None = None) -> tuple[list[CardFields], list[str]]:
     path = FOLDER / name
-    deck = parse_delimited(path.read_text(encoding="utf-8"), path.name, deck_name=None, **options)  # type: ignore[arg-type]
+    deck = parse_delimited(path.read_text(encoding="utf-8"), path.name, deck_name=None, columns=columns)
     cards = [(card.id, card.kind, card.prompt, card.answer, card.tags, card.source.line) for card in deck.cards]
     return cards, [str(problem) for problem in deck.problems]
 

@@ -40,7 +40,10 @@ TYPED = "kubelet 이 만든다"
 @pytest.fixture
 def drafts_home(isolated_home: Path, tmp_path: Path) -> Path:
     isolated_home.mkdir(parents=True)
-    (isolated_home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
+    # both cards in one session: the command card is written after the recall card, in its section
+    (isolated_home / "config.toml").write_text(
+        "builtin_decks = false\nbury_siblings_across_kinds = false\n", encoding="utf-8"
+    )
     deck = tmp_path / "drafts.yaml"
     deck.write_text(DECK, encoding="utf-8")
     assert run_cli("import", str(deck)).returncode == 0
@@ -86,6 +89,14 @@ def expect_command_prompt(child: pexpect.spawn) -> None:
     child.expect(r"\$")  # the command card's prompt (drawn with cursor moves after it)
 
 
+def expect_editor(child: pexpect.spawn) -> None:
+    """Wait for the built-in editor to read the keys: its hint is printed before it starts, and it
+    turns bracketed paste on once the terminal is in raw mode (a Ctrl-C before that is a SIGINT
+    that ends the session and drops the typed line the editor never read)."""
+    child.expect("submits")
+    child.expect_exact("\x1b[?2004h")
+
+
 def expect_prefilled_editor(child: pexpect.spawn, text: str) -> None:
     child.expect("your draft from last time is back")
     child.expect("submits")
@@ -118,7 +129,7 @@ def test_undo_at_the_first_grade_prompt_brings_the_card_back_with_its_text(draft
 
 def test_ctrl_c_while_typing_keeps_the_draft_for_next_time(drafts_home: Path) -> None:
     child = spawn(drafts_home, "study")
-    child.expect("submits")
+    expect_editor(child)
     child.send(TYPED)
     child.sendcontrol("c")
     child.expect("session summary")
@@ -156,7 +167,7 @@ def test_sigkill_while_typing_loses_only_the_last_second(drafts_home: Path) -> N
 
 def test_sigterm_while_typing_ends_the_session_and_keeps_the_text(drafts_home: Path) -> None:
     child = spawn(drafts_home, "study")
-    child.expect("submits")
+    expect_editor(child)
     child.send(TYPED)
     child.expect(TYPED)  # echoed: the editor holds it
     child.kill(signal.SIGTERM)

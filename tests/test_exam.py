@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from ckaquiz.collection import Collection
+from ckaquiz.domains import CKA_DOMAINS
 from ckaquiz.exam import Exam, ExamTask, Step, draw_paper, grade_step, score_paper
 from ckaquiz.filters import Filters
 from ckaquiz.session import Mode, Session
-from ckaquiz.stats import CKA_DOMAINS
 from ckaquiz.store.exams import attempt, unfinished_attempt
 from tests.conftest import FrozenClock
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from ckaquiz.catalog import card_record, record_of_row
 from ckaquiz.collection import Collection
+from ckaquiz.records import card_record, record_of_row
 from ckaquiz.store import iter_card_rows
 from tests.conftest import run_cli
 

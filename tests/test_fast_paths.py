@@ -26,7 +26,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ckaquiz.catalog import card_record, matching_cards
+from ckaquiz.catalog import matching_cards
 from ckaquiz.collection import Collection
 from ckaquiz.decks import inline, markdown
 from ckaquiz.decks.filenames import file_name, split_suffix
@@ -34,13 +34,17 @@ from ckaquiz.decks.identity import IdAllocator, derived_id
 from ckaquiz.decks.keypoints import key_points
 from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck_name
 from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
+from ckaquiz.decks.yaml_nodes import construct
 from ckaquiz.file_access import RefusedFile, read_regular_file
 from ckaquiz.filters import Filters
 from ckaquiz.json_output import Streamed, indented_json, write_json, write_records_json
+from ckaquiz.markup import readable
 from ckaquiz.model import Card, CardKind, CardState, Rating, SourceLocation
+from ckaquiz.new_order import domain_of, introduce
 from ckaquiz.printable import escape_json_controls
+from ckaquiz.records import card_record
 from ckaquiz.session import Mode, Session
-from ckaquiz.store import Store, StoredCard, content_hash, staging, studied_since
+from ckaquiz.store import CardSummary, Store, StoredCard, content_hash, staging, studied_since
 from tests.conftest import FIXTURES, FrozenClock
 
 VAULT = FIXTURES / "vault"
@@ -139,7 +143,8 @@ def test_scoped_ids_are_derived_from_scope_and_basis(scope: str, bases: list[str
 def test_plain_frontmatter_reads_as_pyyaml_reads_it(text: str) -> None:
     fast = markdown._simple_frontmatter(text)
     node = yaml.compose(text, Loader=yaml.SafeLoader)
-    assert fast == {str(key): value for key, value in markdown.construct(node).items()}
+    assert node is not None
+    assert fast == {str(key): value for key, value in construct(node).items()}
 
 
 _JSON_SCALARS = (
@@ -167,7 +172,8 @@ def test_json_frontmatter_reads_as_pyyaml_reads_it(value: dict[str, Any], compac
     except yaml.YAMLError:
         assert fast is None  # PyYAML cannot read it: the slow path must say so, not the fast one
         return
-    slow = markdown.construct(node)
+    assert node is not None
+    slow = construct(node)
     if fast is not None:
         assert fast == {str(key): item for key, item in slow.items()}
 
@@ -352,8 +358,24 @@ def test_filtered_cards_are_the_cards_that_pass_the_filters(
     ]
 
 
+def reference_sections(cards: list[StoredCard]) -> dict[int, tuple[tuple[str, int], bool]]:
+    """Each card's section, from every card read: the last recall card at or above it in its file."""
+    by_file: dict[str, list[StoredCard]] = {}
+    for stored in cards:
+        by_file.setdefault(stored.card.source.path, []).append(stored)
+    found: dict[int, tuple[tuple[str, int], bool]] = {}
+    for path, written in by_file.items():
+        recall_lines = sorted(stored.card.source.line for stored in written if stored.card.kind is CardKind.RECALL)
+        for stored in written:
+            above = [line for line in recall_lines if line <= stored.card.source.line]
+            if above and stored.card.kind is not CardKind.TASK:
+                found[stored.number] = ((path, above[-1]), stored.card.kind is CardKind.RECALL)
+    return found
+
+
 def reference_queue(session: Session, now: Any) -> list[int]:
-    """Today's queue as it was built before summaries: every card read, then filtered."""
+    """Today's queue as it was built before summaries: every card read, then filtered; sections and
+    the weakness of each domain found from every card read (the new cards' order is `introduce`'s)."""
     store, filters, settings = session.store, session.filters, session.collection.settings
 
     def matching(cards: list[StoredCard]) -> list[StoredCard]:
@@ -374,16 +396,51 @@ def reference_queue(session: Session, now: Any) -> list[int]:
     new_cards = matching(store.cards(decks=filters.decks, states=(CardState.NEW,)))
     queue = [stored.number for stored in learning]
     taken: set[str] = set()
-    for cards, room in ((reviews, settings.reviews_per_day - reviews_today), (new_cards, settings.new_per_day - new_today)):
-        for stored in cards:
-            if room <= 0:
-                break
-            key = stored.card.sibling_key
-            if key and (key in taken or key in siblings_today):
-                continue
-            taken.add(key) if key else None
+    section_of = reference_sections(store.cards())
+    number_of = {stored.card.id: stored.number for stored in store.cards(include_retired=True)}
+    sides: dict[bool, set[tuple[str, int]]] = {True: set(), False: set()}  # recall side, other side
+    for review in store.reviews(since=day_start):
+        if (section := section_of.get(number_of[review.card_id])) is not None:
+            sides[section[1]].add(section[0])
+    for number in queue:
+        if (section := section_of.get(number)) is not None:
+            sides[section[1]].add(section[0])
+
+    def admit(number: int, key: str) -> bool:
+        if key and (key in taken or key in siblings_today):
+            return False
+        section = section_of.get(number)
+        if section is not None:
+            if section[0] in sides[not section[1]]:
+                return False
+            sides[section[1]].add(section[0])
+        taken.add(key) if key else None
+        return True
+
+    room = settings.reviews_per_day - reviews_today
+    for stored in reviews:
+        if room <= 0:
+            break
+        if admit(stored.number, stored.card.sibling_key):
             queue.append(stored.number)
             room -= 1
+    summaries = [
+        CardSummary(stored.number, stored.card.deck, stored.card.tags, stored.card.sibling_key, CardState.NEW, None, True)
+        for stored in new_cards
+    ]
+    lapses: dict[str, list[int]] = {}
+    for stored in store.cards(states=(CardState.LEARNING, CardState.REVIEW, CardState.RELEARNING)):
+        counted = lapses.setdefault(domain_of(stored.card.tags), [0, 0])
+        counted[0] += stored.schedule.lapses
+        counted[1] += stored.schedule.reps
+    queue += introduce(
+        summaries,
+        settings.new_order,
+        day=day_start.date(),
+        admit=lambda card: admit(card.number, card.sibling_key),
+        room=settings.new_per_day - new_today,
+        weakness={domain: min(1.0, counted[0] / counted[1]) for domain, counted in lapses.items() if counted[1]},
+    )
     return queue
 
 
@@ -557,7 +614,7 @@ import json, sqlite3, sys
 from datetime import UTC, datetime
 from pathlib import Path
 import ckaquiz.reading as reading
-import ckaquiz.store.staging as staging
+import ckaquiz.store as staging  # the import looks the staging functions up here
 from ckaquiz.collection import Collection
 from tests.conftest import FrozenClock
 
@@ -665,7 +722,7 @@ def test_a_plain_line_is_a_study_line_whose_point_is_its_text(pieces: list[str])
         return
     assert markdown._is_study_line(markdown._Line(1, line, line, line))
     styles = markdown.MarkdownOptions(cloze_styles=("highlight", "bold", "curly"))
-    assert [inline.strip_cloze_markup(markdown.readable(point), styles) for point in key_points([line])] == [
+    assert [inline.strip_cloze_markup(readable(point), styles) for point in key_points([line])] == [
         plain.group(1)
     ]
     assert key_points([plain.group(1)]) == [plain.group(1)]
@@ -706,3 +763,25 @@ def test_text_fields_are_written_as_json_writes_them(fields: dict[str, str]) -> 
     expected = (json.dumps(fields, ensure_ascii=False), json.dumps(fields, ensure_ascii=False, sort_keys=True))
     assert _fields_json(fields, {}) == expected
     assert _fields_json(fields, None) == expected
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_deck_counts_made_in_sql_are_the_counts_of_the_matching_cards(studied: Collection, filters: Filters) -> None:
+    from ckaquiz.catalog import DeckRow, deck_rows
+    from ckaquiz.model import CardState
+
+    now = studied.now()
+    day_end = studied.study_day_start() + timedelta(days=1)
+    expected: dict[str, list[int]] = {}
+    for stored in matching_cards(studied, filters):
+        card, schedule = stored.card, stored.schedule
+        counts = expected.setdefault(card.deck, [0, 0, 0, 0])
+        counts[0] += 1
+        learning = schedule.state in (CardState.LEARNING, CardState.RELEARNING)
+        counts[1] += schedule.state is CardState.NEW
+        counts[2] += learning
+        if schedule.due is not None and (schedule.due <= now if learning else schedule.state is CardState.REVIEW and schedule.due < day_end):
+            counts[3] += 1
+    assert deck_rows(studied, filters) == [DeckRow(name, *counts) for name, counts in sorted(expected.items())]
+    if filters == Filters():
+        assert any(row.learning for row in deck_rows(studied, filters)), "the fixture has learning cards to count"

@@ -34,14 +34,15 @@ def interrupted(arguments: list[str], delay: float, *, terminal: bool = False) -
     environment = dict(os.environ, COLUMNS="80", LINES="24", TERM="xterm")
     if terminal:
         leader, follower = pty.openpty()
-        streams = {"stdin": follower, "stdout": follower}
+        stdin = stdout = follower
     else:
-        streams = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE}
+        stdin = stdout = subprocess.PIPE
     process = subprocess.Popen(
         [sys.executable, "-X", "importtime", "-m", "ckaquiz", *arguments],
+        stdin=stdin,
+        stdout=stdout,
         stderr=subprocess.PIPE,
         env=environment,
-        **streams,  # type: ignore[arg-type]
     )
     assert process.stderr is not None
     report: list[str] = []

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ckaquiz.collection import Collection
-from ckaquiz.decks.markdown import MarkdownOptions, parse_markdown, readable
+from ckaquiz.decks.markdown import MarkdownOptions, parse_markdown
 from ckaquiz.filters import Filters
+from ckaquiz.markup import readable
 from ckaquiz.model import CardKind, CardState, Rating
 from ckaquiz.session import Mode, Session
 from ckaquiz.store import deactivate_source

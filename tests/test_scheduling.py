@@ -24,7 +24,11 @@ def test_fsrs_version_is_the_pinned_one() -> None:
 def test_new_card_previews() -> None:
     scheduler = make_scheduler(Settings(enable_fuzzing=False))
     outcomes = preview(scheduler, 1, Schedule(), NOW)
-    assert {rating.label: format_interval(schedule.due - NOW) for rating, schedule in outcomes.items()} == {
+    intervals: dict[str, str] = {}
+    for rating, schedule in outcomes.items():
+        assert schedule.due is not None
+        intervals[rating.label] = format_interval(schedule.due - NOW)
+    assert intervals == {
         "again": "1m", "hard": "6m", "good": "10m", "easy": "8d",
     }
 

@@ -16,19 +16,19 @@ from statistics import fmean
 
 import pytest
 
+from ckaquiz.clock import study_day
 from ckaquiz.collection import Collection
 from ckaquiz.config import Settings
+from ckaquiz.domains import CKA_DOMAINS
 from ckaquiz.errors import ConfigError
 from ckaquiz.filters import Filters
 from ckaquiz.model import CardState, Schedule
 from ckaquiz.stats import (
-    CKA_DOMAINS,
     Stats,
     collect_stats,
     is_leech,
     leech_lapses,
     streaks,
-    study_day,
 )
 from tests.conftest import FrozenClock
 from tests.stats_helpers import DAYS, SKIPPED_DAYS, START, simulate, utc_timezone  # noqa: F401
@@ -333,6 +333,7 @@ def test_json_view_is_plain_data(stats: Stats) -> None:
         "readiness",
         "exams",
         "exam_readiness",
+        "own_recall",
         "recall_progress",
     }
     assert math.isclose(document["readiness"]["score"], round(stats.readiness.score, 4))  # type: ignore[union-attr]

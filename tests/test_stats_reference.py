@@ -20,7 +20,7 @@ from statistics import fmean
 
 import pytest
 
-from ckaquiz.clock import study_day_start
+from ckaquiz.clock import study_day, study_day_start
 from ckaquiz.collection import Collection
 from ckaquiz.config import Settings
 from ckaquiz.filters import Filters
@@ -31,7 +31,6 @@ from ckaquiz.stats import (
     collect_stats,
     leech_lapses,
     leeches,
-    study_day,
 )
 from ckaquiz.store import (
     ScoredAttempt,
@@ -48,6 +47,7 @@ from tests.conftest import FrozenClock
 from tests.reference_stats import (
     card_counts,
     due_forecast,
+    own_recall,
     readiness,
     recall_progress,
     review_calendar,
@@ -108,6 +108,7 @@ def reference_stats(collection: Collection, filters: Filters = Filters()) -> Sta
         leeches=leeches(active, settings),
         readiness=readiness(active, recall),
         recall_progress=recall_progress(matching, attempts),
+        own_recall=own_recall(store, matching),
     )
 
 

@@ -9,6 +9,7 @@ joined to their reviews by hand.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -41,9 +42,9 @@ MICROSECOND = timedelta(microseconds=1)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store.open(tmp_path / "ckaquiz.db")
-    yield opened  # type: ignore[misc]
+    yield opened
     opened.close()
 
 

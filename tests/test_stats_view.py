@@ -11,9 +11,9 @@ import pytest
 from rich.console import Console, RenderableType
 
 from ckaquiz.collection import Collection
+from ckaquiz.domains import CKA_DOMAINS
 from ckaquiz.model import CardKind
 from ckaquiz.stats import (
-    CKA_DOMAINS,
     Calendar,
     CardCounts,
     DomainReadiness,

@@ -42,7 +42,8 @@ def card_row(database: Path, card_id: str) -> sqlite3.Row:
     connection = sqlite3.connect(database)
     connection.row_factory = sqlite3.Row
     try:
-        return connection.execute("SELECT * FROM cards WHERE id = ?", (card_id,)).fetchone()
+        row: sqlite3.Row = connection.execute("SELECT * FROM cards WHERE id = ?", (card_id,)).fetchone()
+        return row
     finally:
         connection.close()
 

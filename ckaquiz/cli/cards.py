@@ -37,8 +37,8 @@ def cards(
     shared = shared_context(context)
     filters = chosen_filters(refreshed(shared), deck, tag)
     if suspended:
-        from ckaquiz.catalog import card_record
-        from ckaquiz.store.marks import suspended_numbers
+        from ckaquiz.records import card_record
+        from ckaquiz.store import suspended_numbers
 
         held = set(suspended_numbers(shared.collection.store))
         found = [
@@ -73,7 +73,7 @@ def unsuspend(
     Examples:
       ckaquiz unsuspend cka-static-pods:kubelet
     """
-    from ckaquiz.store.marks import unsuspend_ids
+    from ckaquiz.store import unsuspend_ids
     from ckaquiz.ui.plurals import plural
 
     shared = shared_context(context)

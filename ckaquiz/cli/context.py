@@ -88,11 +88,22 @@ class Context:
             self._collection.close()
 
     def _exchange(self) -> None:
-        """With sync set up, a cheap exchange with the sync folder (see `ckaquiz.cli.sync`)."""
-        if self._collection is not None and self._collection.settings.sync_folder:
-            from ckaquiz.cli.sync import exchange_for_command
+        """With sync set up, the cheap exchange every command does at its start and end (see
+        `ckaquiz.sync`): its warnings on stderr, a failure only warned about."""
+        if self._collection is None or not self._collection.settings.sync_folder:
+            return
+        import sqlite3
 
-            exchange_for_command(self._collection)
+        from ckaquiz.errors import CkaquizError
+        from ckaquiz.sync.setup import exchange_now
+
+        try:
+            report = exchange_now(self._collection)
+        except (CkaquizError, OSError, sqlite3.OperationalError) as error:
+            warn([f"sync: {error}"])
+            return
+        if report is not None:
+            warn(report.problems)
 
 
 def shared_context(context: typer.Context) -> Context:
@@ -125,10 +136,18 @@ def tab_lines(rows: Iterable[Iterable[object]]) -> None:
 
 
 def refreshed(shared: Context) -> Collection:
-    """The collection with its sources re-read where they changed; their problems as warnings."""
+    """The collection with its sources re-read where they changed; their problems as warnings, once per
+    change of their file (`ckaquiz check` shows them all)."""
     collection = shared.collection
-    warn(collection.refresh().problems)
+    warn_once(collection, collection.refresh().problems)
     return collection
+
+
+def warn_once(collection: Collection, problems: list[str]) -> None:
+    """`warn` for the problems of files changed since their problems were shown (`ckaquiz.store.shown_warnings`)."""
+    from ckaquiz.store import shown_warnings
+
+    warn(shown_warnings.unshown(collection.store, problems))
 
 
 def chosen_filters(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ckaquiz.cli.context import DeckOption, PlainOption, say, shared_context, warn
+from ckaquiz.cli.context import DeckOption, PlainOption, say, shared_context, warn, warn_once
 from ckaquiz.cli.failures import fail, handled
 from ckaquiz.printable import escape_json_controls
 
@@ -74,7 +74,7 @@ def exam(
                 " (type `end` there to score it as it stands)"
             )
         report = collection.refresh()
-        warn(report.problems)
+        warn_once(collection, report.problems)
         wanted = {name.casefold() for name in deck}
         cards = [
             stored.card

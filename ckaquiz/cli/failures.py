@@ -44,7 +44,7 @@ def report(error: CkaquizError | sqlite3.DatabaseError) -> int:
         return FAILED
     from ckaquiz.backup import restore_hint
     from ckaquiz.config import DATABASE_NAME, home_folder
-    from ckaquiz.store.database import is_damage
+    from ckaquiz.store import is_damage
 
     database = home_folder() / DATABASE_NAME
     if is_damage(error):  # found in the middle of a command (inside a page): one line and the way out

@@ -1,7 +1,7 @@
 """`ckaquiz sync`: one history across devices through a folder the learner's sync engine carries.
 
-`register(app)` adds the `sync` group to the main app; `exchange_for_command` is the cheap exchange
-every other command does at its start and end (nothing at all when sync is not set up).
+`register(app)` adds the `sync` group to the main app; the cheap exchange every other command does
+at its start and end is the shared context's (`ckaquiz.cli.context`).
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ import typer
 
 from ckaquiz.cli.context import say, shared_context, warn
 from ckaquiz.cli.failures import fail, handled
-from ckaquiz.errors import CkaquizError
 from ckaquiz.ui.plurals import plural
 
 if TYPE_CHECKING:
-    from ckaquiz.collection import Collection
+    pass
 
 sync_app = typer.Typer(
     help=(
@@ -97,23 +96,6 @@ def sync_status_command(context: typer.Context) -> None:
         mine = " (this device)" if device.device == status.device else ""
         counts = f"{device.applied} of {plural(device.events, 'event')} applied"
         say(f"{device.device}{mine}\tlast {device.last_at}\t{counts}")
-
-
-def exchange_for_command(collection: Collection) -> None:
-    """The exchange at a command's start and end: warnings on stderr, a failure only warned about."""
-    if not collection.settings.sync_folder:
-        return
-    import sqlite3
-
-    from ckaquiz.sync.setup import exchange_now
-
-    try:
-        report = exchange_now(collection)
-    except (CkaquizError, OSError, sqlite3.OperationalError) as error:
-        warn([f"sync: {error}"])
-        return
-    if report is not None:
-        warn(report.problems)
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ckaquiz.decks.entries import EntryContext, build_entry_cards, merge_tags
+from ckaquiz.decks.entries import build_entry_cards
+from ckaquiz.decks.entry_fields import EntryContext, merge_tags
 from ckaquiz.model import Card, Deck, Problem
 
 FIELD_NAMES = frozenset({"front", "back", "tags", "id", "explanation", "reference", "notetype", "deck", "guid"})

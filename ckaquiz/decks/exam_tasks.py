@@ -21,13 +21,10 @@ kinds' fields (`answer`, `alternatives`, `strict`) plus `points`, its share of t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ckaquiz.decks.entries import MAX_ANSWER_CHARS, _manifest_problem, _text
+from ckaquiz.decks.entry_fields import MAX_ANSWER_CHARS, Entry, manifest_problem, text_of
 from ckaquiz.model import Card, TaskDetails
-
-if TYPE_CHECKING:
-    from ckaquiz.decks.entries import _Entry
 
 MAX_STEPS = 20
 MAX_POINTS = 100
@@ -44,11 +41,11 @@ def step_line_key(index: int, key: str = "") -> str:
     return f"steps.{index}" + (f".{key}" if key else "")
 
 
-def task_cards(built: _Entry) -> list[Card]:
+def task_cards(built: Entry) -> list[Card]:
     """The one card a task entry makes, or none with its problems recorded on the entry."""
     from ckaquiz.domains import CKA_DOMAINS
 
-    scenario = _text(built.entry["scenario"])
+    scenario = text_of(built.entry["scenario"])
     weight = built.entry["weight"]
     if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 100:
         built.problem(f"weight must be a whole number of percent from 1 to 100, got {weight!r}", "weight")
@@ -72,7 +69,7 @@ def task_cards(built: _Entry) -> list[Card]:
     return [built.card(identity, scenario, answer, sibling_key=identity, fields=details.to_fields())]
 
 
-def _context(built: _Entry) -> str:
+def _context(built: Entry) -> str:
     value = built.entry.get("context")
     if value is None:
         return ""
@@ -80,14 +77,14 @@ def _context(built: _Entry) -> str:
         if not all(isinstance(item, str | int | float) for item in value.values()):
             built.problem("context must be text or a mapping of names to values", "context")
             return ""
-        return "\n".join(f"{key}: {_text(item)}" for key, item in value.items())
+        return "\n".join(f"{key}: {text_of(item)}" for key, item in value.items())
     if isinstance(value, str | int | float):
-        return _text(value)
+        return text_of(value)
     built.problem("context must be text or a mapping of names to values", "context")
     return ""
 
 
-def _steps(built: _Entry) -> list[dict[str, Any]]:
+def _steps(built: Entry) -> list[dict[str, Any]]:
     value = built.entry["steps"]
     if not isinstance(value, list) or not value:
         built.problem("steps must be a list of at least one step (a command or a manifest)", "steps")
@@ -98,7 +95,7 @@ def _steps(built: _Entry) -> list[dict[str, Any]]:
     return [step for index, item in enumerate(value) if (step := _step(built, index, item)) is not None]
 
 
-def _step(built: _Entry, index: int, item: object) -> dict[str, Any] | None:
+def _step(built: Entry, index: int, item: object) -> dict[str, Any] | None:
     number = index + 1
 
     def problem(message: str, key: str = "") -> None:
@@ -117,7 +114,7 @@ def _step(built: _Entry, index: int, item: object) -> dict[str, Any] | None:
     unknown = sorted(str(key) for key in item if key not in STEP_FIELDS[kind])
     for key in unknown:
         problem(f"unknown field {key!r} for a {kind} step (allowed: {', '.join(sorted(STEP_FIELDS[kind]))})", key)
-    answer = _text(item.get("answer"))
+    answer = text_of(item.get("answer"))
     if not answer.strip():
         problem(f"missing answer for a {kind} step", "answer")
         return None
@@ -128,13 +125,13 @@ def _step(built: _Entry, index: int, item: object) -> dict[str, Any] | None:
     if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= MAX_POINTS:
         problem(f"points must be a whole number from 1 to {MAX_POINTS}, got {points!r}", "points")
         return None
-    step: dict[str, Any] = {"kind": kind, "question": _text(item.get("question", "")), "points": points}
+    step: dict[str, Any] = {"kind": kind, "question": text_of(item.get("question", "")), "points": points}
     if kind == "command":
         alternatives = item.get("alternatives", [])
         if not isinstance(alternatives, list):
             problem("alternatives must be a list of commands", "alternatives")
             return None
-        others = [_text(other) for other in alternatives]
+        others = [text_of(other) for other in alternatives]
         if any(len(other) > MAX_ANSWER_CHARS for other in others):
             problem(f"an alternative is longer than {MAX_ANSWER_CHARS} characters", "alternatives")
             return None
@@ -144,7 +141,7 @@ def _step(built: _Entry, index: int, item: object) -> dict[str, Any] | None:
         if not isinstance(strict, bool):
             problem("strict must be true or false", "strict")
             return None
-        refusal = _manifest_problem(answer) or _not_a_mapping(answer)
+        refusal = manifest_problem(answer) or _not_a_mapping(answer)
         if refusal is not None:
             problem(refusal, "answer")
             return None

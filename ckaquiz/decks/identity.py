@@ -1,4 +1,5 @@
-"""Stable card ids: explicit where the author gave one, else derived from content.
+"""Stable card ids: explicit where the author gave one, else derived from content; and which stored
+card a card just read continues (`match`), so that edits, moves and renames keep its history.
 
 A derived id depends only on the deck and the card's own identifying text, never on its
 position, so reordering cards and sections keeps every card's history.
@@ -10,7 +11,10 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
+from ckaquiz.model import Card, CardKind, Problem
 from ckaquiz.text import fold_spaces
 
 _NOT_SLUG = re.compile(r"[^\w.-]+")
@@ -20,6 +24,7 @@ _SPACES = re.compile(r"\s+")
 @functools.lru_cache(maxsize=256)
 def slugify(name: str) -> str:
     """A deck name as an id prefix: lower case, words joined by `-`, Unicode letters kept."""
+    # `lower`, not `text.fold`: ids already stored were made this way, and an id must never change
     text = unicodedata.normalize("NFC", name).strip().lower()
     slug = _NOT_SLUG.sub("-", text).strip("-")
     return slug or "deck"
@@ -71,3 +76,149 @@ class IdAllocator:
         scoped = f"{self._scope_key} {key}" if self._scope_key and key else self._scope_key or key
         digest = hashlib.sha1(scoped.encode("utf-8")).hexdigest()[:10]
         return f"{self._prefix}{digest}-{count}" if count > 1 else f"{self._prefix}{digest}"
+
+
+def duplicate_id_problems(cards: list[Card]) -> list[Problem]:
+    """One problem per card whose id an earlier card already has."""
+    first_seen: dict[str, Card] = {}
+    problems: list[Problem] = []
+    for card in cards:
+        earlier = first_seen.setdefault(card.id, card)
+        if earlier is not card:
+            problems.append(
+                Problem(
+                    card.source.path,
+                    card.source.line,
+                    f"duplicate id {card.id!r} (first at line {earlier.source.line})"
+                    if earlier.source.path == card.source.path
+                    else f"duplicate id {card.id!r} (first at {earlier.source})",
+                )
+            )
+    return problems
+
+
+SIMILARITY = 80.0
+"""rapidfuzz ratio (0-100) from which an edited card in the same note counts as the same card."""
+
+
+@dataclass(frozen=True)
+class KnownCard:
+    """What matching needs of a stored card, and what applying the match compares."""
+
+    id: str
+    kind: str
+    prompt: str
+    answer: str
+    path: str
+    active: bool = True
+    source_id: int = 0
+    line: int = 0
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Continued:
+    """A card just read in file `path`, with the id it keeps, and the stored card it continues (None: new)."""
+
+    path: str
+    card: Card
+    stored: KnownCard | None
+
+
+@dataclass
+class MatchPlan:
+    """What a scan does to the stored cards: each card read continues one or is new; `claimed` are the
+    stored ids continued; `skipped` are (path, message) for cards that repeat an id given elsewhere."""
+
+    continued: list[Continued] = field(default_factory=list)
+    claimed: set[str] = field(default_factory=set)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def match(
+    scanned: Sequence[tuple[str, Sequence[Card]]],
+    candidates: Mapping[str, KnownCard],
+    elsewhere: Mapping[str, KnownCard] | None = None,
+) -> MatchPlan:
+    """Match the cards just read (per file path) to stored cards, in this order, so edits keep history:
+
+    1. the same id: among `candidates` (the stored cards of the re-read files and the retired cards of
+       the source) or `elsewhere` (stored cards of other files and sources, matched by id only);
+    2. identical content anywhere among the candidates not yet matched (a card moved between notes,
+       a note renamed), one in the same file first;
+    3. similar content of the same kind in the same file (rapidfuzz ratio >= SIMILARITY), the most
+       similar first;
+    otherwise the card is new. A card whose id an earlier card of the scan already has is skipped,
+    with a message when the two are in different files (the parser reports a repeat within one).
+    """
+    elsewhere = elsewhere or {}
+    plan = MatchPlan()
+    pending: list[tuple[str, Card]] = []
+    first_with_id: dict[str, tuple[str, Card]] = {}
+    for path, cards in scanned:
+        for card in cards:
+            first = first_with_id.setdefault(card.id, (path, card))
+            if first[1] is not card:
+                if first[0] != path:
+                    plan.skipped.append(
+                        (
+                            path,
+                            f"{path}:{card.source.line}: duplicate id {card.id!r} (first at"
+                            f" {first[0]}:{first[1].source.line}); this card is skipped",
+                        )
+                    )
+                continue
+            known = candidates.get(card.id) or elsewhere.get(card.id)
+            if known is not None:
+                plan.claimed.add(card.id)
+                plan.continued.append(Continued(path, card, known))
+            else:
+                pending.append((path, card))
+    by_content: dict[str, list[str]] = {}
+    for card_id, known in candidates.items():
+        if card_id not in plan.claimed:
+            by_content.setdefault(_content_key(known.kind, known.prompt, known.answer), []).append(card_id)
+    similar: list[tuple[str, Card]] = []
+    for path, card in pending:
+        ids = [
+            card_id
+            for card_id in by_content.get(_content_key(card.kind.value, card.prompt, card.answer), [])
+            if card_id not in plan.claimed
+        ]
+        if ids:
+            chosen = ([card_id for card_id in ids if candidates[card_id].path == path] or ids)[0]
+            plan.claimed.add(chosen)
+            plan.continued.append(Continued(path, replace(card, id=chosen), candidates[chosen]))
+        else:
+            similar.append((path, card))
+    if similar:
+        from rapidfuzz import fuzz
+
+        for path, card in similar:
+            best: tuple[float, str] | None = None
+            text = _similarity_text(card.kind.value, card.prompt, card.answer)
+            for card_id, known in candidates.items():
+                if card_id in plan.claimed or known.path != path or known.kind != card.kind.value:
+                    continue
+                score = fuzz.ratio(text, _similarity_text(known.kind, known.prompt, known.answer))
+                if score >= SIMILARITY and (best is None or score > best[0]):
+                    best = (score, card_id)
+            if best is None:
+                plan.continued.append(Continued(path, card, None))
+            else:
+                plan.claimed.add(best[1])
+                plan.continued.append(Continued(path, replace(card, id=best[1]), candidates[best[1]]))
+    return plan
+
+
+def _content_key(kind: str, prompt: str, answer: str) -> str:
+    """What "the same content" means: a recall section's body, or a card's question and answer."""
+    if kind == CardKind.RECALL.value:
+        return f"{kind}\n{fold_spaces(answer)}"
+    return f"{kind}\n{fold_spaces(prompt)}\n{fold_spaces(answer)}"
+
+
+def _similarity_text(kind: str, prompt: str, answer: str) -> str:
+    if kind == CardKind.RECALL.value:
+        return fold_spaces(answer)
+    return f"{fold_spaces(prompt)} {fold_spaces(answer)}"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ckaquiz.decks.filenames import file_name, split_suffix
-from ckaquiz.file_access import RefusedFile, read_regular_file
+from ckaquiz.file_access import MAX_DECK_BYTES, RefusedFile, read_regular_file
 from ckaquiz.model import Deck, Problem
 
 if TYPE_CHECKING:  # the parsers (and yaml) are imported when a file is read, not to list files
@@ -18,7 +18,9 @@ if TYPE_CHECKING:  # the parsers (and yaml) are imported when a file is read, no
 DECK_SUFFIXES = frozenset({".md", ".markdown", ".yaml", ".yml"})
 DELIMITED_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 """Anki-style plain-text exports: read when imported one by one, never picked up from a folder."""
-MAX_DECK_BYTES = 20 * 1024 * 1024
+READER_VERSION = 3
+"""The version of the deck and note readers. Raise it with any change that gives an unchanged file other
+cards (topic cards, their names, their key points): each source is then read again whole once."""
 NOT_DECKS = frozenset({"readme.md", "license.md", "changelog.md", "misconceptions.yaml"})
 """Files that are never decks: documents, and the misconception bank shipped beside the built-in decks."""
 MAX_PROBLEM_CHARS = 300

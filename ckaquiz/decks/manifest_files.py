@@ -5,7 +5,7 @@ study material, not a broken deck: every object becomes a `manifest` card asking
 The prompt is the comment right above the object (`# A pod that keeps its logs`), or else its
 kind and `metadata.name` and the file's name. Multi-document files are cut at their `---`
 lines and each document is composed alone, with the limits of YAML decks
-(`yaml_deck.safe_compose`); at most MAX_DOCUMENTS documents are read.
+(`yaml_nodes.safe_compose`); at most MAX_DOCUMENTS documents are read.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from typing import Any
 
 import yaml
 
-from ckaquiz.decks.entries import EntryContext, build_entry_cards
+from ckaquiz.decks.entries import build_entry_cards
+from ckaquiz.decks.entry_fields import EntryContext
 from ckaquiz.decks.filenames import file_name, split_suffix
-from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, safe_compose
+from ckaquiz.decks.identity import duplicate_id_problems
+from ckaquiz.decks.yaml_nodes import construct, safe_compose
 from ckaquiz.model import Card, Deck, Problem
 
 MAX_DOCUMENTS = 1_000

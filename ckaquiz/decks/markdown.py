@@ -18,9 +18,10 @@ from typing import Any
 
 import yaml
 
-from ckaquiz.decks.entries import MAX_DELETIONS, EntryContext, build_entry_cards, cloze_cards_text, merge_tags
+from ckaquiz.decks.entries import MAX_DELETIONS, build_entry_cards, cloze_cards_text
+from ckaquiz.decks.entry_fields import EntryContext, merge_tags
 from ckaquiz.decks.filenames import file_name, split_suffix
-from ckaquiz.decks.identity import explicit_id
+from ckaquiz.decks.identity import duplicate_id_problems, explicit_id
 from ckaquiz.decks.inline import (
     CLOZE_STYLES,
     LINE_CLOZE_DELETION,
@@ -42,8 +43,8 @@ from ckaquiz.decks.inline import (
     MarkdownOptions as MarkdownOptions,  # re-exported: loaders name the options by this module
 )
 from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
-from ckaquiz.decks.yaml_deck import construct, duplicate_id_problems, entry_field_lines, safe_compose
-from ckaquiz.markup import MARKDOWN_LINK, URL, WIKILINK, readable
+from ckaquiz.decks.yaml_nodes import construct, entry_field_lines, safe_compose
+from ckaquiz.markup import MARKDOWN_LINK, URL, WIKILINK, readable, without_images
 from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
 
 PROMPT_SEPARATOR = " › "
@@ -839,10 +840,20 @@ def _recall_card(work: _SectionWork) -> None:
 
 def _topic_points(work: _SectionWork, lines: Sequence[Any]) -> list[str]:
     """Key points of a topic's lines: its sayable lines, then the commands and manifests of its code."""
-    from ckaquiz.decks.topics import code_points, point_lines
+    from ckaquiz.decks.topics import code_points, goes_on_sentence, point_lines
 
-    texts = [line.visible for line in lines if not line.in_fence and _is_study_line(line)]
-    points = _readable_points(key_points(point_lines([_BLOCK_ID.sub("", text) for text in texts])), work.options)
+    texts: list[str] = []
+    above = None
+    for line in lines:
+        if line.in_fence or not _is_study_line(line):
+            continue
+        text = _BLOCK_ID.sub("", line.visible)
+        if above is not None and goes_on_sentence(above, line):
+            texts[-1] = f"{texts[-1].rstrip()} {text.strip()}"  # one sentence over hard-wrapped lines
+        else:
+            texts.append(text)
+        above = line
+    points = _readable_points(key_points(point_lines(texts)), work.options)
     index = 0
     while index < len(lines):
         if lines[index].fence_opener:
@@ -859,32 +870,33 @@ def _topic_points(work: _SectionWork, lines: Sequence[Any]) -> list[str]:
 
 def _readable_points(points: list[str], options: MarkdownOptions) -> list[str]:
     markers = cloze_markers(options.cloze_styles, options.cloze_patterns)
-    return [
-        strip_cloze_markup(readable(point), options) if "[" in point or markers.search(point) else point
+    shown = [
+        without_images(strip_cloze_markup(readable(point), options)) if "[" in point or markers.search(point) else point
         for point in points
     ]
+    return [point for point in shown if point]  # a line that was only an image is no point
 
 
 def _topic_card(work: _SectionWork, topic: Any, points: list[str], number: int, count: int, *, named: bool) -> Card:
     """One topic's recall card (or one part of a long topic's): the heading path and topic title as prompt."""
-    from ckaquiz.decks.topics import SourceLine, Topic, topic_title
+    from ckaquiz.decks.topics import identity_title, topic_title
 
     section, context = work.section, work.context
     if not named:
-        title = ""
-    elif topic.title:
-        title = topic_title(topic)
-    else:  # an untitled topic is named by the first words of its first point
-        first: list[SourceLine] = [_Line(0, "", "", points[0])]
-        title = topic_title(Topic("", topic.line, first))
+        title = named_by = ""
+    else:  # an untitled topic is named by a short title of its first point, its id by that point's first words
+        title = topic_title(topic, points)
+        named_by = title if topic.title else identity_title(points[0])
     prompt = PROMPT_SEPARATOR.join((*section.path, title) if title else section.path)
+    identity_basis = PROMPT_SEPARATOR.join((*section.path, named_by) if named_by else section.path)
     if count > 1:
         prompt += f" (part {number} of {count})"
+        identity_basis += f" (part {number} of {count})"
         answer = "\n".join(f"- {point}" for point in points)
     else:
         answer = "\n".join(line.raw if line.in_fence else line.visible for line in topic.lines).strip("\n")
     basis = "recall-intro" if section.intro else "recall"
-    identity = work.inline_context.allocator.allocate(f"{basis}\n{prompt}")
+    identity = work.inline_context.allocator.allocate(f"{basis}\n{identity_basis}")
     return Card(
         id=identity,
         deck=context.deck,

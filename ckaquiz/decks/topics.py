@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ckaquiz.markup import CALLOUT, URL
+from ckaquiz.markup import CALLOUT, IMAGE_TEXT, URL
 
 MAX_POINTS = 12
 """The most key points one recall card holds: beyond that, nobody recalls a card whole."""
@@ -60,8 +60,13 @@ _BOLD_LINE = re.compile(r"^\s*(?:\*\*([^*]+?)\*\*|__([^_]+?)__)\s*:?\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _TEMPLATE_FIELD = re.compile(r"\{\{[^{}]*\}\}|<%.*?%>")
 _WORD = re.compile(r"[^\W_]+")
-_IMAGE = re.compile(r"\[image: [^\]]*\]")
 _TASK_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[ xX/-]\]")
+LEAD_IN_PHRASE = re.compile(
+    r"(?:다음과\s*같[다음습]\w*|아래와\s*같[다음습]\w*|가지\s*\S*\s*있[다음어]\w*"
+    r"|as follows|the following\s*\w*)\s*[.。]?$",
+    re.IGNORECASE,
+)
+"""A sentence that only announces the list right below it (`과정은 다음과 같다.`, `두 가지 타입이 있음.`)."""
 WRAPPER_WORDS = frozenset({"show", "hide", "solution", "answer", "details", "click", "정답", "풀이", "보기", "해설"})
 """What a `<summary>` line of a folded solution says: a wrapper, not a point."""
 
@@ -198,19 +203,98 @@ def _starts_with_symbol(text: str) -> bool:
     return ord(text[0]) > 0x2000 and unicodedata.category(text[0]) in {"So", "Sk", "Sm"}
 
 
-def topic_title(topic: Topic) -> str:
-    """The words a topic card is named by: its title, or the first words of its first line."""
+def topic_title(topic: Topic, points: Sequence[str] = ()) -> str:
+    """The words a topic card is named by: its title, else a short title of its first point.
+
+    An untitled topic starts with a sentence; its name is that sentence's leading noun phrase
+    (`LimitRange` of `LimitRange는 기본값을 준다.`, `gibibyte` of `gibibyte: ...`), or its first
+    clause when that is short, else the term its points name most. Never words cut off with `…`.
+    """
     if topic.title:
         return topic.title
-    for line in topic.lines:
-        if not line.in_fence and line.visible.strip():
-            words = _clean_inline(line.visible).split()
-            if not words:
-                continue
-            shown = " ".join(words[:4])
-            shown = re.split(r"[.。:;]\s", shown + " ", maxsplit=1)[0].strip().rstrip(".,:;")
-            return shown + ("…" if len(words) > 4 or shown != " ".join(words[:4]) else "")
+    texts = list(points) or [line.visible for line in topic.lines if not line.in_fence and line.visible.strip()]
+    for text in texts:
+        if _clean_inline(text).split():
+            return derived_title(text, texts)
     return ""
+
+
+def identity_title(text: str) -> str:
+    """What an untitled topic's card id is made from: its first point's first four words, as the
+    card was once named (`노드 어피니티는 파드가 갈…`), so renaming the card keeps its id and history."""
+    words = _clean_inline(text).split()
+    shown = " ".join(words[:4])
+    shown = re.split(r"[.。:;]\s", shown + " ", maxsplit=1)[0].strip().rstrip(".,:;")
+    return shown + ("…" if len(words) > 4 or shown != " ".join(words[:4]) else "")
+
+
+MAX_DERIVED_WORDS = 4
+"""The most words of a sentence a derived title keeps: beyond that it is a sentence, not a name."""
+_HANGUL_PARTICLES = ("에서는", "에서도", "에서", "에선", "에는", "은", "는", "을", "를", "엔")
+"""Particles ending a Korean noun phrase that is the sentence's topic, subject, object or place."""
+_LATIN_PARTICLES = (*_HANGUL_PARTICLES, "으로", "로", "이랑", "랑", "와", "과", "이", "가")
+"""After a Latin-lettered word (`Pod가`, `LimitRange로`) these cannot be part of the word."""
+_NOT_NOUN_ENDINGS = frozenset("하되있없않같많좋작크높낮지")
+"""Syllables before `는`/`은` that make a verb or adjective form (`설정하는`, `같은`), not a particle."""
+_STANDALONE_PARTICLES = frozenset({"은", "는", "이", "가", "을", "를", "에서"})
+_ENGLISH_BREAKS = _names(
+    "is are was were will would can could should must may might has have had does do did to of for in on at by "
+    "with that which when if as and or but from into than then so because while"
+)
+"""English words a leading noun phrase ends before (`The NamespaceLifecycle admission controller will`)."""
+_ARTICLES = frozenset({"the", "a", "an"})
+_CLAUSE_END = re.compile(r"[.,;!?。)(]$")
+_TERM = re.compile(r"[A-Za-z][\w.-]{2,}|[가-힣]{2,}")
+
+
+def derived_title(text: str, texts: Sequence[str] = ()) -> str:
+    """A short name for a topic whose first point is `text` (see `topic_title`); `texts` are all its points."""
+    words = [word.strip("\"'“”") for word in _clean_inline(text).split()]
+    words = [word for word in words if word]
+    if words and words[0].casefold() in _ARTICLES and len(words) > 1:
+        words = words[1:]
+    for index, word in enumerate(words[: MAX_DERIVED_WORDS + 1]):
+        before = words[:index]
+        if word.endswith(":") and word.rstrip(":"):
+            return " ".join([*before, word.rstrip(":")])
+        if word in _STANDALONE_PARTICLES and before:
+            return " ".join(before)
+        if before and word.casefold() in _ENGLISH_BREAKS and before[-1].isascii():
+            return " ".join(before)
+        stem = _particle_stem(word.rstrip(".,;!?"))
+        if stem:
+            return " ".join([*before, stem])
+        if _CLAUSE_END.search(word):
+            return " ".join([*before, word.rstrip(".,;!?。(")]).strip()
+    return key_term(texts or [text]) or " ".join(words[:1])
+
+
+def _particle_stem(word: str) -> str:
+    """The noun of `word` when a particle ends it (`LimitRange를` -> `LimitRange`), else ''."""
+    for particle in _LATIN_PARTICLES:
+        if not word.endswith(particle) or len(word) <= len(particle):
+            continue
+        stem = word[: -len(particle)]
+        last = stem[-1]
+        if last.isascii() and (last.isalnum() or last in ")`'\""):
+            return stem.strip("`'\"")
+        if particle not in _HANGUL_PARTICLES or not ("가" <= last <= "힣") or len(stem) < 2:
+            continue
+        if particle in {"은", "는"} and last in _NOT_NOUN_ENDINGS:
+            continue
+        return stem
+    return ""
+
+
+def key_term(texts: Sequence[str]) -> str:
+    """The term a topic's points name most often (first named wins a tie), its particle left off."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for word in _TERM.findall(_clean_inline(text)):
+            term = _particle_stem(word) or word
+            if term.casefold() not in _ENGLISH_BREAKS and term.casefold() not in _ARTICLES:
+                counts[term] = counts.get(term, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else ""
 
 
 def _clean_inline(text: str) -> str:
@@ -294,6 +378,24 @@ def is_not_study_file(relative: str) -> bool:
 # --------------------------------------------------------------------------- key points
 
 
+_OPEN_SENTENCE_END = re.compile(r"[\w`,]$")
+_GOES_ON = re.compile(r"^\s*(?:[a-z]|`[^`]+`[\s,])")
+
+
+def goes_on_sentence(above: SourceLine, line: SourceLine) -> bool:
+    """Whether `line` goes on the sentence of the line right `above` it: one broken mid-sentence by
+    a Markdown hard line break (two spaces at the end), as text pasted from a web page is
+    (`... will make sure that requests␣␣` / `to a non-existent namespace is rejected`)."""
+    return (
+        line.number == above.number + 1
+        and above.raw.endswith("  ")
+        and bool(_OPEN_SENTENCE_END.search(above.visible.rstrip()))
+        and not _LIST_ITEM.match(line.visible)
+        and not line.visible.lstrip().startswith("|")
+        and bool(_GOES_ON.match(line.visible))
+    )
+
+
 def point_lines(lines: Sequence[str]) -> list[str]:
     """Lines worth a key point, lead-ins joined to the first item of the list they introduce."""
     kept: list[str] = []
@@ -312,11 +414,16 @@ def point_lines(lines: Sequence[str]) -> list[str]:
             if _LIST_ITEM.match(following) and not _TASK_ITEM.match(following):
                 pending_lead_in = text
             continue  # a lead-in is no point of its own
+        if LEAD_IN_PHRASE.search(text) and not _LIST_ITEM.match(line) and index + 1 < len(lines):
+            following = lines[index + 1]
+            if _LIST_ITEM.match(following) and not _TASK_ITEM.match(following):
+                pending_lead_in = text  # `The steps are as follows.` right above its list
+                continue
         if "http" in text and URL.sub("", text).rstrip().endswith(":"):
             continue  # `More on this: https://…`: a link under a lead-in
         cleaned = _strip_tags(line) if "<" in line else line
         if "[image:" in cleaned:
-            cleaned = _IMAGE.sub(" ", cleaned).rstrip()
+            cleaned = IMAGE_TEXT.sub(" ", cleaned).rstrip()
         if "**" in cleaned or "__" in cleaned:
             cleaned = cleaned.replace("**", "").replace("__", "")
         if not _plain_words(cleaned):

@@ -3,7 +3,8 @@
 Other packages import from here only. `Store` is the handle (connection and path); the queries
 are functions of one concept each that take it: `sources` (the registry), `cards` (card
 queries), `sync` (a scan applied), `reviews` (the log, undo, sessions, attempts), `figures`
-(the stats figures), `marks`, `drafts`, `exams`, `leases`; `rows` writes the columns once.
+(the stats figures), `marks`, `drafts`, `exams`, `leases`, `note_recalls`, `sections` (a recall card's section),
+`shown_warnings` (a file's problems shown once per change), `duplicates`; `rows` writes the columns once.
 """
 
 from ckaquiz.store.backups import (
@@ -18,11 +19,13 @@ from ckaquiz.store.backups import (
 )
 from ckaquiz.store.cards import (
     CardSummary,
+    DeckTagCounts,
     card_by_number,
     card_count,
     card_summaries,
     cards_by_numbers,
     deck_names,
+    deck_tag_counts,
     distinct_tags,
     iter_card_rows,
     iter_cards_by_numbers,
@@ -31,6 +34,7 @@ from ckaquiz.store.cards import (
     states_of,
 )
 from ckaquiz.store.database import Preparation, Store, is_damage, prepare_database, refuse_truncated_file
+from ckaquiz.store.duplicates import duplicate_card_warnings
 from ckaquiz.store.exams import attempts as exam_attempts
 from ckaquiz.store.exams import unfinished_attempt
 from ckaquiz.store.figures import (
@@ -44,6 +48,7 @@ from ckaquiz.store.figures import (
     ScorePoint,
     attempt_summaries,
     cards_studied_on,
+    lapses_by_tag_set,
     latest_scored_attempts,
     latest_scores,
     review_days_between,
@@ -55,7 +60,20 @@ from ckaquiz.store.figures import (
 )
 from ckaquiz.store.history import ScoredAttempt
 from ckaquiz.store.integrity import SQLITE_MAGIC, DamagedDatabaseError, marker_path, refuse_damaged_file, write_marker
+from ckaquiz.store.marks import suspended_numbers, unsuspend_ids
 from ckaquiz.store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_objects_for
+from ckaquiz.store.note_recalls import (
+    FoundRecall,
+    NoteRecall,
+    OwnRecallTotals,
+    attempt_links,
+    own_recall_totals,
+    read_stamps,
+    recall_cards_by_day,
+    save_note_in_transaction,
+    source_recalls,
+    write_attempt_in_transaction,
+)
 from ckaquiz.store.reviews import (
     card_attempts,
     end_session,
@@ -68,7 +86,7 @@ from ckaquiz.store.reviews import (
     studied_since,
     undo_review,
 )
-from ckaquiz.store.rows import CARD_COLUMNS, StoredCard, content_hash, from_text, to_text
+from ckaquiz.store.rows import CARD_COLUMNS, StoredCard, content_hash, from_text, review_from_row, to_text
 from ckaquiz.store.sources import (
     SourceRecord,
     deactivate_source,
@@ -76,8 +94,10 @@ from ckaquiz.store.sources import (
     find_source,
     is_fresh_source,
     known_files,
+    reader_version,
     register_source,
     registered_sources,
+    set_reader_version,
 )
 from ckaquiz.store.staging import MAXIMUM_CHUNKS, StagedChunk, add_staged_files, scratch_folder, write_chunk
 from ckaquiz.store.sync import FileScan, PreparedFile, SyncCounts, forget_file, prepare_file, sync_file, sync_source
@@ -96,8 +116,12 @@ __all__ = [
     "CardFigures",
     "CardSummary",
     "DamagedDatabaseError",
+    "DeckTagCounts",
     "FileScan",
+    "FoundRecall",
     "LatestScore",
+    "NoteRecall",
+    "OwnRecallTotals",
     "Preparation",
     "PreparedFile",
     "ReviewCount",
@@ -111,6 +135,7 @@ __all__ = [
     "StoredCard",
     "SyncCounts",
     "add_staged_files",
+    "attempt_links",
     "attempt_summaries",
     "backups_folder",
     "card_attempts",
@@ -122,7 +147,9 @@ __all__ = [
     "content_hash",
     "deactivate_source",
     "deck_names",
+    "deck_tag_counts",
     "distinct_tags",
+    "duplicate_card_warnings",
     "end_session",
     "exam_attempts",
     "file_problems",
@@ -135,14 +162,19 @@ __all__ = [
     "iter_card_rows",
     "iter_cards_by_numbers",
     "known_files",
+    "lapses_by_tag_set",
     "latest_scored_attempts",
     "latest_scores",
     "list_backups",
     "marker_path",
     "matching_numbers",
     "newest_backup",
+    "own_recall_totals",
     "prepare_database",
     "prepare_file",
+    "read_stamps",
+    "reader_version",
+    "recall_cards_by_day",
     "recall_prompts",
     "record_attempt_in_transaction",
     "record_review",
@@ -153,23 +185,30 @@ __all__ = [
     "registered_sources",
     "restore_hint",
     "review_days_between",
+    "review_from_row",
     "review_hours",
     "review_tallies_by_card",
+    "save_note_in_transaction",
     "schedule_of",
     "schema_objects_for",
     "scored_attempt_rows",
     "scratch_folder",
+    "set_reader_version",
     "set_schedule_in_transaction",
+    "source_recalls",
     "start_session",
     "states_of",
     "stats_card_rows",
     "stats_scope",
     "studied_since",
+    "suspended_numbers",
     "sync_file",
     "sync_source",
     "to_text",
     "undo_review",
     "unfinished_attempt",
+    "unsuspend_ids",
+    "write_attempt_in_transaction",
     "write_chunk",
     "write_marker",
 ]

@@ -23,7 +23,7 @@ from ckaquiz.store.rows import (
 )
 
 if TYPE_CHECKING:
-    from ckaquiz.store.database import Store
+    from ckaquiz.store.handle import Handle
 
 _NOT_SUSPENDED_OR_BURIED = (
     "number NOT IN (SELECT card_number FROM card_marks WHERE suspended_at IS NOT NULL OR buried_until > ?)"
@@ -45,20 +45,20 @@ class CardSummary(NamedTuple):
     """The note's date from the card's fields, when it was asked for (see `ckaquiz.store.cards.card_summaries`)."""
 
 
-def card(store: Store, card_id: str) -> StoredCard | None:
+def card(store: Handle, card_id: str) -> StoredCard | None:
     """One card by id, active or retired."""
     row = store.connection.execute(f"SELECT {CARD_COLUMNS_SQL} FROM cards WHERE id = ?", (card_id,)).fetchone()
     return None if row is None else stored_card(row)
 
 
-def card_by_number(store: Store, number: int) -> StoredCard | None:
+def card_by_number(store: Handle, number: int) -> StoredCard | None:
     """One card by its row number."""
     row = store.connection.execute(f"SELECT {CARD_COLUMNS_SQL} FROM cards WHERE number = ?", (number,)).fetchone()
     return None if row is None else stored_card(row)
 
 
 def select_cards(
-    store: Store,
+    store: Handle,
     *,
     decks: Iterable[str] = (),
     states: Iterable[CardState] = (),
@@ -73,13 +73,13 @@ def select_cards(
     return [stored_card(row) for row in rows]
 
 
-def card_count(store: Store) -> int:
+def card_count(store: Handle) -> int:
     """How many cards are active (their source still has them)."""
     return int(store.connection.execute("SELECT COUNT(*) FROM cards WHERE active = 1").fetchone()[0])
 
 
 def card_summaries(
-    store: Store,
+    store: Handle,
     *,
     decks: Iterable[str] = (),
     states: Iterable[CardState] = (),
@@ -116,7 +116,39 @@ def card_summaries(
         yield CardSummary(row[0], row[1], tags, row[3], CARD_STATES[row[4]], from_text(row[5]), bool(row[6]), note_date)
 
 
-def states_of(store: Store, numbers: Iterable[int], *, chunk: int = 500) -> dict[int, CardState]:
+class DeckTagCounts(NamedTuple):
+    """The active cards of one deck and tag set: how many, how many new and learning, how many due today."""
+
+    deck: str
+    tags: tuple[str, ...]
+    total: int
+    new: int
+    learning: int
+    due_today: int
+
+
+def deck_tag_counts(store: Handle, *, now: datetime, day_end: datetime) -> list[DeckTagCounts]:
+    """Per deck and tag set, counted in SQL on the summary index: a (re)learning card is due today
+    when it is due now, a review card when it is due before the study day ends."""
+    tag_sets: dict[str, tuple[str, ...]] = {}
+    counts: list[DeckTagCounts] = []
+    rows = store.connection.execute(
+        "SELECT deck, tags, count(*), count(CASE WHEN state = 'new' THEN 1 END),"
+        " count(CASE WHEN state IN ('learning', 'relearning') THEN 1 END),"
+        " count(CASE WHEN state IN ('learning', 'relearning') AND due <= ? THEN 1"
+        " WHEN state = 'review' AND due < ? THEN 1 END)"
+        " FROM cards WHERE active = 1 GROUP BY deck, tags",
+        (to_text(now), to_text(day_end)),
+    )
+    for deck, tags_text, total, new, learning, due_today in rows:
+        tags = tag_sets.get(tags_text)
+        if tags is None:
+            tags = tag_sets[tags_text] = tuple(json.loads(tags_text))
+        counts.append(DeckTagCounts(deck, tags, total, new, learning, due_today))
+    return counts
+
+
+def states_of(store: Handle, numbers: Iterable[int], *, chunk: int = 500) -> dict[int, CardState]:
     """The scheduling state of each of these cards (numbers not found are left out)."""
     wanted = list(numbers)
     states: dict[int, CardState] = {}
@@ -128,17 +160,17 @@ def states_of(store: Store, numbers: Iterable[int], *, chunk: int = 500) -> dict
     return states
 
 
-def cards_by_numbers(store: Store, numbers: Iterable[int]) -> list[StoredCard]:
+def cards_by_numbers(store: Handle, numbers: Iterable[int]) -> list[StoredCard]:
     """The cards with these row numbers, in the order given (numbers not found are left out)."""
     return list(iter_cards_by_numbers(store, numbers))
 
 
-def iter_cards_by_numbers(store: Store, numbers: Iterable[int]) -> Iterator[StoredCard]:
+def iter_cards_by_numbers(store: Handle, numbers: Iterable[int]) -> Iterator[StoredCard]:
     """`cards_by_numbers`, read and built a chunk at a time (a long listing never sits in memory whole)."""
     return (stored_card(row) for row in iter_card_rows(store, numbers))
 
 
-def iter_card_rows(store: Store, numbers: Iterable[int], *, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
+def iter_card_rows(store: Handle, numbers: Iterable[int], *, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
     """The rows (plain tuples of `CARD_COLUMNS`) of the cards with these numbers, in the order given,
     read a chunk at a time; numbers not found are left out."""
     wanted = list(numbers)
@@ -154,7 +186,7 @@ def iter_card_rows(store: Store, numbers: Iterable[int], *, chunk: int = 500) ->
 
 
 def matching_numbers(
-    store: Store,
+    store: Handle,
     accept: Callable[[str, tuple[str, ...], Any], bool],
     *,
     decks: Iterable[str] = (),
@@ -183,7 +215,7 @@ def matching_numbers(
     return numbers
 
 
-def recall_prompts(store: Store, card_ids: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+def recall_prompts(store: Handle, card_ids: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
     """Every recall card's (prompt, deck), by card id, retired ones too; or only those of `card_ids`."""
     if card_ids is None:
         rows = plain_rows(
@@ -203,14 +235,14 @@ def recall_prompts(store: Store, card_ids: Iterable[str] | None = None) -> dict[
     return found
 
 
-def distinct_tags(store: Store, *, decks: Iterable[str] = ()) -> set[str]:
+def distinct_tags(store: Handle, *, decks: Iterable[str] = ()) -> set[str]:
     """Every tag of the active cards (of these decks)."""
     where, parameters = card_conditions(decks, (), None, None, False)
     rows = plain_rows(store.connection, f"SELECT DISTINCT tags FROM cards{where}", parameters)
     return {tag for (tags,) in rows for tag in json.loads(tags)}
 
 
-def deck_names(store: Store) -> list[str]:
+def deck_names(store: Handle) -> list[str]:
     """Names of decks with active cards."""
     return [
         row[0] for row in store.connection.execute("SELECT DISTINCT deck FROM cards WHERE active = 1 ORDER BY deck")

@@ -389,3 +389,17 @@ def _whole_days_since_sql(column: str, moment: datetime) -> str:
 def _review_counts(rows: Iterable[Sequence[Any]]) -> list[ReviewCount]:
     """Counted review rows, the total duration (SQLite's `total`, a float) as whole milliseconds."""
     return [ReviewCount(row[0], row[1], row[2], row[3], int(row[4])) for row in rows]
+
+
+def lapses_by_tag_set(store: Store) -> list[tuple[str, int, int]]:
+    """Per tag set (as stored, JSON text) of the active cards studied so far: their lapses and answers.
+
+    Read through the summary index's states, grouped in SQL: cards share few tag sets.
+    """
+    rows = plain_rows(
+        store.connection,
+        "SELECT tags, SUM(lapses), SUM(reps) FROM cards"
+        " WHERE active = 1 AND state IN ('learning', 'review', 'relearning') GROUP BY tags",
+        [],
+    )
+    return [(str(tags), int(lapses or 0), int(reps or 0)) for tags, lapses, reps in rows]

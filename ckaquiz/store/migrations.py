@@ -442,6 +442,69 @@ MIGRATIONS: tuple[Migration, ...] = (
         END;
         """,
     ),
+    Migration(
+        "0007_note_recalls",
+        # The learner's own blank-page recall written in a note (a `백지 복습` section), kept as recall
+        # attempts against the topic cards of the day it recalls. Notes are only read.
+        # - note_recall_files: each note's size and mtime when its recall sections were last read, so
+        #   an unchanged note costs one stat, and a note is read again after a crash or an upgrade.
+        # - note_recalls: one row per recall section, by note and heading (and its number among the
+        #   note's sections of that heading); `recalls` is 'today' (the note's day) or 'yesterday'
+        #   (the previous dated note's day). An edited section updates its row, never adds one.
+        # - note_recall_attempts: the attempt row (in `attempts`, without a review) each section
+        #   makes for each card it is scored against, with the digest of the text and key points it
+        #   was scored from: the same inputs are not scored again, changed ones update the attempt.
+        #   Rows are never deleted: a section taken out of a note, or a card retired, keeps its attempts.
+        # - source_readers: the version of the deck and note readers that last scanned each source
+        #   (`decks.loader.READER_VERSION`); a source scanned by another version is read again whole,
+        #   so cards of notes left unchanged since an upgrade follow the new reader too.
+        """
+        CREATE TABLE source_readers (
+            source_id INTEGER PRIMARY KEY,
+            version INTEGER NOT NULL
+        );
+        CREATE TABLE note_recall_files (
+            source_id INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            PRIMARY KEY (source_id, path)
+        ) WITHOUT ROWID;
+        CREATE TABLE note_recalls (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            heading TEXT NOT NULL,
+            occurrence INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            note_day TEXT NOT NULL,
+            recalls TEXT NOT NULL CHECK (recalls IN ('today', 'yesterday')),
+            text TEXT NOT NULL,
+            found_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (source_id, path, heading, occurrence)
+        );
+        CREATE TABLE note_recall_attempts (
+            recall_id INTEGER NOT NULL REFERENCES note_recalls(id),
+            card_id TEXT NOT NULL,
+            attempt_id INTEGER NOT NULL UNIQUE REFERENCES attempts(id),
+            digest TEXT NOT NULL,
+            PRIMARY KEY (recall_id, card_id)
+        ) WITHOUT ROWID;
+        """,
+    ),
+    Migration(
+        "0008_source_duplicates",
+        # The cards two files of one source both make, found when a scan changes the source's cards
+        # and kept here as their warning lines (a JSON list), so that a rescan with nothing changed
+        # reads one row instead of grouping every card of the source again.
+        """
+        CREATE TABLE source_duplicates (
+            source_id INTEGER PRIMARY KEY,
+            warnings TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,16 +17,18 @@ from ckaquiz.model import CardKind, CardState, Rating, Review, Schedule
 from ckaquiz.store.rows import review_from_row, schedule_from_row, schedule_values, to_text
 
 if TYPE_CHECKING:
-    from ckaquiz.store.database import Store
+    from ckaquiz.store.handle import Handle
 
 
-def record_review(store: Store, review: Review, card_number: int) -> int:
+def record_review(store: Handle, review: Review, card_number: int) -> int:
     """Append a review and set the card's schedule, in one transaction. Returns the review id."""
     with store.transaction() as connection:
         return record_review_in_transaction(store, connection, review, card_number)
 
 
-def record_review_in_transaction(store: Store, connection: sqlite3.Connection, review: Review, card_number: int) -> int:
+def record_review_in_transaction(
+    store: Handle, connection: sqlite3.Connection, review: Review, card_number: int
+) -> int:
     """The writes of `record_review`, for callers that already hold the transaction."""
     cursor = connection.execute(
         "INSERT INTO reviews (card_id, card_number, session_id, rating, reviewed_at, duration_ms,"
@@ -50,7 +52,7 @@ def record_review_in_transaction(store: Store, connection: sqlite3.Connection, r
 
 
 def set_schedule_in_transaction(
-    store: Store, connection: sqlite3.Connection, card_number: int, schedule: Schedule
+    store: Handle, connection: sqlite3.Connection, card_number: int, schedule: Schedule
 ) -> None:
     """Write a card's scheduling state (inside the caller's transaction)."""
     connection.execute(
@@ -60,7 +62,7 @@ def set_schedule_in_transaction(
     )
 
 
-def schedule_of(store: Store, card_number: int) -> Schedule:
+def schedule_of(store: Handle, card_number: int) -> Schedule:
     """A card's current scheduling state, read fresh (another session may have changed it)."""
     row = store.connection.execute(
         "SELECT state, step, stability, difficulty, due, last_review, reps, lapses FROM cards WHERE number = ?",
@@ -72,7 +74,7 @@ def schedule_of(store: Store, card_number: int) -> Schedule:
 
 
 def undo_review(
-    store: Store,
+    store: Handle,
     review_id: int,
     *,
     now: datetime,
@@ -105,7 +107,7 @@ def undo_review(
 
 
 def review_log(
-    store: Store,
+    store: Handle,
     *,
     card_id: str | None = None,
     session_id: str | None = None,
@@ -131,7 +133,7 @@ def review_log(
     return [review_from_row(row) for row in rows]
 
 
-def studied_since(store: Store, start: datetime) -> tuple[int, int, set[str]]:
+def studied_since(store: Handle, start: datetime) -> tuple[int, int, set[str]]:
     """Since `start`: new cards introduced, review-state cards answered, sibling keys seen."""
     rows = store.connection.execute(
         "SELECT r.state_before, r.card_id, c.sibling_key FROM reviews r JOIN cards c ON c.number = r.card_number"
@@ -147,7 +149,7 @@ def studied_since(store: Store, start: datetime) -> tuple[int, int, set[str]]:
 # sessions and attempts -----------------------------------------------------------------------
 
 
-def start_session(store: Store, session_id: str, mode: str, filters: dict[str, Any], *, now: datetime) -> None:
+def start_session(store: Handle, session_id: str, mode: str, filters: dict[str, Any], *, now: datetime) -> None:
     """Record that a session began."""
     with store.transaction() as connection:
         connection.execute(
@@ -156,14 +158,14 @@ def start_session(store: Store, session_id: str, mode: str, filters: dict[str, A
         )
 
 
-def end_session(store: Store, session_id: str, *, now: datetime) -> None:
+def end_session(store: Handle, session_id: str, *, now: datetime) -> None:
     """Record that a session ended."""
     with store.transaction() as connection:
         connection.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (to_text(now), session_id))
 
 
 def record_attempt_in_transaction(
-    store: Store,
+    store: Handle,
     connection: sqlite3.Connection,
     *,
     review_id: int | None,
@@ -197,7 +199,7 @@ def record_attempt_in_transaction(
     return int(cursor.lastrowid or 0)
 
 
-def card_attempts(store: Store, card_id: str) -> list[dict[str, Any]]:
+def card_attempts(store: Handle, card_id: str) -> list[dict[str, Any]]:
     """A card's attempts, oldest first, leaving out those whose review was undone."""
     rows = store.connection.execute(
         "SELECT a.* FROM attempts a LEFT JOIN reviews r ON r.id = a.review_id"

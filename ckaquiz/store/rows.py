@@ -28,6 +28,13 @@ CARD_COLUMNS_SQL = (
 CARD_COLUMNS = tuple(name.strip() for name in CARD_COLUMNS_SQL.split(","))
 """The columns of a card row (`stored_card`, `ckaquiz.store.cards.iter_card_rows`), in their order."""
 
+CONTENT_COLUMNS = (
+    "id", "deck", "kind", "prompt", "answer", "tags", "key_points", "sibling_key", "explanation", "reference", "fields"
+)  # fmt: skip
+"""The content columns of a card, in the order of the values `content_values_and_hash` gives."""
+PLACE_COLUMNS = ("source_path", "source_line", "content_hash")
+"""Where a card was read, and its fingerprint: written after the content by every writer of cards."""
+
 
 def to_text(moment: datetime | None) -> str | None:
     """A datetime as sortable ISO-8601 UTC text (always with microseconds)."""
@@ -237,9 +244,10 @@ def schedule_values(schedule: Schedule) -> tuple[Any, ...]:
     )
 
 
-_SCHEDULE_NAMES = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+SCHEDULE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+"""A schedule's columns, in the order of `schedule_values`."""
 _SCHEDULE_COLUMNS = {
-    suffix: tuple(f"{name}{suffix}" for name in _SCHEDULE_NAMES) for suffix in ("", "_before", "_after")
+    suffix: tuple(f"{name}{suffix}" for name in SCHEDULE_COLUMNS) for suffix in ("", "_before", "_after")
 }
 
 

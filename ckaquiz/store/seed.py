@@ -7,6 +7,7 @@ from that schedule instead of as new.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -15,8 +16,8 @@ from ckaquiz.model import Card, CardState, Schedule
 
 def seeded_schedule(card: Card) -> Schedule | None:
     """A review schedule from an Obsidian Spaced Repetition plugin comment, if the card has one."""
-    entry = card.fields.get("sr")
-    if not isinstance(entry, dict):
+    entry = card.note_facts.plugin_schedule
+    if entry is None:
         return None
     if entry.get("algorithm") == "fsrs":
         return _fsrs_schedule(entry)
@@ -39,7 +40,7 @@ def seeded_schedule(card: Card) -> Schedule | None:
     )
 
 
-def _fsrs_schedule(entry: dict[str, Any]) -> Schedule | None:
+def _fsrs_schedule(entry: Mapping[str, Any]) -> Schedule | None:
     """The plugin's FSRS fields as they are: state, stability, difficulty, due time, counts."""
     try:
         due = datetime.fromisoformat(str(entry["due"])).astimezone(UTC)

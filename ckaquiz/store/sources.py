@@ -84,6 +84,22 @@ def known_files(store: Store, source_id: int) -> dict[str, tuple[int, int]]:
     return {path: (size, mtime_ns) for path, size, mtime_ns in rows}
 
 
+def reader_version(store: Store, source_id: int) -> int | None:
+    """The version of the readers that last scanned a source (None before migration 0007's first scan)."""
+    row = store.connection.execute("SELECT version FROM source_readers WHERE source_id = ?", (source_id,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def set_reader_version(store: Store, source_id: int, version: int) -> None:
+    """Record that a source's files were all read by readers of `version`."""
+    with store.transaction() as connection:
+        connection.execute(
+            "INSERT INTO source_readers (source_id, version) VALUES (?, ?)"
+            " ON CONFLICT (source_id) DO UPDATE SET version = excluded.version",
+            (source_id, version),
+        )
+
+
 def file_problems(store: Store, source_id: int) -> list[str]:
     """Problems recorded at the last scan of each file of a source."""
     rows = store.connection.execute(  # files without problems (most) are skipped in SQL

@@ -25,16 +25,14 @@ from datetime import datetime
 from pathlib import Path
 
 from ckaquiz.store.database import Store
-from ckaquiz.store.rows import to_text
+from ckaquiz.store.rows import CONTENT_COLUMNS, PLACE_COLUMNS, SCHEDULE_COLUMNS, to_text
 from ckaquiz.store.sources import is_fresh_source
 from ckaquiz.store.sync import PreparedFile, SyncCounts
 
 MAXIMUM_CHUNKS = 10
 """Scratch files attached to one transaction at most (SQLite attaches at most 10 databases)."""
-_ROW_COLUMNS = (
-    "id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation, reference, fields,"
-    " source_path, source_line, content_hash, state, step, stability, difficulty, due, last_review, reps, lapses"
-)
+_ROW_COLUMNS = ", ".join((*CONTENT_COLUMNS, *PLACE_COLUMNS, *SCHEDULE_COLUMNS))
+"""The columns of a `PreparedFile` row, in order."""
 """The columns of a prepared row, in its order."""
 
 

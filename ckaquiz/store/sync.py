@@ -10,21 +10,26 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ckaquiz.model import Card, CardKind
+from ckaquiz.decks.identity import KnownCard, match
+from ckaquiz.model import Card
 from ckaquiz.store.reviews import set_schedule_in_transaction
-from ckaquiz.store.rows import NEW_SCHEDULE_VALUES, chunks, content_values_and_hash, schedule_values, to_text
+from ckaquiz.store.rows import (
+    CONTENT_COLUMNS,
+    NEW_SCHEDULE_VALUES,
+    PLACE_COLUMNS,
+    chunks,
+    content_values_and_hash,
+    schedule_values,
+    to_text,
+)
 from ckaquiz.store.seed import seeded_schedule
 
 if TYPE_CHECKING:
     from ckaquiz.store.database import Store
-
-
-SIMILARITY = 80.0
-"""rapidfuzz ratio (0-100) from which an edited card in the same note counts as the same card."""
 
 
 @dataclass
@@ -112,130 +117,59 @@ def sync_source(
 ) -> SyncCounts:
     """Bring a source's cards in line with re-read and removed files, in one transaction.
 
-    Each scanned card is matched to a stored card in this order, so that edits, moves and
-    renames keep history: (1) the same id; (2) identical content anywhere among the
-    source's cards that this scan no longer accounts for (moved between notes, note
-    renamed); (3) the same note with similar content (rapidfuzz ratio >= SIMILARITY);
-    otherwise it is new. Stored cards of these files left unmatched are retired.
+    The stored cards the scan may continue are read, `ckaquiz.decks.identity.match` decides which
+    stored card each card read continues, and the plan is written: new cards inserted, continued
+    ones updated (revived when retired), and the re-read files' cards left unmatched retired.
     """
-    from rapidfuzz import fuzz
-
     counts = SyncCounts()
     stamp = to_text(now)
     removed_paths = set(removed)
     touched = {scan.path for scan in scans if not scan.kept} | removed_paths
     with store.transaction() as connection:
-        candidates: dict[str, sqlite3.Row] = {}
+        candidates: dict[str, KnownCard] = {}
         if touched:
             for chunk in chunks(sorted(touched)):
                 rows = connection.execute(
-                    f"SELECT id, kind, prompt, answer, content_hash, active, source_id, source_path, source_line"
-                    f" FROM cards WHERE source_id = ? AND source_path IN ({', '.join('?' * len(chunk))})",
+                    f"{_KNOWN} WHERE source_id = ? AND source_path IN ({', '.join('?' * len(chunk))})",
                     (source_id, *chunk),
                 )
-                candidates.update({row["id"]: row for row in rows})
-        for row in connection.execute(
-            "SELECT id, kind, prompt, answer, content_hash, active, source_id, source_path, source_line"
-            " FROM cards WHERE source_id = ? AND active = 0",
-            (source_id,),
-        ):
-            candidates.setdefault(row["id"], row)
-        claimed: set[str] = set()
-        pending: list[tuple[FileScan, Card]] = []
-        matched: list[tuple[FileScan, Card, sqlite3.Row | None]] = []
-        first_with_id: dict[str, tuple[FileScan, Card]] = {}
-        for scan in scans:
-            for card in scan.cards:
-                first = first_with_id.setdefault(card.id, (scan, card))
-                if first[1] is not card:  # one id given twice (a block id in two notes): the first keeps it
-                    if first[0] is not scan:  # the parser has already reported a repeat within one file
-                        scan.problems.append(
-                            f"{scan.path}:{card.source.line}: duplicate id {card.id!r} (first at"
-                            f" {first[0].path}:{first[1].source.line}); this card is skipped"
-                        )
-                    continue
-                row = candidates.get(card.id)
-                if row is None:
-                    row = connection.execute(
-                        "SELECT id, kind, prompt, answer, content_hash, active, source_id, source_path, source_line"
-                        " FROM cards WHERE id = ?",
-                        (card.id,),
-                    ).fetchone()
-                if row is not None and card.id not in claimed:
-                    claimed.add(card.id)
-                    matched.append((scan, card, row))
-                elif card.id not in claimed:
-                    pending.append((scan, card))
-        by_content: dict[str, list[str]] = {}
-        for card_id, row in candidates.items():
-            if card_id not in claimed:
-                by_content.setdefault(_content_key(row["kind"], row["prompt"], row["answer"]), []).append(card_id)
-        still_pending: list[tuple[FileScan, Card]] = []
-        for scan, card in pending:
-            ids = [
-                card_id
-                for card_id in by_content.get(_content_key(card.kind.value, card.prompt, card.answer), [])
-                if card_id not in claimed
-            ]
-            if ids:
-                same_path = [card_id for card_id in ids if candidates[card_id]["source_path"] == scan.path]
-                chosen = (same_path or ids)[0]
-                claimed.add(chosen)
-                matched.append((scan, replace(card, id=chosen), candidates[chosen]))
-            else:
-                still_pending.append((scan, card))
-        for scan, card in still_pending:
-            best: tuple[float, str] | None = None
-            text = _similarity_text(card.kind.value, card.prompt, card.answer)
-            for card_id, row in candidates.items():
-                if card_id in claimed or row["source_path"] != scan.path or row["kind"] != card.kind.value:
-                    continue
-                score = fuzz.ratio(text, _similarity_text(row["kind"], row["prompt"], row["answer"]))
-                if score >= SIMILARITY and (best is None or score > best[0]):
-                    best = (score, card_id)
-            if best is not None:
-                claimed.add(best[1])
-                matched.append((scan, replace(card, id=best[1]), candidates[best[1]]))
-            else:
-                matched.append((scan, card, None))
-        for scan, card, row in matched:
+                candidates.update({row["id"]: _known(row) for row in rows})
+        for row in connection.execute(f"{_KNOWN} WHERE source_id = ? AND active = 0", (source_id,)):
+            candidates.setdefault(row["id"], _known(row))
+        unknown = sorted({card.id for scan in scans for card in scan.cards} - candidates.keys())
+        elsewhere: dict[str, KnownCard] = {}
+        for chunk in chunks(unknown):
+            rows = connection.execute(f"{_KNOWN} WHERE id IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+            elsewhere.update({row["id"]: _known(row) for row in rows})
+        plan = match([(scan.path, scan.cards) for scan in scans], candidates, elsewhere)
+        problems_of = {scan.path: scan.problems for scan in scans}
+        for path, message in plan.skipped:
+            problems_of[path].append(message)
+        claimed = plan.claimed
+        for continued in plan.continued:
+            path, card, known = continued.path, continued.card, continued.stored
             values, fingerprint = content_values_and_hash(card)
-            if row is None:
-                connection.execute(
-                    "INSERT INTO cards (id, deck, kind, prompt, answer, tags, key_points, sibling_key, explanation,"
-                    " reference, fields, source_id, source_path, source_line, content_hash, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, source_id, scan.path, card.source.line, fingerprint, stamp, stamp),
-                )
+            if known is None:
+                connection.execute(_INSERT, (*values, path, card.source.line, fingerprint, source_id, stamp, stamp))
                 seeded = seeded_schedule(card)
                 if seeded is not None:
                     number = connection.execute("SELECT number FROM cards WHERE id = ?", (card.id,)).fetchone()[0]
                     set_schedule_in_transaction(store, connection, int(number), seeded)
                 counts.new += 1
                 continue
-            same_place = row["source_id"] == source_id and row["source_path"] == scan.path
-            if (
-                row["content_hash"] == fingerprint
-                and row["active"]
-                and same_place
-                and row["source_line"] == card.source.line
-            ):
+            same_place = known.source_id == source_id and known.path == path
+            if known.content_hash == fingerprint and known.active and same_place and known.line == card.source.line:
                 counts.unchanged += 1
                 continue
-            connection.execute(
-                "UPDATE cards SET deck=?, kind=?, prompt=?, answer=?, tags=?, key_points=?, sibling_key=?,"
-                " explanation=?, reference=?, fields=?, source_id=?, source_path=?, source_line=?,"
-                " content_hash=?, active=1, retired_at=NULL, updated_at=? WHERE id=?",
-                (*values[1:], source_id, scan.path, card.source.line, fingerprint, stamp, card.id),
-            )
-            if not row["active"]:
+            connection.execute(_UPDATE, (*values[1:], path, card.source.line, fingerprint, source_id, stamp, card.id))
+            if not known.active:
                 counts.revived += 1
-            elif row["content_hash"] != fingerprint:
+            elif known.content_hash != fingerprint:
                 counts.changed += 1
             else:
                 counts.unchanged += 1
-        for card_id, row in candidates.items():
-            if card_id not in claimed and row["active"] and row["source_path"] in touched:
+        for card_id, known in candidates.items():
+            if card_id not in claimed and known.active and known.path in touched:
                 connection.execute("UPDATE cards SET active = 0, retired_at = ? WHERE id = ?", (stamp, card_id))
                 counts.retired += 1
         for scan in scans:
@@ -258,18 +192,29 @@ def sync_source(
     return counts
 
 
-def _normalised(text: str) -> str:
-    import unicodedata
+_INSERT = (
+    f"INSERT INTO cards ({', '.join((*CONTENT_COLUMNS, *PLACE_COLUMNS))}, source_id, created_at, updated_at)"
+    f" VALUES ({', '.join('?' * (len(CONTENT_COLUMNS) + len(PLACE_COLUMNS) + 3))})"
+)
+_UPDATE = (
+    f"UPDATE cards SET {', '.join(f'{name}=?' for name in (*CONTENT_COLUMNS[1:], *PLACE_COLUMNS))},"
+    " source_id=?, active=1, retired_at=NULL, updated_at=? WHERE id=?"
+)
+"""A card's row written new, or continued (its id kept): the content and place columns, in `rows`' order."""
+_KNOWN = (
+    "SELECT id, kind, prompt, answer, content_hash, active, source_id, source_path, source_line FROM cards"
+)
 
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
-
-def _content_key(kind: str, prompt: str, answer: str) -> str:
-    """What "the same content" means: a recall section's body, or a card's question and answer."""
-    if kind == CardKind.RECALL.value:
-        return f"{kind}\n{_normalised(answer)}"
-    return f"{kind}\n{_normalised(prompt)}\n{_normalised(answer)}"
-
-
-def _similarity_text(kind: str, prompt: str, answer: str) -> str:
-    return _normalised(answer) if kind == CardKind.RECALL.value else f"{_normalised(prompt)} {_normalised(answer)}"
+def _known(row: sqlite3.Row) -> KnownCard:
+    return KnownCard(
+        id=row["id"],
+        kind=row["kind"],
+        prompt=row["prompt"],
+        answer=row["answer"],
+        path=row["source_path"],
+        active=bool(row["active"]),
+        source_id=row["source_id"],
+        line=row["source_line"],
+        content_hash=row["content_hash"],
+    )

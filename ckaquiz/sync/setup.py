@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import re
-import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ckaquiz.collection import Collection
-from ckaquiz.config import CONFIG_NAME, DATABASE_NAME
+from ckaquiz.config import DATABASE_NAME, save_setting
 from ckaquiz.errors import ConfigError
 from ckaquiz.store import sync_state
 from ckaquiz.sync.exchange import ExchangeReport, exchange
 from ckaquiz.sync.folder import DEVICES
-
-_SETTING = re.compile(r"^\s*sync_folder\s*=")
-_TABLE = re.compile(r"^\s*\[")
 
 
 def sync_folder(collection: Collection) -> Path | None:
@@ -52,39 +45,8 @@ def init_sync(collection: Collection, folder: Path) -> tuple[str, Path]:
 
 
 def save_sync_folder(home: Path, folder: str) -> Path:
-    """Write `sync_folder = "..."` at the top of the data folder's config.toml, keeping the rest of the file."""
-    path = home / CONFIG_NAME
-    try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        old = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: {error}") from None
-    lines = text.splitlines(keepends=True)
-    top = next((index for index, line in enumerate(lines) if _TABLE.match(line)), len(lines))
-    kept = [line for index, line in enumerate(lines) if index >= top or not _SETTING.match(line)]
-    updated = f"sync_folder = {json.dumps(folder, ensure_ascii=False)}\n" + "".join(kept)
-    try:
-        new = tomllib.loads(updated)
-    except tomllib.TOMLDecodeError:
-        new = None
-    old.pop("sync_folder", None)
-    if new is None or new.pop("sync_folder", None) != folder or new != old:
-        raise ConfigError(
-            f"cannot update {CONFIG_NAME} safely; set this line at its top yourself:"
-            f" sync_folder = {json.dumps(folder, ensure_ascii=False)}"
-        )
-    home.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{CONFIG_NAME}.", suffix=".part", dir=home)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(updated)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    """Write `sync_folder = "..."` into the data folder's config.toml, keeping the rest of the file."""
+    return save_setting(home, "sync_folder", folder, f"sync_folder = {json.dumps(folder, ensure_ascii=False)}")
 
 
 def exchange_now(collection: Collection) -> ExchangeReport | None:

@@ -6,8 +6,13 @@ manifest cards: lines up to a line holding only `.`), the answer, and a grade li
 line accepts a suggested grade. `!` suspends the card (line `suspended`) and `-` buries it until
 the next study day (line `buried until <ISO time>`), both without a review, the next card
 following; `f` flags or unflags it (line `flagged` or `unflagged`) and asks for the grade again.
+`e` opens the card's note in the editor at its line (line `edited FILE:LINE`, or why not) and `o`
+prints its `obsidian://open?...` link (or why there is none); both ask for the grade again.
 End of input ends the session cleanly. The last line is
-`reviewed N cards: again A, hard H, good G, easy E`.
+`reviewed N cards: again A, hard H, good G, easy E`, after the summary's lines `learned: ...`,
+`due now: ...`, `due soon: ...` and `next card: ...`. When nothing was due as the session started,
+the last line is the only one, and `nothing is due now; next card at <local time> (in 20h)` (or
+`no cards yet; ...`) goes to standard error.
 
 What is typed for a card is kept as its draft until the card is graded (saved line by line,
 so even a killed process keeps it). When a card with a draft shows, its prompt is followed by
@@ -23,6 +28,7 @@ A recall answer that states a known misconception gets a line
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from types import FrameType
@@ -31,17 +37,24 @@ from typing import TextIO
 from ckaquiz.assessment import option_number
 from ckaquiz.model import CardKind, Rating, full_answer
 from ckaquiz.session import QueueItem, Session, Summary, is_typed_kind
+from ckaquiz.ui.controls import GRADE_LINE_HINT, Control, read_grade_line
 from ckaquiz.ui.format import format_interval
+from ckaquiz.ui.note_actions import edit_note, obsidian_line
+from ckaquiz.ui.session_summary import empty_start_line, started_empty, summary_lines
 from ckaquiz.ui.text import display_markdown, neutralise
 
 
 class PlainFrontEnd:
     """Runs a session over a text input and output."""
 
-    def __init__(self, session: Session, input_stream: TextIO, output_stream: TextIO) -> None:
+    def __init__(
+        self, session: Session, input_stream: TextIO, output_stream: TextIO, notes_stream: TextIO | None = None
+    ) -> None:
         self.session = session
         self.input = input_stream
         self.output = output_stream
+        self.notes = notes_stream
+        """Where `nothing is due now; ...` goes (standard error by default): that session prints its last line only."""
 
     def _print(self, text: str = "") -> None:
         self.output.write(neutralise(text) + "\n")
@@ -83,6 +96,13 @@ class PlainFrontEnd:
             if handling:
                 signal.signal(signal.SIGTERM, previous)
         summary = self.session.finish()
+        if summary.outlook is not None and started_empty(summary):
+            notes = self.notes or sys.stderr  # the output of a session with nothing due stays its one last line
+            notes.write(neutralise(empty_start_line(summary.outlook)) + "\n")
+            notes.flush()
+        else:
+            for line in summary_lines(summary):
+                self._print(line)
         self._print(summary.line())
         return summary
 
@@ -127,37 +147,48 @@ class PlainFrontEnd:
             grade_line = self._read_line()
             if grade_line is None:
                 return False
-            word = grade_line.strip().lower()
-            if word in {"q", "quit"}:
+            read = suggested if grade_line.strip() == "" and suggested is not None else read_grade_line(grade_line)
+            if read is Control.QUIT:
                 return False
-            if word in {"s", "skip"}:
+            if read is Control.SKIP:
                 self.session.skip()
                 return True
-            if word in {"!", "suspend"}:
+            if read is Control.SUSPEND:
                 self.session.suspend()
                 self._print("suspended")
                 return True
-            if word in {"-", "bury"}:
+            if read is Control.BURY:
                 until = self.session.bury()
                 self._print(f"buried until {until.isoformat()}")
                 return True
-            if word in {"f", "flag"}:
+            if read is Control.FLAG:
                 self._print("flagged" if self.session.toggle_flag() else "unflagged")
                 continue
-            if word in {"u", "undo"}:
+            if read is Control.EDIT:
+                configured = self.session.collection.settings.editor_command
+                self._print(edit_note(card, configured, quiet=not _is_terminal(self.input)))
+                continue
+            if read is Control.LINK:
+                self._print(obsidian_line(card))
+                continue
+            if read is Control.UNDO:
                 undone = self.session.undo()
                 self._print("undone" if undone is not None else "nothing to undo; the card again, with your answer")
                 return True
-            rating = suggested if word == "" and suggested is not None else Rating.parse(word)
-            if rating is None:
-                self._print(
-                    "please answer 1-4, again, hard, good, easy, s (skip), u (undo),"
-                    " ! (suspend), - (bury), f (flag) or q (quit)"
-                )
+            if not isinstance(read, Rating):
+                self._print(GRADE_LINE_HINT)
                 continue
+            rating = read
             duration = int((time.monotonic() - started) * 1000)
             self.session.answer(rating, duration_ms=duration, response=response, assessment=assessment)
             return True
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _interrupt(signal_number: int, frame: FrameType | None) -> None:

@@ -14,6 +14,7 @@ from rich.text import Text
 from ckaquiz.model import Card, CardKind, Rating, full_answer
 from ckaquiz.session import QueueCounts, QueueItem, Summary
 from ckaquiz.ui.format import format_clock, format_due, format_interval
+from ckaquiz.ui.session_summary import outlook_rows
 from ckaquiz.ui.text import display_markdown, neutralise
 
 GRADE_STYLES = {
@@ -156,7 +157,11 @@ def summary_panel(summary: Summary) -> Panel:
     table.add_row("grades", "  ".join(f"{rating.label} {summary.counts[rating]}" for rating in Rating))
     table.add_row("new cards learned", str(summary.new_learned))
     table.add_row("time", format_clock(summary.seconds))
-    table.add_row("next due", format_due(summary.next_due))
+    if summary.outlook is None:
+        table.add_row("next due", format_due(summary.next_due))
+    else:
+        for label, value in outlook_rows(summary.outlook):
+            table.add_row(label, value)
     return Panel(table, title="session summary", border_style="green")
 
 

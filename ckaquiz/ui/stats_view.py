@@ -290,6 +290,22 @@ def recall_progress_view(topics: Sequence[TopicProgress], total: int | None = No
     return text
 
 
+def own_recall_view(stats: Stats) -> Text:
+    """The blank-page recall written in notes: sections, card attempts, points recalled and missed."""
+    text = Text("Own recall in notes: ", style="bold")
+    totals = stats.own_recall
+    if totals is None or not totals.attempts:
+        text.append("no recall section scored yet", style="dim")
+        return text
+    text.append(
+        f"{plural(totals.sections, 'section')}, {plural(totals.attempts, 'card attempt')}: "
+        f"{totals.points_recalled} points recalled, {totals.points_partial} partly, {totals.points_missed} missed"
+    )
+    if totals.last_day is not None:
+        text.append(f" (last {totals.last_day.isoformat()})", style="dim")
+    return text
+
+
 def stats_view(stats: Stats) -> Group:
     """The whole `ckaquiz stats` screen."""
     return Group(
@@ -313,4 +329,5 @@ def stats_view(stats: Stats) -> Group:
         exams_view(stats),
         _heading("Progress"),
         recall_progress_view(stats.recall_progress, stats.recall_topics),
+        own_recall_view(stats),
     )

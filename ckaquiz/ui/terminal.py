@@ -1,7 +1,8 @@
 """The Rich terminal UI: panels, a blank-page editor with a timer, and a grade picker.
 
 Keys: 1-4 (or arrows and Enter) grade, `u` undoes the last grade, `s` skips, `!` suspends the card,
-`-` buries it until the next study day, `f` flags or unflags it, `q` ends the session;
+`-` buries it until the next study day, `f` flags or unflags it, `e` opens its note in the editor
+at its line and `o` shows the note's Obsidian link (both come back to the grade), `q` ends the session;
 Ctrl-C ends it cleanly too. In the editors, Ctrl-D (or Esc then Enter) submits.
 
 What is typed is saved as the card's draft every second while typing, on Ctrl-C and on SIGTERM
@@ -31,8 +32,12 @@ from rich.text import Text
 from ckaquiz.assessment import at_a_later_try
 from ckaquiz.model import CardKind, ChoiceDetails, Rating
 from ckaquiz.session import QueueItem, Session, Summary
+from ckaquiz.source_note import editor_command
 from ckaquiz.ui import render
+from ckaquiz.ui.controls import CONTROL_KEYS, STAYING, Control
 from ckaquiz.ui.format import format_clock
+from ckaquiz.ui.note_actions import edit_note, obsidian_line
+from ckaquiz.ui.session_summary import empty_start_line, started_empty
 from ckaquiz.ui.text import neutralise
 
 if TYPE_CHECKING:
@@ -94,12 +99,6 @@ class CtrlC:
         return application.run(handle_sigint=False)
 
 
-UNDO = "undo"
-QUIT = "quit"
-SKIP = "skip"
-SUSPEND = "suspend"
-BURY = "bury"
-FLAG = "flag"
 
 
 class TerminalFrontEnd:
@@ -128,7 +127,10 @@ class TerminalFrontEnd:
                 signal.signal(signal.SIGINT, previous)
                 signal.signal(signal.SIGTERM, previous_term)
         summary = self.session.finish()
-        self.console.print(render.summary_panel(summary))
+        if summary.outlook is not None and started_empty(summary):
+            self.console.print(Text(empty_start_line(summary.outlook)))
+        else:
+            self.console.print(render.summary_panel(summary))
         return summary
 
     def _show(self, item: QueueItem) -> bool:
@@ -168,24 +170,32 @@ class TerminalFrontEnd:
                 render.assessment_view(card.kind, assessment.result, assessment.lines, points_shown=verdict is not None)
             )
         choice = self._grade(item, assessment.suggested if assessment else None)
-        while choice == FLAG:
-            flagged = self.session.toggle_flag()
-            self.console.print("[yellow]flagged[/]" if flagged else "[yellow]unflagged[/]")
+        while choice in STAYING:
+            if choice is Control.FLAG:
+                flagged = self.session.toggle_flag()
+                self.console.print("[yellow]flagged[/]" if flagged else "[yellow]unflagged[/]")
+            elif choice is Control.EDIT:
+                self.ctrl_c.check()
+                line = edit_note(card, self.session.collection.settings.editor_command)
+                self.ctrl_c.pressed = False  # a Ctrl-C in the editor was the editor's
+                self.console.print(Text(neutralise(line, single_line=True), style="yellow"))
+            else:
+                self.console.print(Text(neutralise(obsidian_line(card), single_line=True), style="yellow"))
             choice = self._grade(item, assessment.suggested if assessment else None)
-        if choice == QUIT:
+        if choice is Control.QUIT:
             return False
-        if choice == SKIP:
+        if choice is Control.SKIP:
             self.session.skip()
             return True
-        if choice == SUSPEND:
+        if choice is Control.SUSPEND:
             self.session.suspend()
             self.console.print("[yellow]suspended: `ckaquiz unsuspend` brings it back[/]")
             return True
-        if choice == BURY:
+        if choice is Control.BURY:
             until = self.session.bury()
             self.console.print(f"[yellow]buried until {until:%Y-%m-%d %H:%M}[/]")
             return True
-        if choice == UNDO:
+        if choice is Control.UNDO:
             undone = self.session.undo()
             if undone is None:
                 self.console.print("[yellow]nothing to undo: the card again, with your answer[/]")
@@ -208,7 +218,8 @@ class TerminalFrontEnd:
             hint = "write everything you remember" if card.kind is CardKind.RECALL else "write the manifest"
             if self.use_editor:
                 self.ctrl_c.check()
-                written = external_editor(hint, draft, keep=keep)
+                configured = self.session.collection.settings.editor_command
+                written = external_editor(hint, draft, keep=keep, configured=configured)
                 self.ctrl_c.pressed = False  # a Ctrl-C in the editor was the editor's (vim users press it often)
                 return written
             return editor(f"{hint} (Ctrl-D or Esc Enter submits)", default=draft, watch=self.ctrl_c.watch, keep=keep)
@@ -242,20 +253,16 @@ def grade_prompt(
     **prompt_options: Any,
 ) -> Any:
     """Ask for a grade: 1-4 pick at once, arrows and Enter too, `u` undo, `s` skip, `!` suspend,
-    `-` bury, `f` flag, `q` quit."""
+    `-` bury, `f` flag, `e` edit the note, `o` its Obsidian link, `q` quit."""
     import questionary
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
     choices = [questionary.Choice(labels[rating], value=rating, shortcut_key=str(rating.value)) for rating in Rating]
+    # questionary takes only letters and digits as shortcuts: `!` and `-` are shown in the titles
+    # and bound below, with the rest
     choices += [
-        questionary.Choice("Undo last grade", value=UNDO, shortcut_key="u"),
-        questionary.Choice("Skip this card", value=SKIP, shortcut_key="s"),
-        # questionary takes only letters and digits as shortcuts: `!` and `-` are shown in the
-        # titles and bound below, with the rest
-        questionary.Choice("!) Suspend this card", value=SUSPEND, shortcut_key=False),
-        questionary.Choice("-) Bury until tomorrow", value=BURY, shortcut_key=False),
-        questionary.Choice("Flag or unflag", value=FLAG, shortcut_key="f"),
-        questionary.Choice("Quit", value=QUIT, shortcut_key="q"),
+        questionary.Choice(item.title, value=item.control, shortcut_key=item.key if item.key.isalnum() else False)
+        for item in CONTROL_KEYS
     ]
     # The suggestion is the default; with none (a self-graded card), Good is, so that Enter out of
     # habit never fails a card.
@@ -272,7 +279,7 @@ def grade_prompt(
     application = question.application
     control = next(found for found in application.layout.find_all_controls() if isinstance(found, InquirerControl))
     immediate = KeyBindings()
-    keys: dict[object, str] = {SUSPEND: "!", BURY: "-"}
+    keys: dict[object, str] = {item.control: item.key for item in CONTROL_KEYS}
     for index, choice in enumerate(choices):
         _bind_immediate(immediate, control, index, keys.get(choice.value, str(choice.shortcut_key)), choice.value)
     application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), immediate])
@@ -388,17 +395,17 @@ def editor(
     )
 
 
-def external_editor(hint: str, draft: str = "", *, keep: Keep | None = None) -> str:
-    """Write the answer in `$EDITOR` (then `$VISUAL`, else vi) on a temporary file holding `draft`.
+def external_editor(hint: str, draft: str = "", *, keep: Keep | None = None, configured: str = "") -> str:
+    """Write the answer in the editor (`configured`, `$EDITOR`, `$VISUAL`, else vi) on a temporary file holding `draft`.
 
     While the editor runs, what it has saved to the file is kept as the draft every `DRAFT_EVERY`.
     """
     import os
-    import shlex
     import subprocess
     import tempfile
 
-    command = os.environ.get("EDITOR") or os.environ.get("VISUAL") or "vi"
+    words = editor_command(configured)
+    command = " ".join(words)
     with tempfile.TemporaryDirectory(prefix="ckaquiz-") as folder:
         path = os.path.join(folder, "answer.md")
         with open(path, "w", encoding="utf-8") as file:
@@ -409,7 +416,7 @@ def external_editor(hint: str, draft: str = "", *, keep: Keep | None = None) -> 
                 return file.read()
 
         print(neutralise(f"{hint}: opening {command} ...", single_line=True))
-        process = subprocess.Popen([*shlex.split(command), path])
+        process = subprocess.Popen([*words, path])
         while True:
             try:
                 process.wait(timeout=DRAFT_EVERY)

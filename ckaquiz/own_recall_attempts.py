@@ -1,0 +1,148 @@
+"""The learner's own blank-page recall written in notes, recorded as recall attempts on import.
+
+A note's `오늘 학습 내용 백지 복습` section recalls the topic cards of the note's own day; its
+`어제 학습 내용 백지 복습` those of the previous dated note of the same vault. Each section is scored
+against each of those cards (`coverage.score_recall`) and kept as that card's attempt, without a
+review: `history` and `stats` show it as they show typed ones. Importing again is idempotent: an
+unchanged section and unchanged cards are not scored again; an edited section updates its
+attempts in place. Notes are only read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from ckaquiz.decks.own_recall import YESTERDAY_WORDS, recall_sections
+from ckaquiz.decks.topics import RECALL_HEADINGS, heading_words
+from ckaquiz.store import (
+    FoundRecall,
+    NoteRecall,
+    SourceRecord,
+    Store,
+    attempt_links,
+    read_stamps,
+    recall_cards_by_day,
+    save_note_in_transaction,
+    source_recalls,
+    write_attempt_in_transaction,
+)
+
+NOTE_SUFFIXES = (".md", ".markdown")
+"""The files that are notes, and may hold recall sections (not decks in YAML or plain-text exports)."""
+WRITTEN_AT = time(12, 0, tzinfo=UTC)
+"""The time of day a note's recall attempts are dated at: the note says the day, not the hour."""
+
+
+def record_own_recalls(
+    store: Store,
+    source: SourceRecord,
+    files: Mapping[str, tuple[str, tuple[int, int]]],
+    *,
+    now: datetime,
+    cards_changed: bool,
+    recall_headings: Sequence[str] = RECALL_HEADINGS,
+) -> int:
+    """Read the recall sections of the source's notes (`files`: display path -> file and its size and
+    mtime) that changed since last read, then score every section whose text or cards changed.
+    Returns how many attempts were written."""
+    stamps = read_stamps(store, source.id)
+    notes: list[tuple[str, tuple[int, int], list[FoundRecall]]] = []
+    for shown, (file, stamp) in files.items():
+        if not shown.endswith(NOTE_SUFFIXES) or stamps.get(shown) == stamp:
+            continue
+        found = _note_recalls(Path(file), shown, tuple(recall_headings))
+        if found is not None:
+            notes.append((shown, stamp, found))
+    found_changes = 0
+    if notes:
+        with store.transaction() as connection:  # one transaction for every note read: a vault's first scan
+            for shown, stamp, found in notes:
+                found_changes += save_note_in_transaction(connection, source.id, shown, stamp, found, now=now)
+    if not (found_changes or cards_changed):
+        return 0
+    return score_recalls(store, source.id)
+
+
+def _note_recalls(file: Path, shown: str, recall_headings: tuple[str, ...]) -> list[FoundRecall] | None:
+    """The recall sections of one note (none for an undated note); None when it cannot be read."""
+    from ckaquiz.decks.markdown import note_date, read_frontmatter
+    from ckaquiz.file_access import MAX_DECK_BYTES, RefusedFile, read_regular_file
+
+    try:
+        text = read_regular_file(file, limit=MAX_DECK_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, RefusedFile):
+        return None
+    lines = text.replace("\r\n", "\n").split("\n")
+    frontmatter, _, _ = read_frontmatter(lines, shown)
+    written = note_date(frontmatter, shown)
+    if written is None or not any(marker.casefold() in text.casefold() for marker in recall_headings):
+        return []
+    try:
+        day = date.fromisoformat(written)
+    except ValueError:
+        return []
+    found: list[FoundRecall] = []
+    seen: dict[str, int] = {}
+    for section in recall_sections(text, shown, day, tuple(recall_headings)):
+        seen[section.heading] = seen.get(section.heading, 0) + 1
+        words = heading_words(section.heading)
+        recalls = "yesterday" if any(word in words for word in YESTERDAY_WORDS) else "today"
+        found.append(FoundRecall(section.heading, seen[section.heading], section.line, day, recalls, section.text))
+    return found
+
+
+def score_recalls(store: Store, source_id: int) -> int:
+    """Score each stored recall section of a source against the topic cards of the day it recalls."""
+    from ckaquiz.coverage import score_recall
+
+    recalls = source_recalls(store, source_id)
+    if not recalls:
+        return 0
+    cards = recall_cards_by_day(store, source_id)
+    days = sorted(cards)
+    links = attempt_links(store, [recall.id for recall in recalls])
+    written = 0
+    with store.transaction() as connection:
+        for recall in recalls:
+            day = recalled_day(recall, days)
+            for card_id, key_points in cards.get(day, []):
+                digest = _digest(recall, key_points)
+                known = links.get((recall.id, card_id))
+                if known is not None and known[1] == digest:
+                    continue
+                score = score_recall(key_points, recall.text)
+                result = score.to_dict() | {
+                    "own_recall": {"note": recall.path, "line": recall.line, "heading": recall.heading}
+                }
+                write_attempt_in_transaction(
+                    connection,
+                    recall,
+                    card_id,
+                    attempt_id=None if known is None else known[0],
+                    digest=digest,
+                    result=result,
+                    score=score.coverage,
+                    suggested=int(score.suggested),
+                    at=datetime.combine(recall.note_day, WRITTEN_AT),
+                )
+                written += 1
+    return written
+
+
+def recalled_day(recall: NoteRecall, days: Sequence[date]) -> date:
+    """The day a recall section recalls: its note's, or for `yesterday` the previous dated note's
+    (the day before when the vault holds no earlier note yet)."""
+    if recall.recalls != "yesterday":
+        return recall.note_day
+    earlier = [day for day in days if day < recall.note_day]
+    return earlier[-1] if earlier else date.fromordinal(recall.note_day.toordinal() - 1)
+
+
+def _digest(recall: NoteRecall, key_points: tuple[str, ...]) -> str:
+    """What an attempt was scored from: the section's text and place, and the card's key points."""
+    basis = json.dumps([recall.text, recall.path, recall.line, recall.heading, list(key_points)], ensure_ascii=False)
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
