@@ -363,7 +363,7 @@ def import_history(collection: Collection, package: AnkiPackage, plan: ImportPla
             new_reviews: list[Review] = []
             for index, entry in enumerate(answers):
                 at = datetime.fromtimestamp(entry.id / 1000, UTC)
-                after = review(scheduler, stored.number, schedule, Rating(entry.ease), at)
+                after = review(scheduler, stored.number, schedule, Rating(entry.ease), at, card_id=stored.card.id)
                 if index == len(answers) - 1:
                     after = final_schedule(
                         planned.anki, after, created=package.created, day_starts_at=settings.day_starts_at, steps=steps

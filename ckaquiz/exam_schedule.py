@@ -58,7 +58,7 @@ def _logged(collection: Collection, result: ExamResult, exam_id: str) -> Iterato
         now = collection.now()
         with store.transaction() as connection:
             before = schedule_of(store, stored.number)
-            after = scheduling.review(collection.scheduler, stored.number, before, rating, now)
+            after = scheduling.review(collection.scheduler, stored.number, before, rating, now, card_id=stored.card.id)
             review = Review(
                 card_id=stored.card.id,
                 rating=rating,

@@ -34,8 +34,10 @@ _STATE_FROM_FSRS = {value: key for key, value in _STATE_TO_FSRS.items()}
 class _SeededScheduler(fsrs.Scheduler):
     """py-fsrs's scheduler with its interval fuzz drawn from a seed instead of the global random state.
 
-    The seed names the card and its review number, so the four previews of one showing share one
-    draw, and replaying a card's log (after an undo) gives every review the interval it had.
+    The seed names the card (by its text id, the same on every device, when the caller gives it) and
+    its review number, so the four previews of one showing share one draw, replaying a card's log
+    (after an undo) gives every review the interval it had, and two devices that number the same
+    card differently derive the same due dates from the same reviews.
     The fuzz range is py-fsrs's own (`FUZZ_RANGES`); only where the draw comes from differs.
     """
 
@@ -109,9 +111,19 @@ def review(
     now: datetime,
     *,
     duration_ms: int | None = None,
+    card_id: str | None = None,
 ) -> Schedule:
-    """The schedule after answering with `rating` at `now`: the one `preview` shows for that grade."""
-    return preview(scheduler, card_number, schedule, now, duration_ms=duration_ms)[rating]
+    """The schedule after answering with `rating` at `now`: the one `preview` shows for that grade.
+
+    Only the grades up to `rating` from Hard are computed: the order of the intervals looks no higher.
+    `card_id` (the card's text id) seeds the fuzz; without it the card number does.
+    """
+    key = _fuzz_key(card_number, card_id)
+    if rating is Rating.AGAIN:
+        return _answered(scheduler, card_number, schedule, rating, now, duration_ms, key)
+    needed = [grade for grade in (Rating.HARD, Rating.GOOD, Rating.EASY) if grade <= rating]
+    outcomes = {grade: _answered(scheduler, card_number, schedule, grade, now, duration_ms, key) for grade in needed}
+    return _in_order(outcomes, _utc(now), int(getattr(scheduler, "maximum_interval", 36500)))[rating]
 
 
 def _answered(
@@ -121,10 +133,11 @@ def _answered(
     rating: Rating,
     now: datetime,
     duration_ms: int | None,
+    fuzz_key: str | None = None,
 ) -> Schedule:
     """FSRS's own next schedule for one grade, before the intervals are put in order."""
     if isinstance(scheduler, _SeededScheduler):
-        scheduler.fuzz_seed = f"{card_number}:{schedule.reps}"
+        scheduler.fuzz_seed = f"{card_number if fuzz_key is None else fuzz_key}:{schedule.reps}"
     updated, _ = scheduler.review_card(
         to_fsrs(card_number, schedule, now),
         fsrs.Rating(int(rating)),
@@ -151,21 +164,31 @@ def preview(
     now: datetime,
     *,
     duration_ms: int | None = None,
+    card_id: str | None = None,
 ) -> dict[Rating, Schedule]:
     """The schedule each grade would give; the session answers with exactly these, fuzz included.
+
+    `card_id` (the card's text id) seeds the fuzz; without it the card number does.
 
     FSRS's intervals (after fuzz) are put in order as Anki does, so Hard < Good < Easy always holds:
     a passing grade that reaches whole days is at least one day longer than the grade below it
     (Good than Hard, Easy than Good), never past `maximum_interval`.
     """
-    outcomes = {rating: _answered(scheduler, card_number, schedule, rating, now, duration_ms) for rating in Rating}
+    key = _fuzz_key(card_number, card_id)
+    outcomes = {rating: _answered(scheduler, card_number, schedule, rating, now, duration_ms, key) for rating in Rating}
     return _in_order(outcomes, _utc(now), int(getattr(scheduler, "maximum_interval", 36500)))
+
+
+def _fuzz_key(card_number: int, card_id: str | None) -> str:
+    return str(card_number) if card_id is None else card_id
 
 
 def _in_order(outcomes: dict[Rating, Schedule], now: datetime, maximum_interval: int) -> dict[Rating, Schedule]:
     ordered = dict(outcomes)
     below = ordered[Rating.HARD]
     for rating in (Rating.GOOD, Rating.EASY):
+        if rating not in ordered:
+            break
         current = ordered[rating]
         if current.state is CardState.REVIEW and current.due is not None and below.due is not None:
             days = _whole_days(current.due - now)
@@ -183,7 +206,14 @@ def _whole_days(interval: timedelta) -> int:
     return round(interval.total_seconds() / 86400)
 
 
-def replay(scheduler: fsrs.Scheduler, card_number: int, first: Schedule, reviews: Iterable[Review]) -> Schedule:
+def replay(
+    scheduler: fsrs.Scheduler,
+    card_number: int,
+    first: Schedule,
+    reviews: Iterable[Review],
+    *,
+    card_id: str | None = None,
+) -> Schedule:
     """The schedule a card's reviews give, applied in the order given from its state `first`.
 
     A review whose stored `before` is the state reached so far keeps its stored `after`, the very
@@ -193,7 +223,7 @@ def replay(scheduler: fsrs.Scheduler, card_number: int, first: Schedule, reviews
     state = first
     for answer in reviews:
         state = answer.after if answer.before == state else review(
-            scheduler, card_number, state, answer.rating, answer.reviewed_at
+            scheduler, card_number, state, answer.rating, answer.reviewed_at, card_id=card_id
         )
     return state
 

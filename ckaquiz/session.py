@@ -277,7 +277,9 @@ class Session:
             if stored is not None and stored.active and self._may_show(stored, now):
                 break
         self.summary.shown += 1
-        outcomes = scheduling.preview(self.collection.scheduler, stored.number, stored.schedule, now)
+        outcomes = scheduling.preview(
+            self.collection.scheduler, stored.number, stored.schedule, now, card_id=stored.card.id
+        )
         self._saved_draft = drafts.draft_of(self.store, stored.number)
         self._current = QueueItem(
             stored=stored,
@@ -358,7 +360,9 @@ class Session:
             before = schedule_of(store, item.stored.number)
             after = item.outcomes[rating]
             if before != item.stored.schedule:
-                after = scheduling.review(self.collection.scheduler, item.stored.number, before, rating, now)
+                after = scheduling.review(
+                    self.collection.scheduler, item.stored.number, before, rating, now, card_id=item.card.id
+                )
             review = Review(
                 card_id=item.card.id,
                 rating=rating,
@@ -473,7 +477,9 @@ class Session:
             last.review_id,
             now=self.collection.now(),
             session_id=self.id,
-            replay=lambda first, reviews: scheduling.replay(scheduler, last.number, first, reviews),
+            replay=lambda first, reviews: scheduling.replay(
+                scheduler, last.number, first, reviews, card_id=reviews[0].card_id if reviews else None
+            ),
         )
         self.summary.counts[last.rating] -= 1
         if last.was_new:

@@ -235,7 +235,9 @@ def alone(root: Path, decks: Path, merged: Collection, fuzz: bool) -> Collection
         stored = store.card(review.card_id)
         assert stored is not None
         before = schedule_of(store, stored.number)
-        after = scheduling.review(collection.scheduler, stored.number, before, review.rating, review.reviewed_at)
+        after = scheduling.review(
+            collection.scheduler, stored.number, before, review.rating, review.reviewed_at, card_id=review.card_id
+        )
         record_review(
             store,
             Review(review.card_id, review.rating, review.reviewed_at, 0, before, after, "alone"), stored.number

@@ -149,7 +149,9 @@ def assert_states_are_replays(collection: Collection) -> None:
         state = log[0].before if log else Schedule()
         for review in log:
             if review.id in remaining:
-                state = scheduling.review(scheduler, stored.number, state, review.rating, review.reviewed_at)
+                state = scheduling.review(
+                    scheduler, stored.number, state, review.rating, review.reviewed_at, card_id=stored.card.id
+                )
         assert stored.schedule == state, stored.card.id
 
 

@@ -12,7 +12,8 @@ each file was read, so a process killed at any moment applies nothing twice and 
   time order through the scheduler. A device's own events keep their order whatever its clock did
   (each counts from the latest time of its earlier events of that card); equal times go by device
   and number. A review whose stored `before` is the state reached keeps its `after`; any other is
-  computed anew, with the fuzz seeded by card and review number, so every device derives the same;
+  computed anew, with the fuzz seeded by the card's text id and review number (the same on every
+  device, however each numbers its cards), so every device derives the same;
 - a card's marks are those of its latest marks event.
 """
 
@@ -28,17 +29,20 @@ from typing import Any
 import fsrs
 
 from ckaquiz import scheduling
-from ckaquiz.model import Review, Schedule
+from ckaquiz.model import Rating, Schedule
 from ckaquiz.store import Store, sync_state, to_text
+from ckaquiz.store.rows import chunks
 from ckaquiz.sync.events import (
     MARK_COLUMNS,
     Event,
     EventProblem,
+    ReviewData,
     decode,
     encode,
     event_id,
     marks_data,
     review_data,
+    schedule_from,
     schedule_values,
     undo_target,
 )
@@ -65,11 +69,9 @@ def exchange(store: Store, scheduler: fsrs.Scheduler, folder: Path, *, now: date
     with store.transaction() as connection:
         sync_state.set_importing(connection, True)
         applier = _Applier(connection)
-        for event in found.events:
-            applier.apply(event, waiting_line=None)
+        applier.apply_new(found.events)
         applier.retry_waiting()
-        for number in sorted(applier.affected):
-            _replay_card(connection, scheduler, number, device)
+        _replay_cards(connection, scheduler, applier.affected, device)
         sync_state.save_file_marks(connection, found.marks)
         sync_state.set_importing(connection, False)
     report.applied = applier.applied
@@ -190,7 +192,8 @@ class _Applier:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
-        self.affected: set[int] = set()
+        self.affected: dict[int, str] = {}
+        """The cards whose logs changed: card number to card id."""
         self.applied = 0
         self.waiting = 0
         self._numbers: dict[str, int | None] = {}
@@ -200,6 +203,72 @@ class _Applier:
             row = self.connection.execute("SELECT number FROM cards WHERE id = ?", (card_id,)).fetchone()
             self._numbers[card_id] = None if row is None else int(row[0])
         return self._numbers[card_id]
+
+    def apply_new(self, events: list[Event]) -> None:
+        """Apply the events read from the folder: reviews in a few statements, undos and marks one by one."""
+        fresh = self._unknown(events)
+        self._look_up_cards({event.card for event in fresh})
+        reviews = [event for event in fresh if event.kind == "review"]
+        self._add_reviews([event for event in reviews if self._numbers[event.card] is not None])
+        waiting = [event for event in reviews if self._numbers[event.card] is None]
+        self.connection.executemany(
+            "INSERT INTO sync_events (id, device, seq, kind, card_id, at, review_id, applied, line)"
+            " VALUES (?, ?, ?, ?, ?, ?, NULL, 0, ?)",
+            [(event.id, event.device, event.seq, event.kind, event.card, event.at, encode(event)) for event in waiting],
+        )
+        self.waiting += len(waiting)
+        for event in fresh:
+            if event.kind != "review":
+                self.apply(event, waiting_line=None)
+
+    def _unknown(self, events: list[Event]) -> list[Event]:
+        """The events not stored yet, each once (a conflict copy repeats a file's events)."""
+        firsts: dict[str, Event] = {}
+        for event in events:
+            firsts.setdefault(event.id, event)
+        ids = list(firsts)
+        for chunk in chunks(ids):
+            marks = ", ".join("?" * len(chunk))
+            for (known,) in self.connection.execute(f"SELECT id FROM sync_events WHERE id IN ({marks})", chunk):
+                firsts.pop(str(known), None)
+        return list(firsts.values())
+
+    def _look_up_cards(self, card_ids: set[str]) -> None:
+        missing = [card_id for card_id in card_ids if card_id not in self._numbers]
+        for card_id in missing:
+            self._numbers[card_id] = None
+        for chunk in chunks(missing):
+            marks = ", ".join("?" * len(chunk))
+            for card_id, number in self.connection.execute(
+                f"SELECT id, number FROM cards WHERE id IN ({marks})", chunk
+            ):
+                self._numbers[str(card_id)] = int(number)
+
+    def _add_reviews(self, events: list[Event]) -> None:
+        """Add review events of known cards to the log and to the events known, in a few statements."""
+        if not events:
+            return
+        connection = self.connection
+        next_id = int(connection.execute("SELECT coalesce(max(id), 0) FROM reviews").fetchone()[0]) + 1
+        reviews: list[tuple[Any, ...]] = []
+        attempts: list[tuple[Any, ...]] = []
+        known: list[tuple[Any, ...]] = []
+        for review_id, event in enumerate(events, start=next_id):
+            number = self._numbers[event.card]
+            assert number is not None
+            data = review_data(event)
+            reviews.append(_review_row(review_id, event, number, data))
+            attempts.extend(_attempt_row(review_id, event.card, attempt) for attempt in data.attempts)
+            known.append((event.id, event.device, event.seq, event.kind, event.card, event.at, review_id))
+            self.affected[number] = event.card
+        connection.executemany(_INSERT_REVIEW, reviews)
+        connection.executemany(_INSERT_ATTEMPT, attempts)
+        connection.executemany(
+            "INSERT INTO sync_events (id, device, seq, kind, card_id, at, review_id, applied, line)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 1, NULL)",
+            known,
+        )
+        self.applied += len(events)
 
     def apply(self, event: Event, *, waiting_line: str | None) -> bool:
         """Apply one event (a new one, or a waiting one when `waiting_line` is its line); False if it waits."""
@@ -213,10 +282,10 @@ class _Applier:
             if number is None:
                 return self._wait(event, waiting_line)
             review_id = self._add_review(event, number)
-            self.affected.add(number)
+            self.affected[number] = event.card
         elif event.kind == "undo":
             row = connection.execute(
-                "SELECT r.id, r.card_number FROM sync_events e JOIN reviews r ON r.id = e.review_id"
+                "SELECT r.id, r.card_number, r.card_id FROM sync_events e JOIN reviews r ON r.id = e.review_id"
                 " WHERE e.id = ? AND e.applied = 1",
                 (undo_target(event),),
             ).fetchone()
@@ -225,7 +294,7 @@ class _Applier:
             connection.execute(
                 "UPDATE reviews SET undone_at = ? WHERE id = ? AND undone_at IS NULL", (event.at, row[0])
             )
-            self.affected.add(int(row[1]))
+            self.affected[int(row[1])] = str(row[2])
         else:
             number = self._number(event.card)
             if number is None:
@@ -256,41 +325,11 @@ class _Applier:
 
     def _add_review(self, event: Event, number: int) -> int:
         data = review_data(event)
-        cursor = self.connection.execute(
-            "INSERT INTO reviews (card_id, card_number, session_id, rating, reviewed_at, duration_ms,"
-            " state_before, step_before, stability_before, difficulty_before, due_before, last_review_before,"
-            " reps_before, lapses_before, state_after, step_after, stability_after, difficulty_after, due_after,"
-            " last_review_after, reps_after, lapses_after)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                event.card,
-                number,
-                data.session or None,
-                int(data.rating),
-                to_text(datetime.fromisoformat(event.at)),
-                data.duration_ms,
-                *schedule_values(data.before),
-                *schedule_values(data.after),
-            ),
+        review_id = int(self.connection.execute("SELECT coalesce(max(id), 0) FROM reviews").fetchone()[0]) + 1
+        self.connection.execute(_INSERT_REVIEW, _review_row(review_id, event, number, data))
+        self.connection.executemany(
+            _INSERT_ATTEMPT, [_attempt_row(review_id, event.card, attempt) for attempt in data.attempts]
         )
-        review_id = int(cursor.lastrowid or 0)
-        for attempt in data.attempts:
-            self.connection.execute(
-                "INSERT INTO attempts (review_id, card_id, kind, response, duration_ms, result, score, suggested,"
-                " final, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    review_id,
-                    event.card,
-                    str(attempt["kind"]),
-                    str(attempt["response"]),
-                    int(attempt["duration_ms"]),
-                    json.dumps(attempt["result"], ensure_ascii=False),
-                    attempt["score"],
-                    attempt["suggested"],
-                    attempt["final"],
-                    str(attempt["at"]),
-                ),
-            )
         return review_id
 
     def _set_marks(self, event: Event, number: int) -> None:
@@ -343,47 +382,131 @@ class _Applier:
         return int(self.connection.execute("SELECT count(*) FROM sync_events WHERE applied = 0").fetchone()[0])
 
 
-def _replay_card(connection: sqlite3.Connection, scheduler: fsrs.Scheduler, number: int, device: str) -> None:
-    """Derive a card's schedule again from its merged review log."""
-    from ckaquiz.store import review_from_row as _review
+_INSERT_REVIEW = (
+    "INSERT INTO reviews (id, card_id, card_number, session_id, rating, reviewed_at, duration_ms,"
+    " state_before, step_before, stability_before, difficulty_before, due_before, last_review_before,"
+    " reps_before, lapses_before, state_after, step_after, stability_after, difficulty_after, due_after,"
+    " last_review_after, reps_after, lapses_after)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_ATTEMPT = (
+    "INSERT INTO attempts (review_id, card_id, kind, response, duration_ms, result, score, suggested,"
+    " final, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
-    rows = connection.execute(
-        "SELECT r.*, e.device AS event_device, e.seq AS event_seq FROM reviews r"
-        " LEFT JOIN sync_events e ON e.review_id = r.id WHERE r.card_number = ?",
-        (number,),
-    ).fetchall()
-    if not rows:
+
+def _review_row(review_id: int, event: Event, number: int, data: ReviewData) -> tuple[Any, ...]:
+    return (
+        review_id,
+        event.card,
+        number,
+        data.session or None,
+        int(data.rating),
+        to_text(datetime.fromisoformat(event.at)),
+        data.duration_ms,
+        *schedule_values(data.before),
+        *schedule_values(data.after),
+    )
+
+
+def _attempt_row(review_id: int, card_id: str, attempt: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        review_id,
+        card_id,
+        str(attempt["kind"]),
+        str(attempt["response"]),
+        int(attempt["duration_ms"]),
+        json.dumps(attempt["result"], ensure_ascii=False),
+        attempt["score"],
+        attempt["suggested"],
+        attempt["final"],
+        str(attempt["at"]),
+    )
+
+
+_REPLAY_ROWS = (
+    "SELECT r.id, r.rating, r.reviewed_at, r.undone_at,"
+    " r.state_before, r.step_before, r.stability_before, r.difficulty_before, r.due_before,"
+    " r.last_review_before, r.reps_before, r.lapses_before,"
+    " r.state_after, r.step_after, r.stability_after, r.difficulty_after, r.due_after,"
+    " r.last_review_after, r.reps_after, r.lapses_after, e.device, e.seq"
+    " FROM reviews r LEFT JOIN sync_events e ON e.review_id = r.id WHERE r.card_id = ? AND r.card_number = ?"
+)
+"""A card's reviews as plain values (through the index by card id): schedules before (4-11) and after (12-19)."""
+
+
+def _replay_cards(
+    connection: sqlite3.Connection, scheduler: fsrs.Scheduler, affected: dict[int, str], device: str
+) -> None:
+    """Derive the schedule of each card whose log changed again, then write those that differ."""
+    cursor = connection.cursor()
+    cursor.row_factory = None
+    updates: list[tuple[Any, ...]] = []
+    for number in sorted(affected):
+        rows = cursor.execute(_REPLAY_ROWS, (affected[number], number)).fetchall()
+        if rows:
+            updates.append((*_replayed(scheduler, number, affected[number], rows, device), number))
+    if not updates:
         return
+    current = {}
+    for chunk in chunks([update[-1] for update in updates]):
+        marks = ", ".join("?" * len(chunk))
+        for row in cursor.execute(
+            "SELECT number, state, step, stability, difficulty, due, last_review, reps, lapses FROM cards"
+            f" WHERE number IN ({marks})",
+            chunk,
+        ):
+            current[int(row[0])] = tuple(row[1:])
+    connection.executemany(
+        "UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?, reps=?, lapses=?"
+        " WHERE number=?",
+        [update for update in updates if update[-1] in current and current[update[-1]] != update[:-1]],
+    )
+
+
+def _replayed(
+    scheduler: fsrs.Scheduler, number: int, card_id: str, rows: list[tuple[Any, ...]], device: str
+) -> tuple[Any, ...]:
+    """The schedule values a card's reviews give (`scheduling.replay` on the merged log, read as plain values).
+
+    A review whose `before` is the state reached keeps its `after` without being turned into objects;
+    only where they differ as values are they compared as schedules, and a review computed anew (its
+    fuzz seeded by the card's text id, which every device shares, and its review number).
+    """
     ordered = _merged_order(rows, device)
-    first = _review(ordered[0]).before
-    live: list[Review] = [_review(row) for row in ordered if row["undone_at"] is None]
-    state: Schedule = scheduling.replay(scheduler, number, first, live) if live else first
-    current = connection.execute(
-        "SELECT state, step, stability, difficulty, due, last_review, reps, lapses FROM cards WHERE number = ?",
-        (number,),
-    ).fetchone()
-    wanted = schedule_values(state)
-    if current is None or list(current) != wanted:
-        connection.execute(
-            "UPDATE cards SET state=?, step=?, stability=?, difficulty=?, due=?, last_review=?, reps=?, lapses=?"
-            " WHERE number=?",
-            (*wanted, number),
-        )
+    state: tuple[Any, ...] = tuple(ordered[0][4:12])
+    reached: Schedule | None = None  # `state` as a schedule, once one was needed or computed
+    for row in ordered:
+        if row[3] is not None:
+            continue
+        before = tuple(row[4:12])
+        if before == state:
+            state, reached = tuple(row[12:20]), None
+            continue
+        if reached is None:
+            reached = schedule_from(list(state))
+        if schedule_from(list(before)) == reached:
+            state, reached = tuple(row[12:20]), None
+            continue
+        moment = datetime.fromisoformat(row[2])
+        reached = scheduling.review(scheduler, number, reached, Rating(int(row[1])), moment, card_id=card_id)
+        state = tuple(schedule_values(reached))
+    return tuple(schedule_values(schedule_from(list(state)) if reached is None else reached))
 
 
 _LAST = 1 << 62
 """The number given to a local review not yet made an event: after every event of this device."""
 
 
-def _merged_order(rows: list[sqlite3.Row], device: str) -> list[sqlite3.Row]:
+def _merged_order(rows: list[tuple[Any, ...]], device: str) -> list[tuple[Any, ...]]:
     """A card's reviews in time order, each device's own in the order it gave them."""
-    keyed: list[tuple[str, str, int, int, sqlite3.Row]] = []
+    keyed: list[tuple[str, str, int, int, tuple[Any, ...]]] = []
     for row in rows:
-        owner = row["event_device"] or device
-        seq = _LAST + int(row["id"]) if row["event_seq"] is None else int(row["event_seq"])
-        keyed.append((owner, str(row["reviewed_at"]), seq, int(row["id"]), row))
+        owner = row[20] or device
+        seq = _LAST + int(row[0]) if row[21] is None else int(row[21])
+        keyed.append((owner, str(row[2]), seq, int(row[0]), row))
     keyed.sort(key=lambda item: (item[0], item[2]))
-    merged: list[tuple[str, str, int, sqlite3.Row]] = []
+    merged: list[tuple[str, str, int, tuple[Any, ...]]] = []
     latest: dict[str, str] = {}
     for owner, at, seq, _, row in keyed:
         effective = max(at, latest.get(owner, ""))
