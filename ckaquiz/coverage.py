@@ -676,8 +676,10 @@ def _terms_of_plain(plain: str) -> list[_Term]:
     return terms
 
 
+@lru_cache(maxsize=8192)
 def _analyse(text: str) -> tuple[tuple[_Term, ...], frozenset[str]]:
-    """The terms of a text in order, and the keys of its technical terms."""
+    """The terms of a text in order, and the keys of its technical terms (kept for texts met again:
+    a note's recall is scored against each card it recalls, and a card's points against each recall)."""
     unified = _unicode_normalise(text)
     technical: set[str] = set()
     for span in _EMPHASIS_SPAN.finditer(unified):
@@ -823,7 +825,7 @@ def _vocabulary(terms: Sequence[_Term]) -> _Vocabulary:
 # --------------------------------------------------------------------------- the card
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: its analyses are cached per card (`_card`)
 class _Card:
     """The key points analysed once: their terms, the weights and who holds which term."""
 
@@ -993,10 +995,26 @@ def _sentences(text: str) -> list[str]:
     return split_sentences(unicodedata.normalize("NFC", text))
 
 
+@lru_cache(maxsize=256)
+def _card(key_points: tuple[str, ...]) -> _Card:
+    """A card's points analysed, kept while the same card is scored against several recalls."""
+    return _Card(key_points)
+
+
+@lru_cache(maxsize=256)
+def _recall_vocabulary(recall_text: str) -> _Vocabulary:
+    """A recall's vocabulary, kept while the same recall is scored against several cards."""
+    return _vocabulary(_analyse(recall_text)[0])
+
+
+@lru_cache(maxsize=256)
+def _card_vocabulary(card: _Card) -> _Vocabulary:
+    return _vocabulary([term for terms in card.terms for term in terms])
+
+
 def _unmatched_sentences(card: _Card, sentences: Iterable[str]) -> tuple[str, ...]:
     """The sentences no point shares enough content terms with."""
-    card_terms = [term for terms in card.terms for term in terms]
-    card_vocabulary = _vocabulary(card_terms)
+    card_vocabulary = _card_vocabulary(card)
     unmatched: list[str] = []
     for sentence in sentences:
         terms, _technical = _analyse(sentence)
@@ -1038,9 +1056,9 @@ def score_recall(key_points: Sequence[str], recall_text: str, *, cutoffs: GradeC
     An empty recall has coverage 0 and suggests Again; with no key points coverage is 0 and
     every recall sentence is unmatched.
     """
-    card = _Card(tuple(key_points))
+    card = _card(tuple(key_points))
     recall_terms, _technical = _analyse(recall_text)
-    recall = _vocabulary(recall_terms)
+    recall = _recall_vocabulary(recall_text)
     results: list[PointResult] = []
     credits: list[float] = []
     for index, text in enumerate(card.texts):

@@ -6,6 +6,7 @@ manifest files, the misconceptions bank, expected manifests) composes through he
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -188,8 +189,8 @@ _VALUE_NAMES = {
 }
 
 
-def _value_problem(root: yaml.Node, path: str) -> Problem:
-    """The first scalar the safe constructor cannot build, as `line: invalid date 2025-02-30`."""
+def _scalars(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    """Each scalar node under `root` once, in document order (an alias's node is not visited again)."""
     pending = [root]
     seen: set[int] = set()
     while pending:
@@ -198,12 +199,18 @@ def _value_problem(root: yaml.Node, path: str) -> Problem:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
-            try:
-                construct(node)
-            except Exception as error:
-                return Problem(path, node.start_mark.line + 1, _value_message(node, error))
+            yield node
         else:
             pending.extend(reversed(_children(node)))
+
+
+def _value_problem(root: yaml.Node, path: str) -> Problem:
+    """The first scalar the safe constructor cannot build, as `line: invalid date 2025-02-30`."""
+    for node in _scalars(root):
+        try:
+            construct(node)
+        except Exception as error:
+            return Problem(path, node.start_mark.line + 1, _value_message(node, error))
     return Problem(path, root.start_mark.line + 1, "a value YAML cannot read")
 
 
@@ -219,22 +226,10 @@ def _value_message(node: yaml.ScalarNode, error: Exception) -> str:
 def _mend_surrogates(root: yaml.Node) -> None:
     """`"\\ud83d\\ude00"` escapes give surrogate halves that cannot be encoded: join pairs, and
     replace lone halves with U+FFFD, so no text of a deck can break hashing, storing or printing."""
-    pending = [root]
-    seen: set[int] = set()
-    while pending:
-        node = pending.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            value = node.value
-            if isinstance(value, str) and any("\ud800" <= character <= "\udfff" for character in value):
-                node.value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-        elif isinstance(node, yaml.SequenceNode):
-            pending.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                pending.extend((key, value))
+    for node in _scalars(root):
+        value = node.value
+        if isinstance(value, str) and any("\ud800" <= character <= "\udfff" for character in value):
+            node.value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def construct(node: yaml.Node) -> Any:
