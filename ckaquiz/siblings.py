@@ -22,6 +22,12 @@ class DaySiblings:
         self._keys = set(seen_keys)
         self._across = across_kinds
         self._sections = sections.sections_seen_since(store, day_start) if across_kinds else None
+        self._section_of: dict[int, sections.Section] | None = None
+
+    def _section(self, number: int) -> sections.Section | None:
+        if self._section_of is None:
+            self._section_of = sections.all_sections(self._store)  # read once, on the first card asked about
+        return self._section_of.get(number)
 
     def admit(self, card: CardSummary) -> bool:
         """Whether the card may join today's queue; if so, it is counted as shown today."""
@@ -29,7 +35,7 @@ class DaySiblings:
         if key and key in self._keys:
             return False
         if self._sections is not None:
-            section = sections.sections_of(self._store, [card.number]).get(card.number)
+            section = self._section(card.number)
             if section is not None:
                 seen = self._sections
                 if section.key in (seen.other if section.recall else seen.recall):
