@@ -40,8 +40,8 @@ class ControlKey:
 CONTROL_KEYS = (
     ControlKey(Control.UNDO, "u", "undo", "Undo last grade", "u (undo)"),
     ControlKey(Control.SKIP, "s", "skip", "Skip this card", "s (skip)"),
-    ControlKey(Control.SUSPEND, "!", "suspend", "!) Suspend this card", "! (suspend)"),
-    ControlKey(Control.BURY, "-", "bury", "-) Bury until tomorrow", "- (bury)"),
+    ControlKey(Control.SUSPEND, "!", "suspend", "Suspend this card", "! (suspend)"),
+    ControlKey(Control.BURY, "-", "bury", "Bury until tomorrow", "- (bury)"),
     ControlKey(Control.FLAG, "f", "flag", "Flag or unflag", "f (flag)"),
     ControlKey(Control.EDIT, "e", "edit", "Edit the note in the editor", "e (edit the note)"),
     ControlKey(Control.LINK, "o", "obsidian", "Obsidian link to the note", "o (Obsidian link)"),

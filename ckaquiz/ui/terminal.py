@@ -19,6 +19,7 @@ not started yet, or had just ended. While a prompt reads the terminal, Ctrl-C is
 
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 import time
@@ -258,12 +259,8 @@ def grade_prompt(
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
     choices = [questionary.Choice(labels[rating], value=rating, shortcut_key=str(rating.value)) for rating in Rating]
-    # questionary takes only letters and digits as shortcuts: `!` and `-` are shown in the titles
-    # and bound below, with the rest
-    choices += [
-        questionary.Choice(item.title, value=item.control, shortcut_key=item.key if item.key.isalnum() else False)
-        for item in CONTROL_KEYS
-    ]
+    control_choice = _control_choice_class()
+    choices += [control_choice(item.title, item.control, item.key) for item in CONTROL_KEYS]
     # The suggestion is the default; with none (a self-graded card), Good is, so that Enter out of
     # habit never fails a card.
     default = next(choice for choice in choices if choice.value == (suggested or Rating.GOOD))
@@ -279,13 +276,30 @@ def grade_prompt(
     application = question.application
     control = next(found for found in application.layout.find_all_controls() if isinstance(found, InquirerControl))
     immediate = KeyBindings()
-    keys: dict[object, str] = {item.control: item.key for item in CONTROL_KEYS}
     for index, choice in enumerate(choices):
-        _bind_immediate(immediate, control, index, keys.get(choice.value, str(choice.shortcut_key)), choice.value)
+        _bind_immediate(immediate, control, index, getattr(choice, "key", str(choice.shortcut_key)), choice.value)
     application.key_bindings = merge_key_bindings([application.key_bindings or KeyBindings(), immediate])
     if watch is not None:
         watch(application)
     return application.run(handle_sigint=False)
+
+
+@functools.cache
+def _control_choice_class() -> type[Any]:
+    import questionary
+
+    class ControlChoice(questionary.Choice):
+        """A grade-line control shown with its own key (`!) Suspend this card`): questionary takes only
+        letters and digits as shortcuts, so `!` and `-` are shown here and bound by `grade_prompt`."""
+
+        def __init__(self, title: str, control: Control, key: str) -> None:
+            super().__init__(title, value=control, shortcut_key=key if key.isalnum() else False)
+            self.key = key
+
+        def get_shortcut_title(self) -> str:
+            return f"{self.key}) "
+
+    return ControlChoice
 
 
 def _bind_immediate(bindings: Any, control: Any, index: int, key: str, value: Any) -> None:
