@@ -9,7 +9,6 @@ import json
 import math
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -385,6 +384,8 @@ def save_setting(folder: Path, key: str, value: Any, line: str) -> Path:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: {error}") from None
     updated = with_setting(text, key, value, line)
+    import tempfile  # only a command that writes a setting needs it, not every start-up
+
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{CONFIG_NAME}.", suffix=".part", dir=folder)
     try:
