@@ -308,6 +308,8 @@ def parse_markdown(
     if options.topics:
         _pair_task_headings(sections)
     for section in sections:
+        if not any(line.visible for line in section.lines):
+            continue  # a heading with nothing under it (fences and card lines have visible text)
         if section.heading and section.heading.casefold() in skip:
             continue
         if filtered and not section.intro and _not_study(section.path[root_length:], options):
@@ -815,10 +817,10 @@ def _recall_card(work: _SectionWork) -> None:
     from ckaquiz.decks.topics import MAX_POINTS, Topic, parts, split_topics
 
     kept = [line for line in content if not (consumed and line.number in consumed)]
-    if not kept:
-        return
+    if not kept or not _may_hold_points(kept):
+        return  # nothing a learner could say: no card, and no word
     if oversized := _oversized(section, len(work.text)):
-        if _may_hold_points(kept) and (any(line.in_fence for line in kept) or _topic_points(work, kept)):
+        if any(line.in_fence for line in kept) or _holds_points(work, kept):
             # a section with nothing a learner could say makes no card, and needs no word
             work.problems.append(Problem(context.path, section.line, oversized))
         return
@@ -866,6 +868,15 @@ def _topic_points(work: _SectionWork, lines: Sequence[Any]) -> list[str]:
             continue
         index += 1
     return [point for point in points if point]
+
+
+def _holds_points(work: _SectionWork, lines: Sequence[Any]) -> bool:
+    """Whether the lines give any key point, read a run at a time so that a long section stops at its first."""
+    step = _POINT_PROBE_LINES
+    return any(_topic_points(work, lines[start : start + step]) for start in range(0, len(lines), step))
+
+
+_POINT_PROBE_LINES = 64
 
 
 def _readable_points(points: list[str], options: MarkdownOptions) -> list[str]:

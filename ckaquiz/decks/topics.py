@@ -343,22 +343,38 @@ TEMPLATE_FOLDERS = frozenset({"templates", "template", "_templates"})
 EXCALIDRAW_SUFFIX = ".excalidraw.md"
 
 
+_NUMBERING = re.compile(r"^\s*(?:\d+[.)]?\s+)?")
+
+
 @functools.lru_cache(maxsize=4096)
 def heading_words(heading: str) -> str:
     """A heading as compared with the lists: no emoji, numbering or trailing punctuation, folded case."""
-    text = "".join(character for character in heading if not _starts_with_symbol(character))
-    text = re.sub(r"^\s*(?:\d+[.)]?\s+)?", "", text)
+    if heading.isascii():
+        text = heading  # no emoji to drop
+    else:
+        text = "".join(character for character in heading if not _starts_with_symbol(character))
+    text = _NUMBERING.sub("", text, count=1)
     return " ".join(text.strip().rstrip(":.").split()).casefold()
 
 
 def is_not_study_heading(heading: str, not_study: Sequence[str], recall: Sequence[str]) -> bool:
     """Whether a heading names a diary, plan or link section, or the learner's own recall."""
+    return _is_not_study_heading(heading, tuple(not_study), tuple(recall))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_not_study_heading(heading: str, not_study: tuple[str, ...], recall: tuple[str, ...]) -> bool:
     words = heading_words(heading)
     if not words:
         return False
-    if words in _folded(tuple(not_study)):
+    if words in _folded(not_study):
         return True
-    return any(marker.casefold() in words for marker in recall if marker.strip())
+    return any(marker in words for marker in _folded_markers(recall))
+
+
+@functools.lru_cache(maxsize=64)
+def _folded_markers(markers: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(marker.casefold() for marker in markers if marker.strip())
 
 
 @functools.lru_cache(maxsize=64)
