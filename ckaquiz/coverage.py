@@ -581,6 +581,7 @@ class _Term:
     joins_hangul: bool = False  # a Korean word read as its English term still joins Korean neighbours
 
 
+@lru_cache(maxsize=65536)  # a word's term: words repeat across every text scored
 def _latin_term(surface: str) -> _Term:
     lowered = surface.casefold()
     if _ACRONYM_PLURAL.fullmatch(surface):
@@ -624,6 +625,7 @@ _JONG_N, _JONG_L = 4, 8  # ㄴ and ㄹ as final consonants
 _CONTRACTED_VOWELS = {6: 20, 9: 8, 14: 13}  # ㅕ -> ㅣ (늘려 -> 늘리), ㅘ -> ㅗ, ㅝ -> ㅜ
 
 
+@lru_cache(maxsize=65536)
 def _korean_root(stem: str) -> str:
     """A predicate stem without the adnominal or tense ending fused into its last syllable.
 
@@ -643,6 +645,7 @@ def _korean_root(stem: str) -> str:
     return stem[:-1] + chr(_HANGUL_BASE + (initial * 21 + vowel) * _JONG_COUNT + final)
 
 
+@lru_cache(maxsize=65536)
 def _hangul_term(word: str, *, attached: bool) -> _Term | None:
     if word in _KOREAN_FUNCTION_WORDS:
         return None
@@ -715,6 +718,7 @@ def _joined_keys(terms: Sequence[_Term], *, longest: int = 3) -> set[str]:
     return joined
 
 
+@lru_cache(maxsize=65536)
 def _korean_key(word: str) -> str:
     """The key of a Korean word as a term of its own would have it."""
     alias = _KOREAN_WORDS.get(word)
@@ -749,16 +753,24 @@ def _acronyms(terms: Sequence[_Term], *, shortest: int) -> list[tuple[str, froze
     for term in terms:
         if len(term.parts) >= shortest:
             found.append(("".join(part[0] for part in term.parts), frozenset({term.key})))
+    # A window of words gives initials while every word in it is an English word of letters,
+    # not a stop word: the windows from `start` end at most where its run of such words ends.
+    usable = [not (term.hangul or term.stop or not term.join_form.isalpha()) for term in terms]
+    run_end = len(terms)
+    ends = [0] * len(terms)
+    for index in range(len(terms) - 1, -1, -1):
+        if not usable[index]:
+            run_end = index
+        ends[index] = run_end
     for start in range(len(terms)):
-        for end in range(start + shortest, min(start + 4, len(terms)) + 1):
+        for end in range(start + shortest, min(start + 4, len(terms), ends[start]) + 1):
             window = terms[start:end]
-            if any(term.hangul or term.stop or not term.join_form.isalpha() for term in window):
-                break
             initials = "".join(term.join_form[0] for term in window)
             found.append((initials, frozenset(term.key for term in window)))
     return found
 
 
+@lru_cache(maxsize=65536)
 def _fuzzy_form(key: str, *, hangul: bool) -> str | None:
     """The spelling compared for typos, or None when the term is too short or numeric."""
     if hangul:
@@ -782,6 +794,7 @@ class _Vocabulary:
         for form in fuzzy_forms:
             self._by_length.setdefault(len(form), []).append(form)
         self._cache: dict[str, tuple[str, float] | None] = {}
+        self._choices: dict[int, list[str]] = {}  # by a form's length: the forms near enough in length
 
     def __contains__(self, key: object) -> bool:
         return key in self._exact
@@ -793,11 +806,13 @@ class _Vocabulary:
         found: tuple[str, float] | None = None
         form = _fuzzy_form(key, hangul=hangul)
         if form is not None:
-            choices = [
-                choice
-                for length in range(len(form) - FUZZY_MAX_LENGTH_GAP, len(form) + FUZZY_MAX_LENGTH_GAP + 1)
-                for choice in self._by_length.get(length, ())
-            ]
+            choices = self._choices.get(len(form))
+            if choices is None:
+                choices = self._choices[len(form)] = [
+                    choice
+                    for length in range(len(form) - FUZZY_MAX_LENGTH_GAP, len(form) + FUZZY_MAX_LENGTH_GAP + 1)
+                    for choice in self._by_length.get(length, ())
+                ]
             if choices:
                 best = process.extractOne(form, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
                 if best is not None:

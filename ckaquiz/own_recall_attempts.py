@@ -13,11 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ckaquiz.decks.own_recall import YESTERDAY_WORDS, recall_sections
 from ckaquiz.decks.topics import RECALL_HEADINGS, heading_words
+from ckaquiz.parallel import ignore_interrupts, usable_workers
 from ckaquiz.store import (
     FoundRecall,
     NoteRecall,
@@ -30,6 +33,9 @@ from ckaquiz.store import (
     source_recalls,
     write_attempt_in_transaction,
 )
+
+if TYPE_CHECKING:
+    from ckaquiz.coverage import RecallScore
 
 NOTE_SUFFIXES = (".md", ".markdown")
 """The files that are notes, and may hold recall sections (not decks in YAML or plain-text exports)."""
@@ -97,40 +103,73 @@ def _note_recalls(file: Path, shown: str, recall_headings: tuple[str, ...]) -> l
 
 def score_recalls(store: Store, source_id: int) -> int:
     """Score each stored recall section of a source against the topic cards of the day it recalls."""
-    from ckaquiz.coverage import score_recall
-
     recalls = source_recalls(store, source_id)
     if not recalls:
         return 0
     cards = recall_cards_by_day(store, source_id)
     days = sorted(cards)
     links = attempt_links(store, [recall.id for recall in recalls])
-    written = 0
+    pending: list[_Pending] = []
+    for recall in recalls:
+        day = recalled_day(recall, days)
+        for card_id, key_points in cards.get(day, []):
+            digest = _digest(recall, key_points)
+            known = links.get((recall.id, card_id))
+            if known is not None and known[1] == digest:
+                continue
+            pending.append(_Pending(recall, card_id, key_points, digest, None if known is None else known[0]))
+    if not pending:
+        return 0
+    scores = scored([(item.key_points, item.recall.text) for item in pending])
     with store.transaction() as connection:
-        for recall in recalls:
-            day = recalled_day(recall, days)
-            for card_id, key_points in cards.get(day, []):
-                digest = _digest(recall, key_points)
-                known = links.get((recall.id, card_id))
-                if known is not None and known[1] == digest:
-                    continue
-                score = score_recall(key_points, recall.text)
-                result = score.to_dict() | {
-                    "own_recall": {"note": recall.path, "line": recall.line, "heading": recall.heading}
-                }
-                write_attempt_in_transaction(
-                    connection,
-                    recall,
-                    card_id,
-                    attempt_id=None if known is None else known[0],
-                    digest=digest,
-                    result=result,
-                    score=score.coverage,
-                    suggested=int(score.suggested),
-                    at=datetime.combine(recall.note_day, WRITTEN_AT),
-                )
-                written += 1
-    return written
+        for item, score in zip(pending, scores, strict=True):
+            recall = item.recall
+            result = score.to_dict() | {
+                "own_recall": {"note": recall.path, "line": recall.line, "heading": recall.heading}
+            }
+            write_attempt_in_transaction(
+                connection,
+                recall,
+                item.card_id,
+                attempt_id=item.attempt_id,
+                digest=item.digest,
+                result=result,
+                score=score.coverage,
+                suggested=int(score.suggested),
+                at=datetime.combine(recall.note_day, WRITTEN_AT),
+            )
+    return len(pending)
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A recall section and a card it recalls, to be scored: new, or changed since it was scored."""
+
+    recall: NoteRecall
+    card_id: str
+    key_points: tuple[str, ...]
+    digest: str
+    attempt_id: int | None
+
+
+PARALLEL_MINIMUM_PAIRS = 64
+"""Below this many scorings (about a quarter of a second), starting workers costs more than it saves."""
+_PAIRS_PER_WORKER = 32
+
+
+def scored(pairs: Sequence[tuple[tuple[str, ...], str]]) -> list[RecallScore]:
+    """Each (key points, recall text) scored, in order: shared among worker processes when there
+    are many (a vault's first import), in this process otherwise. Scoring is pure, so the
+    results are the same either way; pairs of one recall stay together, where its analysis is kept."""
+    from ckaquiz.coverage import score_recall
+
+    workers = usable_workers(len(pairs) // _PAIRS_PER_WORKER) if len(pairs) >= PARALLEL_MINIMUM_PAIRS else 1
+    if workers < 2:
+        return [score_recall(key_points, text) for key_points, text in pairs]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupts) as pool:
+        return pool.starmap(score_recall, pairs, chunksize=_PAIRS_PER_WORKER)
 
 
 def recalled_day(recall: NoteRecall, days: Sequence[date]) -> date:

@@ -1,22 +1,15 @@
 """Reading the changed files of a source: in worker processes when there are enough of them.
 
 Parsing is pure Python and bound by the processor, so a big scan (a whole vault on its first
-import) is shared among the machine's cores. Workers are forked from the command's own
-process before it opens a transaction, so they start at once with every module imported;
-they only read, parse and prepare rows, never touch the collection's database, and send back
-plain data, or, on a first import (`staging`), write the rows into scratch databases that the
+import) is shared among the machine's cores (`ckaquiz.parallel`). Workers are forked before
+the command opens a transaction; they only read, parse and prepare rows, and send back plain
+data, or, on a first import (`staging`), write the rows into scratch databases that the
 command copies (`ckaquiz.store.staging`); a first import that reads in this process stages
-its rows the same way. Small scans, one-core machines,
-platforms other than Linux and processes that already run other threads (where fork is
-unsafe) read in this process instead, with the same results in the same order.
+its rows the same way.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ckaquiz.decks.loader import failure_problem, load_deck_file, printable_problem
+from ckaquiz.parallel import ignore_interrupts, usable_workers
 from ckaquiz.store import FileScan, PreparedFile, StagedChunk, prepare_file, write_chunk
 
 if TYPE_CHECKING:
@@ -32,7 +26,6 @@ if TYPE_CHECKING:
 PARALLEL_MINIMUM_FILES = 64
 PARALLEL_MINIMUM_BYTES = 1_000_000
 """Below either, starting workers costs more than they save."""
-MAXIMUM_WORKERS = 8
 _CHUNK_FILES = 16
 """Files handed to a worker at a time: few enough to balance the load, enough to keep messages rare."""
 
@@ -89,15 +82,9 @@ def read_file(job: ReadJob, item: FileToRead) -> FileScan | PreparedFile:
 
 def worker_count(files: Sequence[FileToRead]) -> int:
     """How many processes should read these files (1: this one)."""
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return 1
     if len(files) < PARALLEL_MINIMUM_FILES or sum(item.size for item in files) < PARALLEL_MINIMUM_BYTES:
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAXIMUM_WORKERS, len(files) // _CHUNK_FILES))
+    return usable_workers(len(files) // _CHUNK_FILES)
 
 
 @contextmanager
@@ -163,7 +150,7 @@ _job: ReadJob | None = None
 def _start_worker(job: ReadJob) -> None:
     global _job
     _job = job
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    ignore_interrupts()
 
 
 def _read_in_worker(item: FileToRead) -> FileScan | PreparedFile:

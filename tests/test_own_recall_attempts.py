@@ -8,6 +8,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from ckaquiz.collection import Collection
 from ckaquiz.config import DATABASE_NAME
 from ckaquiz.model import CardKind
@@ -182,3 +184,23 @@ def test_previous_schema_database_keeps_notes_recall_after_upgrade(
         assert len(opened.store.reviews(include_undone=True)) == reviews
     finally:
         opened.close()
+
+
+def test_many_scorings_shared_among_workers_give_the_same_scores_in_order() -> None:
+    from ckaquiz.coverage import score_recall
+    from ckaquiz.own_recall_attempts import PARALLEL_MINIMUM_PAIRS, scored
+    from ckaquiz.parallel import usable_workers
+
+    cards = [
+        ("kubelet이 staticPodPath 폴더의 매니페스트로 파드를 만든다.", "API 서버에는 읽기 전용 미러 파드만 보인다."),
+        ("taint는 노드에 설정하고 toleration이 있는 파드만 스케쥴된다.", "NoExecute taint는 실행 중인 파드도 내쫓는다."),
+        ("`kubectl get pvc -w`",),
+    ]
+    recalls = [f"kubelet이 {number}번째 폴더의 파드를 띄운다. taint는 노드에 있다." for number in range(40)]
+    pairs = [(card, recall) for recall in recalls for card in cards]
+    assert len(pairs) >= PARALLEL_MINIMUM_PAIRS
+    if usable_workers(len(pairs)) < 2:
+        pytest.skip("one core, or not Linux: the scorings run in this process")
+    expected = [score_recall(card, recall) for card, recall in pairs]
+    assert scored(pairs) == expected
+    assert len({score.coverage for score in expected}) > 1  # the pairs differ, so their order is checked
