@@ -7,7 +7,7 @@ A source is a deck file, a folder of decks or an Obsidian vault registered by `c
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -172,6 +172,14 @@ def source_files(source: SourceRecord) -> list[tuple[str, str, str]]:
     return [entry for entry in kept if not is_not_study_file(entry[2])]
 
 
+def _recalls_to_read(store: Store, source: SourceRecord, changed: Sequence[object], removed: set[str]) -> bool:
+    """Whether the source's own recall sections need reading: a file changed or went, or a scan
+    stopped after the cards were stored and before the recall sections were read."""
+    from ckaquiz.store import recalls_behind
+
+    return bool(changed or removed) or recalls_behind(store, source.id)
+
+
 def transient_source(path: Path) -> SourceRecord:
     """The source `import PATH` (without flags) would register for a path, without registering it."""
     resolved = path.expanduser().resolve()
@@ -317,7 +325,8 @@ def scan_source(
         report.counts.add(counts)
     if reader_version(store, source.id) != READER_VERSION:
         set_reader_version(store, source.id, READER_VERSION)
-    if not source.builtin and not source.options.get("include_all"):
+    notes = not source.builtin and not source.options.get("include_all")
+    if notes and _recalls_to_read(store, source, changed, removed):
         from ckaquiz.decks.topics import RECALL_HEADINGS
         from ckaquiz.own_recall_attempts import record_own_recalls
 

@@ -204,3 +204,31 @@ def test_many_scorings_shared_among_workers_give_the_same_scores_in_order() -> N
     expected = [score_recall(card, recall) for card, recall in pairs]
     assert scored(pairs) == expected
     assert len({score.coverage for score in expected}) > 1  # the pairs differ, so their order is checked
+
+
+def test_a_scan_stopped_before_its_recall_sections_were_read_reads_them_next_time(
+    collection: Collection, tmp_path: Path
+) -> None:
+    vault = tmp_path / "daily"
+    vault.mkdir()
+    (vault / "2026-01-10.md").write_text(EARLIER, encoding="utf-8")
+    (vault / "2026-01-13.md").write_text(LATER, encoding="utf-8")
+    collection.import_path(vault)
+    services = cards_by_prompt(collection, "daily")["Services"]
+    (recalled,) = own_attempts(collection, services)
+    # The cards of that scan are stored, the recall sections not yet read: what a kill between the
+    # scan's two transactions leaves (no file changes before the next command).
+    with collection.store.transaction() as connection:
+        attempt_ids = [row[0] for row in connection.execute("SELECT attempt_id FROM note_recall_attempts")]
+        connection.execute("DELETE FROM note_recall_attempts")
+        connection.executemany("DELETE FROM attempts WHERE id = ?", [(number,) for number in attempt_ids])
+        connection.execute("DELETE FROM note_recalls")
+        connection.execute("DELETE FROM note_recall_files")
+    assert own_attempts(collection, services) == []
+    report = collection.refresh()
+    assert report.files_read == 0  # no file changed: the cards are not read again
+    (again,) = own_attempts(collection, services)
+    assert again["response"] == recalled["response"] and again["result"] == recalled["result"]
+    count = collection.store.connection.execute("SELECT count(*) FROM attempts").fetchone()[0]
+    collection.refresh()  # and once read, an unchanged vault reads nothing more
+    assert collection.store.connection.execute("SELECT count(*) FROM attempts").fetchone()[0] == count

@@ -75,6 +75,19 @@ def read_stamps(store: Store, source_id: int) -> dict[str, tuple[int, int]]:
     return {str(path): (int(size), int(mtime)) for path, size, mtime in rows}
 
 
+def recalls_behind(store: Store, source_id: int) -> bool:
+    """Whether a note of the source was scanned for cards since its recall sections were last read
+    (a scan stopped between the two): the recall sections need reading although no file changed."""
+    row = store.connection.execute(
+        "SELECT 1 FROM files LEFT JOIN note_recall_files AS recall"
+        " ON recall.source_id = files.source_id AND recall.path = files.path"
+        " WHERE files.source_id = ? AND (files.path GLOB '*.md' OR files.path GLOB '*.markdown')"
+        " AND (recall.path IS NULL OR recall.size != files.size OR recall.mtime_ns != files.mtime_ns) LIMIT 1",
+        (source_id,),
+    ).fetchone()
+    return row is not None
+
+
 def save_note_in_transaction(
     connection: sqlite3.Connection,
     source_id: int,
