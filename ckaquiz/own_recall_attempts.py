@@ -10,6 +10,7 @@ attempts in place. Notes are only read.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -112,8 +113,9 @@ def score_recalls(store: Store, source_id: int) -> int:
     pending: list[_Pending] = []
     for recall in recalls:
         day = recalled_day(recall, days)
+        recall_part = _recall_digest(recall)
         for card_id, key_points in cards.get(day, []):
-            digest = _digest(recall, key_points)
+            digest = _digest(recall_part, key_points)
             known = links.get((recall.id, card_id))
             if known is not None and known[1] == digest:
                 continue
@@ -174,14 +176,24 @@ def scored(pairs: Sequence[tuple[tuple[str, ...], str]]) -> list[RecallScore]:
 
 def recalled_day(recall: NoteRecall, days: Sequence[date]) -> date:
     """The day a recall section recalls: its note's, or for `yesterday` the previous dated note's
-    (the day before when the vault holds no earlier note yet)."""
+    (the day before when the vault holds no earlier note yet). `days` are in order."""
     if recall.recalls != "yesterday":
         return recall.note_day
-    earlier = [day for day in days if day < recall.note_day]
-    return earlier[-1] if earlier else date.fromordinal(recall.note_day.toordinal() - 1)
+    earlier = bisect.bisect_left(days, recall.note_day)
+    return days[earlier - 1] if earlier else date.fromordinal(recall.note_day.toordinal() - 1)
 
 
-def _digest(recall: NoteRecall, key_points: tuple[str, ...]) -> str:
-    """What an attempt was scored from: the section's text and place, and the card's key points."""
-    basis = json.dumps([recall.text, recall.path, recall.line, recall.heading, list(key_points)], ensure_ascii=False)
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+def _recall_digest(recall: NoteRecall) -> hashlib._Hash:
+    """The digest of a recall section's part of what its attempts are scored from (see `_digest`)."""
+    head = json.dumps([recall.text, recall.path, recall.line, recall.heading], ensure_ascii=False)
+    return hashlib.sha256(head[:-1].encode("utf-8") + b", ")
+
+
+def _digest(recall_part: hashlib._Hash, key_points: tuple[str, ...]) -> str:
+    """What an attempt was scored from: the section's text and place, and the card's key points.
+
+    The digest of the JSON list `[text, path, line, heading, points]`, the section's part hashed
+    once (`_recall_digest`) and carried on for each card it is scored against."""
+    digest = recall_part.copy()
+    digest.update(json.dumps(list(key_points), ensure_ascii=False).encode("utf-8") + b"]")
+    return digest.hexdigest()[:32]
