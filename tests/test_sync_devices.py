@@ -266,3 +266,27 @@ def test_every_device_ends_with_the_same_history_and_states(
     root = tmp_path_factory.mktemp("devices")
     run_devices(root, count, skews, steps, fuzz)
     shutil.rmtree(root, ignore_errors=True)
+
+
+def test_an_exchange_with_nothing_new_writes_nothing_and_the_next_event_still_arrives(tmp_path: Path) -> None:
+    decks = tmp_path / "decks"
+    write_decks(decks)
+    first = open_device(tmp_path, 0, decks, 0, fuzz=False)
+    second = open_device(tmp_path, 1, decks, 0, fuzz=False)
+    for device in (first, second):
+        import_deck(device, decks, "d0")
+        device.exchange()
+    store = second.collection.store
+    log = Path(f"{store.path}-wal")  # every commit appends to the write-ahead log
+    changes, size = store.connection.total_changes, log.stat().st_size
+    second.exchange()  # a warm command's exchange: nothing written, nothing read, nothing waiting
+    assert store.connection.total_changes == changes and log.stat().st_size == size
+
+    session = Session(first.collection, Filters(decks=("d0",)), mode=Mode.REVIEW)
+    assert session.next_card() is not None
+    session.answer(Rating.GOOD)
+    first.exchange()
+    copy_files(first, second, "whole", 1.0)
+    second.exchange()
+    assert live_log(second.collection) == live_log(first.collection) != []
+    assert store.connection.total_changes > changes

@@ -97,6 +97,11 @@ def cards_seen(connection: sqlite3.Connection) -> tuple[str, str]:
     return ("" if row is None else str(row[0])), f"{now[0]}:{now[1]}"
 
 
+def waiting_count(connection: sqlite3.Connection) -> int:
+    """Events of other devices not applied yet (their card, or the review they undo, is not here)."""
+    return int(connection.execute("SELECT count(*) FROM sync_events WHERE applied = 0").fetchone()[0])
+
+
 def set_cards_seen(connection: sqlite3.Connection, signature: str) -> None:
     connection.execute(
         "INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -66,6 +66,11 @@ def exchange(store: Store, scheduler: fsrs.Scheduler, folder: Path, *, now: date
     report.written = publish(store, folder, device, now=now)
     found = read_new(folder, device, sync_state.file_marks(store))
     report.problems.extend(found.problems)
+    if not found.events and not found.marks:
+        before, signature = sync_state.cards_seen(store.connection)
+        if before == signature:  # nothing new, and no card came that a waiting event waits for
+            report.waiting = sync_state.waiting_count(store.connection)
+            return report  # a warm command's exchange: reads only, no transaction to commit
     with store.transaction() as connection:
         sync_state.set_importing(connection, True)
         applier = _Applier(connection)
@@ -88,11 +93,12 @@ def publish(store: Store, folder: Path, device: str, *, now: datetime) -> int:
     The events are kept with their lines first and the lines dropped only once written, so a process
     killed between the two writes the same lines again (readers drop the duplicates by id).
     """
-    with store.transaction() as connection:
-        pending = sync_state.outbox(connection)
-        if pending:
-            _make_events(connection, device, pending, now)
-            sync_state.clear_outbox(connection, pending[-1][0])
+    if sync_state.outbox(store.connection):  # read first: most exchanges have nothing to make events of
+        with store.transaction() as connection:
+            pending = sync_state.outbox(connection)
+            if pending:
+                _make_events(connection, device, pending, now)
+                sync_state.clear_outbox(connection, pending[-1][0])
     lines = store.connection.execute(
         "SELECT seq, line FROM sync_events WHERE line IS NOT NULL AND applied = 1 AND device = ? ORDER BY seq",
         (device,),
@@ -379,7 +385,7 @@ class _Applier:
         sync_state.set_cards_seen(self.connection, signature)
 
     def _count_waiting(self) -> int:
-        return int(self.connection.execute("SELECT count(*) FROM sync_events WHERE applied = 0").fetchone()[0])
+        return sync_state.waiting_count(self.connection)
 
 
 _INSERT_REVIEW = (
