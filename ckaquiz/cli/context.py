@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from ckaquiz.collection import Collection
     from ckaquiz.filters import Filters
+    from ckaquiz.sync.exchange import ExchangeReport
 
 
 def complete_deck(incomplete: str) -> list[str]:
@@ -62,6 +63,8 @@ class Context:
     def __init__(self) -> None:
         self._console: Console | None = None
         self._collection: Collection | None = None
+        self.opening_exchange: ExchangeReport | None = None
+        """What the exchange as the collection opened did (with sync set up): `ckaquiz sync` counts it too."""
 
     @property
     def console(self) -> Console:
@@ -79,7 +82,7 @@ class Context:
             self._collection = Collection.open()
             for notice in self._collection.notices:
                 sys.stderr.write(f"warning: {notice}\n")
-            self._exchange()
+            self.opening_exchange = self._exchange()
         return self._collection
 
     def close(self) -> None:
@@ -87,11 +90,11 @@ class Context:
             self._exchange()
             self._collection.close()
 
-    def _exchange(self) -> None:
+    def _exchange(self) -> ExchangeReport | None:
         """With sync set up, the cheap exchange every command does at its start and end (see
         `ckaquiz.sync`): its warnings on stderr, a failure only warned about."""
         if self._collection is None or not self._collection.settings.sync_folder:
-            return
+            return None
         import sqlite3
 
         from ckaquiz.errors import CkaquizError
@@ -101,9 +104,10 @@ class Context:
             report = exchange_now(self._collection)
         except (CkaquizError, OSError, sqlite3.OperationalError) as error:
             warn([f"sync: {error}"])
-            return
+            return None
         if report is not None:
             warn(report.problems)
+        return report
 
 
 def shared_context(context: typer.Context) -> Context:

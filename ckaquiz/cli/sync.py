@@ -7,16 +7,13 @@ at its start and end is the shared context's (`ckaquiz.cli.context`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from ckaquiz.cli.context import say, shared_context, warn
 from ckaquiz.cli.failures import fail, handled
 from ckaquiz.ui.plurals import plural
-
-if TYPE_CHECKING:
-    pass
 
 sync_app = typer.Typer(
     help=(
@@ -47,8 +44,11 @@ def sync_now(context: typer.Context) -> None:
     if report is None:
         raise fail("sync is not set up; name a synced folder with: ckaquiz sync init FOLDER")
     warn(report.problems)
+    opening = shared.opening_exchange  # the exchange as the collection opened did most of the work
+    written = report.written + (opening.written if opening else 0)
+    applied = report.applied + (opening.applied if opening else 0)
     waiting = f", {report.waiting} waiting for their cards" if report.waiting else ""
-    say(f"sync: {plural(report.written, 'event')} written, {report.applied} applied{waiting}")
+    say(f"sync: {plural(written, 'event')} written, {applied} applied{waiting}")
 
 
 @sync_app.command("init")

@@ -19,8 +19,11 @@ each file was read, so a process killed at any moment applies nothing twice and 
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -435,10 +438,25 @@ _REPLAY_ROWS = (
     " r.state_before, r.step_before, r.stability_before, r.difficulty_before, r.due_before,"
     " r.last_review_before, r.reps_before, r.lapses_before,"
     " r.state_after, r.step_after, r.stability_after, r.difficulty_after, r.due_after,"
-    " r.last_review_after, r.reps_after, r.lapses_after, e.device, e.seq"
-    " FROM reviews r LEFT JOIN sync_events e ON e.review_id = r.id WHERE r.card_id = ? AND r.card_number = ?"
+    " r.last_review_after, r.reps_after, r.lapses_after, e.device, e.seq, r.card_number"
+    " FROM temp.replay_cards t CROSS JOIN reviews r ON r.card_id = t.card_id AND r.card_number = t.number"
+    " LEFT JOIN sync_events e ON e.review_id = r.id ORDER BY t.number"
 )
-"""A card's reviews as plain values (through the index by card id): schedules before (4-11) and after (12-19)."""
+"""The affected cards' reviews as plain values, card by card (each through the index by card id):
+schedules before (4-11) and after (12-19), the event's device and number (20, 21), the card (22)."""
+
+
+def _replay_rows(cursor: sqlite3.Cursor, affected: dict[int, str]) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+    """Each affected card that has reviews, with them: one query for all the cards, read in order."""
+    cursor.execute("CREATE TEMP TABLE IF NOT EXISTS replay_cards (number INTEGER PRIMARY KEY, card_id TEXT NOT NULL)")
+    cursor.execute("DELETE FROM temp.replay_cards")
+    cursor.executemany("INSERT INTO temp.replay_cards (number, card_id) VALUES (?, ?)", sorted(affected.items()))
+    try:
+        rows = cursor.execute(_REPLAY_ROWS).fetchall()
+    finally:
+        cursor.execute("DELETE FROM temp.replay_cards")
+    for number, card_rows in itertools.groupby(rows, key=operator.itemgetter(22)):
+        yield int(number), list(card_rows)
 
 
 def _replay_cards(
@@ -448,10 +466,8 @@ def _replay_cards(
     cursor = connection.cursor()
     cursor.row_factory = None
     updates: list[tuple[Any, ...]] = []
-    for number in sorted(affected):
-        rows = cursor.execute(_REPLAY_ROWS, (affected[number], number)).fetchall()
-        if rows:
-            updates.append((*_replayed(scheduler, number, affected[number], rows, device), number))
+    for number, rows in _replay_rows(cursor, affected):
+        updates.append((*_replayed(scheduler, number, affected[number], rows, device), number))
     if not updates:
         return
     current = {}
