@@ -232,3 +232,32 @@ def test_a_scan_stopped_before_its_recall_sections_were_read_reads_them_next_tim
     count = collection.store.connection.execute("SELECT count(*) FROM attempts").fetchone()[0]
     collection.refresh()  # and once read, an unchanged vault reads nothing more
     assert collection.store.connection.execute("SELECT count(*) FROM attempts").fetchone()[0] == count
+
+
+def test_migration_0009_counts_the_points_of_the_attempts_already_made(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
+    vault = tmp_path / "daily"
+    vault.mkdir()
+    (vault / "2026-01-10.md").write_text(EARLIER, encoding="utf-8")
+    (vault / "2026-01-13.md").write_text(LATER, encoding="utf-8")
+    collection = Collection.open(home)
+    collection.import_path(vault)
+    expected = own_recall(collection.store, collection.store.cards(include_retired=True))
+    collection.close()
+    assert expected.points_recalled and expected.points_missed  # both kinds to count
+    # The same attempts in a database of schema 8, before their points were counted beside them.
+    connection = sqlite3.connect(home / DATABASE_NAME)
+    with connection:
+        for column in ("recalled", "partial", "missed"):
+            connection.execute(f"ALTER TABLE note_recall_attempts DROP COLUMN {column}")
+        connection.execute("DELETE FROM migrations WHERE version = 9")
+    connection.execute("PRAGMA user_version = 8")
+    connection.close()
+    collection = Collection.open(home)
+    try:
+        assert collection.store.version == 9
+        assert own_recall_totals(collection.store) == expected
+    finally:
+        collection.close()

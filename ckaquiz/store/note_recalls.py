@@ -188,8 +188,10 @@ def write_attempt_in_transaction(
     suggested: int,
     at: datetime,
 ) -> None:
-    """The recall's attempt at a card: added, or the one it made before updated in place."""
+    """The recall's attempt at a card: added, or the one it made before updated in place, with the
+    points it recalled, half recalled and missed counted beside its link (what `stats` sums)."""
     values = (recall.text, json.dumps(result, ensure_ascii=False), score, suggested, to_text(at))
+    counts = _point_counts(result)
     if attempt_id is None:
         cursor = connection.execute(
             "INSERT INTO attempts (review_id, card_id, kind, response, duration_ms, result, score, suggested, final,"
@@ -197,8 +199,9 @@ def write_attempt_in_transaction(
             (card_id, *values),
         )
         connection.execute(
-            "INSERT INTO note_recall_attempts (recall_id, card_id, attempt_id, digest) VALUES (?, ?, ?, ?)",
-            (recall.id, card_id, int(cursor.lastrowid or 0), digest),
+            "INSERT INTO note_recall_attempts (recall_id, card_id, attempt_id, digest, recalled, partial, missed)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (recall.id, card_id, int(cursor.lastrowid or 0), digest, *counts),
         )
         return
     connection.execute(
@@ -206,8 +209,17 @@ def write_attempt_in_transaction(
         (*values, attempt_id),
     )
     connection.execute(
-        "UPDATE note_recall_attempts SET digest = ? WHERE recall_id = ? AND card_id = ?", (digest, recall.id, card_id)
+        "UPDATE note_recall_attempts SET digest = ?, recalled = ?, partial = ?, missed = ?"
+        " WHERE recall_id = ? AND card_id = ?",
+        (digest, *counts, recall.id, card_id),
     )
+
+
+def _point_counts(result: dict[str, Any]) -> tuple[int, int, int]:
+    """The points of a scored recall that were recalled, half recalled (partial) and missed."""
+    statuses = [point.get("status") for point in result.get("points", [])]
+    recalled, partial = statuses.count("recalled"), statuses.count("partial")
+    return recalled, partial, len(statuses) - recalled - partial
 
 
 def own_recall_totals(store: Store, card_ids: frozenset[str] | None = None) -> OwnRecallTotals:
@@ -216,20 +228,17 @@ def own_recall_totals(store: Store, card_ids: frozenset[str] | None = None) -> O
     attempts = recalled = partial = missed = 0
     last: str | None = None
     rows = store.connection.execute(
-        "SELECT l.recall_id, l.card_id, a.result, n.note_day FROM note_recall_attempts l"
+        "SELECT l.recall_id, l.card_id, l.recalled, l.partial, l.missed, n.note_day FROM note_recall_attempts l"
         " JOIN attempts a ON a.id = l.attempt_id JOIN note_recalls n ON n.id = l.recall_id"
     )
-    for recall_id, card_id, result, note_day in rows:
+    for recall_id, card_id, points_recalled, points_partial, points_missed, note_day in rows:
         if card_ids is not None and card_id not in card_ids:
             continue
         sections.add(recall_id)
         attempts += 1
         last = max(last or note_day, note_day)
-        points = json.loads(result).get("points", [])
-        for point in points:
-            status = point.get("status")
-            recalled += status == "recalled"
-            partial += status == "partial"
-            missed += status not in {"recalled", "partial"}
+        recalled += points_recalled
+        partial += points_partial
+        missed += points_missed
     last_day = None if last is None else date.fromisoformat(last)
     return OwnRecallTotals(len(sections), attempts, recalled, partial, missed, last_day)
