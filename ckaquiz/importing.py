@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from ckaquiz.config import builtin_decks_folder
@@ -42,6 +42,7 @@ from ckaquiz.store import (
 
 BUILTIN_SOURCE = "builtin"
 Progress = Callable[[int, int, str], None]
+"""Told how far a long scan is: (done, of how many, what it is doing: `reading NOTE.md`, `scoring ...`)."""
 
 
 @dataclass
@@ -292,7 +293,7 @@ def scan_source(
     def read(results: Iterator[tuple[FileToRead, FileScan | PreparedFile]]) -> Iterator[FileScan | PreparedFile]:
         for position, (item, result) in zip(positions, results, strict=True):
             if progress is not None:
-                progress(position, len(files), item.shown)
+                progress(position, len(files), f"reading {PurePath(item.shown).name}")
             report.files_read += 1
             yield result
 
@@ -301,7 +302,7 @@ def scan_source(
         for run, chunk in runs:
             done += len(run)
             if progress is not None:
-                progress(positions[done - 1], len(files), run[-1].shown)
+                progress(positions[done - 1], len(files), f"reading {PurePath(run[-1].shown).name}")
             report.files_read += len(run)
             yield chunk
 
@@ -332,7 +333,9 @@ def scan_source(
 
         headings = (dict(lists or {}) | dict(source.options)).get("recall_headings", RECALL_HEADINGS)
         changed_cards = bool(changed or removed)
-        record_own_recalls(store, source, stamps, now=now, cards_changed=changed_cards, recall_headings=headings)
+        record_own_recalls(
+            store, source, stamps, now=now, cards_changed=changed_cards, recall_headings=headings, progress=progress
+        )
     report.problems.extend(file_problems(store, source.id))
     if not source.builtin:
         from ckaquiz.store import duplicate_card_warnings

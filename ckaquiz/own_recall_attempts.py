@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -52,6 +52,7 @@ def record_own_recalls(
     now: datetime,
     cards_changed: bool,
     recall_headings: Sequence[str] = RECALL_HEADINGS,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> int:
     """Read the recall sections of the source's notes (`files`: display path -> file and its size and
     mtime) that changed since last read, then score every section whose text or cards changed.
@@ -71,7 +72,7 @@ def record_own_recalls(
                 found_changes += save_note_in_transaction(connection, source.id, shown, stamp, found, now=now)
     if not (found_changes or cards_changed):
         return 0
-    return score_recalls(store, source.id)
+    return score_recalls(store, source.id, progress=progress)
 
 
 def _note_recalls(file: Path, shown: str, recall_headings: tuple[str, ...]) -> list[FoundRecall] | None:
@@ -102,8 +103,9 @@ def _note_recalls(file: Path, shown: str, recall_headings: tuple[str, ...]) -> l
     return found
 
 
-def score_recalls(store: Store, source_id: int) -> int:
-    """Score each stored recall section of a source against the topic cards of the day it recalls."""
+def score_recalls(store: Store, source_id: int, *, progress: Callable[[int, int, str], None] | None = None) -> int:
+    """Score each stored recall section of a source against the topic cards of the day it recalls
+    (`progress` told how many of the scorings are done, on a first import of a vault)."""
     recalls = source_recalls(store, source_id)
     if not recalls:
         return 0
@@ -122,7 +124,7 @@ def score_recalls(store: Store, source_id: int) -> int:
             pending.append(_Pending(recall, card_id, key_points, digest, None if known is None else known[0]))
     if not pending:
         return 0
-    scores = scored([(item.key_points, item.recall.text) for item in pending])
+    scores = scored([(item.key_points, item.recall.text) for item in pending], progress=progress)
     with store.transaction() as connection:
         for item, score in zip(pending, scores, strict=True):
             recall = item.recall
@@ -159,7 +161,9 @@ PARALLEL_MINIMUM_PAIRS = 64
 _PAIRS_PER_WORKER = 32
 
 
-def scored(pairs: Sequence[tuple[tuple[str, ...], str]]) -> list[RecallScore]:
+def scored(
+    pairs: Sequence[tuple[tuple[str, ...], str]], *, progress: Callable[[int, int, str], None] | None = None
+) -> list[RecallScore]:
     """Each (key points, recall text) scored, in order: shared among worker processes when there
     are many (a vault's first import), in this process otherwise. Scoring is pure, so the
     results are the same either way; pairs of one recall stay together, where its analysis is kept."""
@@ -167,11 +171,30 @@ def scored(pairs: Sequence[tuple[tuple[str, ...], str]]) -> list[RecallScore]:
 
     workers = usable_workers(len(pairs) // _PAIRS_PER_WORKER) if len(pairs) >= PARALLEL_MINIMUM_PAIRS else 1
     if workers < 2:
-        return [score_recall(key_points, text) for key_points, text in pairs]
+        results = (score_recall(key_points, text) for key_points, text in pairs)
+        return _told(results, len(pairs), progress)
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_interrupts) as pool:
-        return pool.starmap(score_recall, pairs, chunksize=_PAIRS_PER_WORKER)
+        return _told(pool.imap(_score_pair, pairs, chunksize=_PAIRS_PER_WORKER), len(pairs), progress)
+
+
+def _score_pair(pair: tuple[tuple[str, ...], str]) -> RecallScore:
+    from ckaquiz.coverage import score_recall
+
+    return score_recall(*pair)
+
+
+def _told(
+    results: Iterable[RecallScore], total: int, progress: Callable[[int, int, str], None] | None
+) -> list[RecallScore]:
+    """The results as they come, `progress` told every few of them."""
+    found: list[RecallScore] = []
+    for result in results:
+        found.append(result)
+        if progress is not None and (len(found) % _PAIRS_PER_WORKER == 0 or len(found) == total):
+            progress(len(found), total, "scoring the notes' own blank-page recall")
+    return found
 
 
 def recalled_day(recall: NoteRecall, days: Sequence[date]) -> date:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from ckaquiz.collection import Collection
@@ -261,3 +264,24 @@ def test_migration_0009_counts_the_points_of_the_attempts_already_made(tmp_path:
         assert own_recall_totals(collection.store) == expected
     finally:
         collection.close()
+
+
+def test_a_first_import_on_a_terminal_shows_the_scoring_of_the_notes_own_recall(
+    isolated_home: Path, tmp_path: Path
+) -> None:
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
+    vault = tmp_path / "daily"
+    vault.mkdir()
+    (vault / "2026-01-10.md").write_text(EARLIER, encoding="utf-8")
+    (vault / "2026-01-13.md").write_text(LATER, encoding="utf-8")
+    environment = dict(os.environ, CKAQUIZ_HOME=str(isolated_home), TERM="xterm-256color", COLUMNS="100")
+    child = pexpect.spawn(sys.executable, ["-m", "ckaquiz", "import", str(vault)], env=environment,
+                          encoding="utf-8", dimensions=(30, 100), timeout=30)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before or "")
+    assert "reading 2026-01-1" in shown
+    assert "scoring the notes' own blank-page recall" in shown  # the phase after reading, with its bar
+    assert "imported 'daily'" in shown

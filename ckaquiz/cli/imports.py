@@ -180,14 +180,16 @@ def _progress(shared: Context) -> Iterator[Callable[[int, int, str], None] | Non
     with Progress(console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("reading notes", total=None)
         shown = 0.0
+        phase = ""
 
-        def update(index: int, total: int, path: str) -> None:
-            nonlocal shown
-            name = markup_safe(one_line(Path(path).name, 40))  # a description is Rich markup
-            bar.update(task, completed=index, total=total, description=f"reading {name}")
-            if time.monotonic() - shown >= 0.1:
+        def update(index: int, total: int, doing: str) -> None:
+            nonlocal shown, phase
+            description = markup_safe(one_line(doing, 50))  # a description is Rich markup
+            bar.update(task, completed=index, total=total, description=description)
+            started = doing.split(" ", 1)[0] != phase  # reading, then scoring: each shown as it starts
+            if started or time.monotonic() - shown >= 0.1:
                 bar.refresh()
-                shown = time.monotonic()
+                shown, phase = time.monotonic(), doing.split(" ", 1)[0]
 
         yield update
 
