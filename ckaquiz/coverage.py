@@ -1005,9 +1005,11 @@ def _point_credit(score: float) -> float:
 # --------------------------------------------------------------------------- sentences
 
 
-def _sentences(text: str) -> list[str]:
-    """The recall's sentences as the learner wrote them (only composed to NFC for splitting)."""
-    return split_sentences(unicodedata.normalize("NFC", text))
+@lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[str, ...]:
+    """The recall's sentences as the learner wrote them (only composed to NFC for splitting); kept
+    while the same recall is scored against several cards."""
+    return tuple(split_sentences(unicodedata.normalize("NFC", text)))
 
 
 @lru_cache(maxsize=256)
