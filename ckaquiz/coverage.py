@@ -291,6 +291,7 @@ _KOREAN_ALIASES = {
     "레이블": "label",
     "셀렉터": "selector",
     "스냅샷": "snapshot",
+    "드라이버": "driver",
     "엔드포인트": "endpoint",
     "로드밸런서": "loadbalancer",
     "캐시": "cache",

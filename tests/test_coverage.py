@@ -191,7 +191,8 @@ def test_korean_attached_to_english_and_short_stems(text: str, expected: list[st
 
 @pytest.mark.parametrize(
     ("korean", "english"),
-    [("파드", "pod"), ("노드를", "nodes"), ("스케줄러가", "scheduler"), ("스케쥴러는", "scheduler"), ("경로", "path")],
+    [("파드", "pod"), ("노드를", "nodes"), ("스케줄러가", "scheduler"), ("스케쥴러는", "scheduler"), ("경로", "path"),
+     ("드라이버를", "driver")],
 )
 def test_korean_transliterations_match_english(korean: str, english: str) -> None:
     assert key_terms(korean) == key_terms(english)
