@@ -447,16 +447,16 @@ schedules before (4-11) and after (12-19), the event's device and number (20, 21
 
 
 def _replay_rows(cursor: sqlite3.Cursor, affected: dict[int, str]) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
-    """Each affected card that has reviews, with them: one query for all the cards, read in order."""
+    """Each affected card that has reviews, with them: one query for all the cards, read in order and
+    a card at a time (a first exchange's log is not held whole)."""
     cursor.execute("CREATE TEMP TABLE IF NOT EXISTS replay_cards (number INTEGER PRIMARY KEY, card_id TEXT NOT NULL)")
     cursor.execute("DELETE FROM temp.replay_cards")
     cursor.executemany("INSERT INTO temp.replay_cards (number, card_id) VALUES (?, ?)", sorted(affected.items()))
     try:
-        rows = cursor.execute(_REPLAY_ROWS).fetchall()
+        for number, card_rows in itertools.groupby(cursor.execute(_REPLAY_ROWS), key=operator.itemgetter(22)):
+            yield int(number), list(card_rows)
     finally:
         cursor.execute("DELETE FROM temp.replay_cards")
-    for number, card_rows in itertools.groupby(rows, key=operator.itemgetter(22)):
-        yield int(number), list(card_rows)
 
 
 def _replay_cards(
