@@ -27,7 +27,6 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -37,6 +36,7 @@ from ckaquiz.anki_package import AnkiCard, AnkiNote, AnkiPackage, LogEntry, Note
 from ckaquiz.decks.identity import explicit_id, slugify
 from ckaquiz.errors import UsageError
 from ckaquiz.model import CardState, Rating, Review, Schedule
+from ckaquiz.progress import Progress
 from ckaquiz.store import find_source, record_review_in_transaction, register_source, set_schedule_in_transaction
 
 IMPORTED_FOLDER = "imported"
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
     from ckaquiz.importing import ScanReport
     from ckaquiz.store import SourceRecord
 
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from ckaquiz import importing
-from ckaquiz.importing import Progress, ScanReport
+from ckaquiz.importing import ScanReport
 from ckaquiz.library import Library
+from ckaquiz.progress import Progress
 from ckaquiz.store import SourceRecord
 
 

@@ -7,7 +7,7 @@ A source is a deck file, a folder of decks or an Obsidian vault registered by `c
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePath
@@ -24,6 +24,7 @@ from ckaquiz.decks.loader import (
 from ckaquiz.errors import UsageError
 from ckaquiz.library import Library
 from ckaquiz.model import Deck, Problem
+from ckaquiz.progress import Progress
 from ckaquiz.store import (
     SourceRecord,
     Store,
@@ -41,8 +42,6 @@ from ckaquiz.store import (
 )
 
 BUILTIN_SOURCE = "builtin"
-Progress = Callable[[int, int, str], None]
-"""Told how far a long scan is: (done, of how many, what it is doing: `reading NOTE.md`, `scoring ...`)."""
 
 
 @dataclass

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from ckaquiz.decks.own_recall import YESTERDAY_WORDS, recall_sections
 from ckaquiz.decks.topics import RECALL_HEADINGS, heading_words
 from ckaquiz.parallel import ignore_interrupts, usable_workers
+from ckaquiz.progress import Progress
 from ckaquiz.store import (
     FoundRecall,
     NoteRecall,
@@ -52,7 +53,7 @@ def record_own_recalls(
     now: datetime,
     cards_changed: bool,
     recall_headings: Sequence[str] = RECALL_HEADINGS,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> int:
     """Read the recall sections of the source's notes (`files`: display path -> file and its size and
     mtime) that changed since last read, then score every section whose text or cards changed.
@@ -103,7 +104,7 @@ def _note_recalls(file: Path, shown: str, recall_headings: tuple[str, ...]) -> l
     return found
 
 
-def score_recalls(store: Store, source_id: int, *, progress: Callable[[int, int, str], None] | None = None) -> int:
+def score_recalls(store: Store, source_id: int, *, progress: Progress | None = None) -> int:
     """Score each stored recall section of a source against the topic cards of the day it recalls
     (`progress` told how many of the scorings are done, on a first import of a vault)."""
     recalls = source_recalls(store, source_id)
@@ -162,7 +163,7 @@ _PAIRS_PER_WORKER = 32
 
 
 def scored(
-    pairs: Sequence[tuple[tuple[str, ...], str]], *, progress: Callable[[int, int, str], None] | None = None
+    pairs: Sequence[tuple[tuple[str, ...], str]], *, progress: Progress | None = None
 ) -> list[RecallScore]:
     """Each (key points, recall text) scored, in order: shared among worker processes when there
     are many (a vault's first import), in this process otherwise. Scoring is pure, so the
@@ -186,7 +187,7 @@ def _score_pair(pair: tuple[tuple[str, ...], str]) -> RecallScore:
 
 
 def _told(
-    results: Iterable[RecallScore], total: int, progress: Callable[[int, int, str], None] | None
+    results: Iterable[RecallScore], total: int, progress: Progress | None
 ) -> list[RecallScore]:
     """The results as they come, `progress` told every few of them."""
     found: list[RecallScore] = []
