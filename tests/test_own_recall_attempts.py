@@ -42,6 +42,15 @@ MARCH_18 = (
 """Notes of the day before the seed note, in the shape the seed's `어제` recall recalls."""
 
 
+def two_notes(folder: Path) -> Path:
+    """A vault of two dated notes: the earlier one, and the later one whose recall sections recall both."""
+    vault = folder / "daily"
+    vault.mkdir()
+    (vault / "2026-01-10.md").write_text(EARLIER, encoding="utf-8")
+    (vault / "2026-01-13.md").write_text(LATER, encoding="utf-8")
+    return vault
+
+
 def own_attempts(collection: Collection, card_id: str) -> list[dict[str, object]]:
     return [attempt for attempt in card_attempts(collection.store, card_id) if attempt["review_id"] is None]
 
@@ -52,10 +61,7 @@ def cards_by_prompt(collection: Collection, deck: str) -> dict[str, str]:
 
 
 def test_recall_sections_become_attempts_of_the_cards_they_recall(collection: Collection, tmp_path: Path) -> None:
-    vault = tmp_path / "daily"
-    vault.mkdir()
-    (vault / "2026-01-10.md").write_text(EARLIER, encoding="utf-8")
-    (vault / "2026-01-13.md").write_text(LATER, encoding="utf-8")
+    vault = two_notes(tmp_path)
     before = {path.name: path.read_bytes() for path in vault.iterdir()}
     collection.import_path(vault)
     cards = cards_by_prompt(collection, "daily")
@@ -100,10 +106,7 @@ def test_recall_sections_become_attempts_of_the_cards_they_recall(collection: Co
 def test_history_and_stats_show_the_notes_own_recall(tmp_path: Path, isolated_home: Path) -> None:
     isolated_home.mkdir(parents=True)
     (isolated_home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
-    vault = tmp_path / "daily"
-    vault.mkdir()
-    (vault / "2026-01-10.md").write_text(EARLIER, encoding="utf-8")
-    (vault / "2026-01-13.md").write_text(LATER, encoding="utf-8")
+    vault = two_notes(tmp_path)
     assert run_cli("import", str(vault)).returncode == 0
     listing = run_cli("cards", "--json")
     services = next(card["id"] for card in json.loads(listing.stdout) if card["prompt"].endswith("› Services"))
@@ -176,10 +179,7 @@ def test_previous_schema_database_keeps_notes_recall_after_upgrade(
     raw = sqlite3.connect(isolated_home / DATABASE_NAME)
     reviews = raw.execute("SELECT count(*) FROM reviews").fetchone()[0]
     raw.close()
-    vault = tmp_path / "daily"
-    vault.mkdir()
-    (vault / "2026-01-10.md").write_text(EARLIER, encoding="utf-8")
-    (vault / "2026-01-13.md").write_text(LATER, encoding="utf-8")
+    vault = two_notes(tmp_path)
     opened = Collection.open(isolated_home, clock=clock)
     try:
         opened.import_path(vault)
@@ -212,10 +212,7 @@ def test_many_scorings_shared_among_workers_give_the_same_scores_in_order() -> N
 def test_a_scan_stopped_before_its_recall_sections_were_read_reads_them_next_time(
     collection: Collection, tmp_path: Path
 ) -> None:
-    vault = tmp_path / "daily"
-    vault.mkdir()
-    (vault / "2026-01-10.md").write_text(EARLIER, encoding="utf-8")
-    (vault / "2026-01-13.md").write_text(LATER, encoding="utf-8")
+    vault = two_notes(tmp_path)
     collection.import_path(vault)
     services = cards_by_prompt(collection, "daily")["Services"]
     (recalled,) = own_attempts(collection, services)
@@ -241,10 +238,7 @@ def test_migration_0009_counts_the_points_of_the_attempts_already_made(tmp_path:
     home = tmp_path / "home"
     home.mkdir()
     (home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
-    vault = tmp_path / "daily"
-    vault.mkdir()
-    (vault / "2026-01-10.md").write_text(EARLIER, encoding="utf-8")
-    (vault / "2026-01-13.md").write_text(LATER, encoding="utf-8")
+    vault = two_notes(tmp_path)
     collection = Collection.open(home)
     collection.import_path(vault)
     expected = own_recall(collection.store, collection.store.cards(include_retired=True))
@@ -271,10 +265,7 @@ def test_a_first_import_on_a_terminal_shows_the_scoring_of_the_notes_own_recall(
 ) -> None:
     isolated_home.mkdir(parents=True)
     (isolated_home / "config.toml").write_text("builtin_decks = false\n", encoding="utf-8")
-    vault = tmp_path / "daily"
-    vault.mkdir()
-    (vault / "2026-01-10.md").write_text(EARLIER, encoding="utf-8")
-    (vault / "2026-01-13.md").write_text(LATER, encoding="utf-8")
+    vault = two_notes(tmp_path)
     environment = dict(os.environ, CKAQUIZ_HOME=str(isolated_home), TERM="xterm-256color", COLUMNS="100")
     child = pexpect.spawn(sys.executable, ["-m", "ckaquiz", "import", str(vault)], env=environment,
                           encoding="utf-8", dimensions=(30, 100), timeout=30)
