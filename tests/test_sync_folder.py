@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from ckaquiz.model import CardState, Rating, Schedule
+from ckaquiz.store.sync_state import FileMark
 from ckaquiz.sync.events import EVENT_VERSION, Event, EventProblem, decode, encode, review_data, schedule_values
-from ckaquiz.sync.folder import FileMark, append_lines, read_new
+from ckaquiz.sync.folder import append_lines, read_new
 
 AT = "2025-03-19T09:00:00.000000+00:00"
 

@@ -12,7 +12,17 @@ import sqlite3
 from dataclasses import dataclass
 
 from ckaquiz.store.database import Store
-from ckaquiz.sync.folder import FileMark
+
+
+@dataclass(frozen=True)
+class FileMark:
+    """How far a file was read: bytes and complete lines, and its size and mtime then."""
+
+    read_to: int = 0
+    lines: int = 0
+    size: int = -1
+    mtime_ns: int = -1
+
 
 _DEVICE = "device"
 _NEXT_SEQ = "next_seq"

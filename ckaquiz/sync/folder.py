@@ -17,22 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ckaquiz.store.sync_state import FileMark
 from ckaquiz.sync.events import Event, EventProblem, decode
 
 DEVICES = "devices"
 SUFFIX = ".jsonl"
 MAX_LINE_BYTES = 1024 * 1024
 """A line longer than this is not one of ckaquiz's (a review with its typed answer is far shorter)."""
-
-
-@dataclass(frozen=True)
-class FileMark:
-    """How far a file was read: bytes and complete lines, and its size and mtime then."""
-
-    read_to: int = 0
-    lines: int = 0
-    size: int = -1
-    mtime_ns: int = -1
 
 
 @dataclass
