@@ -484,7 +484,7 @@ def parse_bank(text: str, path: str) -> Bank:
     """A bank from YAML text: every good entry, and one problem per bad entry naming it."""
     import yaml
 
-    from ckaquiz.decks.yaml_nodes import construct, safe_compose
+    from ckaquiz.yaml_nodes import construct, safe_compose
 
     root, problem = safe_compose(text, path)
     if problem is not None:

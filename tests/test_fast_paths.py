@@ -34,7 +34,6 @@ from ckaquiz.decks.identity import IdAllocator, derived_id
 from ckaquiz.decks.keypoints import key_points
 from ckaquiz.decks.loader import DECK_SUFFIXES, NOT_DECKS, is_deck_file, is_deck_name
 from ckaquiz.decks.obsidian import walk_note_paths, walk_notes
-from ckaquiz.decks.yaml_nodes import construct
 from ckaquiz.file_access import RefusedFile, read_regular_file
 from ckaquiz.filters import Filters
 from ckaquiz.json_output import Streamed, indented_json, write_json, write_records_json
@@ -45,6 +44,7 @@ from ckaquiz.printable import escape_json_controls
 from ckaquiz.records import card_record
 from ckaquiz.session import Mode, Session
 from ckaquiz.store import CardSummary, Store, StoredCard, content_hash, staging, studied_since
+from ckaquiz.yaml_nodes import construct
 from tests.conftest import FIXTURES, FrozenClock
 
 VAULT = FIXTURES / "vault"

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from ckaquiz.decks.loader import load_deck_file
 from ckaquiz.decks.markdown import parse_markdown
 from ckaquiz.decks.yaml_deck import parse_yaml_deck
-from ckaquiz.decks.yaml_nodes import MAX_ALIASES
 from ckaquiz.file_access import MAX_DECK_BYTES
+from ckaquiz.yaml_nodes import MAX_ALIASES
 from tests.conftest import FIXTURES
 from tests.safety_helpers import no_builtin_home
 

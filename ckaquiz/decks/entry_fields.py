@@ -138,7 +138,7 @@ def manifest_problem(text: str) -> str | None:
     no answer can match: an alias bomb, a value that contains itself), or None."""
     import yaml
 
-    from ckaquiz.decks.yaml_nodes import safe_compose
+    from ckaquiz.yaml_nodes import safe_compose
 
     try:
         yaml.compose(text, Loader=yaml.SafeLoader)  # syntax only: composing expands no alias

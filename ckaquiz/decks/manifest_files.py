@@ -19,8 +19,8 @@ from ckaquiz.decks.entries import build_entry_cards
 from ckaquiz.decks.entry_fields import EntryContext
 from ckaquiz.decks.filenames import file_name, split_suffix
 from ckaquiz.decks.identity import duplicate_id_problems
-from ckaquiz.decks.yaml_nodes import construct, safe_compose
 from ckaquiz.model import Card, Deck, Problem
+from ckaquiz.yaml_nodes import construct, safe_compose
 
 MAX_DOCUMENTS = 1_000
 """Documents of one manifest file: a cluster dump may hold hundreds, no study file more."""

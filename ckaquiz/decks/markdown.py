@@ -43,9 +43,9 @@ from ckaquiz.decks.inline import (
     MarkdownOptions as MarkdownOptions,  # re-exported: loaders name the options by this module
 )
 from ckaquiz.decks.keypoints import is_table_separator, key_points, mask_inline_code
-from ckaquiz.decks.yaml_nodes import construct, entry_field_lines, safe_compose
 from ckaquiz.markup import MARKDOWN_LINK, URL, WIKILINK, readable, without_images
 from ckaquiz.model import Card, CardKind, Deck, Problem, SourceLocation
+from ckaquiz.yaml_nodes import construct, entry_field_lines, safe_compose
 
 PROMPT_SEPARATOR = " › "
 QUERY_BLOCKS = frozenset({"dataview", "dataviewjs", "query", "tasks"})

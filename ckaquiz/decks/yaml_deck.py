@@ -14,8 +14,8 @@ import yaml
 from ckaquiz.decks.entries import build_entry_cards
 from ckaquiz.decks.entry_fields import EntryContext, merge_tags
 from ckaquiz.decks.identity import duplicate_id_problems
-from ckaquiz.decks.yaml_nodes import construct, entry_field_lines, safe_compose
 from ckaquiz.model import Card, Deck, Problem
+from ckaquiz.yaml_nodes import construct, entry_field_lines, safe_compose
 
 TOP_LEVEL_FIELDS = frozenset({"deck", "description", "tags", "reference", "cards"})
 def parse_yaml_deck(text: str, path: str, *, deck_name: str | None = None) -> Deck:
