@@ -107,12 +107,14 @@ def safe_compose(text: str, path: str) -> tuple[yaml.Node | None, Problem | None
     try:
         node = _compose(text)
         if node is not None:
-            if has_aliases and (added := _alias_expansion(node)) > MAX_ALIAS_EXPANSION:
-                # few aliases can still nest into billions of values (9 levels of 9 aliases: 9**9)
-                message = f"refused: YAML aliases expand to {added} more values (at most {MAX_ALIAS_EXPANSION})"
-                return None, Problem(path, 1, message)
-            if has_aliases and (line := _recursive_alias_line(node)) is not None:
-                return None, Problem(path, line, "refused: a YAML alias that contains itself")
+            if has_aliases:
+                added, line = _alias_walk(node)
+                if added > MAX_ALIAS_EXPANSION:
+                    # few aliases can still nest into billions of values (9 levels of 9 aliases: 9**9)
+                    message = f"refused: YAML aliases expand to {added} more values (at most {MAX_ALIAS_EXPANSION})"
+                    return None, Problem(path, 1, message)
+                if line is not None:
+                    return None, Problem(path, line, "refused: a YAML alias that contains itself")
             _mend_surrogates(node)
             construct(node)  # unknown tags such as !!python/object fail here, once, with their line
         return node, None
@@ -135,14 +137,16 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _alias_expansion(root: yaml.Node) -> int:
-    """How many values aliases add once every alias is replaced by a copy of what it names.
+def _alias_walk(root: yaml.Node) -> tuple[int, int | None]:
+    """How many values aliases add once every alias is replaced by a copy of what it names, and the
+    line of the first alias inside the very node it names (`&a [*a]`, which no card can hold).
 
-    Counted without expanding anything (each distinct node once, bottom-up, no recursion), so
+    One walk, without expanding anything (each distinct node once, bottom-up, no recursion), so
     it is cheap even for a bomb; a node that contains itself counts once.
     """
     sizes: dict[int, int] = {}
     on_path: set[int] = set()
+    recursive_line: int | None = None
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
@@ -151,34 +155,16 @@ def _alias_expansion(root: yaml.Node) -> int:
             sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
             on_path.discard(key)
             continue
-        if key in sizes or key in on_path:
-            continue
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node))
-    return sizes[id(root)] - len(sizes)
-
-
-def _recursive_alias_line(root: yaml.Node) -> int | None:
-    """The line of an alias inside the very node it names (`&a [*a]`), which no card can hold."""
-    on_path: set[int] = set()
-    done: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if children_done:
-            on_path.discard(key)
-            done.add(key)
-            continue
         if key in on_path:
-            return node.start_mark.line + 1
-        if key in done:
+            if recursive_line is None:
+                recursive_line = node.start_mark.line + 1
+            continue
+        if key in sizes:
             continue
         on_path.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in _children(node))
-    return None
+    return sizes[id(root)] - len(sizes), recursive_line
 
 
 _VALUE_NAMES = {
