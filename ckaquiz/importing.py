@@ -35,6 +35,7 @@ from ckaquiz.store import (
     is_fresh_source,
     known_files,
     reader_version,
+    recalls_behind,
     register_source,
     registered_sources,
     set_reader_version,
@@ -175,8 +176,6 @@ def source_files(source: SourceRecord) -> list[tuple[str, str, str]]:
 def _recalls_to_read(store: Store, source: SourceRecord, changed: Sequence[object], removed: set[str]) -> bool:
     """Whether the source's own recall sections need reading: a file changed or went, or a scan
     stopped after the cards were stored and before the recall sections were read."""
-    from ckaquiz.store import recalls_behind
-
     return bool(changed or removed) or recalls_behind(store, source.id)
 
 
