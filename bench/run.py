@@ -300,13 +300,15 @@ def make_all_due(home: Path, now: datetime) -> None:
 # one size ------------------------------------------------------------------------------------------
 
 
-def bench_size(notes: int, reviews: int, runs: int, work: Path, *, log: Callable[[str], None]) -> Result:
-    """Every figure at one vault size."""
+def bench_size(
+    notes: int, reviews: int, runs: int, work: Path, *, log: Callable[[str], None], own_recall: bool = True
+) -> Result:
+    """Every figure at one vault size (`own_recall`: the daily notes hold blank-page recall sections)."""
     result = Result(notes=notes, reviews=reviews)
     folder = work / f"vault-{notes}"
     if folder.exists():
         shutil.rmtree(folder)
-    summary = vault.write_vault(folder, notes)
+    summary = vault.write_vault(folder, notes, own_recall=own_recall)
     result.megabytes = summary.bytes / 1e6
     files = sorted(str(path) for path in folder.rglob("*.md"))
     listing = work / f"files-{notes}.txt"
@@ -583,7 +585,14 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="2 runs, no scaling: proves the suite works")
     parser.add_argument("--no-scaling", action="store_true", help="skip the runs at 1,000 and 3,000 notes")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    parser.add_argument(
+        "--without-own-recall",
+        action="store_true",
+        help="title the daily notes' recall sections as ordinary sections: the figures without scoring the "
+        "notes' own recall, comparable with a version that predates it",
+    )
     arguments = parser.parse_args()
+    own_recall = not arguments.without_own_recall
     runs = 2 if arguments.quick else arguments.runs
 
     def log(message: str) -> None:
@@ -601,8 +610,8 @@ def main() -> int:
             for notes in (1_000, 3_000):
                 if notes < arguments.notes:
                     reviews = arguments.reviews * notes // arguments.notes
-                    results.append(bench_size(notes, reviews, max(2, runs // 2), work, log=log))
-        results.append(bench_size(arguments.notes, arguments.reviews, runs, work, log=log))
+                    results.append(bench_size(notes, reviews, max(2, runs // 2), work, log=log, own_recall=own_recall))
+        results.append(bench_size(arguments.notes, arguments.reviews, runs, work, log=log, own_recall=own_recall))
     finally:
         if arguments.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -230,9 +230,17 @@ class _Writer:
         return lines
 
 
-def daily_note(rng: random.Random, day: date) -> str:
+RECALL_TITLES = ("어제 학습 내용 백지 복습", "오늘 학습 내용 백지 복습")
+"""The headings of a day's two blank-page recall sections: the learner's own recall, scored on import."""
+PLAIN_TITLES = ("어제 학습 내용 정리", "오늘 학습 내용 정리")
+"""The same sections titled as ordinary study sections (`--without-own-recall`): the same vault for a
+version of ckaquiz that predates scoring the notes' own recall, or to see what that scoring costs."""
+
+
+def daily_note(rng: random.Random, day: date, *, own_recall: bool = True) -> str:
     """A study-log note: the sections of a learner's day, with a memo pad at the end."""
     writer = _Writer(rng)
+    yesterday, today = RECALL_TITLES if own_recall else PLAIN_TITLES
     week = (day.day - 1) // 7 + 1
     lines = [
         "---",
@@ -246,7 +254,7 @@ def daily_note(rng: random.Random, day: date) -> str:
         f"- [[{TAG_FOLDER}/{day:%Y-%m}\\|{day:%Y-%m}]]",
         f"- [[{TAG_FOLDER}/{day:%Y-%m}-{week}week\\|{day:%Y-%m}-{week}week]]",
         "---",
-        "# 어제 학습 내용 백지 복습",
+        f"# {yesterday}",
         *writer.paragraph(rng.randint(7, 13)),
         "",
         "---",
@@ -256,7 +264,7 @@ def daily_note(rng: random.Random, day: date) -> str:
         "# 오후",
         f"- [x] {rng.choice(_TASKS).format(a=rng.randint(1, 90), b=rng.randint(91, 120))}",
         "---",
-        "# 오늘 학습 내용 백지 복습",
+        f"# {today}",
         *writer.paragraph(rng.randint(8, 15)),
         writer.inline_card(),
         "",
@@ -307,8 +315,9 @@ def topic_note(rng: random.Random, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_vault(folder: Path, notes: int, *, seed: int = 20250319) -> VaultSummary:
-    """Write `notes` notes (70% daily, 30% topics) plus tag notes and the `.obsidian` folder."""
+def write_vault(folder: Path, notes: int, *, seed: int = 20250319, own_recall: bool = True) -> VaultSummary:
+    """Write `notes` notes (70% daily, 30% topics) plus tag notes and the `.obsidian` folder; without
+    `own_recall`, the daily notes' recall sections are titled as ordinary sections."""
     rng = random.Random(seed)
     (folder / ".obsidian").mkdir(parents=True, exist_ok=True)
     daily = folder / DAILY_FOLDER
@@ -325,7 +334,7 @@ def write_vault(folder: Path, notes: int, *, seed: int = 20250319) -> VaultSumma
         # Years of daily notes: group them by year as learners do, so no folder is huge.
         target = daily / str(day.year) / f"{day.isoformat()}.md"
         target.parent.mkdir(exist_ok=True)
-        data = daily_note(rng, day).encode("utf-8")
+        data = daily_note(rng, day, own_recall=own_recall).encode("utf-8")
         target.write_bytes(data)
         total += len(data)
     for index in range(notes - daily_count):
