@@ -90,10 +90,15 @@ class Streamed:
 
 def write_json(value: Any, out: TextIO, prefix: str = "") -> None:
     """Write `indented_json(value, prefix)` to `out`, byte for byte, with every `Streamed` list in
-    `value` written item by item as its items are made."""
+    `value` written item by item as its items are made.
+
+    A part of `value` that holds no `Streamed` list is written in one piece, by `indented_json`:
+    walking it value by value would cost more than writing it (an attempt of `stats --json` is
+    two values, and there are hundreds of thousands of them).
+    """
     kind = type(value)
     if kind is dict:
-        if not value or not all(type(key) is str for key in value):
+        if not value or not all(type(key) is str for key in value) or not _holds_streamed(value):
             out.write(indented_json(value, prefix))  # json's own rules for other keys (no Streamed inside)
             return
         inner = prefix + " "
@@ -103,7 +108,7 @@ def write_json(value: Any, out: TextIO, prefix: str = "") -> None:
             opening = ",\n" + inner
             write_json(item, out, inner)
         out.write("\n" + prefix + "}")
-    elif kind is list or kind is tuple or kind is Streamed:
+    elif kind is Streamed or ((kind is list or kind is tuple) and _holds_streamed(value)):
         inner = prefix + " "
         opening = "[\n" + inner
         for item in value:
@@ -113,3 +118,18 @@ def write_json(value: Any, out: TextIO, prefix: str = "") -> None:
         out.write("[]" if opening[0] == "[" else "\n" + prefix + "]")
     else:
         out.write(indented_json(value, prefix))
+
+
+def _holds_streamed(value: Any) -> bool:
+    """Whether a `Streamed` list is inside this dict or list, at any depth."""
+    kind = type(value)
+    if kind is Streamed:
+        return True
+    if kind is dict:
+        return any(_holds_streamed(item) for item in value.values() if type(item) in _CONTAINERS)
+    if kind is list or kind is tuple:
+        return any(_holds_streamed(item) for item in value if type(item) in _CONTAINERS)
+    return False
+
+
+_CONTAINERS = frozenset({dict, list, tuple, Streamed})

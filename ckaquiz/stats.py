@@ -487,10 +487,9 @@ class TopicProgress:
         return ({"at": moment.isoformat(), "coverage": round(score, 4)} for moment, score in self.attempts)
 
     def streamed_view(self) -> dict[str, Any]:
-        """`to_dict()` with its attempts made as they are written (see `json_output.write_json`)."""
-        from ckaquiz.json_output import Streamed
-
-        return self._view(Streamed(self._attempt_views()))
+        """`to_dict()` made as it is written (see `json_output.write_json`): one topic's attempts are
+        few, so they are held while the topic is written, and only the topics are streamed."""
+        return self._view(list(self._attempt_views()))
 
 
 # everything --------------------------------------------------------------------------------
