@@ -236,12 +236,11 @@ class Session:
         review_room = max(0, settings.reviews_per_day - reviews_today)
         if review_room > 0:
             with closing(self._summaries(states=(CardState.REVIEW,), due_before=day_end, order="due")) as reviews:
-                for card in self._matching(reviews):
+                for card in siblings.admitted(self._matching(reviews)):
+                    queue.append(card.number)
+                    review_room -= 1
                     if review_room <= 0:
                         break
-                    if siblings.admit(card):
-                        queue.append(card.number)
-                        review_room -= 1
         new_room = max(0, settings.new_per_day - new_today)
         if new_room > 0:
             weakness = domain_weakness(self.store) if settings.new_order is NewOrder.WEIGHTED else None

@@ -9,9 +9,14 @@ answering its pieces minutes later, or the other way round, is not practice of e
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from ckaquiz.store import CardSummary, Store, sections
+
+_BATCH = 256
+"""Cards whose sections are read in one query while a queue is built."""
 
 
 class DaySiblings:
@@ -22,12 +27,32 @@ class DaySiblings:
         self._keys = set(seen_keys)
         self._across = across_kinds
         self._sections = sections.sections_seen_since(store, day_start) if across_kinds else None
-        self._section_of: dict[int, sections.Section] | None = None
+        self._section_of: dict[int, sections.Section | None] = {}
+
+    def admitted(self, cards: Iterable[CardSummary]) -> Iterator[CardSummary]:
+        """The cards `admit` lets in, in order, as they are taken: their sections are read a few
+        hundred cards at a time (a queue asks about thousands, and a query each would cost more
+        than the queue)."""
+        waiting = iter(cards)
+        while batch := list(itertools.islice(waiting, _BATCH)):
+            self._read_sections(card.number for card in batch)
+            for card in batch:
+                if self.admit(card):
+                    yield card
+
+    def _read_sections(self, numbers: Iterable[int]) -> None:
+        wanted = [number for number in numbers if number not in self._section_of]
+        if wanted:
+            found = sections.sections_of(self._store, wanted)
+            for number in wanted:
+                self._section_of[number] = found.get(number)
 
     def _section(self, number: int) -> sections.Section | None:
-        if self._section_of is None:
-            self._section_of = sections.all_sections(self._store)  # read once, on the first card asked about
-        return self._section_of.get(number)
+        if number not in self._section_of:
+            # Cards are numbered in file order as they are stored, and new cards are introduced
+            # deck by deck in that order: the numbers after this one are asked about next.
+            self._read_sections(range(number, number + _BATCH))
+        return self._section_of[number]
 
     def admit(self, card: CardSummary) -> bool:
         """Whether the card may join today's queue; if so, it is counted as shown today."""

@@ -17,7 +17,7 @@ from ckaquiz.collection import Collection
 from ckaquiz.config import DATABASE_NAME
 from ckaquiz.model import CardKind
 from ckaquiz.stats import collect_stats
-from ckaquiz.store import card_attempts, own_recall_totals
+from ckaquiz.store import SCHEMA_VERSION, card_attempts, own_recall_totals
 from tests.conftest import FIXTURES, FrozenClock, run_cli, seed_vault
 from tests.reference_stats import own_recall
 
@@ -249,12 +249,17 @@ def test_migration_0009_counts_the_points_of_the_attempts_already_made(tmp_path:
     with connection:
         for column in ("recalled", "partial", "missed"):
             connection.execute(f"ALTER TABLE note_recall_attempts DROP COLUMN {column}")
-        connection.execute("DELETE FROM migrations WHERE version = 9")
+        # and the card indexes as they were before 0010 widened them
+        connection.execute("DROP INDEX cards_summary")
+        connection.execute("CREATE INDEX cards_summary ON cards (active, state, due, deck, tags, sibling_key)")
+        connection.execute("DROP INDEX cards_by_source_file")
+        connection.execute("CREATE INDEX cards_by_source_file ON cards (source_id, source_path)")
+        connection.execute("DELETE FROM migrations WHERE version >= 9")
     connection.execute("PRAGMA user_version = 8")
     connection.close()
     collection = Collection.open(home)
     try:
-        assert collection.store.version == 9
+        assert collection.store.version == SCHEMA_VERSION
         assert own_recall_totals(collection.store) == expected
     finally:
         collection.close()

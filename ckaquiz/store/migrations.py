@@ -527,6 +527,21 @@ MIGRATIONS: tuple[Migration, ...] = (
                 AND coalesce(json_extract(p.value, '$.status'), '') NOT IN ('recalled', 'partial'));
         """,
     ),
+    Migration(
+        "0010_covering_card_indexes",
+        # Two indexes grow by the columns that today's queue reads beside them, so that SQLite reads
+        # the index alone instead of looking each card's row up: a new card's turn weighs its
+        # domain's lapses per answer (lapses and reps by tag set), and siblings across kinds find a
+        # card's section from the recall card at or above its line in the same file (line, kind and
+        # whether it is active, by file). Each index keeps its first columns, so every query that
+        # used it still does.
+        """
+        DROP INDEX cards_summary;
+        CREATE INDEX cards_summary ON cards (active, state, due, deck, tags, sibling_key, lapses, reps);
+        DROP INDEX cards_by_source_file;
+        CREATE INDEX cards_by_source_file ON cards (source_id, source_path, source_line, kind, active);
+        """,
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
