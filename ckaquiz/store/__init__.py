@@ -5,103 +5,119 @@ are functions of one concept each that take it: `sources` (the registry), `cards
 queries), `sync` (a scan applied), `reviews` (the log, undo, sessions, attempts), `figures`
 (the stats figures), `marks`, `drafts`, `exams`, `leases`, `note_recalls`, `sections` (a recall card's section),
 `shown_warnings` (a file's problems shown once per change), `duplicates`; `rows` writes the columns once.
+
+The names are read from their modules when first asked for (PEP 562), so a command imports the
+parts of the store it uses and no others: every command starts with this package, and most use a
+few of its modules.
 """
 
-from ckaquiz.store.backups import (
-    BACKUP_NAME,
-    BACKUPS_FOLDER_NAME,
-    DAMAGED_SUFFIX,
-    backups_folder,
-    has_backups,
-    list_backups,
-    newest_backup,
-    restore_hint,
-)
-from ckaquiz.store.cards import (
-    CardSummary,
-    DeckTagCounts,
-    card_by_number,
-    card_count,
-    card_summaries,
-    cards_by_numbers,
-    deck_names,
-    deck_tag_counts,
-    distinct_tags,
-    iter_card_rows,
-    iter_cards_by_numbers,
-    matching_numbers,
-    recall_prompts,
-    states_of,
-)
-from ckaquiz.store.database import Preparation, Store, is_damage, prepare_database, refuse_truncated_file
-from ckaquiz.store.duplicates import duplicate_card_warnings
-from ckaquiz.store.exams import attempts as exam_attempts
-from ckaquiz.store.exams import unfinished_attempt
-from ckaquiz.store.figures import (
-    AttemptScore,
-    AttemptSummary,
-    CardFigures,
-    LatestScore,
-    ReviewCount,
-    ReviewScope,
-    ReviewTally,
-    ScorePoint,
-    attempt_summaries,
-    cards_studied_on,
-    lapses_by_tag_set,
-    latest_scored_attempts,
-    latest_scores,
-    review_days_between,
-    review_hours,
-    review_tallies_by_card,
-    scored_attempt_rows,
-    stats_card_rows,
-    stats_scope,
-)
-from ckaquiz.store.history import ScoredAttempt
-from ckaquiz.store.integrity import SQLITE_MAGIC, DamagedDatabaseError, marker_path, refuse_damaged_file, write_marker
-from ckaquiz.store.marks import suspended_numbers, unsuspend_ids
-from ckaquiz.store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_objects_for
-from ckaquiz.store.note_recalls import (
-    FoundRecall,
-    NoteRecall,
-    OwnRecallTotals,
-    attempt_links,
-    own_recall_totals,
-    read_stamps,
-    recall_cards_by_day,
-    recalls_behind,
-    save_note_in_transaction,
-    source_recalls,
-    write_attempt_in_transaction,
-)
-from ckaquiz.store.reviews import (
-    card_attempts,
-    end_session,
-    record_attempt_in_transaction,
-    record_review,
-    record_review_in_transaction,
-    schedule_of,
-    set_schedule_in_transaction,
-    start_session,
-    studied_since,
-    undo_review,
-)
-from ckaquiz.store.rows import CARD_COLUMNS, StoredCard, content_hash, from_text, review_from_row, to_text
-from ckaquiz.store.sources import (
-    SourceRecord,
-    deactivate_source,
-    file_problems,
-    find_source,
-    is_fresh_source,
-    known_files,
-    reader_version,
-    register_source,
-    registered_sources,
-    set_reader_version,
-)
-from ckaquiz.store.staging import MAXIMUM_CHUNKS, StagedChunk, add_staged_files, scratch_folder, write_chunk
-from ckaquiz.store.sync import FileScan, PreparedFile, SyncCounts, forget_file, prepare_file, sync_file, sync_source
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ckaquiz.store.backups import (
+        BACKUP_NAME,
+        BACKUPS_FOLDER_NAME,
+        DAMAGED_SUFFIX,
+        backups_folder,
+        has_backups,
+        list_backups,
+        newest_backup,
+        restore_hint,
+    )
+    from ckaquiz.store.cards import (
+        CardSummary,
+        DeckTagCounts,
+        card_by_number,
+        card_count,
+        card_summaries,
+        cards_by_numbers,
+        deck_names,
+        deck_tag_counts,
+        distinct_tags,
+        iter_card_rows,
+        iter_cards_by_numbers,
+        matching_numbers,
+        recall_prompts,
+        states_of,
+    )
+    from ckaquiz.store.database import Preparation, Store, is_damage, prepare_database, refuse_truncated_file
+    from ckaquiz.store.duplicates import duplicate_card_warnings
+    from ckaquiz.store.exams import attempts as exam_attempts
+    from ckaquiz.store.exams import unfinished_attempt
+    from ckaquiz.store.figures import (
+        AttemptScore,
+        AttemptSummary,
+        CardFigures,
+        LatestScore,
+        ReviewCount,
+        ReviewScope,
+        ReviewTally,
+        ScorePoint,
+        attempt_summaries,
+        cards_studied_on,
+        lapses_by_tag_set,
+        latest_scored_attempts,
+        latest_scores,
+        review_days_between,
+        review_hours,
+        review_tallies_by_card,
+        scored_attempt_rows,
+        stats_card_rows,
+        stats_scope,
+    )
+    from ckaquiz.store.history import ScoredAttempt
+    from ckaquiz.store.integrity import (
+        SQLITE_MAGIC,
+        DamagedDatabaseError,
+        marker_path,
+        refuse_damaged_file,
+        write_marker,
+    )
+    from ckaquiz.store.marks import suspended_numbers, unsuspend_ids
+    from ckaquiz.store.migrations import MIGRATIONS, SCHEMA_VERSION, schema_objects_for
+    from ckaquiz.store.note_recalls import (
+        FoundRecall,
+        NoteRecall,
+        OwnRecallTotals,
+        attempt_links,
+        own_recall_totals,
+        read_stamps,
+        recall_cards_by_day,
+        recalls_behind,
+        save_note_in_transaction,
+        source_recalls,
+        write_attempt_in_transaction,
+    )
+    from ckaquiz.store.reviews import (
+        card_attempts,
+        end_session,
+        record_attempt_in_transaction,
+        record_review,
+        record_review_in_transaction,
+        schedule_of,
+        set_schedule_in_transaction,
+        start_session,
+        studied_since,
+        undo_review,
+    )
+    from ckaquiz.store.rows import CARD_COLUMNS, StoredCard, content_hash, from_text, review_from_row, to_text
+    from ckaquiz.store.sources import (
+        SourceRecord,
+        deactivate_source,
+        file_problems,
+        find_source,
+        is_fresh_source,
+        known_files,
+        reader_version,
+        register_source,
+        registered_sources,
+        set_reader_version,
+    )
+    from ckaquiz.store.staging import MAXIMUM_CHUNKS, StagedChunk, add_staged_files, scratch_folder, write_chunk
+    from ckaquiz.store.sync import FileScan, PreparedFile, SyncCounts, forget_file, prepare_file, sync_file, sync_source
 
 __all__ = [
     "BACKUPS_FOLDER_NAME",
@@ -214,3 +230,131 @@ __all__ = [
     "write_chunk",
     "write_marker",
 ]
+
+_WHERE: dict[str, tuple[str, str]] = {
+    "BACKUP_NAME": ("ckaquiz.store.backups", "BACKUP_NAME"),
+    "BACKUPS_FOLDER_NAME": ("ckaquiz.store.backups", "BACKUPS_FOLDER_NAME"),
+    "DAMAGED_SUFFIX": ("ckaquiz.store.backups", "DAMAGED_SUFFIX"),
+    "backups_folder": ("ckaquiz.store.backups", "backups_folder"),
+    "has_backups": ("ckaquiz.store.backups", "has_backups"),
+    "list_backups": ("ckaquiz.store.backups", "list_backups"),
+    "newest_backup": ("ckaquiz.store.backups", "newest_backup"),
+    "restore_hint": ("ckaquiz.store.backups", "restore_hint"),
+    "CardSummary": ("ckaquiz.store.cards", "CardSummary"),
+    "DeckTagCounts": ("ckaquiz.store.cards", "DeckTagCounts"),
+    "card_by_number": ("ckaquiz.store.cards", "card_by_number"),
+    "card_count": ("ckaquiz.store.cards", "card_count"),
+    "card_summaries": ("ckaquiz.store.cards", "card_summaries"),
+    "cards_by_numbers": ("ckaquiz.store.cards", "cards_by_numbers"),
+    "deck_names": ("ckaquiz.store.cards", "deck_names"),
+    "deck_tag_counts": ("ckaquiz.store.cards", "deck_tag_counts"),
+    "distinct_tags": ("ckaquiz.store.cards", "distinct_tags"),
+    "iter_card_rows": ("ckaquiz.store.cards", "iter_card_rows"),
+    "iter_cards_by_numbers": ("ckaquiz.store.cards", "iter_cards_by_numbers"),
+    "matching_numbers": ("ckaquiz.store.cards", "matching_numbers"),
+    "recall_prompts": ("ckaquiz.store.cards", "recall_prompts"),
+    "states_of": ("ckaquiz.store.cards", "states_of"),
+    "Preparation": ("ckaquiz.store.database", "Preparation"),
+    "Store": ("ckaquiz.store.database", "Store"),
+    "is_damage": ("ckaquiz.store.database", "is_damage"),
+    "prepare_database": ("ckaquiz.store.database", "prepare_database"),
+    "refuse_truncated_file": ("ckaquiz.store.database", "refuse_truncated_file"),
+    "duplicate_card_warnings": ("ckaquiz.store.duplicates", "duplicate_card_warnings"),
+    "exam_attempts": ("ckaquiz.store.exams", "attempts"),
+    "unfinished_attempt": ("ckaquiz.store.exams", "unfinished_attempt"),
+    "AttemptScore": ("ckaquiz.store.figures", "AttemptScore"),
+    "AttemptSummary": ("ckaquiz.store.figures", "AttemptSummary"),
+    "CardFigures": ("ckaquiz.store.figures", "CardFigures"),
+    "LatestScore": ("ckaquiz.store.figures", "LatestScore"),
+    "ReviewCount": ("ckaquiz.store.figures", "ReviewCount"),
+    "ReviewScope": ("ckaquiz.store.figures", "ReviewScope"),
+    "ReviewTally": ("ckaquiz.store.figures", "ReviewTally"),
+    "ScorePoint": ("ckaquiz.store.figures", "ScorePoint"),
+    "attempt_summaries": ("ckaquiz.store.figures", "attempt_summaries"),
+    "cards_studied_on": ("ckaquiz.store.figures", "cards_studied_on"),
+    "lapses_by_tag_set": ("ckaquiz.store.figures", "lapses_by_tag_set"),
+    "latest_scored_attempts": ("ckaquiz.store.figures", "latest_scored_attempts"),
+    "latest_scores": ("ckaquiz.store.figures", "latest_scores"),
+    "review_days_between": ("ckaquiz.store.figures", "review_days_between"),
+    "review_hours": ("ckaquiz.store.figures", "review_hours"),
+    "review_tallies_by_card": ("ckaquiz.store.figures", "review_tallies_by_card"),
+    "scored_attempt_rows": ("ckaquiz.store.figures", "scored_attempt_rows"),
+    "stats_card_rows": ("ckaquiz.store.figures", "stats_card_rows"),
+    "stats_scope": ("ckaquiz.store.figures", "stats_scope"),
+    "ScoredAttempt": ("ckaquiz.store.history", "ScoredAttempt"),
+    "SQLITE_MAGIC": ("ckaquiz.store.integrity", "SQLITE_MAGIC"),
+    "DamagedDatabaseError": ("ckaquiz.store.integrity", "DamagedDatabaseError"),
+    "marker_path": ("ckaquiz.store.integrity", "marker_path"),
+    "refuse_damaged_file": ("ckaquiz.store.integrity", "refuse_damaged_file"),
+    "write_marker": ("ckaquiz.store.integrity", "write_marker"),
+    "suspended_numbers": ("ckaquiz.store.marks", "suspended_numbers"),
+    "unsuspend_ids": ("ckaquiz.store.marks", "unsuspend_ids"),
+    "MIGRATIONS": ("ckaquiz.store.migrations", "MIGRATIONS"),
+    "SCHEMA_VERSION": ("ckaquiz.store.migrations", "SCHEMA_VERSION"),
+    "schema_objects_for": ("ckaquiz.store.migrations", "schema_objects_for"),
+    "FoundRecall": ("ckaquiz.store.note_recalls", "FoundRecall"),
+    "NoteRecall": ("ckaquiz.store.note_recalls", "NoteRecall"),
+    "OwnRecallTotals": ("ckaquiz.store.note_recalls", "OwnRecallTotals"),
+    "attempt_links": ("ckaquiz.store.note_recalls", "attempt_links"),
+    "own_recall_totals": ("ckaquiz.store.note_recalls", "own_recall_totals"),
+    "read_stamps": ("ckaquiz.store.note_recalls", "read_stamps"),
+    "recall_cards_by_day": ("ckaquiz.store.note_recalls", "recall_cards_by_day"),
+    "recalls_behind": ("ckaquiz.store.note_recalls", "recalls_behind"),
+    "save_note_in_transaction": ("ckaquiz.store.note_recalls", "save_note_in_transaction"),
+    "source_recalls": ("ckaquiz.store.note_recalls", "source_recalls"),
+    "write_attempt_in_transaction": ("ckaquiz.store.note_recalls", "write_attempt_in_transaction"),
+    "card_attempts": ("ckaquiz.store.reviews", "card_attempts"),
+    "end_session": ("ckaquiz.store.reviews", "end_session"),
+    "record_attempt_in_transaction": ("ckaquiz.store.reviews", "record_attempt_in_transaction"),
+    "record_review": ("ckaquiz.store.reviews", "record_review"),
+    "record_review_in_transaction": ("ckaquiz.store.reviews", "record_review_in_transaction"),
+    "schedule_of": ("ckaquiz.store.reviews", "schedule_of"),
+    "set_schedule_in_transaction": ("ckaquiz.store.reviews", "set_schedule_in_transaction"),
+    "start_session": ("ckaquiz.store.reviews", "start_session"),
+    "studied_since": ("ckaquiz.store.reviews", "studied_since"),
+    "undo_review": ("ckaquiz.store.reviews", "undo_review"),
+    "CARD_COLUMNS": ("ckaquiz.store.rows", "CARD_COLUMNS"),
+    "StoredCard": ("ckaquiz.store.rows", "StoredCard"),
+    "content_hash": ("ckaquiz.store.rows", "content_hash"),
+    "from_text": ("ckaquiz.store.rows", "from_text"),
+    "review_from_row": ("ckaquiz.store.rows", "review_from_row"),
+    "to_text": ("ckaquiz.store.rows", "to_text"),
+    "SourceRecord": ("ckaquiz.store.sources", "SourceRecord"),
+    "deactivate_source": ("ckaquiz.store.sources", "deactivate_source"),
+    "file_problems": ("ckaquiz.store.sources", "file_problems"),
+    "find_source": ("ckaquiz.store.sources", "find_source"),
+    "is_fresh_source": ("ckaquiz.store.sources", "is_fresh_source"),
+    "known_files": ("ckaquiz.store.sources", "known_files"),
+    "reader_version": ("ckaquiz.store.sources", "reader_version"),
+    "register_source": ("ckaquiz.store.sources", "register_source"),
+    "registered_sources": ("ckaquiz.store.sources", "registered_sources"),
+    "set_reader_version": ("ckaquiz.store.sources", "set_reader_version"),
+    "MAXIMUM_CHUNKS": ("ckaquiz.store.staging", "MAXIMUM_CHUNKS"),
+    "StagedChunk": ("ckaquiz.store.staging", "StagedChunk"),
+    "add_staged_files": ("ckaquiz.store.staging", "add_staged_files"),
+    "scratch_folder": ("ckaquiz.store.staging", "scratch_folder"),
+    "write_chunk": ("ckaquiz.store.staging", "write_chunk"),
+    "FileScan": ("ckaquiz.store.sync", "FileScan"),
+    "PreparedFile": ("ckaquiz.store.sync", "PreparedFile"),
+    "SyncCounts": ("ckaquiz.store.sync", "SyncCounts"),
+    "forget_file": ("ckaquiz.store.sync", "forget_file"),
+    "prepare_file": ("ckaquiz.store.sync", "prepare_file"),
+    "sync_file": ("ckaquiz.store.sync", "sync_file"),
+    "sync_source": ("ckaquiz.store.sync", "sync_source"),
+}
+"""Each name of `__all__`: the module that defines it, and its name there."""
+
+
+def __getattr__(name: str) -> object:
+    """A name of `__all__`, imported from its module the first time it is asked for."""
+    try:
+        module, attribute = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
