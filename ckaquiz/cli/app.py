@@ -7,8 +7,10 @@ need them, so `ckaquiz --help` and `--version` start fast.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
+from types import ModuleType
 from typing import Annotated
 
 import typer
@@ -24,16 +26,6 @@ from ckaquiz.printable import neutralise
 
 install_help_format()  # arguments shown by their metavars
 
-app = typer.Typer(
-    name="ckaquiz",
-    help="Spaced-repetition study sessions in the terminal for the CKA exam, from Markdown and YAML notes.",
-    no_args_is_help=False,
-    invoke_without_command=True,  # bare `ckaquiz` prints the help and exits 0 (see main_callback)
-    add_completion=True,  # --install-completion / --show-completion; decks and tags complete too
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-
 
 def _version(value: bool) -> None:
     if value:
@@ -41,7 +33,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main_callback(
     context: typer.Context,
     version: Annotated[
@@ -58,9 +49,64 @@ def main_callback(
     context.call_on_close(shared.close)
 
 
-# The commands, in the order the help lists them; groups of subcommands (sources, export) come last.
-for group in (study, imports, decks, cards, check, answers, stats, optimize, exam, backup, sync, export):
-    group.register(app)
+GROUPS: tuple[ModuleType, ...] = (
+    study, imports, decks, cards, check, answers, stats, optimize, exam, backup, sync, export
+)
+"""The command groups, in the order the help lists their commands (groups of subcommands come last)."""
+
+GROUP_OF_COMMAND: dict[str, ModuleType] = {
+    "study": study,
+    "review": study,
+    "import": imports,
+    "decks": decks,
+    "sources": decks,
+    "cards": cards,
+    "unsuspend": cards,
+    "check": check,
+    "score": answers,
+    "recall-report": answers,
+    "history": answers,
+    "stats": stats,
+    "optimize": optimize,
+    "exam": exam,
+    "backup": backup,
+    "restore": backup,
+    "sync": sync,
+    "export": export,
+}
+"""The group that adds each top-level command (a test holds it equal to what the groups add)."""
+
+
+def build_app(groups: tuple[ModuleType, ...] = GROUPS) -> typer.Typer:
+    """The typer app with the commands of `groups`."""
+    built = typer.Typer(
+        name="ckaquiz",
+        help="Spaced-repetition study sessions in the terminal for the CKA exam, from Markdown and YAML notes.",
+        no_args_is_help=False,
+        invoke_without_command=True,  # bare `ckaquiz` prints the help and exits 0 (see main_callback)
+        add_completion=True,  # --install-completion / --show-completion; decks and tags complete too
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+    built.callback()(main_callback)
+    for group in groups:
+        group.register(built)
+    return built
+
+
+app = build_app()
+"""The whole command line."""
+
+
+def app_for(arguments: list[str]) -> typer.Typer:
+    """The app to run `arguments` with: the whole one, or, for one named command, an app of its group
+    alone. typer reads the parameters of every command it holds each time it runs (their signatures
+    and type hints), which for one command costs more than running most commands; the help,
+    completion and anything not starting with a command name get the whole app."""
+    group = GROUP_OF_COMMAND.get(arguments[0]) if arguments else None
+    if group is None or any(name.startswith("_CKAQUIZ_COMPLETE") for name in os.environ):
+        return app
+    return build_app((group,))
 
 
 def _tolerant_stdin() -> None:
@@ -85,7 +131,8 @@ def main(arguments: list[str] | None = None) -> int:
     bases = typer.BadParameter.__mro__
     usage_error: type[Exception] = next(base for base in bases if base.__name__ == "ClickException")
     try:
-        status = app(arguments, standalone_mode=False)
+        given = sys.argv[1:] if arguments is None else arguments
+        status = app_for(given)(given, standalone_mode=False)
         return status if isinstance(status, int) else 0
     except typer.Abort:  # end of input at a confirmation prompt
         sys.stderr.write("Aborted!\n")
