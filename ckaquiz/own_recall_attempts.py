@@ -85,10 +85,13 @@ def _note_recalls(file: Path, shown: str, recall_headings: tuple[str, ...]) -> l
         text = read_regular_file(file, limit=MAX_DECK_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError, RefusedFile):
         return None
+    folded = text.casefold()
+    if not any(marker.casefold() in folded for marker in recall_headings):
+        return []  # no recall heading: the frontmatter need not be read
     lines = text.replace("\r\n", "\n").split("\n")
     frontmatter, _, _ = read_frontmatter(lines, shown)
     written = note_date(frontmatter, shown)
-    if written is None or not any(marker.casefold() in text.casefold() for marker in recall_headings):
+    if written is None:
         return []
     try:
         day = date.fromisoformat(written)

@@ -17,6 +17,8 @@ from ckaquiz.store import CardSummary, Store, sections
 
 _BATCH = 256
 """Cards whose sections are read in one query while a queue is built."""
+_NEIGHBOURS = 256
+"""The numbers read with a new card's: the cards of its file that are introduced after it."""
 
 
 class DaySiblings:
@@ -28,19 +30,25 @@ class DaySiblings:
         self._across = across_kinds
         self._sections = sections.sections_seen_since(store, day_start) if across_kinds else None
         self._section_of: dict[int, sections.Section | None] = {}
+        self._whole = False  # every card's section read (a card missing from _section_of has none)
 
     def admitted(self, cards: Iterable[CardSummary]) -> Iterator[CardSummary]:
-        """The cards `admit` lets in, in order, as they are taken: their sections are read a few
-        hundred cards at a time (a queue asks about thousands, and a query each would cost more
-        than the queue)."""
+        """The cards `admit` lets in, in order, as they are taken. Their sections are read a few
+        hundred cards at a time, and every card's in one pass once the queue asks about more
+        than that (every card due): a query a card would cost more than the queue."""
         waiting = iter(cards)
         while batch := list(itertools.islice(waiting, _BATCH)):
+            if len(batch) == _BATCH and self._sections is not None and not self._whole:
+                self._section_of = dict(sections.all_sections(self._store))
+                self._whole = True
             self._read_sections(card.number for card in batch)
             for card in batch:
                 if self.admit(card):
                     yield card
 
     def _read_sections(self, numbers: Iterable[int]) -> None:
+        if self._whole or self._sections is None:
+            return
         wanted = [number for number in numbers if number not in self._section_of]
         if wanted:
             found = sections.sections_of(self._store, wanted)
@@ -48,10 +56,12 @@ class DaySiblings:
                 self._section_of[number] = found.get(number)
 
     def _section(self, number: int) -> sections.Section | None:
+        if self._whole:
+            return self._section_of.get(number)
         if number not in self._section_of:
             # Cards are numbered in file order as they are stored, and new cards are introduced
             # deck by deck in that order: the numbers after this one are asked about next.
-            self._read_sections(range(number, number + _BATCH))
+            self._read_sections(range(number, number + _NEIGHBOURS))
         return self._section_of[number]
 
     def admit(self, card: CardSummary) -> bool:
