@@ -155,3 +155,28 @@ def test_the_stored_cards_continued_are_claimed_and_the_rest_are_not() -> None:
     }
     plan = match([("a.md", [read("kept", "What is a Pod?", "The smallest deployable unit")])], stored)
     assert plan.claimed == {"kept"}
+
+
+def test_a_card_an_unread_file_still_holds_stays_there() -> None:
+    """A card moved from a.md to b.md keeps its derived id; written again in a.md while b.md is not
+    read, it must not take b.md's card away: it is new, with an id scoped by its file."""
+    moved = KnownCard("deck:6a5e3c7e4b", "basic", "What is a Pod?", "The smallest deployable unit", "b.md", line=3)
+    again = read("deck:6a5e3c7e4b", "What is a Pod?", "The smallest deployable unit", path="a.md")
+    plan = match([("a.md", [again])], {}, {moved.id: moved}, held={moved.id})
+    assert [(item.card.id, item.stored) for item in plan.continued] == [("deck:6a5e3c7e4b-5d48a7", None)]
+    assert plan.claimed == set() and plan.skipped == []
+    # read again, the scoped card continues (by content, in its own file), with the same id
+    stored = KnownCard("deck:6a5e3c7e4b-5d48a7", "basic", "What is a Pod?", "The smallest deployable unit", "a.md")
+    plan = match([("a.md", [again])], {stored.id: stored}, {moved.id: moved}, held={moved.id})
+    assert [(item.card.id, item.stored) for item in plan.continued] == [(stored.id, stored)]
+    # not held (b.md is read too, or the card is in another source): the id moves the card as before
+    plan = match([("a.md", [again])], {}, {moved.id: moved})
+    assert [(item.card.id, item.stored) for item in plan.continued] == [(moved.id, moved)]
+
+
+def test_an_id_the_author_gave_that_an_unread_file_holds_is_skipped_naming_it() -> None:
+    holder = KnownCard("deck:drain-node", "basic", "Drain", "Evicts pods", "b.md", line=4)
+    plan = match([("a.md", [read("deck:drain-node", "Drain", "Cordon, then evict")])], {}, {holder.id: holder},
+                 held={holder.id})
+    assert plan.continued == []
+    assert plan.skipped == [("a.md", "a.md:1: duplicate id 'deck:drain-node' (first at b.md:4); this card is skipped")]

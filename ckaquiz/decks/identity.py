@@ -11,13 +11,15 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ckaquiz.model import Card, CardKind, Problem
 from ckaquiz.text import fold_spaces
 
 _NOT_SLUG = re.compile(r"[^\w.-]+")
+_DERIVED_ID = re.compile(r":[0-9a-f]{10}(?:-\d+)?$")
+"""A derived id (`deck:` and ten hex digits, a repeat's number after them), not one the author gave."""
 _SPACES = re.compile(r"\s+")
 
 
@@ -139,6 +141,7 @@ def match(
     scanned: Sequence[tuple[str, Sequence[Card]]],
     candidates: Mapping[str, KnownCard],
     elsewhere: Mapping[str, KnownCard] | None = None,
+    held: Collection[str] = (),
 ) -> MatchPlan:
     """Match the cards just read (per file path) to stored cards, in this order, so edits keep history:
 
@@ -150,6 +153,12 @@ def match(
        similar first;
     otherwise the card is new. A card whose id an earlier card of the scan already has is skipped,
     with a message when the two are in different files (the parser reports a repeat within one).
+
+    `held` are ids of `elsewhere` that a file the scan did not read still holds: such a card stays
+    where it is. A card read with one of them is skipped when the id is the author's (two files
+    give it), and otherwise goes on to content matching; made new, its id is scoped by its file.
+    That happens when a card moved to another note (keeping its id) is written again in the note
+    it came from.
     """
     elsewhere = elsewhere or {}
     plan = MatchPlan()
@@ -168,7 +177,21 @@ def match(
                         )
                     )
                 continue
-            known = candidates.get(card.id) or elsewhere.get(card.id)
+            known = candidates.get(card.id)
+            if known is None and card.id in held:
+                holder = elsewhere[card.id]
+                if not _DERIVED_ID.search(card.id):
+                    plan.skipped.append(
+                        (
+                            path,
+                            f"{path}:{card.source.line}: duplicate id {card.id!r} (first at"
+                            f" {holder.path}:{holder.line}); this card is skipped",
+                        )
+                    )
+                    continue
+                pending.append((path, card))
+                continue
+            known = known or elsewhere.get(card.id)
             if known is not None:
                 plan.claimed.add(card.id)
                 plan.continued.append(Continued(path, card, known))
@@ -204,6 +227,8 @@ def match(
                 if score >= SIMILARITY and (best is None or score > best[0]):
                     best = (score, card_id)
             if best is None:
+                if card.id in held:
+                    card = replace(card, id=f"{card.id}-{hashlib.sha1(path.encode('utf-8')).hexdigest()[:6]}")
                 plan.continued.append(Continued(path, card, None))
             else:
                 plan.claimed.add(best[1])

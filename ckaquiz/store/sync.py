@@ -141,7 +141,12 @@ def sync_source(
         for chunk in chunks(unknown):
             rows = connection.execute(f"{_KNOWN} WHERE id IN ({', '.join('?' * len(chunk))})", tuple(chunk))
             elsewhere.update({row["id"]: _known(row) for row in rows})
-        plan = match([(scan.path, scan.cards) for scan in scans], candidates, elsewhere)
+        held = {  # live in a file of this source the scan did not read: they stay there
+            card_id
+            for card_id, known in elsewhere.items()
+            if known.active and known.source_id == source_id and known.path not in touched
+        }
+        plan = match([(scan.path, scan.cards) for scan in scans], candidates, elsewhere, held)
         problems_of = {scan.path: scan.problems for scan in scans}
         for path, message in plan.skipped:
             problems_of[path].append(message)
