@@ -339,4 +339,5 @@ def scan_source(
         from ckaquiz.store import duplicate_card_warnings
 
         # only a scan that read or removed files changes the cards: otherwise the warnings kept are still true
-        report.problems.extend(duplicate_card_warnings(store, source.id, recount=bool(changed or removed)))
+        touched = {item.shown for item in changed} | removed
+        report.problems.extend(duplicate_card_warnings(store, source.id, recount=bool(touched), changed_paths=touched))
