@@ -175,7 +175,7 @@ _VALUE_NAMES = {
 }
 
 
-def _scalars(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
+def scalar_nodes(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
     """Each scalar node under `root` once, in document order (an alias's node is not visited again)."""
     pending = [root]
     seen: set[int] = set()
@@ -192,7 +192,7 @@ def _scalars(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
 
 def _value_problem(root: yaml.Node, path: str) -> Problem:
     """The first scalar the safe constructor cannot build, as `line: invalid date 2025-02-30`."""
-    for node in _scalars(root):
+    for node in scalar_nodes(root):
         try:
             construct(node)
         except Exception as error:
@@ -212,7 +212,7 @@ def _value_message(node: yaml.ScalarNode, error: Exception) -> str:
 def _mend_surrogates(root: yaml.Node) -> None:
     """`"\\ud83d\\ude00"` escapes give surrogate halves that cannot be encoded: join pairs, and
     replace lone halves with U+FFFD, so no text of a deck can break hashing, storing or printing."""
-    for node in _scalars(root):
+    for node in scalar_nodes(root):
         value = node.value
         if isinstance(value, str) and any("\ud800" <= character <= "\udfff" for character in value):
             node.value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

@@ -26,6 +26,7 @@ import yaml
 from ckaquiz.grading.policy import suggest
 from ckaquiz.grading.results import ManifestGradeResult, ManifestSyntaxError
 from ckaquiz.model import Rating
+from ckaquiz.yaml_nodes import scalar_nodes
 
 
 def _words(text: str) -> list[str]:
@@ -99,24 +100,14 @@ def _bad_scalar_mark(text: str) -> yaml.Mark | None:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return None
+    if root is None:
+        return None
     builder = yaml.SafeLoader("")
-    stack: list[yaml.Node] = [root] if root is not None else []
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            try:
-                builder.construct_object(node, deep=True)
-            except Exception:  # whatever safe_load's constructors raise for this scalar
-                return node.start_mark
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in reversed(node.value):
-                stack.extend([value, key])
+    for node in scalar_nodes(root):
+        try:
+            builder.construct_object(node, deep=True)
+        except Exception:  # whatever safe_load's constructors raise for this scalar
+            return node.start_mark
     return None
 
 
