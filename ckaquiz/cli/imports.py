@@ -186,10 +186,10 @@ def _progress(shared: Context) -> Iterator[Callable[[int, int, str], None] | Non
             nonlocal shown, phase
             description = markup_safe(one_line(doing, 50))  # a description is Rich markup
             bar.update(task, completed=index, total=total, description=description)
-            started = doing.split(" ", 1)[0] != phase  # reading, then scoring: each shown as it starts
-            if started or time.monotonic() - shown >= 0.1:
+            doing_now = doing.split(" ", 1)[0]  # reading, then scoring: each shown as it starts
+            if doing_now != phase or time.monotonic() - shown >= 0.1:
                 bar.refresh()
-                shown, phase = time.monotonic(), doing.split(" ", 1)[0]
+                shown, phase = time.monotonic(), doing_now
 
         yield update
 
