@@ -948,14 +948,15 @@ def _graded_point_score(point: str, recall_text: str) -> float | None:
     no credit for a command. A manifest point is recalled when the recall's manifest matches
     it field by field; one that differs keeps its matched share only below the missed line.
     """
-    from ckaquiz.decks.topics import is_command_point, is_manifest_point
+    from ckaquiz.decks.topics import is_manifest_point, point_command
 
-    if is_command_point(point):
+    command = point_command(point)
+    if command is not None:
         from ckaquiz.grading import grade_command
 
-        program = point.split()[0]
+        program = command.split()[0]
         for candidate in _command_candidates(recall_text, program):
-            if grade_command(candidate, point).correct:
+            if grade_command(candidate, command).correct:
                 return 1.0
         return 0.0
     if is_manifest_point(point):

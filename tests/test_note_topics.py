@@ -105,6 +105,19 @@ def test_typed_command_counts_as_recalled_only_when_it_is_the_same_command() -> 
     assert sentence.points[0].status == "recalled"
 
 
+def test_a_command_point_written_as_a_code_span_is_judged_as_a_command() -> None:
+    # The seed note lists `kubectl exec kube-apiserver-controlplane -n kube-system -- ...` in backticks.
+    point = "`kubectl exec kube-apiserver-controlplane -n kube-system -- kube-apiserver -h`"
+    points = [point, "Admission controllers run after authorization."]
+    right = "kubectl exec kube-apiserver-controlplane -n kube-system -- kube-apiserver -h"
+    assert score_recall(points, right).points[0].status == "recalled"
+    wrong_namespace = score_recall(points, right.replace("kube-system", "default"))
+    assert wrong_namespace.points[0].status == "missed"
+    # a span with words around it, or two spans, is still a point of words
+    for words in ("run `kubectl get pods` to list them", "`kubectl get pods` or `kubectl get po`"):
+        assert score_recall([words], words).points[0].status == "recalled"
+
+
 def test_typed_manifest_is_judged_by_its_structure() -> None:
     typed = "```yaml\n" + MANIFEST.replace("value: 1000", "value: 10") + "\n```"
     assert score_recall([MANIFEST], "```yaml\n" + MANIFEST + "\n```").points[0].status == "recalled"

@@ -487,6 +487,15 @@ def is_command_point(text: str) -> bool:
     return words[1].startswith("-") or words[1] in SUBCOMMANDS[words[0]]
 
 
+def point_command(text: str) -> str | None:
+    """The shell command a key point is, written bare or as one code span (a list item of
+    `` `kubectl get pods -n kube-system` ``), or None for a point of words."""
+    bare = text.strip()
+    if len(bare) > 2 and bare[0] == bare[-1] == "`" and "`" not in bare[1:-1]:
+        bare = bare[1:-1].strip()
+    return bare if is_command_point(bare) else None
+
+
 def is_manifest_point(text: str) -> bool:
     """A key point that is a YAML manifest: scored by the manifest grader."""
     return "\n" in text and bool(re.search(r"^(?:apiVersion|kind):", text, re.MULTILINE))
