@@ -63,6 +63,22 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "ResourceQuota는 네임스페이스 전체 사용량을 제한한다.",
         ],
     ),
+    "gibibyte-is-decimal": (
+        [
+            "A gibibyte is 1,000,000,000 bytes.",
+            "1Gi means 10^9 bytes, the same as 1G.",
+            "gibibyte는 10진수로 계산한 1,000,000,000 바이트이다",
+            "1Gi는 10억 바이트다",
+        ],
+        [
+            "A gibibyte is 2^30 bytes, 1,073,741,824; a gigabyte is 1,000,000,000 bytes.",
+            "1Gi is 1024Mi, while 1G is 10^9 bytes.",
+            "A gibibyte is not 1,000,000,000 bytes.",
+            "gibibyte: 2진수로 계산하여 더 정확하다. 우리가 흔히 쓰는 GB(기가바이트)는 10진수로 1,000,000,000로 계산한다.",
+            "기비바이트는 2진수로 1,073,741,824 바이트이고, 기가바이트는 10진수로 10억 바이트다.",
+            "memory: 1Gi asks for a little more than 1G.",
+        ],
+    ),
     "limitrange-cluster-wide": (
         [
             "A LimitRange applies to the whole cluster.",
