@@ -358,7 +358,9 @@ class Session:
         with store.transaction() as connection:
             before = schedule_of(store, item.stored.number)
             after = item.outcomes[rating]
-            if before != item.stored.schedule:
+            if before != item.stored.schedule or now != item.shown_at:
+                # Answered later than shown (or the card changed meanwhile): intervals count from
+                # the answer, so a card that took minutes to write out is not due before it was answered.
                 after = scheduling.review(
                     self.collection.scheduler, item.stored.number, before, rating, now, card_id=item.card.id
                 )

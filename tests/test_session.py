@@ -82,6 +82,24 @@ def test_again_comes_back_in_the_same_session(deck_collection: Collection) -> No
     assert again.stored.schedule.state is CardState.LEARNING
 
 
+def test_intervals_count_from_the_answer_not_from_when_the_card_was_shown(
+    deck_collection: Collection, clock: FrozenClock
+) -> None:
+    """A blank-page recall takes minutes to write: Again (1 minute) counted from the showing made the
+    card due before it was answered, and it came straight back although new cards were waiting."""
+    session = Session(deck_collection)
+    first = session.next_card()
+    assert first is not None
+    shown_due = first.outcomes[Rating.AGAIN].due
+    clock.moment += timedelta(minutes=3)  # the learner writes for three minutes
+    after = session.answer(Rating.AGAIN)
+    assert shown_due is not None and after.due is not None
+    assert after.due == shown_due + timedelta(minutes=3)  # the same step, from the answer
+    assert after.due > clock.moment
+    following = session.next_card()
+    assert following is not None and following.card.id != first.card.id  # a new card first
+
+
 def test_due_reviews_come_most_overdue_first(deck_collection: Collection, clock: FrozenClock) -> None:
     session = Session(deck_collection, Filters(decks=("practice",)))
     for expected in ["practice:one", "practice:two"]:
